@@ -1,0 +1,388 @@
+//! The records of DESIGN §3: [`Review`], its findings ([`Lesson`]), the child, uploaded
+//! files, [`Board`] and revision metadata, with their JSON shapes and derived fields
+//! (year, timeliness, visibility).
+
+use serde::{Deserialize, Serialize};
+use time::{Date, Month, OffsetDateTime};
+
+use crate::dates::{add_months, parse_date, parse_incident_date, whole_months_between};
+
+/// Publication state of a review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    #[default]
+    Draft,
+    Published,
+    Withdrawn,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Published => "published",
+            Status::Withdrawn => "withdrawn",
+        }
+    }
+}
+
+/// The child (or one of the children) a review is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Child {
+    #[serde(default = "not_stated")]
+    pub age_band: String,
+    #[serde(default = "not_stated")]
+    pub sex: String,
+}
+
+impl Default for Child {
+    fn default() -> Self {
+        Child {
+            age_band: not_stated(),
+            sex: not_stated(),
+        }
+    }
+}
+
+fn not_stated() -> String {
+    "not_stated".to_string()
+}
+
+fn serious_case_review() -> String {
+    "serious_case_review".to_string()
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+/// One finding of a review: a lesson, a recommendation or an example of good practice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Lesson {
+    /// `<review id>#L<n>`, assigned by the server.
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub level: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
+    #[serde(default)]
+    pub themes: Vec<String>,
+    #[serde(default)]
+    pub text: String,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub suggested: bool,
+}
+
+/// An original file uploaded with a review, kept byte for byte.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileRef {
+    pub document_type: String,
+    pub filename: String,
+    pub media_type: String,
+    pub size: u64,
+    pub sha256: String,
+}
+
+/// A serious case review with its findings. Every field defaults so that a partial
+/// document deserialises and validation can report every missing field at once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Review {
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub pseudonyms: Vec<String>,
+    #[serde(default)]
+    pub board: String,
+    /// Derived from the board.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default = "serious_case_review")]
+    pub review_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub methodology: Option<String>,
+    #[serde(default)]
+    pub incident: String,
+    #[serde(default)]
+    pub abuse: Vec<String>,
+    #[serde(default)]
+    pub source_of_harm: Vec<String>,
+    #[serde(default)]
+    pub child: Child,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<Child>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incident_date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commissioned_on: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completed_on: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_on: Option<String>,
+    /// Derived: whole months from commissioning to completion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_months: Option<u32>,
+    /// Derived: whether completion came more than six months after commissioning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub over_six_months: Option<bool>,
+    #[serde(default)]
+    pub parallel_processes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ofsted_grade: Option<String>,
+    #[serde(default)]
+    pub themes: Vec<String>,
+    #[serde(default)]
+    pub agencies: Vec<String>,
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub lessons: Vec<Lesson>,
+    #[serde(default)]
+    pub files: Vec<FileRef>,
+    #[serde(default)]
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embargo_until: Option<String>,
+    #[serde(default)]
+    pub revision: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+}
+
+/// A Local Safeguarding Children Board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Board {
+    pub slug: String,
+    pub name: String,
+    pub region: String,
+}
+
+/// One entry of a review's history: `GET /api/v1/reviews/{id}/revisions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisionInfo {
+    pub revision: u32,
+    pub at: String,
+    pub by: String,
+    pub action: String,
+}
+
+/// Whether a review can be seen by the public, judged on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// Not published (draft or withdrawn): never indexed, never shown.
+    Hidden,
+    /// Published, visible from this day on (embargo end, or the epoch when none).
+    PublicFrom(Date),
+}
+
+impl Review {
+    /// The year searches and facets use: of `published_on`, else of `completed_on`.
+    pub fn year(&self) -> Option<i32> {
+        self.published_date()
+            .or_else(|| self.completed_date())
+            .map(|date| date.year())
+    }
+
+    pub fn published_date(&self) -> Option<Date> {
+        self.published_on.as_deref().and_then(parse_date)
+    }
+
+    pub fn completed_date(&self) -> Option<Date> {
+        self.completed_on.as_deref().and_then(parse_date)
+    }
+
+    pub fn commissioned_date(&self) -> Option<Date> {
+        self.commissioned_on.as_deref().and_then(parse_date)
+    }
+
+    /// The first day of the incident (a month-only date counts from its first day).
+    pub fn incident_day(&self) -> Option<Date> {
+        self.incident_date.as_deref().and_then(parse_incident_date)
+    }
+
+    /// `(duration_months, over_six_months)` from commissioning to completion.
+    pub fn timeliness(&self) -> Option<(u32, bool)> {
+        let commissioned = self.commissioned_date()?;
+        let completed = self.completed_date()?;
+        if completed < commissioned {
+            return None;
+        }
+        let months = whole_months_between(commissioned, completed);
+        let over = completed > add_months(commissioned, 6);
+        Some((months, over))
+    }
+
+    /// The timeliness facet value: `within_6_months`, `over_6_months` or `unknown`.
+    pub fn timeliness_slug(&self) -> &'static str {
+        match self.timeliness() {
+            Some((_, true)) => "over_6_months",
+            Some((_, false)) => "within_6_months",
+            None => "unknown",
+        }
+    }
+
+    /// Every child the review is about (`child` plus `children`, without repeats).
+    pub fn all_children(&self) -> Vec<&Child> {
+        let mut all = vec![&self.child];
+        for child in &self.children {
+            if !all.contains(&child) {
+                all.push(child);
+            }
+        }
+        all
+    }
+
+    /// Who may see this review.
+    pub fn visibility(&self) -> Visibility {
+        if self.status != Status::Published {
+            return Visibility::Hidden;
+        }
+        let from = self
+            .embargo_until
+            .as_deref()
+            .and_then(parse_date)
+            .unwrap_or(Date::MIN);
+        Visibility::PublicFrom(from)
+    }
+
+    /// Whether the public may see this review on `today`.
+    pub fn is_public_on(&self, today: Date) -> bool {
+        match self.visibility() {
+            Visibility::Hidden => false,
+            Visibility::PublicFrom(from) => from <= today,
+        }
+    }
+
+    /// Whether the public may see this review now.
+    pub fn is_public_now(&self) -> bool {
+        self.is_public_on(OffsetDateTime::now_utc().date())
+    }
+
+    /// Clears the fields the server owns, so that a review sent back unchanged
+    /// (from `GET`) is treated exactly like a new one. `status` is left to the caller.
+    pub fn clear_server_fields(&mut self) {
+        self.id.clear();
+        self.region = None;
+        self.duration_months = None;
+        self.over_six_months = None;
+        self.revision = 0;
+        self.files.clear();
+        self.created_at = None;
+        self.updated_at = None;
+        for lesson in &mut self.lessons {
+            lesson.id.clear();
+        }
+    }
+
+    /// Fills the derived fields: duration, timeliness, lesson ids.
+    pub fn fill_derived(&mut self) {
+        match self.timeliness() {
+            Some((months, over)) => {
+                self.duration_months = Some(months);
+                self.over_six_months = Some(over);
+            }
+            None => {
+                self.duration_months = None;
+                self.over_six_months = None;
+            }
+        }
+        for (n, lesson) in self.lessons.iter_mut().enumerate() {
+            lesson.id = format!("{}#L{}", self.id, n + 1);
+        }
+    }
+}
+
+/// The month an incident happened in, for display ("November 2007").
+pub fn month_name(month: Month) -> &'static str {
+    match month {
+        Month::January => "January",
+        Month::February => "February",
+        Month::March => "March",
+        Month::April => "April",
+        Month::May => "May",
+        Month::June => "June",
+        Month::July => "July",
+        Month::August => "August",
+        Month::September => "September",
+        Month::October => "October",
+        Month::November => "November",
+        Month::December => "December",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dated(commissioned: &str, completed: &str) -> Review {
+        Review {
+            commissioned_on: Some(commissioned.into()),
+            completed_on: Some(completed.into()),
+            ..Review::default()
+        }
+    }
+
+    #[test]
+    fn timeliness_counts_whole_months() {
+        assert_eq!(
+            dated("2007-12-04", "2008-09-30").timeliness(),
+            Some((9, true))
+        );
+        assert_eq!(
+            dated("2008-01-10", "2008-07-10").timeliness(),
+            Some((6, false))
+        );
+        assert_eq!(
+            dated("2008-01-10", "2008-07-11").timeliness(),
+            Some((6, true))
+        );
+        assert_eq!(
+            dated("2008-01-31", "2008-03-01").timeliness(),
+            Some((1, false))
+        );
+        assert_eq!(dated("2008-05-01", "2008-04-01").timeliness(), None);
+        assert_eq!(Review::default().timeliness_slug(), "unknown");
+    }
+
+    #[test]
+    fn year_prefers_publication() {
+        let mut review = dated("2007-12-04", "2008-09-30");
+        assert_eq!(review.year(), Some(2008));
+        review.published_on = Some("2009-02-12".into());
+        assert_eq!(review.year(), Some(2009));
+    }
+
+    #[test]
+    fn visibility_follows_status_and_embargo() {
+        let day = |s: &str| parse_date(s).unwrap();
+        let mut review = Review::default();
+        assert!(!review.is_public_on(day("2010-01-01")));
+        review.status = Status::Published;
+        assert!(review.is_public_on(day("2010-01-01")));
+        review.embargo_until = Some("2010-06-01".into());
+        assert!(!review.is_public_on(day("2010-05-31")));
+        assert!(review.is_public_on(day("2010-06-01")));
+        review.status = Status::Withdrawn;
+        assert!(!review.is_public_on(day("2011-01-01")));
+    }
+
+    #[test]
+    fn json_round_trip_keeps_every_field() {
+        let json = r#"{"title":"Serious Case Review: Child M","board":"barsetshire","incident":"death",
+            "child":{"age_band":"under_1","sex":"male"},"lessons":[{"kind":"lesson","level":"inter_agency","text":"x"}]}"#;
+        let review: Review = serde_json::from_str(json).unwrap();
+        assert_eq!(review.review_type, "serious_case_review");
+        assert_eq!(review.status, Status::Draft);
+        let again: Review = serde_json::from_str(&serde_json::to_string(&review).unwrap()).unwrap();
+        assert_eq!(again, review);
+    }
+}

@@ -1,0 +1,478 @@
+//! The source of truth of Lessons, on sled 0.34: [`Store`] holds reviews (current
+//! revision), every revision ever written, boards, and a change log whose sequence number
+//! increases with every write. The search index is derived from it and catches up by
+//! reading [`Store::changes_since`].
+//!
+//! Every write is one sled transaction across the trees it touches, flushed to disk
+//! before the call returns. Values are JSON; keys that carry numbers are big-endian so
+//! that sled's order is numeric order.
+//!
+//! Trees: `reviews` (id -> review), `revisions` (id \0 revision -> [`RevisionRecord`]),
+//! `boards` (slug -> board), `changes` (seq -> [`Change`]), `meta` (format version,
+//! sequence, per-board id counters).
+
+use std::io::ErrorKind;
+use std::path::{Path, PathBuf};
+
+use lessons_model::dates::now_rfc3339;
+use lessons_model::{
+    validate_board, validate_review, Board, FieldError, Review, RevisionInfo, ValidationErrors,
+};
+use serde::{Deserialize, Serialize};
+use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
+use sled::Transactional;
+
+/// The on-disk format this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+const KEY_FORMAT: &[u8] = b"format_version";
+const KEY_SEQ: &[u8] = b"seq";
+
+/// Everything that can go wrong in the store, in the user's terms.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "the data directory {path} is in use by another lessons process (stop the server first)"
+    )]
+    Locked { path: PathBuf },
+    #[error("cannot read the data directory {path}: {source}")]
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the data directory {path} has format version {found}; this build reads version {supported}")]
+    IncompatibleVersion {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
+    #[error("stored data is corrupt ({what}): {message}")]
+    Corrupt { what: String, message: String },
+    #[error("review {0} not found")]
+    ReviewNotFound(String),
+    #[error("invalid review: {0}")]
+    Invalid(#[from] ValidationErrors),
+    #[error("storage error: {0}")]
+    Sled(#[from] sled::Error),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// One entry of the change log: which record a write touched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    Review(String),
+    Board(String),
+}
+
+/// One stored revision of a review, with who made it and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisionRecord {
+    pub revision: u32,
+    pub at: String,
+    pub by: String,
+    pub action: String,
+    pub review: Review,
+}
+
+/// The store. Cheap to clone (sled handles are reference counted).
+#[derive(Clone)]
+pub struct Store {
+    db: sled::Db,
+    reviews: sled::Tree,
+    revisions: sled::Tree,
+    boards: sled::Tree,
+    changes: sled::Tree,
+    meta: sled::Tree,
+}
+
+impl Store {
+    /// Opens (or creates) the store in `path`, checking its format version.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Err(source) = std::fs::create_dir_all(path).and_then(|_| std::fs::read_dir(path)) {
+            return Err(StoreError::Unreadable {
+                path: path.to_path_buf(),
+                source,
+            });
+        }
+        let db = sled::Config::new()
+            .path(path)
+            .open()
+            .map_err(|e| open_error(path, e))?;
+        let store = Store {
+            reviews: db.open_tree("reviews")?,
+            revisions: db.open_tree("revisions")?,
+            boards: db.open_tree("boards")?,
+            changes: db.open_tree("changes")?,
+            meta: db.open_tree("meta")?,
+            db,
+        };
+        store.check_format(path)?;
+        Ok(store)
+    }
+
+    fn check_format(&self, path: &Path) -> Result<()> {
+        match self.meta.get(KEY_FORMAT)? {
+            Some(bytes) => {
+                let found = decode_u32(&bytes, "format version")?;
+                if found != FORMAT_VERSION {
+                    return Err(StoreError::IncompatibleVersion {
+                        path: path.to_path_buf(),
+                        found,
+                        supported: FORMAT_VERSION,
+                    });
+                }
+            }
+            None => {
+                self.meta
+                    .insert(KEY_FORMAT, &FORMAT_VERSION.to_be_bytes())?;
+                self.db.flush()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The sequence number of the latest write (0 for an empty store).
+    pub fn last_seq(&self) -> Result<u64> {
+        match self.meta.get(KEY_SEQ)? {
+            Some(bytes) => decode_u64(&bytes, "sequence"),
+            None => Ok(0),
+        }
+    }
+
+    /// Every change after `seq`, in order.
+    pub fn changes_since(&self, seq: u64) -> Result<Vec<(u64, Change)>> {
+        let start = seq.saturating_add(1).to_be_bytes();
+        let mut out = Vec::new();
+        for entry in self.changes.range(start..) {
+            let (key, value) = entry?;
+            out.push((
+                decode_u64(&key, "change key")?,
+                decode_json(&value, "change")?,
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Adds or replaces a board.
+    pub fn put_board(&self, board: &Board) -> Result<()> {
+        validate_board(board)?;
+        let value = encode_json(board)?;
+        let change = encode_json(&Change::Board(board.slug.clone()))?;
+        (&self.boards, &self.changes, &self.meta)
+            .transaction(|(boards, changes, meta)| {
+                boards.insert(board.slug.as_bytes(), value.clone())?;
+                let seq = next_seq(meta)?;
+                changes.insert(&seq.to_be_bytes(), change.clone())?;
+                Ok(())
+            })
+            .map_err(transaction_error)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    pub fn board(&self, slug: &str) -> Result<Option<Board>> {
+        match self.boards.get(slug.as_bytes())? {
+            Some(bytes) => Ok(Some(decode_json(&bytes, "board")?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Every board, by slug.
+    pub fn boards(&self) -> Result<Vec<Board>> {
+        self.boards
+            .iter()
+            .map(|entry| {
+                let (_, value) = entry?;
+                decode_json(&value, "board")
+            })
+            .collect()
+    }
+
+    /// Stores a new review as revision 1 with a newly allocated id. The review's
+    /// `status` and `embargo_until` are kept as given; server-owned fields are replaced.
+    pub fn create_review(&self, mut review: Review, by: &str, action: &str) -> Result<Review> {
+        let board = self.prepare(&mut review)?;
+        let now = now_rfc3339();
+        review.revision = 1;
+        review.created_at = Some(now.clone());
+        review.updated_at = Some(now.clone());
+        let year = review
+            .year()
+            .unwrap_or_else(|| lessons_model::dates::today().year());
+        let counter_key = format!("next/{}", board.slug).into_bytes();
+        let stored = (&self.reviews, &self.revisions, &self.changes, &self.meta)
+            .transaction(|(reviews, revisions, changes, meta)| {
+                let number = match meta.get(&counter_key)? {
+                    Some(bytes) => decode_u64(&bytes, "id counter").map_err(abort)? + 1,
+                    None => 1,
+                };
+                meta.insert(counter_key.clone(), &number.to_be_bytes())?;
+                let mut review = review.clone();
+                review.id = format!("scr-{year}-{}-{number:04}", board.slug);
+                review.fill_derived();
+                write_revision(reviews, revisions, changes, meta, &review, by, action, &now)?;
+                Ok(review)
+            })
+            .map_err(transaction_error)?;
+        self.db.flush()?;
+        Ok(stored)
+    }
+
+    /// Replaces review `id` with `review` as a new revision. `status` and
+    /// `embargo_until` are taken from `review`; `created_at` is kept.
+    pub fn update_review(
+        &self,
+        id: &str,
+        mut review: Review,
+        by: &str,
+        action: &str,
+    ) -> Result<Review> {
+        self.prepare(&mut review)?;
+        let now = now_rfc3339();
+        let stored = (&self.reviews, &self.revisions, &self.changes, &self.meta)
+            .transaction(|(reviews, revisions, changes, meta)| {
+                let Some(bytes) = reviews.get(id.as_bytes())? else {
+                    return Err(abort(StoreError::ReviewNotFound(id.to_string())));
+                };
+                let current: Review = decode_json(&bytes, "review").map_err(abort)?;
+                let mut review = review.clone();
+                review.id = current.id.clone();
+                review.revision = current.revision + 1;
+                review.created_at = current.created_at.clone();
+                review.updated_at = Some(now.clone());
+                review.files = current.files.clone();
+                review.fill_derived();
+                write_revision(reviews, revisions, changes, meta, &review, by, action, &now)?;
+                Ok(review)
+            })
+            .map_err(transaction_error)?;
+        self.db.flush()?;
+        Ok(stored)
+    }
+
+    /// Validates a review and fills its region from its board.
+    fn prepare(&self, review: &mut Review) -> Result<Board> {
+        let mut errors = match validate_review(review) {
+            Ok(()) => Vec::new(),
+            Err(ValidationErrors(errors)) => errors,
+        };
+        let board = if review.board.is_empty() {
+            None
+        } else {
+            self.board(&review.board)?
+        };
+        if board.is_none() && !errors.iter().any(|e| e.field == "board") {
+            errors.push(FieldError {
+                field: "board".into(),
+                message: format!("unknown board \"{}\"", review.board),
+                allowed: Some(self.boards()?.into_iter().map(|b| b.slug).collect()),
+            });
+        }
+        if !errors.is_empty() {
+            errors.sort_by_key(|e| field_order(&e.field));
+            return Err(StoreError::Invalid(ValidationErrors(errors)));
+        }
+        let board = board.ok_or_else(|| StoreError::Corrupt {
+            what: "board".into(),
+            message: "board vanished during validation".into(),
+        })?;
+        review.region = Some(board.region.clone());
+        Ok(board)
+    }
+
+    /// The current revision of review `id`.
+    pub fn review(&self, id: &str) -> Result<Option<Review>> {
+        match self.reviews.get(id.as_bytes())? {
+            Some(bytes) => Ok(Some(decode_json(&bytes, "review")?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Review `id` as it was at revision `n`.
+    pub fn revision(&self, id: &str, n: u32) -> Result<Option<RevisionRecord>> {
+        match self.revisions.get(revision_key(id, n))? {
+            Some(bytes) => Ok(Some(decode_json(&bytes, "revision")?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The history of review `id`, oldest first.
+    pub fn revisions(&self, id: &str) -> Result<Vec<RevisionInfo>> {
+        let mut prefix = id.as_bytes().to_vec();
+        prefix.push(0);
+        self.revisions
+            .scan_prefix(prefix)
+            .map(|entry| {
+                let (_, value) = entry?;
+                let record: RevisionRecord = decode_json(&value, "revision")?;
+                Ok(RevisionInfo {
+                    revision: record.revision,
+                    at: record.at,
+                    by: record.by,
+                    action: record.action,
+                })
+            })
+            .collect()
+    }
+
+    /// Every review (current revisions), in id order.
+    pub fn reviews(&self) -> impl Iterator<Item = Result<Review>> + '_ {
+        self.reviews.iter().map(|entry| {
+            let (_, value) = entry?;
+            decode_json(&value, "review")
+        })
+    }
+
+    /// How many reviews are stored (any status).
+    pub fn review_count(&self) -> usize {
+        self.reviews.len()
+    }
+
+    /// Flushes everything to disk (writes already flush; this is for shutdown).
+    pub fn flush(&self) -> Result<()> {
+        self.db.flush()?;
+        Ok(())
+    }
+}
+
+type TxResult<T> = std::result::Result<T, ConflictableTransactionError<StoreError>>;
+
+#[allow(clippy::too_many_arguments)]
+fn write_revision(
+    reviews: &TransactionalTree,
+    revisions: &TransactionalTree,
+    changes: &TransactionalTree,
+    meta: &TransactionalTree,
+    review: &Review,
+    by: &str,
+    action: &str,
+    at: &str,
+) -> TxResult<()> {
+    let record = RevisionRecord {
+        revision: review.revision,
+        at: at.to_string(),
+        by: by.to_string(),
+        action: action.to_string(),
+        review: review.clone(),
+    };
+    reviews.insert(review.id.as_bytes(), encode_json(review).map_err(abort)?)?;
+    revisions.insert(
+        revision_key(&review.id, review.revision),
+        encode_json(&record).map_err(abort)?,
+    )?;
+    let seq = next_seq(meta)?;
+    let change = encode_json(&Change::Review(review.id.clone())).map_err(abort)?;
+    changes.insert(&seq.to_be_bytes(), change)?;
+    Ok(())
+}
+
+fn next_seq(meta: &TransactionalTree) -> TxResult<u64> {
+    let seq = match meta.get(KEY_SEQ)? {
+        Some(bytes) => decode_u64(&bytes, "sequence").map_err(abort)? + 1,
+        None => 1,
+    };
+    meta.insert(KEY_SEQ, &seq.to_be_bytes())?;
+    Ok(seq)
+}
+
+fn revision_key(id: &str, revision: u32) -> Vec<u8> {
+    let mut key = id.as_bytes().to_vec();
+    key.push(0);
+    key.extend_from_slice(&revision.to_be_bytes());
+    key
+}
+
+/// Orders validation errors by the position of their field in a review document.
+fn field_order(field: &str) -> usize {
+    const ORDER: &[&str] = &[
+        "title",
+        "pseudonyms",
+        "board",
+        "review_type",
+        "methodology",
+        "incident",
+        "abuse",
+        "source_of_harm",
+        "child",
+        "children",
+        "incident_date",
+        "commissioned_on",
+        "completed_on",
+        "published_on",
+        "embargo_until",
+        "parallel_processes",
+        "ofsted_grade",
+        "themes",
+        "agencies",
+        "keywords",
+        "summary",
+        "lessons",
+    ];
+    let head = field.split(['.', '[']).next().unwrap_or(field);
+    ORDER.iter().position(|f| *f == head).unwrap_or(ORDER.len())
+}
+
+fn abort(error: StoreError) -> ConflictableTransactionError<StoreError> {
+    ConflictableTransactionError::Abort(error)
+}
+
+fn transaction_error(error: TransactionError<StoreError>) -> StoreError {
+    match error {
+        TransactionError::Abort(e) => e,
+        TransactionError::Storage(e) => StoreError::Sled(e),
+    }
+}
+
+fn open_error(path: &Path, error: sled::Error) -> StoreError {
+    match error {
+        sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
+            StoreError::Locked {
+                path: path.to_path_buf(),
+            }
+        }
+        sled::Error::Io(io) if io.kind() == ErrorKind::PermissionDenied => StoreError::Unreadable {
+            path: path.to_path_buf(),
+            source: io,
+        },
+        sled::Error::Corruption { .. } => StoreError::Corrupt {
+            what: path.display().to_string(),
+            message: error.to_string(),
+        },
+        other => StoreError::Sled(other),
+    }
+}
+
+fn encode_json<T: Serialize>(value: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec(value).map_err(|e| StoreError::Corrupt {
+        what: "encoding".into(),
+        message: e.to_string(),
+    })
+}
+
+fn decode_json<T: for<'de> Deserialize<'de>>(bytes: &[u8], what: &str) -> Result<T> {
+    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt {
+        what: what.to_string(),
+        message: e.to_string(),
+    })
+}
+
+fn decode_u64(bytes: &[u8], what: &str) -> Result<u64> {
+    let array: [u8; 8] = bytes.try_into().map_err(|_| StoreError::Corrupt {
+        what: what.to_string(),
+        message: format!("expected 8 bytes, found {}", bytes.len()),
+    })?;
+    Ok(u64::from_be_bytes(array))
+}
+
+fn decode_u32(bytes: &[u8], what: &str) -> Result<u32> {
+    let array: [u8; 4] = bytes.try_into().map_err(|_| StoreError::Corrupt {
+        what: what.to_string(),
+        message: format!("expected 4 bytes, found {}", bytes.len()),
+    })?;
+    Ok(u32::from_be_bytes(array))
+}
+
+#[cfg(test)]
+mod tests;

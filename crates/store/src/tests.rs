@@ -1,0 +1,180 @@
+//! Store tests: round trips, revisions, the change sequence, ids and open errors.
+
+use super::*;
+use lessons_model::Status;
+
+fn board() -> Board {
+    Board {
+        slug: "barsetshire".into(),
+        name: "Barsetshire Local Safeguarding Children Board".into(),
+        region: "south_west".into(),
+    }
+}
+
+fn review() -> Review {
+    serde_json::from_str(
+        r#"{"title":"Serious Case Review: Child M","board":"barsetshire","incident":"death",
+            "child":{"age_band":"under_1","sex":"male"},"themes":["neglect"],
+            "commissioned_on":"2007-12-04","completed_on":"2008-09-30","published_on":"2009-02-12",
+            "lessons":[{"kind":"lesson","level":"inter_agency","text":"No agency asked who lived there."}]}"#,
+    )
+    .unwrap()
+}
+
+fn open_with_board() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    store.put_board(&board()).unwrap();
+    (dir, store)
+}
+
+#[test]
+fn a_review_round_trips_with_derived_fields() {
+    let (_dir, store) = open_with_board();
+    let created = store.create_review(review(), "import", "create").unwrap();
+    assert_eq!(created.id, "scr-2009-barsetshire-0001");
+    assert_eq!(created.region.as_deref(), Some("south_west"));
+    assert_eq!(created.revision, 1);
+    assert_eq!(created.duration_months, Some(9));
+    assert_eq!(created.over_six_months, Some(true));
+    assert_eq!(created.lessons[0].id, "scr-2009-barsetshire-0001#L1");
+    assert_eq!(store.review(&created.id).unwrap(), Some(created));
+    assert_eq!(store.review("scr-1999-nowhere-0001").unwrap(), None);
+}
+
+#[test]
+fn ids_are_allocated_per_board_and_never_reused() {
+    let (_dir, store) = open_with_board();
+    let first = store.create_review(review(), "a", "create").unwrap();
+    let mut later = review();
+    later.published_on = Some("2011-03-01".into());
+    let second = store.create_review(later, "a", "create").unwrap();
+    assert_eq!(first.id, "scr-2009-barsetshire-0001");
+    assert_eq!(second.id, "scr-2011-barsetshire-0002");
+}
+
+#[test]
+fn every_revision_is_kept() {
+    let (_dir, store) = open_with_board();
+    let created = store.create_review(review(), "alice", "create").unwrap();
+    let mut changed = created.clone();
+    changed.title = "Serious Case Review: Child M (amended)".into();
+    changed.status = Status::Published;
+    let updated = store
+        .update_review(&created.id, changed, "bob", "update")
+        .unwrap();
+    assert_eq!(updated.revision, 2);
+    assert_eq!(updated.created_at, created.created_at);
+    let history = store.revisions(&created.id).unwrap();
+    assert_eq!(history.len(), 2);
+    assert_eq!((history[0].revision, history[0].by.as_str()), (1, "alice"));
+    assert_eq!(
+        (history[1].revision, history[1].action.as_str()),
+        (2, "update")
+    );
+    let first = store.revision(&created.id, 1).unwrap().unwrap();
+    assert_eq!(first.review.title, "Serious Case Review: Child M");
+    assert!(store.revision(&created.id, 3).unwrap().is_none());
+}
+
+#[test]
+fn the_sequence_increases_with_every_write() {
+    let (_dir, store) = open_with_board();
+    assert_eq!(store.last_seq().unwrap(), 1);
+    let created = store.create_review(review(), "a", "create").unwrap();
+    store
+        .update_review(&created.id, created.clone(), "a", "update")
+        .unwrap();
+    assert_eq!(store.last_seq().unwrap(), 3);
+    let changes = store.changes_since(1).unwrap();
+    assert_eq!(
+        changes,
+        vec![
+            (2, Change::Review(created.id.clone())),
+            (3, Change::Review(created.id.clone()))
+        ]
+    );
+    assert!(store.changes_since(3).unwrap().is_empty());
+}
+
+#[test]
+fn invalid_reviews_are_refused_with_every_error_and_nothing_is_written() {
+    let (_dir, store) = open_with_board();
+    let mut bad = review();
+    bad.board = "nowhere".into();
+    bad.themes = vec!["negelct".into()];
+    let Err(StoreError::Invalid(ValidationErrors(errors))) =
+        store.create_review(bad, "a", "create")
+    else {
+        panic!("expected a validation error")
+    };
+    let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["board", "themes[0]"]);
+    assert_eq!(
+        errors[0].allowed.as_deref(),
+        Some(&["barsetshire".to_string()][..])
+    );
+    assert_eq!(store.review_count(), 0);
+    assert_eq!(store.last_seq().unwrap(), 1);
+}
+
+#[test]
+fn updating_a_missing_review_is_not_found() {
+    let (_dir, store) = open_with_board();
+    let result = store.update_review("scr-2009-barsetshire-0009", review(), "a", "update");
+    assert!(matches!(result, Err(StoreError::ReviewNotFound(_))));
+}
+
+#[test]
+fn data_survives_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = {
+        let store = Store::open(dir.path()).unwrap();
+        store.put_board(&board()).unwrap();
+        store.create_review(review(), "a", "create").unwrap().id
+    };
+    let store = Store::open(dir.path()).unwrap();
+    assert!(store.review(&id).unwrap().is_some());
+    assert_eq!(store.boards().unwrap(), vec![board()]);
+}
+
+#[test]
+fn a_second_open_is_refused_as_locked() {
+    let dir = tempfile::tempdir().unwrap();
+    let _first = Store::open(dir.path()).unwrap();
+    let second = Store::open(dir.path());
+    assert!(
+        matches!(second, Err(StoreError::Locked { .. })),
+        "{:?}",
+        second.err()
+    );
+}
+
+#[test]
+fn another_format_version_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        store.meta.insert(KEY_FORMAT, &99u32.to_be_bytes()).unwrap();
+        store.flush().unwrap();
+    }
+    match Store::open(dir.path()) {
+        Err(StoreError::IncompatibleVersion {
+            found, supported, ..
+        }) => {
+            assert_eq!((found, supported), (99, FORMAT_VERSION));
+        }
+        other => panic!("expected a version error, got {:?}", other.err()),
+    }
+}
+
+#[test]
+fn a_file_in_place_of_the_directory_is_unreadable() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-dir");
+    std::fs::write(&file, b"x").unwrap();
+    assert!(matches!(
+        Store::open(&file),
+        Err(StoreError::Unreadable { .. })
+    ));
+}

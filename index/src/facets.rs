@@ -1,0 +1,171 @@
+//! The search facets of DESIGN §5, the values each review or finding carries for each,
+//! and the encoding of a facet value as a tantivy facet path (`/theme/neglect`).
+
+use lessons_model::{Lesson, Review, Vocabulary};
+use tantivy::schema::Facet;
+
+/// A facet of the search page and API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FacetName {
+    Theme,
+    Agency,
+    Level,
+    Kind,
+    Region,
+    Board,
+    AgeBand,
+    Incident,
+    Abuse,
+    ReviewType,
+    Year,
+    Timeliness,
+}
+
+impl FacetName {
+    /// Every facet, in display order.
+    pub const ALL: [FacetName; 12] = [
+        FacetName::Theme,
+        FacetName::Agency,
+        FacetName::Level,
+        FacetName::Kind,
+        FacetName::Region,
+        FacetName::Board,
+        FacetName::AgeBand,
+        FacetName::Incident,
+        FacetName::Abuse,
+        FacetName::ReviewType,
+        FacetName::Year,
+        FacetName::Timeliness,
+    ];
+
+    /// The query-string parameter and JSON key of this facet.
+    pub fn key(self) -> &'static str {
+        match self {
+            FacetName::Theme => "theme",
+            FacetName::Agency => "agency",
+            FacetName::Level => "level",
+            FacetName::Kind => "kind",
+            FacetName::Region => "region",
+            FacetName::Board => "board",
+            FacetName::AgeBand => "age_band",
+            FacetName::Incident => "incident",
+            FacetName::Abuse => "abuse",
+            FacetName::ReviewType => "review_type",
+            FacetName::Year => "year",
+            FacetName::Timeliness => "timeliness",
+        }
+    }
+
+    /// A heading for this facet on the search page.
+    pub fn title(self) -> &'static str {
+        match self {
+            FacetName::Theme => "Theme",
+            FacetName::Agency => "Agency",
+            FacetName::Level => "Lesson level",
+            FacetName::Kind => "Kind of finding",
+            FacetName::Region => "Region",
+            FacetName::Board => "Board",
+            FacetName::AgeBand => "Age of child",
+            FacetName::Incident => "Incident",
+            FacetName::Abuse => "Abuse",
+            FacetName::ReviewType => "Review type",
+            FacetName::Year => "Year",
+            FacetName::Timeliness => "Timeliness",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<FacetName> {
+        FacetName::ALL.into_iter().find(|f| f.key() == key)
+    }
+
+    /// The vocabulary this facet's values come from (board and year have none).
+    pub fn vocabulary(self) -> Option<Vocabulary> {
+        match self {
+            FacetName::Theme => Some(Vocabulary::Theme),
+            FacetName::Agency => Some(Vocabulary::Agency),
+            FacetName::Level => Some(Vocabulary::Level),
+            FacetName::Kind => Some(Vocabulary::LessonKind),
+            FacetName::Region => Some(Vocabulary::Region),
+            FacetName::AgeBand => Some(Vocabulary::AgeBand),
+            FacetName::Incident => Some(Vocabulary::Incident),
+            FacetName::Abuse => Some(Vocabulary::Abuse),
+            FacetName::ReviewType => Some(Vocabulary::ReviewType),
+            FacetName::Timeliness => Some(Vocabulary::Timeliness),
+            FacetName::Board | FacetName::Year => None,
+        }
+    }
+
+    /// The tantivy facet path of `value` under this facet.
+    pub fn path(self, value: &str) -> Facet {
+        Facet::from_path([self.key(), value])
+    }
+
+    /// The root path of this facet (`/theme`).
+    pub fn root(self) -> String {
+        format!("/{}", self.key())
+    }
+}
+
+/// The `(facet, value)` pairs a review document carries: its own tags plus, for theme,
+/// agency, level and kind, those of every finding (DESIGN §5, reviews view).
+pub fn review_facets(review: &Review) -> Vec<(FacetName, String)> {
+    let mut out = shared_facets(review);
+    push_all(&mut out, FacetName::Theme, &review.themes);
+    push_all(&mut out, FacetName::Agency, &review.agencies);
+    for lesson in &review.lessons {
+        push_all(&mut out, FacetName::Theme, &lesson.themes);
+        if let Some(agency) = &lesson.agency {
+            push(&mut out, FacetName::Agency, agency);
+        }
+        push(&mut out, FacetName::Level, &lesson.level);
+        push(&mut out, FacetName::Kind, &lesson.kind);
+    }
+    out
+}
+
+/// The `(facet, value)` pairs a finding's document carries: its own theme, agency,
+/// level and kind, its review's themes and agencies, and its review's other facets.
+pub fn lesson_facets(review: &Review, lesson: &Lesson) -> Vec<(FacetName, String)> {
+    let mut out = shared_facets(review);
+    push_all(&mut out, FacetName::Theme, &lesson.themes);
+    push_all(&mut out, FacetName::Theme, &review.themes);
+    if let Some(agency) = &lesson.agency {
+        push(&mut out, FacetName::Agency, agency);
+    }
+    push_all(&mut out, FacetName::Agency, &review.agencies);
+    push(&mut out, FacetName::Level, &lesson.level);
+    push(&mut out, FacetName::Kind, &lesson.kind);
+    out
+}
+
+fn shared_facets(review: &Review) -> Vec<(FacetName, String)> {
+    let mut out = Vec::new();
+    if let Some(region) = &review.region {
+        push(&mut out, FacetName::Region, region);
+    }
+    push(&mut out, FacetName::Board, &review.board);
+    for child in review.all_children() {
+        push(&mut out, FacetName::AgeBand, &child.age_band);
+    }
+    push(&mut out, FacetName::Incident, &review.incident);
+    push_all(&mut out, FacetName::Abuse, &review.abuse);
+    push(&mut out, FacetName::ReviewType, &review.review_type);
+    if let Some(year) = review.year() {
+        push(&mut out, FacetName::Year, &year.to_string());
+    }
+    push(&mut out, FacetName::Timeliness, review.timeliness_slug());
+    out
+}
+
+fn push(out: &mut Vec<(FacetName, String)>, facet: FacetName, value: &str) {
+    if value.is_empty() || out.iter().any(|(f, v)| *f == facet && v == value) {
+        return;
+    }
+    out.push((facet, value.to_string()));
+}
+
+fn push_all(out: &mut Vec<(FacetName, String)>, facet: FacetName, values: &[String]) {
+    for value in values {
+        push(out, facet, value);
+    }
+}

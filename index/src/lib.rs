@@ -1,0 +1,388 @@
+//! The search index of Lessons, on tantivy 0.27: [`SearchIndex`] holds one document per
+//! public review and one per finding ([`schema`]), answers [`SearchRequest`]s with facets
+//! and snippets ([`search`]), and records in its commit payload the store sequence it
+//! has caught up to, so that the web crate can replay the store's change log after a
+//! crash. It is derived data: it never writes to the store and can always be rebuilt.
+//!
+//! Drafts and withdrawn reviews are never indexed. Embargoed reviews are indexed with
+//! the day they become public (`public_from`), and every search filters on it, so they
+//! appear by themselves when the embargo ends.
+
+pub mod facets;
+pub mod params;
+pub mod query;
+pub mod schema;
+pub mod search;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Mutex, RwLock};
+
+use lessons_model::dates::{days_since_epoch, parse_date};
+use lessons_model::{Lesson, Review, Visibility};
+use serde::{Deserialize, Serialize};
+use tantivy::directory::MmapDirectory;
+use tantivy::schema::Schema;
+use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use time::Date;
+
+pub use facets::FacetName;
+pub use params::{SearchRequest, Sort, View};
+pub use search::{FacetCount, Hit, SearchResults};
+
+use crate::schema::{build_schema, tokenizers, Fields, SCHEMA_VERSION};
+use crate::search::{Display, SearchContext};
+
+const WRITER_MEMORY_BYTES: usize = 64 << 20;
+
+/// Everything that can go wrong in the index.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("the search index is in use by another lessons process")]
+    Locked,
+    #[error("cannot open the search index in {path}: {message}")]
+    Open { path: String, message: String },
+    #[error("search index error: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    #[error("search index data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("search index I/O error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub type Result<T, E = IndexError> = std::result::Result<T, E>;
+
+/// A change to apply to the index.
+#[derive(Debug, Clone)]
+pub enum IndexUpdate {
+    /// Index the review as it now is (removed if it is not published).
+    Put(Box<Review>),
+    /// Remove every document of this review.
+    Remove(String),
+}
+
+/// What the commit payload records.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+struct Payload {
+    seq: u64,
+    schema: u32,
+}
+
+/// The index, shared by every request (searches take a snapshot; writes are serialised).
+pub struct SearchIndex {
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+    board_names: RwLock<HashMap<String, String>>,
+    indexed_seq: RwLock<u64>,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it (empty, at sequence 0) when it is missing,
+    /// from another schema version, or unreadable as an index.
+    pub fn open(dir: &Path) -> Result<SearchIndex> {
+        std::fs::create_dir_all(dir)?;
+        let (schema, fields) = build_schema();
+        let index = match open_existing(dir, &schema) {
+            Some(index) => index,
+            None => {
+                clear_dir(dir)?;
+                create(dir, &schema)?
+            }
+        };
+        let writer: IndexWriter = index
+            .writer_with_num_threads(1, WRITER_MEMORY_BYTES)
+            .map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(..) => IndexError::Locked,
+                other => IndexError::Tantivy(other),
+            })?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let seq = read_payload(&index).map(|p| p.seq).unwrap_or(0);
+        Ok(SearchIndex {
+            reader,
+            writer: Mutex::new(writer),
+            fields,
+            board_names: RwLock::new(HashMap::new()),
+            indexed_seq: RwLock::new(seq),
+        })
+    }
+
+    /// The store sequence the index has caught up to.
+    pub fn indexed_seq(&self) -> u64 {
+        self.indexed_seq.read().map(|s| *s).unwrap_or(0)
+    }
+
+    /// Sets the board names used for facet labels and hits.
+    pub fn set_board_names(&self, names: HashMap<String, String>) {
+        if let Ok(mut current) = self.board_names.write() {
+            *current = names;
+        }
+    }
+
+    fn board_names(&self) -> HashMap<String, String> {
+        self.board_names
+            .read()
+            .map(|n| n.clone())
+            .unwrap_or_default()
+    }
+
+    /// Applies `updates`, commits with `seq` as the caught-up sequence, and makes the
+    /// result visible to searches before returning.
+    pub fn apply(&self, updates: &[IndexUpdate], seq: u64) -> Result<()> {
+        let names = self.board_names();
+        let mut writer = self
+            .writer
+            .lock()
+            .map_err(|_| IndexError::Corrupt("index writer lock poisoned".into()))?;
+        for update in updates {
+            match update {
+                IndexUpdate::Put(review) => {
+                    writer.delete_term(Term::from_field_text(self.fields.review_id, &review.id));
+                    for document in self.documents(review, &names) {
+                        writer.add_document(document)?;
+                    }
+                }
+                IndexUpdate::Remove(id) => {
+                    writer.delete_term(Term::from_field_text(self.fields.review_id, id));
+                }
+            }
+        }
+        self.commit(&mut writer, seq)
+    }
+
+    /// Replaces the whole index with `reviews`, recording `seq`. `progress` is called
+    /// after each review.
+    pub fn rebuild(
+        &self,
+        reviews: impl IntoIterator<Item = Review>,
+        seq: u64,
+        mut progress: impl FnMut(),
+    ) -> Result<()> {
+        let names = self.board_names();
+        let mut writer = self
+            .writer
+            .lock()
+            .map_err(|_| IndexError::Corrupt("index writer lock poisoned".into()))?;
+        writer.delete_all_documents()?;
+        for review in reviews {
+            for document in self.documents(&review, &names) {
+                writer.add_document(document)?;
+            }
+            progress();
+        }
+        self.commit(&mut writer, seq)
+    }
+
+    fn commit(&self, writer: &mut IndexWriter, seq: u64) -> Result<()> {
+        let payload = serde_json::to_string(&Payload {
+            seq,
+            schema: SCHEMA_VERSION,
+        })
+        .map_err(|e| IndexError::Corrupt(e.to_string()))?;
+        let mut prepared = writer.prepare_commit()?;
+        prepared.set_payload(&payload);
+        prepared.commit()?;
+        self.reader.reload()?;
+        if let Ok(mut indexed) = self.indexed_seq.write() {
+            *indexed = seq;
+        }
+        Ok(())
+    }
+
+    /// Runs a search as the public sees the repository on `today`.
+    pub fn search(&self, request: &SearchRequest, today: Date) -> Result<SearchResults> {
+        let searcher = self.reader.searcher();
+        let names = self.board_names();
+        let context = SearchContext {
+            searcher: &searcher,
+            fields: &self.fields,
+            board_names: &names,
+            today,
+        };
+        context.run(request)
+    }
+
+    /// How many review and lesson documents the index holds (any visibility date).
+    pub fn document_counts(&self) -> Result<(u64, u64)> {
+        let searcher = self.reader.searcher();
+        let count = |kind: &str| -> Result<u64> {
+            let query = tantivy::query::TermQuery::new(
+                Term::from_field_text(self.fields.doc_kind, kind),
+                tantivy::schema::IndexRecordOption::Basic,
+            );
+            Ok(searcher.search(&query, &tantivy::collector::Count)? as u64)
+        };
+        Ok((count("review")?, count("lesson")?))
+    }
+
+    /// The documents of one review: none unless published, else the review and each finding.
+    fn documents(
+        &self,
+        review: &Review,
+        board_names: &HashMap<String, String>,
+    ) -> Vec<TantivyDocument> {
+        let Visibility::PublicFrom(from) = review.visibility() else {
+            return Vec::new();
+        };
+        let public_from = if from == Date::MIN {
+            i64::MIN
+        } else {
+            days_since_epoch(from)
+        };
+        let sort_date = review
+            .published_date()
+            .or_else(|| review.completed_date())
+            .or_else(|| {
+                review
+                    .created_at
+                    .as_deref()
+                    .and_then(|t| t.get(..10))
+                    .and_then(parse_date)
+            })
+            .map(days_since_epoch)
+            .unwrap_or(0);
+        let board_name = board_names
+            .get(&review.board)
+            .cloned()
+            .unwrap_or_else(|| review.board.clone());
+        let mut base = Display {
+            id: review.id.clone(),
+            review_id: review.id.clone(),
+            title: review.title.clone(),
+            board: review.board.clone(),
+            board_name,
+            region: review.region.clone().unwrap_or_default(),
+            year: review.year(),
+            published_on: review.published_on.clone(),
+            incident: review.incident.clone(),
+            themes: all_themes(review),
+            ..Display::default()
+        };
+        let f = &self.fields;
+        let all_lesson_text: Vec<&str> = review.lessons.iter().map(|l| l.text.as_str()).collect();
+        let keywords = [review.keywords.clone(), review.pseudonyms.clone()]
+            .concat()
+            .join("\n");
+        let mut review_doc = doc!(
+            f.doc_kind => "review",
+            f.review_id => review.id.as_str(),
+            f.title => review.title.as_str(),
+            f.summary => review.summary.as_str(),
+            f.lessons => all_lesson_text.join("\n\n"),
+            f.keywords => keywords,
+            f.spelling => format!("{}\n{}\n{}", review.title, review.summary, all_lesson_text.join("\n")),
+            f.sort_date => sort_date,
+            f.public_from => public_from,
+            f.display => to_json(&base),
+        );
+        add_common(&mut review_doc, f, review, facets::review_facets(review));
+        let mut documents = vec![review_doc];
+        for lesson in &review.lessons {
+            base.id = lesson.id.clone();
+            base.themes = lesson.themes.clone();
+            base.kind = Some(lesson.kind.clone());
+            base.level = Some(lesson.level.clone());
+            base.agency = lesson.agency.clone();
+            let mut lesson_doc = doc!(
+                f.doc_kind => "lesson",
+                f.review_id => review.id.as_str(),
+                f.lesson_id => lesson.id.as_str(),
+                f.lessons => lesson.text.as_str(),
+                f.spelling => lesson.text.as_str(),
+                f.sort_date => sort_date,
+                f.public_from => public_from,
+                f.display => to_json(&base),
+            );
+            add_common(
+                &mut lesson_doc,
+                f,
+                review,
+                facets::lesson_facets(review, lesson),
+            );
+            documents.push(lesson_doc);
+        }
+        documents
+    }
+}
+
+fn add_common(
+    document: &mut TantivyDocument,
+    f: &Fields,
+    review: &Review,
+    facet_values: Vec<(FacetName, String)>,
+) {
+    if let Some(year) = review.year() {
+        document.add_u64(f.year, year.max(0) as u64);
+    }
+    for (facet, value) in facet_values {
+        document.add_facet(f.facets, facet.path(&value));
+    }
+}
+
+/// The review's themes followed by any its findings add.
+fn all_themes(review: &Review) -> Vec<String> {
+    let mut themes = review.themes.clone();
+    for theme in review.lessons.iter().flat_map(|l: &Lesson| &l.themes) {
+        if !themes.contains(theme) {
+            themes.push(theme.clone());
+        }
+    }
+    themes
+}
+
+fn to_json(display: &Display) -> String {
+    serde_json::to_string(display).unwrap_or_default()
+}
+
+fn open_existing(dir: &Path, schema: &Schema) -> Option<Index> {
+    if !dir.join("meta.json").exists() {
+        return None;
+    }
+    let directory = MmapDirectory::open(dir).ok()?;
+    let index = Index::builder()
+        .schema(schema.clone())
+        .tokenizers(tokenizers())
+        .open_or_create(directory)
+        .ok()?;
+    match read_payload(&index) {
+        Some(payload) if payload.schema == SCHEMA_VERSION => Some(index),
+        Some(_) => None,
+        None if index.load_metas().ok()?.segments.is_empty() => Some(index),
+        None => None,
+    }
+}
+
+fn create(dir: &Path, schema: &Schema) -> Result<Index> {
+    let directory = MmapDirectory::open(dir).map_err(|e| IndexError::Open {
+        path: dir.display().to_string(),
+        message: e.to_string(),
+    })?;
+    Ok(Index::builder()
+        .schema(schema.clone())
+        .tokenizers(tokenizers())
+        .open_or_create(directory)?)
+}
+
+fn read_payload(index: &Index) -> Option<Payload> {
+    let metas = index.load_metas().ok()?;
+    serde_json::from_str(metas.payload.as_deref()?).ok()
+}
+
+/// Removes every file of an old or unreadable index (the directory holds nothing else).
+fn clear_dir(dir: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            std::fs::remove_dir_all(&path)?;
+        } else {
+            std::fs::remove_file(&path)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,302 @@
+//! A search as asked for: [`SearchRequest`], read from query-string pairs with every
+//! parameter checked (DESIGN §5): an unknown facet value, a bad year, `page` < 1 or
+//! `per_page` outside 1-100 are errors that name the field and, for vocabularies, list
+//! the allowed values. Shared by the API, the pages and (later) exports and feeds.
+
+use std::collections::BTreeMap;
+
+use lessons_model::validate::Checker;
+use lessons_model::ValidationErrors;
+
+use crate::facets::FacetName;
+
+pub const DEFAULT_PER_PAGE: usize = 20;
+pub const MAX_PER_PAGE: usize = 100;
+const YEAR_RANGE: std::ops::RangeInclusive<i32> = 1900..=2100;
+
+/// One hit per review, or one per finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum View {
+    #[default]
+    Reviews,
+    Lessons,
+}
+
+impl View {
+    pub fn key(self) -> &'static str {
+        match self {
+            View::Reviews => "reviews",
+            View::Lessons => "lessons",
+        }
+    }
+}
+
+/// Result order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Relevance,
+    Newest,
+    Oldest,
+}
+
+impl Sort {
+    pub fn key(self) -> &'static str {
+        match self {
+            Sort::Relevance => "relevance",
+            Sort::Newest => "newest",
+            Sort::Oldest => "oldest",
+        }
+    }
+}
+
+/// Everything a search can ask for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchRequest {
+    pub q: String,
+    pub view: View,
+    /// Chosen values per facet: OR within a facet, AND across facets.
+    pub filters: BTreeMap<FacetName, Vec<String>>,
+    pub year_from: Option<i32>,
+    pub year_to: Option<i32>,
+    pub sort: Sort,
+    pub page: usize,
+    pub per_page: usize,
+}
+
+impl Default for SearchRequest {
+    fn default() -> Self {
+        SearchRequest {
+            q: String::new(),
+            view: View::Reviews,
+            filters: BTreeMap::new(),
+            year_from: None,
+            year_to: None,
+            sort: Sort::Relevance,
+            page: 1,
+            per_page: DEFAULT_PER_PAGE,
+        }
+    }
+}
+
+impl SearchRequest {
+    /// Reads a request from query-string pairs. `known_boards` are the board slugs a
+    /// `board` filter may name. Keys that are not search parameters are ignored.
+    pub fn from_pairs<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+        known_boards: &[String],
+    ) -> Result<SearchRequest, ValidationErrors> {
+        let mut request = SearchRequest::default();
+        let mut check = Checker::new();
+        for (key, raw) in pairs {
+            let value = raw.trim();
+            match key {
+                "q" => request.q = raw.to_string(),
+                "view" => match value {
+                    "reviews" | "" => request.view = View::Reviews,
+                    "lessons" => request.view = View::Lessons,
+                    _ => allowed(&mut check, "view", value, &["reviews", "lessons"]),
+                },
+                "sort" => match value {
+                    "relevance" | "" => request.sort = Sort::Relevance,
+                    "newest" => request.sort = Sort::Newest,
+                    "oldest" => request.sort = Sort::Oldest,
+                    _ => allowed(
+                        &mut check,
+                        "sort",
+                        value,
+                        &["relevance", "newest", "oldest"],
+                    ),
+                },
+                "page" => match value.parse::<usize>() {
+                    Ok(page) if (1..=100_000).contains(&page) => request.page = page,
+                    _ => check.error(
+                        "page",
+                        format!("must be a whole number from 1 to 100000, not \"{value}\""),
+                    ),
+                },
+                "per_page" => match value.parse::<usize>() {
+                    Ok(n) if (1..=MAX_PER_PAGE).contains(&n) => request.per_page = n,
+                    _ => check.error(
+                        "per_page",
+                        format!("must be a whole number from 1 to {MAX_PER_PAGE}, not \"{value}\""),
+                    ),
+                },
+                "year_from" | "year_to" if value.is_empty() => {}
+                "year_from" => request.year_from = parse_year(&mut check, key, value),
+                "year_to" => request.year_to = parse_year(&mut check, key, value),
+                _ => {
+                    if let Some(facet) = FacetName::from_key(key) {
+                        if !value.is_empty() {
+                            check_facet_value(&mut check, facet, value, known_boards);
+                            let values = request.filters.entry(facet).or_default();
+                            if !values.iter().any(|v| v == value) {
+                                values.push(value.to_string());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let (Some(from), Some(to)) = (request.year_from, request.year_to) {
+            if from > to {
+                check.error("year_to", format!("{to} is before year_from {from}"));
+            }
+        }
+        check.finish().map(|()| request)
+    }
+
+    /// The request as query-string pairs (defaults left out), for links and feeds.
+    pub fn to_pairs(&self) -> Vec<(String, String)> {
+        let mut pairs = Vec::new();
+        if !self.q.is_empty() {
+            pairs.push(("q".to_string(), self.q.clone()));
+        }
+        if self.view != View::Reviews {
+            pairs.push(("view".into(), self.view.key().into()));
+        }
+        for (facet, values) in &self.filters {
+            for value in values {
+                pairs.push((facet.key().into(), value.clone()));
+            }
+        }
+        if let Some(year) = self.year_from {
+            pairs.push(("year_from".into(), year.to_string()));
+        }
+        if let Some(year) = self.year_to {
+            pairs.push(("year_to".into(), year.to_string()));
+        }
+        if self.sort != Sort::Relevance {
+            pairs.push(("sort".into(), self.sort.key().into()));
+        }
+        if self.page != 1 {
+            pairs.push(("page".into(), self.page.to_string()));
+        }
+        if self.per_page != DEFAULT_PER_PAGE {
+            pairs.push(("per_page".into(), self.per_page.to_string()));
+        }
+        pairs
+    }
+}
+
+fn allowed(check: &mut Checker, field: &str, value: &str, allowed: &[&str]) {
+    check.error(field, format!("unknown value \"{value}\""));
+    check.set_allowed_on_last(allowed.iter().map(|s| s.to_string()).collect());
+}
+
+fn parse_year(check: &mut Checker, field: &str, value: &str) -> Option<i32> {
+    match value.parse::<i32>() {
+        Ok(year) if YEAR_RANGE.contains(&year) => Some(year),
+        _ => {
+            check.error(field, format!("\"{value}\" is not a year (1900-2100)"));
+            None
+        }
+    }
+}
+
+fn check_facet_value(check: &mut Checker, facet: FacetName, value: &str, boards: &[String]) {
+    let field = facet.key();
+    match facet {
+        FacetName::Year => {
+            parse_year(check, field, value);
+        }
+        FacetName::Board => {
+            if !boards.iter().any(|b| b == value) {
+                check.error(field, format!("unknown board \"{value}\""));
+                check.set_allowed_on_last(boards.to_vec());
+            }
+        }
+        _ => {
+            if let Some(vocabulary) = facet.vocabulary() {
+                check.slug(field, value, vocabulary);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(query: &str) -> Result<SearchRequest, ValidationErrors> {
+        let pairs: Vec<(String, String)> = form_pairs(query);
+        SearchRequest::from_pairs(
+            pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            &["barsetshire".to_string()],
+        )
+    }
+
+    fn form_pairs(query: &str) -> Vec<(String, String)> {
+        query
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                (k.to_string(), v.to_string())
+            })
+            .collect()
+    }
+
+    fn error_fields(query: &str) -> Vec<String> {
+        match parse(query) {
+            Ok(_) => vec![],
+            Err(ValidationErrors(errors)) => errors.into_iter().map(|e| e.field).collect(),
+        }
+    }
+
+    #[test]
+    fn reads_repeated_filters_and_options() {
+        let request =
+            parse("q=neglect&theme=neglect&theme=unseen_men&theme=neglect&view=lessons&sort=newest&page=2&per_page=5&year_from=2005")
+                .unwrap();
+        assert_eq!(
+            request.filters[&FacetName::Theme],
+            ["neglect", "unseen_men"]
+        );
+        assert_eq!((request.view, request.sort), (View::Lessons, Sort::Newest));
+        assert_eq!(
+            (request.page, request.per_page, request.year_from),
+            (2, 5, Some(2005))
+        );
+        let again = SearchRequest::from_pairs(
+            request
+                .to_pairs()
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str())),
+            &[],
+        )
+        .unwrap();
+        assert_eq!(again, request);
+    }
+
+    #[test]
+    fn refuses_every_bad_parameter_at_once() {
+        assert_eq!(
+            error_fields(
+                "theme=negelct&board=atlantis&page=0&per_page=101&year_from=19x&view=maps&level=x"
+            ),
+            [
+                "theme",
+                "board",
+                "page",
+                "per_page",
+                "year_from",
+                "view",
+                "level"
+            ]
+        );
+        assert_eq!(error_fields("year_from=2010&year_to=2005"), ["year_to"]);
+        assert_eq!(
+            error_fields("theme=&year_from=&unknown=1"),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn unknown_theme_lists_the_allowed_values() {
+        let Err(ValidationErrors(errors)) = parse("theme=negelct") else {
+            panic!("expected an error")
+        };
+        assert_eq!(errors[0].allowed.as_ref().map(Vec::len), Some(40));
+    }
+}

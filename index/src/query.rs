@@ -1,0 +1,634 @@
+//! From what a practitioner types to a tantivy query (DESIGN §5).
+//!
+//! Parsing is lenient and never fails: quotes make phrases (an unclosed quote runs to
+//! the end), `+word`, `AND` and quotes are required, `-word` and `NOT word` are excluded,
+//! `OR` and plain words are optional; anything else (brackets, stray operators, symbols)
+//! degrades to plain words.
+//!
+//! Plain words are not AND'd. Each word, or each synonym phrase found among the words
+//! (longest first: "general practitioner", "toxic trio"), becomes a *concept* that
+//! matches any of its alternatives in the text, and, for theme synonyms, reviews tagged
+//! with those themes. A document's score adds, for every concept it matches, its BM25
+//! score plus a fixed coverage bonus, so documents that match more of the words rank
+//! first, then the rarer words and the phrase. Function words ("in", "who", "are")
+//! never widen the match set on their own; they count only inside the phrase bonus.
+//! A longer word that is rare in the index also matches its close spellings.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use lessons_model::vocab::{TEXT_SYNONYMS, THEMES};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
+    TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Searcher, Term};
+
+use crate::facets::FacetName;
+use crate::params::View;
+use crate::schema::{analyse, Fields};
+
+/// Score added for each concept a document matches: coverage before term weight.
+const COVERAGE_BONUS: f32 = 4.0;
+/// Score of a match through a theme tag rather than the text.
+const TAG_SCORE: f32 = 1.5;
+/// Boost of the whole plain query found as a phrase (with a little slop).
+const PHRASE_BOOST: f32 = 3.0;
+/// Boost of two neighbouring content words found close together.
+const PAIR_BOOST: f32 = 1.0;
+/// Boost of a close spelling relative to the exact word.
+const FUZZY_BOOST: f32 = 0.5;
+/// A word with at most this many documents also matches its close spellings.
+const FUZZY_MAX_DOC_FREQ: u64 = 2;
+/// Words of at least this many characters are eligible for close spellings.
+const FUZZY_MIN_CHARS: usize = 5;
+/// Words beyond this many are ignored (a pasted page must not become a huge query).
+const MAX_CONCEPTS: usize = 32;
+/// Longest synonym phrase, in words.
+const MAX_SYNONYM_WORDS: usize = 8;
+
+/// Words that do not widen the match set on their own.
+const FUNCTION_WORDS: &[&str] = &[
+    "a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "by", "with", "who",
+    "what", "which", "that", "this", "these", "those", "is", "are", "was", "were", "be", "been",
+    "being", "it", "its", "as", "from", "has", "have", "had", "do", "does", "did", "but", "if",
+    "their", "they", "them", "he", "she", "his", "her", "we", "our", "you", "your", "not", "no",
+    "yet", "there", "when", "where", "how", "why", "i", "me", "my", "so", "than", "then", "into",
+    "about", "after", "before", "can", "could", "should", "would", "will", "may", "might", "must",
+    "s", "any", "all", "some", "such",
+];
+
+/// The query built from the text a user typed.
+pub struct TextQuery {
+    /// Matches and scores documents; `None` when nothing was typed.
+    pub query: Option<Box<dyn Query>>,
+    /// The positive words and phrases, for highlighting.
+    pub highlight: Box<dyn Query>,
+    /// Something was typed but nothing in it is searchable (`***`).
+    pub nothing_searchable: bool,
+}
+
+/// Builds the text query for `text` in `view`, reading document frequencies from `searcher`.
+pub fn build_text_query(text: &str, view: View, fields: &Fields, searcher: &Searcher) -> TextQuery {
+    let items = parse(text);
+    if text.trim().is_empty() {
+        return TextQuery {
+            query: None,
+            highlight: Box::new(BooleanQuery::new(vec![])),
+            nothing_searchable: false,
+        };
+    }
+    let builder = Builder {
+        fields: text_fields(view, fields),
+        facets: fields.facets,
+        spelling: fields.spelling,
+        searcher,
+    };
+    builder.build(items)
+}
+
+fn text_fields(view: View, fields: &Fields) -> Vec<(Field, f32)> {
+    match view {
+        View::Reviews => vec![
+            (fields.title, 3.0),
+            (fields.keywords, 2.0),
+            (fields.lessons, 1.5),
+            (fields.summary, 1.0),
+        ],
+        View::Lessons => vec![(fields.lessons, 1.0)],
+    }
+}
+
+/// How an item of the query must match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Optional,
+    Required,
+    Excluded,
+}
+
+/// One word or quoted phrase of the query, normalised to lower-case words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Item {
+    words: Vec<String>,
+    quoted: bool,
+    mode: Mode,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Token {
+    Word(String, Option<Mode>),
+    Phrase(String, Option<Mode>),
+    And,
+    Or,
+    Not,
+}
+
+fn lex(text: &str) -> Vec<Token> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() || c == '(' || c == ')' {
+            i += 1;
+            continue;
+        }
+        let mut sign = None;
+        if (c == '+' || c == '-') && i + 1 < chars.len() && !chars[i + 1].is_whitespace() {
+            sign = Some(if c == '+' {
+                Mode::Required
+            } else {
+                Mode::Excluded
+            });
+            i += 1;
+        }
+        if chars[i] == '"' {
+            let start = i + 1;
+            let mut end = start;
+            while end < chars.len() && chars[end] != '"' {
+                end += 1;
+            }
+            tokens.push(Token::Phrase(chars[start..end].iter().collect(), sign));
+            i = end + 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && !chars[i].is_whitespace() && !matches!(chars[i], '"' | '(' | ')') {
+            i += 1;
+        }
+        let word: String = chars[start..i].iter().collect();
+        tokens.push(match (word.as_str(), sign) {
+            ("AND" | "&&", None) => Token::And,
+            ("OR" | "||", None) => Token::Or,
+            ("NOT", None) => Token::Not,
+            _ => Token::Word(word, sign),
+        });
+    }
+    tokens
+}
+
+/// Splits raw text into normalised query words: lower case, split on anything but
+/// letters, digits, `&` and `'` inside a word.
+fn words_of(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '&' || c == '\'' || c == '’'))
+        .map(|w| {
+            w.replace('’', "'")
+                .trim_matches(|c| c == '&' || c == '\'')
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+fn parse(text: &str) -> Vec<Item> {
+    let tokens = lex(text);
+    let mut items: Vec<Item> = Vec::new();
+    let mut pending_not = false;
+    let mut pending_and = false;
+    for token in tokens {
+        let (raw, quoted, sign) = match token {
+            Token::And => {
+                pending_and = !items.is_empty();
+                continue;
+            }
+            Token::Or => continue,
+            Token::Not => {
+                pending_not = true;
+                continue;
+            }
+            Token::Word(raw, sign) => (raw, false, sign),
+            Token::Phrase(raw, sign) => (raw, true, sign),
+        };
+        let mut mode = sign.unwrap_or(if quoted {
+            Mode::Required
+        } else {
+            Mode::Optional
+        });
+        if pending_not {
+            mode = Mode::Excluded;
+        }
+        let words = words_of(&raw);
+        if words.is_empty() {
+            continue;
+        }
+        if pending_and && mode != Mode::Excluded {
+            mode = Mode::Required;
+            if let Some(previous) = items.last_mut() {
+                if previous.mode == Mode::Optional {
+                    previous.mode = Mode::Required;
+                }
+            }
+        }
+        pending_not = false;
+        pending_and = false;
+        if quoted {
+            items.push(Item {
+                words,
+                quoted,
+                mode,
+            });
+        } else {
+            // "A&E/ED" or "child-protection" split into several words of the same mode.
+            items.extend(words.into_iter().map(|w| Item {
+                words: vec![w],
+                quoted: false,
+                mode,
+            }));
+        }
+    }
+    items
+}
+
+/// What a synonym phrase expands to.
+#[derive(Debug, Default, Clone)]
+struct Expansion {
+    alternatives: Vec<String>,
+    themes: Vec<&'static str>,
+}
+
+/// Synonym phrases (as word lists) with their expansions, built once.
+fn synonyms() -> &'static HashMap<Vec<String>, Expansion> {
+    static TABLE: OnceLock<HashMap<Vec<String>, Expansion>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut phrases: Vec<&'static str> = TEXT_SYNONYMS
+            .iter()
+            .flat_map(|g| g.iter().copied())
+            .collect();
+        phrases.extend(THEMES.iter().flat_map(|t| t.synonyms.iter().copied()));
+        let mut table = HashMap::new();
+        for phrase in phrases {
+            let mut alternatives: Vec<String> = vec![phrase.to_string()];
+            for group in TEXT_SYNONYMS.iter().filter(|g| g.contains(&phrase)) {
+                alternatives.extend(group.iter().map(|s| s.to_string()));
+            }
+            alternatives.sort();
+            alternatives.dedup();
+            let mut themes: Vec<&'static str> = THEMES
+                .iter()
+                .filter(|t| {
+                    t.synonyms
+                        .iter()
+                        .any(|s| alternatives.iter().any(|a| a == s))
+                })
+                .map(|t| t.slug)
+                .collect();
+            themes.dedup();
+            table.insert(
+                words_of(phrase),
+                Expansion {
+                    alternatives,
+                    themes,
+                },
+            );
+        }
+        table
+    })
+}
+
+/// A unit of meaning in the query: one word or phrase with its synonyms.
+struct Concept {
+    /// Each alternative as analysed tokens (one token: a term; several: a phrase).
+    alternatives: Vec<Vec<String>>,
+    themes: Vec<&'static str>,
+    mode: Mode,
+    /// A single plain word (as typed, lower case) that may also match close spellings.
+    fuzzy_word: Option<String>,
+    function_word: bool,
+}
+
+fn concepts(items: &[Item]) -> Vec<Concept> {
+    let table = synonyms();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < items.len() && out.len() < MAX_CONCEPTS {
+        let item = &items[i];
+        if item.quoted || item.mode != Mode::Optional {
+            let expansion = table.get(&item.words).cloned().unwrap_or_default();
+            out.push(concept(
+                &item.words.join(" "),
+                expansion,
+                item.mode,
+                !item.quoted,
+            ));
+            i += 1;
+            continue;
+        }
+        // The longest synonym phrase starting here among consecutive plain words.
+        let run = items[i..]
+            .iter()
+            .take_while(|it| !it.quoted && it.mode == Mode::Optional)
+            .take(MAX_SYNONYM_WORDS)
+            .count();
+        let found = (2..=run).rev().find_map(|len| {
+            let key: Vec<String> = items[i..i + len]
+                .iter()
+                .map(|it| it.words[0].clone())
+                .collect();
+            table.get(&key).map(|e| (len, key.join(" "), e.clone()))
+        });
+        match found {
+            Some((len, phrase, expansion)) => {
+                out.push(concept(&phrase, expansion, Mode::Optional, false));
+                i += len;
+            }
+            None => {
+                let word = &item.words[0];
+                let expansion = table.get(&item.words).cloned().unwrap_or_default();
+                out.push(concept(word, expansion, Mode::Optional, true));
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+fn concept(text: &str, expansion: Expansion, mode: Mode, single: bool) -> Concept {
+    let mut alternatives: Vec<Vec<String>> = vec![analyse(text)];
+    for alternative in &expansion.alternatives {
+        let tokens = analyse(alternative);
+        if !alternatives.contains(&tokens) {
+            alternatives.push(tokens);
+        }
+    }
+    alternatives.retain(|tokens| !tokens.is_empty());
+    let has_synonyms = !expansion.alternatives.is_empty() || !expansion.themes.is_empty();
+    let words = words_of(text);
+    let function_word = !has_synonyms && words.iter().all(|w| FUNCTION_WORDS.contains(&w.as_str()));
+    Concept {
+        alternatives,
+        themes: expansion.themes,
+        mode,
+        fuzzy_word: (single && !has_synonyms && words.len() == 1).then(|| words[0].clone()),
+        function_word,
+    }
+}
+
+struct Builder<'a> {
+    fields: Vec<(Field, f32)>,
+    facets: Field,
+    spelling: Field,
+    searcher: &'a Searcher,
+}
+
+impl Builder<'_> {
+    fn build(&self, items: Vec<Item>) -> TextQuery {
+        let concepts: Vec<Concept> = concepts(&items)
+            .into_iter()
+            .filter(|c| !c.alternatives.is_empty() || !c.themes.is_empty())
+            .collect();
+        let mut highlight: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let only_function_words = concepts
+            .iter()
+            .filter(|c| c.mode == Mode::Optional)
+            .all(|c| c.function_word);
+        for concept in &concepts {
+            let matcher = self.concept_query(concept);
+            match concept.mode {
+                Mode::Required => clauses.push((Occur::Must, matcher)),
+                Mode::Excluded => {
+                    clauses.push((Occur::MustNot, matcher));
+                    continue;
+                }
+                Mode::Optional if concept.function_word && !only_function_words => {}
+                Mode::Optional => {
+                    let bonus = Box::new(ConstScoreQuery::new(matcher.box_clone(), COVERAGE_BONUS));
+                    clauses.push((Occur::Should, matcher));
+                    clauses.push((Occur::Should, bonus));
+                }
+            }
+            highlight.extend(
+                self.text_queries(concept, false)
+                    .into_iter()
+                    .map(|q| (Occur::Should, q)),
+            );
+        }
+        clauses.extend(
+            self.proximity_queries(&items)
+                .into_iter()
+                .map(|q| (Occur::Should, q)),
+        );
+        let positive = clauses.iter().any(|(occur, _)| *occur != Occur::MustNot);
+        if !positive {
+            if !clauses.is_empty() {
+                clauses.push((Occur::Must, Box::new(AllQuery)));
+            } else {
+                return TextQuery {
+                    query: Some(Box::new(BooleanQuery::new(vec![]))),
+                    highlight: Box::new(BooleanQuery::new(vec![])),
+                    nothing_searchable: true,
+                };
+            }
+        }
+        TextQuery {
+            query: Some(Box::new(BooleanQuery::new(clauses))),
+            highlight: Box::new(BooleanQuery::new(highlight)),
+            nothing_searchable: false,
+        }
+    }
+
+    /// Matches any alternative of the concept in any text field, or any of its themes.
+    fn concept_query(&self, concept: &Concept) -> Box<dyn Query> {
+        let mut any: Vec<(Occur, Box<dyn Query>)> = self
+            .text_queries(concept, true)
+            .into_iter()
+            .map(|q| (Occur::Should, q))
+            .collect();
+        for theme in &concept.themes {
+            let term = Term::from_facet(self.facets, &FacetName::Theme.path(theme));
+            let tagged = TermQuery::new(term, IndexRecordOption::Basic);
+            any.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(Box::new(tagged), TAG_SCORE)),
+            ));
+        }
+        Box::new(BooleanQuery::new(any))
+    }
+
+    fn text_queries(&self, concept: &Concept, with_fuzzy: bool) -> Vec<Box<dyn Query>> {
+        let mut out: Vec<Box<dyn Query>> = Vec::new();
+        for tokens in &concept.alternatives {
+            for &(field, boost) in &self.fields {
+                out.push(Box::new(BoostQuery::new(
+                    phrase_or_term(field, tokens, 0),
+                    boost,
+                )));
+            }
+        }
+        if with_fuzzy {
+            out.extend(self.fuzzy_query(concept));
+        }
+        out
+    }
+
+    /// Close spellings of a rare longer word, matched on the unstemmed words.
+    fn fuzzy_query(&self, concept: &Concept) -> Option<Box<dyn Query>> {
+        let word = concept.fuzzy_word.as_ref()?;
+        let length = word.chars().count();
+        if length < FUZZY_MIN_CHARS || !word.chars().all(char::is_alphabetic) {
+            return None;
+        }
+        let rare = concept.alternatives.first().is_some_and(|tokens| {
+            tokens
+                .iter()
+                .all(|t| self.doc_freq(t) <= FUZZY_MAX_DOC_FREQ)
+        });
+        if !rare {
+            return None;
+        }
+        let distance = if length >= 8 { 2 } else { 1 };
+        let fuzzy = FuzzyTermQuery::new(Term::from_field_text(self.spelling, word), distance, true);
+        Some(Box::new(BoostQuery::new(Box::new(fuzzy), FUZZY_BOOST)))
+    }
+
+    fn doc_freq(&self, token: &str) -> u64 {
+        self.fields
+            .iter()
+            .map(|&(field, _)| {
+                self.searcher
+                    .doc_freq(&Term::from_field_text(field, token))
+                    .unwrap_or(0)
+            })
+            .sum()
+    }
+
+    /// Phrase bonuses over the plain words: the whole run, and neighbouring content words.
+    fn proximity_queries(&self, items: &[Item]) -> Vec<Box<dyn Query>> {
+        let plain: Vec<&Item> = items
+            .iter()
+            .filter(|it| !it.quoted && it.mode == Mode::Optional)
+            .take(MAX_CONCEPTS)
+            .collect();
+        let tokens: Vec<String> = plain.iter().flat_map(|it| analyse(&it.words[0])).collect();
+        let mut out: Vec<Box<dyn Query>> = Vec::new();
+        if tokens.len() < 2 {
+            return out;
+        }
+        for &(field, boost) in &self.fields {
+            out.push(Box::new(BoostQuery::new(
+                phrase_or_term(field, &tokens, 2),
+                boost * PHRASE_BOOST,
+            )));
+        }
+        let content: Vec<(usize, String)> = plain
+            .iter()
+            .enumerate()
+            .filter(|(_, it)| !FUNCTION_WORDS.contains(&it.words[0].as_str()))
+            .filter_map(|(i, it)| analyse(&it.words[0]).into_iter().next().map(|t| (i, t)))
+            .collect();
+        if content.len() < 3 {
+            return out;
+        }
+        for pair in content.windows(2) {
+            let gap = (pair[1].0 - pair[0].0) as u32;
+            let pair_tokens = [pair[0].1.clone(), pair[1].1.clone()];
+            for &(field, boost) in &self.fields {
+                out.push(Box::new(BoostQuery::new(
+                    phrase_or_term(field, &pair_tokens, gap + 1),
+                    boost * PAIR_BOOST,
+                )));
+            }
+        }
+        out
+    }
+}
+
+/// A term query for one token, a phrase query (with `slop`) for several.
+fn phrase_or_term(field: Field, tokens: &[String], slop: u32) -> Box<dyn Query> {
+    if let [token] = tokens {
+        return Box::new(TermQuery::new(
+            Term::from_field_text(field, token),
+            IndexRecordOption::WithFreqs,
+        ));
+    }
+    let terms: Vec<(usize, Term)> = tokens
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (i, Term::from_field_text(field, t)))
+        .collect();
+    Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(text: &str) -> Vec<String> {
+        parse(text)
+            .into_iter()
+            .map(|it| {
+                let mode = match it.mode {
+                    Mode::Optional => "",
+                    Mode::Required => "+",
+                    Mode::Excluded => "-",
+                };
+                let quote = if it.quoted { "\"" } else { "" };
+                format!("{mode}{quote}{}{quote}", it.words.join(" "))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn parses_operators_phrases_and_junk() {
+        let check =
+            |input: &str, expected: &[&str]| assert_eq!(summary(input), expected, "{input}");
+        check("bruising babies", &["bruising", "babies"]);
+        check(
+            "\"disguised compliance\" GP",
+            &["+\"disguised compliance\"", "gp"],
+        );
+        check(
+            "neglect AND housing OR school",
+            &["+neglect", "+housing", "school"],
+        );
+        check(
+            "-police +health NOT school",
+            &["-police", "+health", "-school"],
+        );
+        check("\"unbalanced (", &["+\"unbalanced\""]);
+        check("AND", &[]);
+        check("***", &[]);
+        check("A&E attendances", &["a&e", "attendances"]);
+        check("children's social-care", &["children's", "social", "care"]);
+        check("(toxic OR trio) AND", &["toxic", "trio"]);
+    }
+
+    #[test]
+    fn finds_synonym_phrases_longest_first() {
+        let found: Vec<(Vec<Vec<String>>, Vec<&str>)> =
+            concepts(&parse("general practitioner toxic trio bruising"))
+                .into_iter()
+                .map(|c| (c.alternatives, c.themes))
+                .collect();
+        assert_eq!(found.len(), 3);
+        assert!(found[0].0.contains(&vec!["gp".to_string()]));
+        assert_eq!(
+            found[1].1,
+            [
+                "domestic_abuse",
+                "parental_mental_health",
+                "parental_substance_misuse"
+            ]
+        );
+        assert_eq!(found[2].0, [vec!["bruis".to_string()]]);
+    }
+
+    #[test]
+    fn hidden_men_means_unseen_men() {
+        let found = concepts(&parse("invisible men"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].themes, ["unseen_men"]);
+        assert!(found[0]
+            .alternatives
+            .contains(&vec!["unseen".to_string(), "men".to_string()]));
+    }
+
+    #[test]
+    fn function_words_are_marked() {
+        let found = concepts(&parse("babies who are not yet mobile"));
+        let marks: Vec<bool> = found.iter().map(|c| c.function_word).collect();
+        assert_eq!(marks, [false, true, true, true, true, false]);
+    }
+}

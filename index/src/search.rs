@@ -1,0 +1,405 @@
+//! Running a [`SearchRequest`]: filters (facets, years, view, public visibility), facet
+//! counts over the whole match set, the page of hits in the requested order, and
+//! highlighted snippets.
+//!
+//! Facet counts are "multi-select": the counts of a facet that has chosen values are
+//! taken from the match set without that facet's own filter, so its other values show
+//! how many results choosing them as well (OR) would add. Every other facet counts the
+//! filtered match set. The value counts of an unfiltered facet therefore equal the
+//! totals those filters would give.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Bound;
+use std::time::Instant;
+
+use lessons_model::dates::days_since_epoch;
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, FacetCollector, FacetCounts};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+use time::Date;
+
+use crate::facets::FacetName;
+use crate::params::{SearchRequest, Sort, View};
+use crate::query::{build_text_query, TextQuery};
+use crate::schema::Fields;
+use crate::IndexError;
+
+/// Most values listed per facet.
+pub const MAX_FACET_VALUES: usize = 100;
+const REVIEW_SNIPPET_CHARS: usize = 240;
+const LESSON_SNIPPET_CHARS: usize = 2_000;
+
+/// One value of a facet with the number of matching results that carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FacetCount {
+    pub value: String,
+    pub label: String,
+    pub count: u64,
+}
+
+/// One result: a review (reviews view) or a finding (lessons view).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    /// Review id, or finding id (`<review id>#L<n>`).
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review_id: Option<String>,
+    pub title: String,
+    pub board: String,
+    pub board_name: String,
+    pub region: String,
+    pub year: Option<i32>,
+    pub published_on: Option<String>,
+    pub incident: String,
+    /// Reviews: the review's themes and its findings'. Lessons: the finding's own.
+    pub themes: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
+    /// HTML: escaped text with matched words in `<mark>`.
+    pub snippet: String,
+    pub score: f32,
+}
+
+/// The answer to a search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchResults {
+    pub total: u64,
+    pub page: usize,
+    pub per_page: usize,
+    pub hits: Vec<Hit>,
+    /// Every facet, in display order, each value with its count (most frequent first).
+    pub facets: Vec<(FacetName, Vec<FacetCount>)>,
+    pub took_ms: u64,
+}
+
+/// What a document stores for display (the `display` field), written at indexing.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct Display {
+    pub id: String,
+    pub review_id: String,
+    pub title: String,
+    pub board: String,
+    pub board_name: String,
+    pub region: String,
+    pub year: Option<i32>,
+    pub published_on: Option<String>,
+    pub incident: String,
+    pub themes: Vec<String>,
+    pub kind: Option<String>,
+    pub level: Option<String>,
+    pub agency: Option<String>,
+}
+
+/// Everything needed to run one search against one searcher snapshot.
+pub(crate) struct SearchContext<'a> {
+    pub searcher: &'a Searcher,
+    pub fields: &'a Fields,
+    pub board_names: &'a HashMap<String, String>,
+    pub today: Date,
+}
+
+impl SearchContext<'_> {
+    pub fn run(&self, request: &SearchRequest) -> Result<SearchResults, IndexError> {
+        let started = Instant::now();
+        let text = build_text_query(&request.q, request.view, self.fields, self.searcher);
+        let mut results = SearchResults {
+            total: 0,
+            page: request.page,
+            per_page: request.per_page,
+            hits: Vec::new(),
+            facets: FacetName::ALL.iter().map(|f| (*f, Vec::new())).collect(),
+            took_ms: 0,
+        };
+        if text.nothing_searchable {
+            results.took_ms = started.elapsed().as_millis() as u64;
+            return Ok(results);
+        }
+        let query = self.full_query(request, &text, None);
+        let (total, counts) = self
+            .searcher
+            .search(&query, &(Count, facet_collector(&FacetName::ALL)))?;
+        results.total = total as u64;
+        for (facet, values) in results.facets.iter_mut() {
+            *values = self.facet_values(&counts, *facet);
+        }
+        for facet in request.filters.keys() {
+            let without = self.full_query(request, &text, Some(*facet));
+            let counts = self
+                .searcher
+                .search(&without, &facet_collector(&[*facet]))?;
+            if let Some((_, values)) = results.facets.iter_mut().find(|(f, _)| f == facet) {
+                *values = self.facet_values(&counts, *facet);
+            }
+        }
+        results.hits = self.page_of_hits(request, &query, &text, total)?;
+        results.took_ms = started.elapsed().as_millis() as u64;
+        Ok(results)
+    }
+
+    /// The text query with every filter, optionally leaving one facet's filter out.
+    fn full_query(
+        &self,
+        request: &SearchRequest,
+        text: &TextQuery,
+        without: Option<FacetName>,
+    ) -> BooleanQuery {
+        let fields = self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if let Some(query) = &text.query {
+            clauses.push((Occur::Must, query.box_clone()));
+        }
+        let kind = match request.view {
+            View::Reviews => "review",
+            View::Lessons => "lesson",
+        };
+        clauses.push(filter(Box::new(TermQuery::new(
+            Term::from_field_text(fields.doc_kind, kind),
+            IndexRecordOption::Basic,
+        ))));
+        clauses.push(filter(Box::new(RangeQuery::new(
+            Bound::Unbounded,
+            Bound::Included(Term::from_field_i64(
+                fields.public_from,
+                days_since_epoch(self.today),
+            )),
+        ))));
+        if request.year_from.is_some() || request.year_to.is_some() {
+            let bound = |year: Option<i32>| match year {
+                Some(y) => Bound::Included(Term::from_field_u64(fields.year, y.max(0) as u64)),
+                None => Bound::Unbounded,
+            };
+            let (lower, upper) = (bound(request.year_from), bound(request.year_to));
+            let lower = match (&lower, &upper) {
+                (Bound::Unbounded, _) => Bound::Included(Term::from_field_u64(fields.year, 0)),
+                _ => lower,
+            };
+            clauses.push(filter(Box::new(RangeQuery::new(lower, upper))));
+        }
+        for (facet, values) in &request.filters {
+            if Some(*facet) == without {
+                continue;
+            }
+            let any: Vec<(Occur, Box<dyn Query>)> = values
+                .iter()
+                .map(|value| {
+                    let term = Term::from_facet(fields.facets, &facet.path(value));
+                    (
+                        Occur::Should,
+                        Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>,
+                    )
+                })
+                .collect();
+            clauses.push(filter(Box::new(BooleanQuery::new(any))));
+        }
+        BooleanQuery::new(clauses)
+    }
+
+    fn facet_values(&self, counts: &FacetCounts, facet: FacetName) -> Vec<FacetCount> {
+        let mut values: Vec<FacetCount> = counts
+            .get(facet.root().as_str())
+            .filter_map(|(path, count)| {
+                let value = path.to_path().last()?.to_string();
+                Some(FacetCount {
+                    label: self.label(facet, &value),
+                    value,
+                    count,
+                })
+            })
+            .collect();
+        values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        values.truncate(MAX_FACET_VALUES);
+        values
+    }
+
+    fn label(&self, facet: FacetName, value: &str) -> String {
+        if facet == FacetName::Board {
+            return self
+                .board_names
+                .get(value)
+                .cloned()
+                .unwrap_or_else(|| value.to_string());
+        }
+        facet
+            .vocabulary()
+            .and_then(|v| v.label(value))
+            .map(str::to_string)
+            .unwrap_or_else(|| value.to_string())
+    }
+
+    fn page_of_hits(
+        &self,
+        request: &SearchRequest,
+        query: &BooleanQuery,
+        text: &TextQuery,
+        total: usize,
+    ) -> Result<Vec<Hit>, IndexError> {
+        let offset = (request.page - 1).saturating_mul(request.per_page);
+        if offset >= total {
+            return Ok(Vec::new());
+        }
+        let limit = request.per_page.min(total - offset);
+        let sort = match (request.sort, &text.query) {
+            (Sort::Relevance, None) => Sort::Newest,
+            (sort, _) => sort,
+        };
+        let top = tantivy::collector::TopDocs::with_limit(limit).and_offset(offset);
+        let addresses: Vec<(f32, DocAddress)> = match sort {
+            Sort::Relevance => self.searcher.search(query, &top.order_by_score())?,
+            Sort::Newest | Sort::Oldest => {
+                let order = if sort == Sort::Newest {
+                    Order::Desc
+                } else {
+                    Order::Asc
+                };
+                let by_date: Vec<(Option<i64>, DocAddress)> = self
+                    .searcher
+                    .search(query, &top.order_by_fast_field::<i64>("sort_date", order))?;
+                by_date
+                    .into_iter()
+                    .map(|(_, address)| (0.0, address))
+                    .collect()
+            }
+        };
+        let snippets = Snippets::new(self.searcher, self.fields, request.view, &*text.highlight)?;
+        addresses
+            .into_iter()
+            .map(|(score, address)| self.hit(address, score, request.view, &snippets))
+            .collect()
+    }
+
+    fn hit(
+        &self,
+        address: DocAddress,
+        score: f32,
+        view: View,
+        snippets: &Snippets,
+    ) -> Result<Hit, IndexError> {
+        let doc: TantivyDocument = self.searcher.doc(address)?;
+        let display: Display = doc
+            .get_first(self.fields.display)
+            .and_then(|v| v.as_str())
+            .and_then(|json| serde_json::from_str(json).ok())
+            .ok_or_else(|| IndexError::Corrupt("a document without display data".into()))?;
+        let is_lesson = view == View::Lessons;
+        Ok(Hit {
+            id: display.id,
+            review_id: is_lesson.then_some(display.review_id),
+            title: display.title,
+            board: display.board,
+            board_name: display.board_name,
+            region: display.region,
+            year: display.year,
+            published_on: display.published_on,
+            incident: display.incident,
+            themes: display.themes,
+            kind: display.kind,
+            level: display.level,
+            agency: display.agency,
+            snippet: snippets.for_doc(&doc),
+            score,
+        })
+    }
+}
+
+fn filter(query: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
+    (Occur::Must, Box::new(ConstScoreQuery::new(query, 0.0)))
+}
+
+fn facet_collector(facets: &[FacetName]) -> FacetCollector {
+    let mut collector = FacetCollector::for_field("facets");
+    for facet in facets {
+        collector.add_facet(facet.root().as_str());
+    }
+    collector
+}
+
+/// Snippet generators for the fields a hit's snippet may come from, best first.
+struct Snippets {
+    generators: Vec<SnippetGenerator>,
+    fallback: tantivy::schema::Field,
+    fallback_chars: usize,
+}
+
+impl Snippets {
+    fn new(
+        searcher: &Searcher,
+        fields: &Fields,
+        view: View,
+        highlight: &dyn Query,
+    ) -> Result<Snippets, IndexError> {
+        let (order, chars) = match view {
+            View::Reviews => (
+                vec![fields.summary, fields.lessons, fields.title],
+                REVIEW_SNIPPET_CHARS,
+            ),
+            View::Lessons => (vec![fields.lessons], LESSON_SNIPPET_CHARS),
+        };
+        let mut generators = Vec::new();
+        for field in &order {
+            let mut generator = SnippetGenerator::create(searcher, highlight, *field)?;
+            generator.set_max_num_chars(chars);
+            generators.push(generator);
+        }
+        Ok(Snippets {
+            generators,
+            fallback: order[0],
+            fallback_chars: chars,
+        })
+    }
+
+    fn for_doc(&self, doc: &TantivyDocument) -> String {
+        for generator in &self.generators {
+            let mut snippet = generator.snippet_from_doc(doc);
+            if !snippet.highlighted().is_empty() {
+                snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+                return snippet.to_html();
+            }
+        }
+        let text = doc
+            .get_first(self.fallback)
+            .and_then(|v| v.as_str())
+            .unwrap_or("");
+        escape_html(&truncate_words(text, self.fallback_chars))
+    }
+}
+
+/// The start of `text`, cut at a word boundary, with an ellipsis when cut.
+fn truncate_words(text: &str, max_chars: usize) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max_chars {
+        return flat;
+    }
+    let cut: String = flat.chars().take(max_chars).collect();
+    let head = cut.rsplit_once(' ').map(|(head, _)| head).unwrap_or(&cut);
+    format!("{head} …")
+}
+
+/// Escapes text for HTML.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Facet results as a map, for JSON.
+pub fn facets_map(
+    facets: &[(FacetName, Vec<FacetCount>)],
+) -> BTreeMap<&'static str, &Vec<FacetCount>> {
+    facets.iter().map(|(f, v)| (f.key(), v)).collect()
+}

@@ -1,0 +1,418 @@
+//! Index tests over a small in-code corpus: analysis, synonyms, coverage ranking,
+//! facets against filtered totals, paging, views, visibility and the commit payload.
+
+use super::*;
+use lessons_model::dates::parse_date;
+use lessons_model::{Child, Status};
+use std::collections::HashSet;
+
+fn lesson(kind: &str, level: &str, agency: Option<&str>, themes: &[&str], text: &str) -> Lesson {
+    Lesson {
+        kind: kind.into(),
+        level: level.into(),
+        agency: agency.map(str::to_string),
+        themes: themes.iter().map(|t| t.to_string()).collect(),
+        text: text.into(),
+        ..Lesson::default()
+    }
+}
+
+fn review(
+    n: u32,
+    board: &str,
+    year: i32,
+    themes: &[&str],
+    summary: &str,
+    lessons: Vec<Lesson>,
+) -> Review {
+    let mut review = Review {
+        id: format!("scr-{year}-{board}-{n:04}"),
+        title: format!("Serious Case Review: Child {n}"),
+        board: board.into(),
+        region: Some("south_west".into()),
+        review_type: "serious_case_review".into(),
+        incident: if n % 2 == 0 {
+            "death".into()
+        } else {
+            "serious_harm".into()
+        },
+        abuse: vec!["neglect".into()],
+        child: Child {
+            age_band: "under_1".into(),
+            sex: "male".into(),
+        },
+        commissioned_on: Some(format!("{}-01-10", year - 1)),
+        completed_on: Some(format!("{}-{:02}-10", year - 1, 5 + n % 6)),
+        published_on: Some(format!("{year}-03-01")),
+        themes: themes.iter().map(|t| t.to_string()).collect(),
+        agencies: vec!["police".into(), "health_visiting".into()],
+        summary: summary.into(),
+        lessons,
+        status: Status::Published,
+        revision: 1,
+        ..Review::default()
+    };
+    review.fill_derived();
+    review
+}
+
+fn corpus() -> Vec<Review> {
+    vec![
+        review(1, "barsetshire", 2008, &["bruising_in_non_mobile_infants", "unseen_men"],
+            "Child 1 was ten weeks old. The health visitor saw bruising on the baby, who was not yet mobile. The mother's new partner was not known to agencies.",
+            vec![
+                lesson("lesson", "inter_agency", None, &["unseen_men"], "No agency asked who else lived in the household or cared for the baby."),
+                lesson("recommendation", "individual", Some("general_practice"), &["bruising_in_non_mobile_infants"], "The GP practice should adopt the protocol for bruising in babies who are not yet mobile."),
+            ]),
+        review(2, "barsetshire", 2009, &["neglect", "domestic_abuse"],
+            "The family was known to children's social care for neglect. Assessments were repeated but each started again. Domestic violence was reported by police.",
+            vec![
+                lesson("lesson", "inter_agency", None, &["history_and_chronologies"], "Each assessment started afresh without the history; a chronology would have shown the pattern."),
+                lesson("recommendation", "individual", Some("police"), &["domestic_abuse"], "Police should share every domestic abuse notification with children's social care within one day."),
+            ]),
+        review(3, "wessex", 2010, &["parental_mental_health", "parental_substance_misuse"],
+            "The general practitioner knew of the mother's depression and the father's drinking. The child was not brought to appointments.",
+            vec![
+                lesson("good_practice", "individual", Some("school"), &["voice_of_the_child"], "The school nurse listened to the child and recorded his words carefully."),
+                lesson("lesson", "inter_agency", None, &["information_sharing"], "The general practitioner did not share concerns with the health visitor or social care."),
+            ]),
+        review(4, "wessex", 2011, &["child_sexual_exploitation"],
+            "A fourteen year old girl went missing repeatedly. The emergency department treated her twice. Professionals saw her as making lifestyle choices.",
+            vec![
+                lesson("lesson", "inter_agency", None, &["vulnerable_adolescents"], "Missing episodes were not linked across agencies, so the risk of exploitation was not seen."),
+                lesson("recommendation", "individual", Some("emergency_department"), &["child_sexual_exploitation"], "The A&E department should ask about exploitation when a young person attends repeatedly."),
+            ]),
+        review(5, "wessex", 2012, &["neglect"],
+            "Home conditions were poor for years. Neglect was chronic and the assessments underestimated it. The family moved between three authorities.",
+            vec![
+                lesson("lesson", "inter_agency", None, &["neglect", "cross_boundary_working"], "Chronic neglect needs a shared picture across authorities when families move."),
+                lesson("recommendation", "individual", Some("housing"), &["poverty_housing_and_transience"], "Housing officers should report poor home conditions to children's social care."),
+            ]),
+    ]
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    index: SearchIndex,
+}
+
+fn fixture_with(reviews: Vec<Review>) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let index = SearchIndex::open(dir.path()).unwrap();
+    let updates: Vec<IndexUpdate> = reviews
+        .into_iter()
+        .map(|r| IndexUpdate::Put(Box::new(r)))
+        .collect();
+    index.apply(&updates, 7).unwrap();
+    Fixture { _dir: dir, index }
+}
+
+fn fixture() -> Fixture {
+    fixture_with(corpus())
+}
+
+fn today() -> Date {
+    parse_date("2026-11-26").unwrap()
+}
+
+fn search(index: &SearchIndex, query: &str) -> SearchResults {
+    let pairs: Vec<(String, String)> = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (k.to_string(), v.replace('+', " ").replace("%26", "&"))
+        })
+        .collect();
+    let boards = vec!["barsetshire".to_string(), "wessex".to_string()];
+    let request =
+        SearchRequest::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), &boards)
+            .unwrap();
+    index.search(&request, today()).unwrap()
+}
+
+fn ids(results: &SearchResults) -> Vec<String> {
+    results.hits.iter().map(|h| h.id.clone()).collect()
+}
+
+fn id_set(results: &SearchResults) -> HashSet<String> {
+    results.hits.iter().map(|h| h.id.clone()).collect()
+}
+
+#[test]
+fn empty_query_lists_every_public_review_newest_first() {
+    let f = fixture();
+    let results = search(&f.index, "q=");
+    assert_eq!(results.total, 5);
+    assert_eq!(ids(&results)[0], "scr-2012-wessex-0005");
+}
+
+#[test]
+fn stemming_matches_inflections() {
+    let f = fixture();
+    assert_eq!(
+        id_set(&search(&f.index, "q=assessment")),
+        id_set(&search(&f.index, "q=assessments"))
+    );
+    assert_eq!(search(&f.index, "q=assessments").total, 2);
+}
+
+#[test]
+fn acronyms_match_their_full_forms_and_back() {
+    let f = fixture();
+    let gp = id_set(&search(&f.index, "q=GP"));
+    let full = id_set(&search(&f.index, "q=\"general practitioner\""));
+    assert!(full.is_subset(&gp), "{full:?} not in {gp:?}");
+    assert!(gp.contains("scr-2008-barsetshire-0001") && gp.contains("scr-2010-wessex-0003"));
+    let ae = id_set(&search(&f.index, "q=emergency department"));
+    assert!(ae.contains("scr-2011-wessex-0004"));
+    assert_eq!(
+        id_set(&search(&f.index, "q=A%26E")),
+        id_set(&search(&f.index, "q=accident+and+emergency"))
+    );
+    let dv = id_set(&search(&f.index, "q=DV"));
+    assert!(dv.contains("scr-2009-barsetshire-0002"));
+}
+
+#[test]
+fn theme_synonyms_match_tags_and_text() {
+    let f = fixture();
+    let trio = id_set(&search(&f.index, "q=toxic+trio"));
+    assert!(trio.contains("scr-2010-wessex-0003") && trio.contains("scr-2009-barsetshire-0002"));
+    let hidden = id_set(&search(&f.index, "q=hidden+men"));
+    assert!(hidden.contains("scr-2008-barsetshire-0001"));
+}
+
+#[test]
+fn plain_words_rank_by_coverage_instead_of_requiring_all() {
+    let f = fixture();
+    let results = search(&f.index, "q=bruising+babies+not+yet+mobile+protocol+zebra");
+    assert!(results.total >= 1);
+    assert_eq!(ids(&results)[0], "scr-2008-barsetshire-0001");
+    let strict = search(&f.index, "q=bruising+AND+zebra");
+    assert_eq!(strict.total, 0);
+}
+
+#[test]
+fn function_words_alone_do_not_widen_the_match_set() {
+    let f = fixture();
+    assert_eq!(search(&f.index, "q=the+exploitation").total, 1);
+}
+
+#[test]
+fn phrases_and_exclusions_are_strict() {
+    let f = fixture();
+    assert_eq!(
+        ids(&search(&f.index, "q=\"home+conditions\"")),
+        ["scr-2012-wessex-0005"]
+    );
+    let without = id_set(&search(&f.index, "q=neglect+-housing"));
+    assert!(!without.contains("scr-2012-wessex-0005"));
+    assert!(without.contains("scr-2009-barsetshire-0002"));
+}
+
+#[test]
+fn close_spellings_match_rare_long_words() {
+    let f = fixture();
+    assert!(id_set(&search(&f.index, "q=exploitaton")).contains("scr-2011-wessex-0004"));
+}
+
+#[test]
+fn malformed_queries_never_fail() {
+    let f = fixture();
+    let long = "neglect ".repeat(700);
+    for q in [
+        "\"unbalanced (",
+        "AND",
+        "***",
+        "((",
+        "-",
+        "+",
+        "\"\"",
+        "NOT",
+        "OR OR",
+        "a&&b",
+        long.as_str(),
+    ] {
+        let encoded = q.replace('&', "%26");
+        let request = SearchRequest {
+            q: encoded.replace("%26", "&"),
+            ..SearchRequest::default()
+        };
+        assert!(f.index.search(&request, today()).is_ok(), "{q}");
+    }
+    assert_eq!(search(&f.index, "q=***").total, 0);
+}
+
+#[test]
+fn snippets_mark_matches_and_escape_the_rest() {
+    let mut reviews = corpus();
+    reviews[0]
+        .summary
+        .push_str(" <script>alert(1)</script> bruising again.");
+    let f = fixture_with(reviews);
+    let results = search(&f.index, "q=bruising");
+    let snippet = &results.hits[0].snippet;
+    assert!(snippet.contains("<mark>bruising</mark>"), "{snippet}");
+    assert!(!snippet.contains("<script>"), "{snippet}");
+}
+
+#[test]
+fn facet_counts_equal_filtered_totals_for_every_value() {
+    let f = fixture();
+    for view in ["reviews", "lessons"] {
+        for q in ["", "q=neglect"] {
+            let base = search(&f.index, &format!("{q}&view={view}"));
+            for (facet, values) in &base.facets {
+                for value in values {
+                    let filtered = search(
+                        &f.index,
+                        &format!("{q}&view={view}&{}={}", facet.key(), value.value),
+                    );
+                    assert_eq!(
+                        filtered.total,
+                        value.count,
+                        "{view} {q} {}={}",
+                        facet.key(),
+                        value.value
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_facet_is_present() {
+    let f = fixture();
+    let results = search(&f.index, "q=");
+    for (facet, values) in &results.facets {
+        assert!(!values.is_empty(), "{}", facet.key());
+    }
+}
+
+#[test]
+fn filters_or_within_a_facet_and_and_across() {
+    let f = fixture();
+    let neglect = search(&f.index, "theme=neglect").total;
+    let cse = search(&f.index, "theme=child_sexual_exploitation").total;
+    assert_eq!(
+        search(&f.index, "theme=neglect&theme=child_sexual_exploitation").total,
+        neglect + cse
+    );
+    assert_eq!(search(&f.index, "theme=neglect&board=barsetshire").total, 1);
+    assert_eq!(search(&f.index, "year_from=2010&year_to=2011").total, 2);
+}
+
+#[test]
+fn lessons_view_filters_on_the_finding() {
+    let f = fixture();
+    let results = search(&f.index, "view=lessons&level=inter_agency");
+    assert_eq!(results.total, 5);
+    assert!(results
+        .hits
+        .iter()
+        .all(|h| h.level.as_deref() == Some("inter_agency")));
+    let gp = search(
+        &f.index,
+        "view=lessons&level=individual&agency=general_practice",
+    );
+    assert_eq!(ids(&gp), ["scr-2008-barsetshire-0001#L2"]);
+    assert_eq!(
+        gp.hits[0].review_id.as_deref(),
+        Some("scr-2008-barsetshire-0001")
+    );
+}
+
+#[test]
+fn pages_do_not_overlap() {
+    let f = fixture();
+    for sort in ["relevance", "newest", "oldest"] {
+        let mut seen = HashSet::new();
+        for page in 1..=4 {
+            let results = search(
+                &f.index,
+                &format!("view=lessons&q=children&sort={sort}&per_page=3&page={page}"),
+            );
+            for id in ids(&results) {
+                assert!(seen.insert(id.clone()), "{id} twice ({sort})");
+            }
+        }
+        assert_eq!(
+            seen.len() as u64,
+            search(&f.index, "view=lessons&q=children").total
+        );
+    }
+}
+
+#[test]
+fn only_public_reviews_are_searchable() {
+    let mut reviews = corpus();
+    reviews[0].status = Status::Draft;
+    reviews[1].status = Status::Withdrawn;
+    reviews[2].embargo_until = Some("2099-01-01".into());
+    reviews[3].embargo_until = Some("2020-01-01".into());
+    let f = fixture_with(reviews);
+    let results = search(&f.index, "q=");
+    assert_eq!(
+        id_set(&results),
+        HashSet::from([
+            "scr-2011-wessex-0004".to_string(),
+            "scr-2012-wessex-0005".to_string()
+        ])
+    );
+    let lessons = search(&f.index, "view=lessons");
+    assert_eq!(lessons.total, 4);
+    let theme_counts: u64 = results
+        .facets
+        .iter()
+        .find(|(f, _)| *f == FacetName::Theme)
+        .unwrap()
+        .1
+        .iter()
+        .map(|v| v.count)
+        .sum();
+    assert!(theme_counts > 0);
+    assert!(search(&f.index, "q=general+practitioner")
+        .hits
+        .iter()
+        .all(|h| h.id != "scr-2010-wessex-0003"));
+}
+
+#[test]
+fn removing_a_review_removes_its_lessons() {
+    let f = fixture();
+    f.index
+        .apply(
+            &[IndexUpdate::Remove("scr-2008-barsetshire-0001".into())],
+            8,
+        )
+        .unwrap();
+    assert_eq!(search(&f.index, "q=").total, 4);
+    assert_eq!(f.index.document_counts().unwrap(), (4, 8));
+}
+
+#[test]
+fn the_caught_up_sequence_survives_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let index = SearchIndex::open(dir.path()).unwrap();
+        assert_eq!(index.indexed_seq(), 0);
+        index
+            .apply(&[IndexUpdate::Put(Box::new(corpus().remove(0)))], 42)
+            .unwrap();
+    }
+    let index = SearchIndex::open(dir.path()).unwrap();
+    assert_eq!(index.indexed_seq(), 42);
+    assert_eq!(index.document_counts().unwrap(), (1, 2));
+}
+
+#[test]
+fn a_second_writer_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let _first = SearchIndex::open(dir.path()).unwrap();
+    assert!(matches!(
+        SearchIndex::open(dir.path()),
+        Err(IndexError::Locked)
+    ));
+}
