@@ -379,7 +379,8 @@ impl Builder<'_> {
             .filter(|c| !c.alternatives.is_empty() || !c.themes.is_empty())
             .collect();
         let mut highlight: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut required: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut optional: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let only_function_words = concepts
             .iter()
             .filter(|c| c.mode == Mode::Optional)
@@ -387,16 +388,16 @@ impl Builder<'_> {
         for concept in &concepts {
             let matcher = self.concept_query(concept);
             match concept.mode {
-                Mode::Required => clauses.push((Occur::Must, matcher)),
+                Mode::Required => required.push((Occur::Must, matcher)),
                 Mode::Excluded => {
-                    clauses.push((Occur::MustNot, matcher));
+                    required.push((Occur::MustNot, matcher));
                     continue;
                 }
                 Mode::Optional if concept.function_word && !only_function_words => {}
                 Mode::Optional => {
                     let bonus = Box::new(ConstScoreQuery::new(matcher.box_clone(), COVERAGE_BONUS));
-                    clauses.push((Occur::Should, matcher));
-                    clauses.push((Occur::Should, bonus));
+                    optional.push((Occur::Should, matcher));
+                    optional.push((Occur::Should, bonus));
                 }
             }
             highlight.extend(
@@ -405,23 +406,27 @@ impl Builder<'_> {
                     .map(|q| (Occur::Should, q)),
             );
         }
+        let has_positive = required.iter().any(|(occur, _)| *occur == Occur::Must);
+        let mut clauses = required;
+        if has_positive {
+            clauses.extend(optional);
+        } else if !optional.is_empty() {
+            // At least one of the optional concepts must match; proximity only ranks.
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(optional))));
+        } else if !clauses.is_empty() {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        } else {
+            return TextQuery {
+                query: Some(Box::new(BooleanQuery::new(vec![]))),
+                highlight: Box::new(BooleanQuery::new(vec![])),
+                nothing_searchable: true,
+            };
+        }
         clauses.extend(
             self.proximity_queries(&items)
                 .into_iter()
                 .map(|q| (Occur::Should, q)),
         );
-        let positive = clauses.iter().any(|(occur, _)| *occur != Occur::MustNot);
-        if !positive {
-            if !clauses.is_empty() {
-                clauses.push((Occur::Must, Box::new(AllQuery)));
-            } else {
-                return TextQuery {
-                    query: Some(Box::new(BooleanQuery::new(vec![]))),
-                    highlight: Box::new(BooleanQuery::new(vec![])),
-                    nothing_searchable: true,
-                };
-            }
-        }
         TextQuery {
             query: Some(Box::new(BooleanQuery::new(clauses))),
             highlight: Box::new(BooleanQuery::new(highlight)),

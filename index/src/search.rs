@@ -336,7 +336,12 @@ impl Snippets {
     ) -> Result<Snippets, IndexError> {
         let (order, chars) = match view {
             View::Reviews => (
-                vec![fields.summary, fields.lessons, fields.title],
+                vec![
+                    fields.summary,
+                    fields.lessons,
+                    fields.title,
+                    fields.keywords,
+                ],
                 REVIEW_SNIPPET_CHARS,
             ),
             View::Lessons => (vec![fields.lessons], LESSON_SNIPPET_CHARS),

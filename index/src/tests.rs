@@ -31,7 +31,7 @@ fn review(
         board: board.into(),
         region: Some("south_west".into()),
         review_type: "serious_case_review".into(),
-        incident: if n % 2 == 0 {
+        incident: if n.is_multiple_of(2) {
             "death".into()
         } else {
             "serious_harm".into()

@@ -1,1 +1,9 @@
+//! End-to-end tests: the real `lessons` binary, started on a free loopback port with the
+//! demo corpus or a fresh data directory, checked over HTTP and on the command line.
+//! One test binary (`mod`s below) so that linking stays fast.
 
+mod api;
+mod cli;
+mod pages;
+mod restart;
+mod support;

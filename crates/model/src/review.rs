@@ -158,6 +158,41 @@ pub struct Review {
     pub updated_at: Option<String>,
 }
 
+/// Every JSON field name of a review, as `GET` returns it and import accepts it.
+pub const REVIEW_FIELDS: &[&str] = &[
+    "id",
+    "title",
+    "pseudonyms",
+    "board",
+    "region",
+    "review_type",
+    "methodology",
+    "incident",
+    "abuse",
+    "source_of_harm",
+    "child",
+    "children",
+    "incident_date",
+    "commissioned_on",
+    "completed_on",
+    "published_on",
+    "duration_months",
+    "over_six_months",
+    "parallel_processes",
+    "ofsted_grade",
+    "themes",
+    "agencies",
+    "keywords",
+    "summary",
+    "lessons",
+    "files",
+    "status",
+    "embargo_until",
+    "revision",
+    "created_at",
+    "updated_at",
+];
+
 /// A Local Safeguarding Children Board.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Board {

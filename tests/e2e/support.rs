@@ -1,0 +1,173 @@
+//! Starting and stopping the real binary, and small HTTP helpers.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_lessons");
+
+/// A running `lessons serve`, killed when dropped.
+pub struct Server {
+    child: Child,
+    pub base: String,
+}
+
+impl Server {
+    /// Starts the server on `data` (with `--demo` when asked) and waits for `/healthz`.
+    pub fn start(data: &Path, demo: bool) -> Server {
+        let port = free_port();
+        let addr = format!("127.0.0.1:{port}");
+        let mut args = vec![
+            "--data".to_string(),
+            data.display().to_string(),
+            "serve".into(),
+            "--addr".into(),
+            addr.clone(),
+        ];
+        if demo {
+            args.push("--demo".into());
+        }
+        let child = Command::new(BIN)
+            .args(&args)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the lessons binary starts");
+        let server = Server {
+            child,
+            base: format!("http://{addr}"),
+        };
+        server.wait_healthy();
+        server
+    }
+
+    fn wait_healthy(&self) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if let Ok(response) = ureq::get(&self.url("/healthz"))
+                .timeout(Duration::from_secs(2))
+                .call()
+            {
+                if response.status() == 200 {
+                    return;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("the server did not become healthy within 60 s");
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// GET `path`: status and body.
+    pub fn get(&self, path: &str) -> (u16, String) {
+        match ureq::get(&self.url(path))
+            .timeout(Duration::from_secs(30))
+            .call()
+        {
+            Ok(response) => (
+                response.status(),
+                response.into_string().expect("a text body"),
+            ),
+            Err(ureq::Error::Status(code, response)) => {
+                (code, response.into_string().expect("a text body"))
+            }
+            Err(error) => panic!("GET {path} failed: {error}"),
+        }
+    }
+
+    /// GET `path` as JSON.
+    pub fn json(&self, path: &str) -> (u16, Value) {
+        let (status, body) = self.get(path);
+        let value = serde_json::from_str(&body)
+            .unwrap_or_else(|e| panic!("GET {path}: not JSON ({e}): {body}"));
+        (status, value)
+    }
+
+    /// GET a search and expect 200.
+    pub fn search(&self, params: &[(&str, &str)]) -> Value {
+        let path = format!("/api/v1/search?{}", query(params));
+        let (status, body) = self.json(&path);
+        assert_eq!(status, 200, "{path}: {body}");
+        body
+    }
+
+    /// Kills the process at once (SIGKILL), as a crash would.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A URL query string from pairs.
+pub fn query(params: &[(&str, &str)]) -> String {
+    let mut serializer = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in params {
+        serializer.append_pair(key, value);
+    }
+    serializer.finish()
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("a free port")
+}
+
+/// Runs `lessons --data DATA ARGS...` to completion.
+pub fn run_cli(data: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the lessons binary runs")
+}
+
+/// A fresh temporary data directory path (not yet created).
+pub fn temp_data() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("a temp dir");
+    let data = dir.path().join("data");
+    (dir, data)
+}
+
+/// Every hit of a search, across all pages.
+pub fn all_hits(server: &Server, params: &[(&str, &str)]) -> Vec<Value> {
+    let mut hits = Vec::new();
+    for page in 1.. {
+        let page = page.to_string();
+        let mut with_page = params.to_vec();
+        with_page.push(("per_page", "100"));
+        with_page.push(("page", &page));
+        let body = server.search(&with_page);
+        let batch = body["hits"].as_array().cloned().unwrap_or_default();
+        if batch.is_empty() {
+            break;
+        }
+        hits.extend(batch);
+    }
+    hits
+}
+
+/// The ids of hits.
+pub fn ids(hits: &[Value]) -> std::collections::BTreeSet<String> {
+    hits.iter()
+        .map(|h| h["id"].as_str().unwrap_or_default().to_string())
+        .collect()
+}

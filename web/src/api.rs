@@ -1,0 +1,146 @@
+//! The JSON API of DESIGN §6 (read side): search, one review, the vocabularies and the
+//! health check. Every failure is an [`ApiError`] with the JSON error body.
+
+use std::collections::BTreeMap;
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use lessons_index::search::facets_map;
+use lessons_index::{FacetCount, Hit, SearchRequest, SearchResults};
+use lessons_model::dates::today;
+use lessons_model::vocab;
+use lessons_model::Review;
+use serde::Serialize;
+
+use crate::errors::ApiError;
+use crate::repository::Repository;
+
+/// Reads and checks the search parameters of a query string.
+pub fn search_request(
+    query_string: &str,
+    repository: &Repository,
+) -> Result<SearchRequest, ApiError> {
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query_string.as_bytes())
+        .into_owned()
+        .collect();
+    let boards = repository.board_slugs()?;
+    Ok(SearchRequest::from_pairs(
+        pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        &boards,
+    )?)
+}
+
+/// Runs a search off the async executor.
+pub async fn run_search(
+    repository: web::Data<Repository>,
+    request: SearchRequest,
+) -> Result<SearchResults, ApiError> {
+    let results = web::block(move || repository.index.search(&request, today())).await??;
+    Ok(results)
+}
+
+#[derive(Serialize)]
+struct SearchBody<'a> {
+    total: u64,
+    page: usize,
+    per_page: usize,
+    took_ms: u64,
+    hits: &'a [Hit],
+    facets: BTreeMap<&'static str, &'a Vec<FacetCount>>,
+}
+
+/// `GET /api/v1/search`
+pub async fn search(
+    req: HttpRequest,
+    repository: web::Data<Repository>,
+) -> Result<HttpResponse, ApiError> {
+    let request = search_request(req.query_string(), &repository)?;
+    let results = run_search(repository, request).await?;
+    Ok(HttpResponse::Ok().json(SearchBody {
+        total: results.total,
+        page: results.page,
+        per_page: results.per_page,
+        took_ms: results.took_ms,
+        hits: &results.hits,
+        facets: facets_map(&results.facets),
+    }))
+}
+
+/// Loads a review the public may see, or `None`.
+pub async fn public_review(
+    repository: web::Data<Repository>,
+    id: String,
+) -> Result<Option<Review>, ApiError> {
+    let review = web::block(move || repository.store.review(&id)).await??;
+    Ok(review.filter(Review::is_public_now))
+}
+
+/// `GET /api/v1/reviews/{id}`
+pub async fn review(
+    path: web::Path<String>,
+    repository: web::Data<Repository>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    match public_review(repository, id.clone()).await? {
+        Some(review) => Ok(HttpResponse::Ok().json(review)),
+        None => Err(ApiError::not_found(format!("review {id} not found"))),
+    }
+}
+
+#[derive(Serialize)]
+struct Vocabularies {
+    themes: &'static [vocab::Theme],
+    theme_groups: &'static [vocab::Term],
+    agencies: &'static [vocab::Term],
+    regions: &'static [vocab::Term],
+    age_bands: &'static [vocab::Term],
+    review_types: &'static [vocab::Term],
+    methodologies: &'static [vocab::Term],
+    incidents: &'static [vocab::Term],
+    abuse: &'static [vocab::Term],
+    source_of_harm: &'static [vocab::Term],
+    sexes: &'static [vocab::Term],
+    parallel_processes: &'static [vocab::Term],
+    ofsted_grades: &'static [vocab::Term],
+    lesson_kinds: &'static [vocab::Term],
+    levels: &'static [vocab::Term],
+    document_types: &'static [vocab::Term],
+    timeliness: &'static [vocab::Term],
+}
+
+/// `GET /api/v1/vocabularies`
+pub async fn vocabularies() -> HttpResponse {
+    HttpResponse::Ok().json(Vocabularies {
+        themes: vocab::THEMES,
+        theme_groups: vocab::THEME_GROUPS,
+        agencies: vocab::AGENCIES,
+        regions: vocab::REGIONS,
+        age_bands: vocab::AGE_BANDS,
+        review_types: vocab::REVIEW_TYPES,
+        methodologies: vocab::METHODOLOGIES,
+        incidents: vocab::INCIDENTS,
+        abuse: vocab::ABUSE,
+        source_of_harm: vocab::SOURCES_OF_HARM,
+        sexes: vocab::SEXES,
+        parallel_processes: vocab::PARALLEL_PROCESSES,
+        ofsted_grades: vocab::OFSTED_GRADES,
+        lesson_kinds: vocab::LESSON_KINDS,
+        levels: vocab::LEVELS,
+        document_types: vocab::DOCUMENT_TYPES,
+        timeliness: vocab::TIMELINESS,
+    })
+}
+
+/// `GET /healthz`: the server listens only once the index has caught up, so any
+/// answer is a healthy one.
+pub async fn healthz(repository: web::Data<Repository>) -> HttpResponse {
+    HttpResponse::Ok().json(serde_json::json!({
+        "status": "ok",
+        "indexed_seq": repository.index.indexed_seq(),
+    }))
+}
+
+/// Unknown API paths.
+pub async fn not_found(req: HttpRequest) -> HttpResponse {
+    use actix_web::ResponseError;
+    ApiError::not_found(format!("no API route {} {}", req.method(), req.path())).error_response()
+}

@@ -1,0 +1,75 @@
+//! The HTTP application: every route in one [`configure`] function (shared by the server
+//! and the tests), the security headers, and [`serve`], which runs the server until it
+//! is told to stop and then flushes the store.
+
+use std::net::SocketAddr;
+
+use actix_web::http::header;
+use actix_web::middleware::{DefaultHeaders, Logger};
+use actix_web::{web, App, HttpServer};
+use anyhow::Context;
+
+use crate::pages::SiteConfig;
+use crate::repository::Repository;
+use crate::{api, pages};
+
+/// Mounts every route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/healthz", web::get().to(api::healthz))
+        .service(
+            web::scope("/api/v1")
+                .route("/search", web::get().to(api::search))
+                .route("/reviews/{id}", web::get().to(api::review))
+                .route("/vocabularies", web::get().to(api::vocabularies))
+                .default_service(web::to(api::not_found)),
+        )
+        .service(web::scope("/api").default_service(web::to(api::not_found)))
+        .route("/", web::get().to(pages::home))
+        .route("/search", web::get().to(pages::search))
+        .route("/reviews/{id}", web::get().to(pages::review))
+        .route("/themes", web::get().to(pages::themes))
+        .route("/static/site.css", web::get().to(pages::stylesheet))
+        .default_service(web::to(pages::not_found));
+}
+
+/// Headers sent with every answer: no inline script or style, no framing, no sniffing.
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        ))
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::REFERRER_POLICY, "same-origin"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+}
+
+/// Serves `repository` on `addr` until SIGTERM or Ctrl-C, then flushes the store.
+pub async fn serve(repository: Repository, addr: &str, config: SiteConfig) -> anyhow::Result<()> {
+    let data = web::Data::new(repository);
+    let site = web::Data::new(config);
+    let app_data = data.clone();
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(app_data.clone())
+            .app_data(site.clone())
+            .wrap(security_headers())
+            .wrap(Logger::new("%r %s %b %Dms"))
+            .configure(configure)
+    })
+    .bind(addr)
+    .with_context(|| format!("cannot listen on {addr}"))?
+    .shutdown_timeout(30);
+    let bound: Vec<SocketAddr> = server.addrs();
+    for address in &bound {
+        eprintln!("Lessons is serving on http://{address}");
+    }
+    server
+        .run()
+        .await
+        .context("the server stopped with an error")?;
+    data.store
+        .flush()
+        .context("cannot flush the store at shutdown")?;
+    Ok(())
+}

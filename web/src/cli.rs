@@ -1,0 +1,203 @@
+//! The `lessons` command line (clap): `serve`, `import`, `reindex` and `board add`,
+//! each with `--data DIR`. Errors are printed with their causes and exit non-zero;
+//! progress goes to stderr.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use lessons_model::Board;
+
+use crate::demo::{load_demo, DemoLoad};
+use crate::import::{field_messages, import_lines, ImportReport};
+use crate::pages::SiteConfig;
+use crate::repository::{Repository, RepositoryError};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "lessons",
+    version,
+    about = "A national repository of serious case review lessons"
+)]
+struct Cli {
+    /// The data directory (store and search index).
+    #[arg(long, global = true, env = "LESSONS_DATA", default_value = "./data")]
+    data: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the web site and JSON API.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Load the bundled fictional demo corpus into an empty data directory first.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Import reviews from a JSON Lines file (one review per line, as the API returns it).
+    Import {
+        /// The .jsonl file.
+        file: PathBuf,
+    },
+    /// Rebuild the search index from the store.
+    Reindex,
+    /// Manage Local Safeguarding Children Boards.
+    #[command(subcommand)]
+    Board(BoardCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum BoardCommand {
+    /// Add (or rename) a board.
+    Add {
+        /// Lowercase letters, digits and hyphens, e.g. stockton-on-tees.
+        slug: String,
+        #[arg(long)]
+        name: String,
+        /// One of the regions of /api/v1/vocabularies.
+        #[arg(long)]
+        region: String,
+    },
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    init_tracing();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve { addr, demo } => serve(&cli.data, &addr, demo),
+        Command::Import { file } => import(&cli.data, &file),
+        Command::Reindex => reindex(&cli.data),
+        Command::Board(BoardCommand::Add { slug, name, region }) => {
+            let repository = open(&cli.data)?;
+            let board = Board { slug, name, region };
+            match repository.put_board(&board) {
+                Ok(()) => {
+                    eprintln!("board {} saved", board.slug);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(RepositoryError::Store(lessons_store::StoreError::Invalid(errors))) => {
+                    for message in field_messages(&errors) {
+                        eprintln!("error: {message}");
+                    }
+                    Ok(ExitCode::FAILURE)
+                }
+                Err(other) => Err(other.into()),
+            }
+        }
+    }
+}
+
+fn open(data: &Path) -> anyhow::Result<Repository> {
+    Repository::open(data)
+        .with_context(|| format!("cannot open the data directory {}", data.display()))
+}
+
+fn serve(data: &Path, addr: &str, demo: bool) -> anyhow::Result<ExitCode> {
+    let repository = open(data)?;
+    if demo {
+        match load_demo(&repository).context("cannot load the demo corpus")? {
+            DemoLoad::AlreadyFilled(count) => {
+                eprintln!(
+                    "{} already holds {count} reviews; the demo corpus was not loaded",
+                    data.display()
+                )
+            }
+            DemoLoad::Loaded(report) => {
+                eprintln!(
+                    "loaded the demo corpus: {} fictional reviews",
+                    report.imported.len()
+                );
+                if !report.refused.is_empty() {
+                    bail!(
+                        "{} demo reviews were refused: {:?}",
+                        report.refused.len(),
+                        report.refused
+                    );
+                }
+            }
+        }
+    }
+    let config = SiteConfig { demo };
+    actix_web::rt::System::new().block_on(crate::app::serve(repository, addr, config))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn import(data: &Path, file: &Path) -> anyhow::Result<ExitCode> {
+    let handle = File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
+    let size = handle.metadata().map(|m| m.len()).unwrap_or(0);
+    let repository = open(data)?;
+    let bar = progress_bar(size, "{wide_bar} {bytes}/{total_bytes} {msg}");
+    let report = import_lines(&repository, BufReader::new(handle), "import", |bytes| {
+        bar.set_position(bytes)
+    })?;
+    bar.finish_and_clear();
+    print_report(file, &report);
+    Ok(if report.refused.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn print_report(file: &Path, report: &ImportReport) {
+    for refused in &report.refused {
+        for message in &refused.messages {
+            eprintln!("{}: line {}: {message}", file.display(), refused.line);
+        }
+    }
+    eprintln!(
+        "imported {} review{}; refused {} line{}",
+        report.imported.len(),
+        if report.imported.len() == 1 { "" } else { "s" },
+        report.refused.len(),
+        if report.refused.len() == 1 { "" } else { "s" },
+    );
+}
+
+fn reindex(data: &Path) -> anyhow::Result<ExitCode> {
+    let repository = open(data)?;
+    let bar = progress_bar(
+        repository.store.review_count() as u64,
+        "{wide_bar} {pos}/{len} reviews",
+    );
+    let count = repository.reindex(|| bar.inc(1))?;
+    bar.finish_and_clear();
+    eprintln!("reindexed {count} reviews");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn progress_bar(length: u64, template: &str) -> ProgressBar {
+    let bar = ProgressBar::new(length);
+    if let Ok(style) = ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar
+}

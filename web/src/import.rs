@@ -1,0 +1,152 @@
+//! `lessons import`: reviews from JSON Lines, one review per line in the API's JSON
+//! shape (a review fetched with `GET /api/v1/reviews/{id}` imports unchanged). Every
+//! line is checked on its own; good lines are stored, bad lines are reported by line
+//! number and field, and no review is ever half stored. `status` defaults to
+//! `published`; other server-owned fields are ignored.
+
+use std::io::BufRead;
+
+use lessons_model::review::REVIEW_FIELDS;
+use lessons_model::{Review, Status, ValidationErrors};
+use lessons_store::StoreError;
+
+use crate::repository::{Repository, RepositoryError};
+
+/// Reviews stored per batch (one index commit per batch).
+const BATCH: usize = 200;
+/// Allowed values listed in full only for short vocabularies.
+const MAX_ALLOWED_SHOWN: usize = 12;
+
+/// The problems of one refused line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineError {
+    pub line: usize,
+    pub messages: Vec<String>,
+}
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    pub imported: Vec<String>,
+    pub refused: Vec<LineError>,
+}
+
+/// Imports every line of `reader`; `progress` receives the bytes read so far.
+pub fn import_lines(
+    repository: &Repository,
+    reader: impl BufRead,
+    by: &str,
+    mut progress: impl FnMut(u64),
+) -> Result<ImportReport, RepositoryError> {
+    let mut report = ImportReport::default();
+    let mut batch: Vec<(usize, Review)> = Vec::new();
+    let mut bytes = 0u64;
+    for (index, line) in reader.lines().enumerate() {
+        let number = index + 1;
+        let line = match line {
+            Ok(line) => line,
+            Err(error) => {
+                report.refused.push(LineError {
+                    line: number,
+                    messages: vec![format!("cannot read the line: {error}")],
+                });
+                break;
+            }
+        };
+        bytes += line.len() as u64 + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        match parse_line(&line) {
+            Ok(review) => batch.push((number, review)),
+            Err(messages) => report.refused.push(LineError {
+                line: number,
+                messages,
+            }),
+        }
+        if batch.len() >= BATCH {
+            store_batch(repository, std::mem::take(&mut batch), by, &mut report)?;
+            progress(bytes);
+        }
+    }
+    store_batch(repository, batch, by, &mut report)?;
+    progress(bytes);
+    report.refused.sort_by_key(|e| e.line);
+    Ok(report)
+}
+
+fn store_batch(
+    repository: &Repository,
+    batch: Vec<(usize, Review)>,
+    by: &str,
+    report: &mut ImportReport,
+) -> Result<(), RepositoryError> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let (lines, reviews): (Vec<usize>, Vec<Review>) = batch.into_iter().unzip();
+    let results = repository.create_reviews(reviews, by, "import")?;
+    for (line, result) in lines.into_iter().zip(results) {
+        match result {
+            Ok(review) => report.imported.push(review.id),
+            Err(StoreError::Invalid(errors)) => report.refused.push(LineError {
+                line,
+                messages: field_messages(&errors),
+            }),
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Ok(())
+}
+
+/// Reads one line as a review, or says everything that is wrong with its shape.
+pub fn parse_line(line: &str) -> Result<Review, Vec<String>> {
+    let value: serde_json::Value =
+        serde_json::from_str(line).map_err(|e| vec![format!("not valid JSON: {e}")])?;
+    let Some(object) = value.as_object() else {
+        return Err(vec![
+            "expected a JSON object (one review per line)".to_string()
+        ]);
+    };
+    let unknown: Vec<String> = object
+        .keys()
+        .filter(|k| !REVIEW_FIELDS.contains(&k.as_str()))
+        .map(|k| format!("{k}: unknown field"))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(unknown);
+    }
+    let status_given = object.contains_key("status");
+    let mut review: Review =
+        serde_json::from_value(value).map_err(|e| vec![format!("wrong type: {e}")])?;
+    review.clear_server_fields();
+    if !status_given {
+        review.status = Status::Published;
+    }
+    Ok(review)
+}
+
+/// One message per field error: `field: message (allowed: ...)`.
+pub fn field_messages(errors: &ValidationErrors) -> Vec<String> {
+    errors
+        .0
+        .iter()
+        .map(|e| match &e.allowed {
+            Some(allowed) if allowed.len() <= MAX_ALLOWED_SHOWN => {
+                format!(
+                    "{}: {} (allowed: {})",
+                    e.field,
+                    e.message,
+                    allowed.join(", ")
+                )
+            }
+            Some(allowed) => format!(
+                "{}: {} (one of {} values listed at /api/v1/vocabularies)",
+                e.field,
+                e.message,
+                allowed.len()
+            ),
+            None => format!("{}: {}", e.field, e.message),
+        })
+        .collect()
+}

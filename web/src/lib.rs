@@ -1,0 +1,16 @@
+//! The Lessons web site, JSON API and command line. Only this crate knows HTTP, HTML
+//! and the JSON shapes of DESIGN §6.
+//!
+//! - [`repository`]: a data directory opened for use; keeps the index in step with the store.
+//! - [`app`]: routes, headers and the server; [`api`] the JSON API; [`pages`] the site.
+//! - [`cli`]: the `lessons` binary's subcommands; [`import`] JSON Lines import; [`demo`] the bundled corpus.
+//! - [`errors`]: every error as an HTTP answer.
+
+pub mod api;
+pub mod app;
+pub mod cli;
+pub mod demo;
+pub mod errors;
+pub mod import;
+pub mod pages;
+pub mod repository;

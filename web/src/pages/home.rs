@@ -1,0 +1,123 @@
+//! `/` (search box, what is here, themes, the newest reviews) and `/themes` (every theme
+//! in its group with the number of public reviews that carry it).
+
+use actix_web::{web, HttpResponse};
+use lessons_index::{FacetCount, FacetName, SearchRequest, SearchResults, Sort, View};
+use lessons_model::vocab::{THEMES, THEME_GROUPS};
+use maud::{html, Markup};
+
+use super::search::search_form;
+use super::{api_error_page, layout, SiteConfig};
+use crate::api::run_search;
+use crate::repository::Repository;
+
+/// `GET /`
+pub async fn home(
+    repository: web::Data<Repository>,
+    config: web::Data<SiteConfig>,
+) -> HttpResponse {
+    let newest = SearchRequest {
+        sort: Sort::Newest,
+        per_page: 6,
+        ..SearchRequest::default()
+    };
+    let lessons = SearchRequest {
+        view: View::Lessons,
+        per_page: 1,
+        ..SearchRequest::default()
+    };
+    let reviews = match run_search(repository.clone(), newest).await {
+        Ok(results) => results,
+        Err(error) => return api_error_page(&error, &config),
+    };
+    let lesson_total = match run_search(repository, lessons).await {
+        Ok(results) => results.total,
+        Err(error) => return api_error_page(&error, &config),
+    };
+    let body = html! {
+        h1 { "Learn from serious case reviews" }
+        p.lede {
+            "Search the lessons of serious case reviews from Local Safeguarding Children Boards across England and Wales: "
+            "what went wrong, what went well, and what each agency and every agency together should do differently."
+        }
+        (search_form(&SearchRequest::default()))
+        p {
+            strong { (reviews.total) } " published reviews and " strong { (lesson_total) } " lessons, recommendations and examples of good practice from "
+            strong { (facet(&reviews, FacetName::Board).len()) } " boards."
+        }
+        h2 { "Browse by theme" }
+        (theme_groups(facet(&reviews, FacetName::Theme)))
+        h2 { "Newest reviews" }
+        ul {
+            @for hit in &reviews.hits {
+                li {
+                    a href={"/reviews/" (hit.id)} { (hit.title) }
+                    span.muted { " · " (hit.board_name) @if let Some(year) = hit.year { " · " (year) } }
+                }
+            }
+        }
+        p { a href="/search?sort=newest" { "All reviews, newest first" } }
+    };
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(layout("Serious case review lessons", &config, body).into_string())
+}
+
+/// `GET /themes`
+pub async fn themes(
+    repository: web::Data<Repository>,
+    config: web::Data<SiteConfig>,
+) -> HttpResponse {
+    let request = SearchRequest {
+        per_page: 1,
+        ..SearchRequest::default()
+    };
+    let results = match run_search(repository, request).await {
+        Ok(results) => results,
+        Err(error) => return api_error_page(&error, &config),
+    };
+    let body = html! {
+        h1 { "Themes" }
+        p.lede { "Every review and lesson is tagged with themes from one controlled list. The number is how many published reviews carry the theme, on the review or on one of its findings." }
+        (theme_groups(facet(&results, FacetName::Theme)))
+    };
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(layout("Themes", &config, body).into_string())
+}
+
+fn facet(results: &SearchResults, name: FacetName) -> &[FacetCount] {
+    results
+        .facets
+        .iter()
+        .find(|(f, _)| *f == name)
+        .map(|(_, values)| values.as_slice())
+        .unwrap_or(&[])
+}
+
+fn theme_groups(counts: &[FacetCount]) -> Markup {
+    let count_of = |slug: &str| {
+        counts
+            .iter()
+            .find(|c| c.value == slug)
+            .map(|c| c.count)
+            .unwrap_or(0)
+    };
+    html! {
+        div.theme-groups {
+            @for group in THEME_GROUPS {
+                section aria-labelledby={"group-" (group.slug)} {
+                    h3 #{"group-" (group.slug)} { (group.label) }
+                    ul {
+                        @for theme in THEMES.iter().filter(|t| t.group == group.slug) {
+                            li {
+                                a href={"/search?theme=" (theme.slug)} { (theme.label) }
+                                " " span.muted { "(" (count_of(theme.slug)) ")" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

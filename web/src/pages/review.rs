@@ -1,0 +1,199 @@
+//! `/reviews/{id}`: one public review: its metadata and timeliness, the executive
+//! summary, and its findings grouped by level and agency, each with a citable anchor
+//! (`#L3`).
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use lessons_model::dates::parse_incident_date;
+use lessons_model::review::month_name;
+use lessons_model::{Lesson, Review, Vocabulary};
+use maud::{html, Markup};
+
+use super::{api_error_page, error_page, label, layout, SiteConfig};
+use crate::api::public_review;
+use crate::repository::Repository;
+
+/// `GET /reviews/{id}`
+pub async fn review(
+    path: web::Path<String>,
+    repository: web::Data<Repository>,
+    config: web::Data<SiteConfig>,
+) -> HttpResponse {
+    let id = path.into_inner();
+    match public_review(repository.clone(), id.clone()).await {
+        Ok(Some(review)) => {
+            let board_name = match repository.store.board(&review.board) {
+                Ok(Some(board)) => board.name,
+                _ => review.board.clone(),
+            };
+            let page = layout(&review.title, &config, render(&review, &board_name));
+            HttpResponse::Ok()
+                .content_type("text/html; charset=utf-8")
+                .body(page.into_string())
+        }
+        Ok(None) => error_page(
+            StatusCode::NOT_FOUND,
+            "Review not found",
+            &format!("There is no published review with the id {id}."),
+            &[],
+            &config,
+        ),
+        Err(error) => api_error_page(&error, &config),
+    }
+}
+
+fn render(review: &Review, board_name: &str) -> Markup {
+    html! {
+        p.muted { (board_name) @if let Some(year) = review.year() { " · " (year) } }
+        h1 { (review.title) }
+        (metadata(review, board_name))
+        h2 #summary { "Executive summary" }
+        div.summary-text {
+            @for paragraph in review.summary.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+                p { (paragraph) }
+            }
+        }
+        (findings(review))
+    }
+}
+
+fn metadata(review: &Review, board_name: &str) -> Markup {
+    let children = review.all_children();
+    html! {
+        h2 #about { "About this review" }
+        dl.metadata {
+            dt { "Board" } dd { (board_name) }
+            @if let Some(region) = &review.region { dt { "Region" } dd { (label(Vocabulary::Region, region)) } }
+            dt { "Review type" } dd { (label(Vocabulary::ReviewType, &review.review_type)) }
+            @if let Some(methodology) = &review.methodology { dt { "Methodology" } dd { (label(Vocabulary::Methodology, methodology)) } }
+            dt { "Incident" } dd { (label(Vocabulary::Incident, &review.incident)) }
+            @if !review.abuse.is_empty() { dt { "Abuse" } dd { (labels(Vocabulary::Abuse, &review.abuse)) } }
+            @if !review.source_of_harm.is_empty() { dt { "Source of harm" } dd { (labels(Vocabulary::SourceOfHarm, &review.source_of_harm)) } }
+            dt { @if children.len() > 1 { "Children" } @else { "Child" } }
+            dd {
+                @for (i, child) in children.iter().enumerate() {
+                    @if i > 0 { "; " }
+                    "age " (label(Vocabulary::AgeBand, &child.age_band)) ", " (label(Vocabulary::Sex, &child.sex).to_lowercase())
+                }
+            }
+            @if let Some(date) = &review.incident_date { dt { "Incident date" } dd { (incident_date(date)) } }
+            @if let Some(date) = &review.commissioned_on { dt { "Commissioned" } dd { (date) } }
+            @if let Some(date) = &review.completed_on { dt { "Completed" } dd { (date) } }
+            @if let Some(date) = &review.published_on { dt { "Published" } dd { (date) } }
+            dt { "Timeliness" } dd { (timeliness(review)) }
+            @if !review.parallel_processes.is_empty() { dt { "Parallel processes" } dd { (labels(Vocabulary::ParallelProcess, &review.parallel_processes)) } }
+            @if let Some(grade) = &review.ofsted_grade { dt { "Ofsted evaluation" } dd { (label(Vocabulary::OfstedGrade, grade)) } }
+            @if !review.themes.is_empty() {
+                dt { "Themes" }
+                dd {
+                    ul.tags {
+                        @for theme in &review.themes {
+                            li { a href={"/search?theme=" (theme)} { (label(Vocabulary::Theme, theme)) } }
+                        }
+                    }
+                }
+            }
+            @if !review.agencies.is_empty() { dt { "Agencies involved" } dd { (labels(Vocabulary::Agency, &review.agencies)) } }
+            @if !review.keywords.is_empty() { dt { "Keywords" } dd { (review.keywords.join(", ")) } }
+            dt { "Citable id" } dd { code { (review.id) } }
+        }
+    }
+}
+
+fn labels(vocabulary: Vocabulary, slugs: &[String]) -> String {
+    slugs
+        .iter()
+        .map(|s| label(vocabulary, s))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn incident_date(text: &str) -> String {
+    match (text.len(), parse_incident_date(text)) {
+        (7, Some(date)) => format!("{} {}", month_name(date.month()), date.year()),
+        _ => text.to_string(),
+    }
+}
+
+fn timeliness(review: &Review) -> Markup {
+    html! {
+        @match review.timeliness() {
+            Some((months, true)) => {
+                (months) " " (plural(months, "month")) " from commissioning to completion: "
+                span.over { "over the six-month timescale" }
+            }
+            Some((months, false)) => {
+                (months) " " (plural(months, "month")) " from commissioning to completion: within the six-month timescale"
+            }
+            None => "Not known (commissioning or completion date missing)",
+        }
+    }
+}
+
+fn plural(n: u32, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
+}
+
+fn findings(review: &Review) -> Markup {
+    let inter: Vec<&Lesson> = review
+        .lessons
+        .iter()
+        .filter(|l| l.level == "inter_agency")
+        .collect();
+    let individual: Vec<&Lesson> = review
+        .lessons
+        .iter()
+        .filter(|l| l.level != "inter_agency")
+        .collect();
+    let mut agencies: Vec<String> = individual.iter().filter_map(|l| l.agency.clone()).collect();
+    agencies.sort_by_key(|a| label(Vocabulary::Agency, a));
+    agencies.dedup();
+    let without_agency: Vec<&Lesson> = individual
+        .iter()
+        .copied()
+        .filter(|l| l.agency.is_none())
+        .collect();
+    html! {
+        h2 #lessons { "Lessons and recommendations" }
+        @if review.lessons.is_empty() { p { "This review has no recorded findings." } }
+        @if !inter.is_empty() {
+            h3 #inter-agency { "Inter-agency (" (inter.len()) ")" }
+            ul.findings { @for lesson in &inter { (finding(lesson)) } }
+        }
+        @if !individual.is_empty() {
+            h3 #individual { "Individual agency (" (individual.len()) ")" }
+            @for agency in &agencies {
+                h4 { (label(Vocabulary::Agency, agency)) }
+                ul.findings {
+                    @for lesson in individual.iter().filter(|l| l.agency.as_ref() == Some(agency)) { (finding(lesson)) }
+                }
+            }
+            @if !without_agency.is_empty() {
+                h4 { "Agency not stated" }
+                ul.findings { @for lesson in &without_agency { (finding(lesson)) } }
+            }
+        }
+    }
+}
+
+fn finding(lesson: &Lesson) -> Markup {
+    let anchor = lesson.id.rsplit('#').next().unwrap_or("");
+    html! {
+        li.finding #(anchor) {
+            p {
+                span.badge.kind { (label(Vocabulary::LessonKind, &lesson.kind)) }
+                a href={"#" (anchor)} aria-label={"Link to finding " (anchor)} { (anchor) }
+            }
+            p { (lesson.text) }
+            @if !lesson.themes.is_empty() {
+                ul.tags aria-label="Themes" {
+                    @for theme in &lesson.themes { li { (label(Vocabulary::Theme, theme)) } }
+                }
+            }
+        }
+    }
+}

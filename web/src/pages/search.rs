@@ -1,0 +1,298 @@
+//! `/search`: the search form, active filters, facets with counts (links that add or
+//! remove a value), highlighted hits in either view, and paging. The same parameters as
+//! `/api/v1/search`; bad ones answer a readable 422 page.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use lessons_index::{FacetCount, FacetName, Hit, SearchRequest, SearchResults, Sort, View};
+use lessons_model::Vocabulary;
+use maud::{html, Markup, PreEscaped};
+
+use super::{api_error_page, label, layout, search_url, SiteConfig};
+use crate::api::{run_search, search_request};
+use crate::repository::Repository;
+
+/// Facets shown open on the page.
+const OPEN_FACETS: [FacetName; 3] = [FacetName::Theme, FacetName::Agency, FacetName::Level];
+
+/// `GET /search`
+pub async fn search(
+    req: HttpRequest,
+    repository: web::Data<Repository>,
+    config: web::Data<SiteConfig>,
+) -> HttpResponse {
+    let request = match search_request(req.query_string(), &repository) {
+        Ok(request) => request,
+        Err(error) => return api_error_page(&error, &config),
+    };
+    match run_search(repository, request.clone()).await {
+        Ok(results) => {
+            let title = if request.q.trim().is_empty() {
+                "Search".to_string()
+            } else {
+                format!("{} – Search", request.q.trim())
+            };
+            let page = layout(&title, &config, render(&request, &results));
+            HttpResponse::Ok()
+                .content_type("text/html; charset=utf-8")
+                .body(page.into_string())
+        }
+        Err(error) => api_error_page(&error, &config),
+    }
+}
+
+fn render(request: &SearchRequest, results: &SearchResults) -> Markup {
+    html! {
+        h1 { @if request.view == View::Lessons { "Search lessons" } @else { "Search reviews" } }
+        (search_form(request))
+        (summary_line(request, results))
+        (active_filters(request))
+        div.results-layout {
+            aside.facets aria-labelledby="filter-heading" {
+                h2 #filter-heading { "Filter results" }
+                @for (facet, values) in &results.facets {
+                    (facet_block(request, *facet, values))
+                }
+            }
+            section aria-labelledby="results-heading" {
+                h2 #results-heading .visually-hidden { "Results" }
+                @if results.hits.is_empty() {
+                    p { "No results. Try fewer words, another spelling, or remove a filter." }
+                } @else {
+                    ol.hits start=((request.page - 1) * request.per_page + 1) {
+                        @for hit in &results.hits { (hit_item(request.view, hit)) }
+                    }
+                }
+                (pagination(request, results.total))
+            }
+        }
+    }
+}
+
+/// The search box, view and sort, keeping the active filters as hidden fields.
+pub fn search_form(request: &SearchRequest) -> Markup {
+    html! {
+        form.search-form action="/search" method="get" role="search" {
+            label for="q" { "Search serious case reviews and their lessons" }
+            div.row {
+                input #q type="search" name="q" value=(request.q) autocomplete="off";
+                button type="submit" { "Search" }
+            }
+            div.options {
+                fieldset.radios {
+                    legend { "Show" }
+                    input #view-reviews type="radio" name="view" value="reviews" checked[request.view == View::Reviews];
+                    label for="view-reviews" { "Reviews" }
+                    input #view-lessons type="radio" name="view" value="lessons" checked[request.view == View::Lessons];
+                    label for="view-lessons" { "Lessons" }
+                }
+                div {
+                    label for="sort" { "Sort by" }
+                    select #sort name="sort" {
+                        @for (sort, text) in [(Sort::Relevance, "Relevance"), (Sort::Newest, "Newest first"), (Sort::Oldest, "Oldest first")] {
+                            option value=(sort.key()) selected[request.sort == sort] { (text) }
+                        }
+                    }
+                }
+            }
+            @for (facet, values) in &request.filters {
+                @for value in values {
+                    input type="hidden" name=(facet.key()) value=(value);
+                }
+            }
+            @if let Some(year) = request.year_from { input type="hidden" name="year_from" value=(year); }
+            @if let Some(year) = request.year_to { input type="hidden" name="year_to" value=(year); }
+        }
+    }
+}
+
+fn summary_line(request: &SearchRequest, results: &SearchResults) -> Markup {
+    let noun = match (request.view, results.total) {
+        (View::Reviews, 1) => "review",
+        (View::Reviews, _) => "reviews",
+        (View::Lessons, 1) => "lesson",
+        (View::Lessons, _) => "lessons",
+    };
+    html! {
+        p.lede role="status" {
+            strong { (results.total) } " " (noun)
+            @if !request.q.trim().is_empty() { " match " q { (request.q.trim()) } }
+            @if request.view == View::Reviews {
+                " · " a href=(search_url(&SearchRequest { view: View::Lessons, page: 1, ..request.clone() })) { "show lessons instead" }
+            } @else {
+                " · " a href=(search_url(&SearchRequest { view: View::Reviews, page: 1, ..request.clone() })) { "show reviews instead" }
+            }
+        }
+    }
+}
+
+fn active_filters(request: &SearchRequest) -> Markup {
+    let mut chips: Vec<(String, String)> = Vec::new();
+    for (facet, values) in &request.filters {
+        for value in values {
+            let mut without = request.clone();
+            without.page = 1;
+            if let Some(list) = without.filters.get_mut(facet) {
+                list.retain(|v| v != value);
+                if list.is_empty() {
+                    without.filters.remove(facet);
+                }
+            }
+            chips.push((
+                format!("{}: {}", facet.title(), value_label(*facet, value)),
+                search_url(&without),
+            ));
+        }
+    }
+    if let Some(year) = request.year_from {
+        chips.push((
+            format!("From {year}"),
+            search_url(&SearchRequest {
+                year_from: None,
+                page: 1,
+                ..request.clone()
+            }),
+        ));
+    }
+    if let Some(year) = request.year_to {
+        chips.push((
+            format!("To {year}"),
+            search_url(&SearchRequest {
+                year_to: None,
+                page: 1,
+                ..request.clone()
+            }),
+        ));
+    }
+    html! {
+        @if !chips.is_empty() {
+            h2.visually-hidden { "Active filters" }
+            ul.chips {
+                @for (text, url) in &chips {
+                    li { a href=(url) { (text) " " span aria-hidden="true" { "×" } span.visually-hidden { " (remove this filter)" } } }
+                }
+                li { a href=(search_url(&SearchRequest { q: request.q.clone(), view: request.view, sort: request.sort, ..SearchRequest::default() })) { "Clear all filters" } }
+            }
+        }
+    }
+}
+
+fn value_label(facet: FacetName, value: &str) -> String {
+    match facet.vocabulary() {
+        Some(vocabulary) => label(vocabulary, value),
+        None => value.to_string(),
+    }
+}
+
+fn facet_block(request: &SearchRequest, facet: FacetName, values: &[FacetCount]) -> Markup {
+    let chosen = request.filters.get(&facet).cloned().unwrap_or_default();
+    let open = OPEN_FACETS.contains(&facet) || !chosen.is_empty();
+    let mut values: Vec<&FacetCount> = values.iter().collect();
+    if facet == FacetName::Year {
+        values.sort_by(|a, b| b.value.cmp(&a.value));
+    }
+    html! {
+        @if !values.is_empty() {
+            details open[open] {
+                summary { (facet.title()) }
+                ul {
+                    @for value in values {
+                        @let active = chosen.contains(&value.value);
+                        li.active[active] {
+                            a href=(toggle_url(request, facet, &value.value)) {
+                                @if active { span aria-hidden="true" { "✓ " } span.visually-hidden { "Remove filter: " } }
+                                (value.label)
+                            }
+                            " " span.count { "(" (value.count) ")" }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn toggle_url(request: &SearchRequest, facet: FacetName, value: &str) -> String {
+    let mut next = request.clone();
+    next.page = 1;
+    let values = next.filters.entry(facet).or_default();
+    if values.iter().any(|v| v == value) {
+        values.retain(|v| v != value);
+        if values.is_empty() {
+            next.filters.remove(&facet);
+        }
+    } else {
+        values.push(value.to_string());
+    }
+    search_url(&next)
+}
+
+fn hit_item(view: View, hit: &Hit) -> Markup {
+    let review_url = match &hit.review_id {
+        Some(review_id) => format!(
+            "/reviews/{}#{}",
+            review_id,
+            hit.id.rsplit('#').next().unwrap_or("")
+        ),
+        None => format!("/reviews/{}", hit.id),
+    };
+    html! {
+        li.hit {
+            @if view == View::Lessons {
+                p.meta {
+                    @if let Some(kind) = &hit.kind { span.badge.kind { (label(Vocabulary::LessonKind, kind)) } }
+                    @if let Some(level) = &hit.level { span class={"badge " (level)} { (label(Vocabulary::Level, level)) } }
+                    @if let Some(agency) = &hit.agency { (label(Vocabulary::Agency, agency)) }
+                }
+                p.snippet { (PreEscaped(&hit.snippet)) }
+                p.meta {
+                    "From " a href=(review_url) { (hit.title) } " · " (hit.board_name)
+                    @if let Some(year) = hit.year { " · " (year) }
+                }
+            } @else {
+                h3 { a href=(review_url) { (hit.title) } }
+                p.meta {
+                    (hit.board_name)
+                    @if let Some(year) = hit.year { " · " (year) }
+                    " · " (label(Vocabulary::Incident, &hit.incident))
+                }
+                p.snippet { (PreEscaped(&hit.snippet)) }
+            }
+            @if !hit.themes.is_empty() {
+                ul.tags aria-label="Themes" {
+                    @for theme in &hit.themes { li { (label(Vocabulary::Theme, theme)) } }
+                }
+            }
+        }
+    }
+}
+
+fn pagination(request: &SearchRequest, total: u64) -> Markup {
+    let pages = total.div_ceil(request.per_page as u64) as usize;
+    if pages <= 1 {
+        return html! {};
+    }
+    let current = request.page;
+    let first = current.saturating_sub(3).max(1);
+    let last = (current + 3).min(pages);
+    let at = |page: usize| {
+        search_url(&SearchRequest {
+            page,
+            ..request.clone()
+        })
+    };
+    html! {
+        nav.pagination aria-label="Pages of results" {
+            ul {
+                @if current > 1 { li { a href=(at(current - 1)) rel="prev" { "Previous" } } }
+                @for page in first..=last {
+                    li {
+                        @if page == current { span aria-current="page" { (page) } }
+                        @else { a href=(at(page)) { (page) } }
+                    }
+                }
+                @if current < pages { li { a href=(at(current + 1)) rel="next" { "Next" } } }
+            }
+            p.muted { "Page " (current) " of " (pages) }
+        }
+    }
+}

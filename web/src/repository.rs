@@ -1,0 +1,182 @@
+//! A Lessons data directory opened for use: the store (source of truth), the search
+//! index derived from it, and the one place where the two are kept in step.
+//!
+//! Layout: `DIR/store` (sled) and `DIR/index` (tantivy). Every write goes through
+//! [`Repository`]: it is written and flushed to the store, then [`Repository::catch_up`]
+//! replays the store's change log into the index before the call returns, so a write is
+//! searchable by the time it is acknowledged. Writes are serialised by one lock, so the
+//! sequence the index records only ever moves forward over writes it has applied.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use lessons_index::{IndexError, IndexUpdate, SearchIndex};
+use lessons_model::{Board, Review};
+use lessons_store::{Change, Store, StoreError};
+
+/// Why a data directory could not be opened or used.
+#[derive(Debug, thiserror::Error)]
+pub enum RepositoryError {
+    #[error("{path} is not empty and is not a Lessons data directory (expected store/ and index/ inside)")]
+    NotADataDir { path: PathBuf },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error("a write lock was poisoned by an earlier failure; restart the service")]
+    Poisoned,
+}
+
+pub type Result<T, E = RepositoryError> = std::result::Result<T, E>;
+
+/// The store and the index of one data directory.
+pub struct Repository {
+    pub store: Store,
+    pub index: SearchIndex,
+    write_lock: Mutex<()>,
+}
+
+impl Repository {
+    /// Opens the data directory `dir` (creating it when missing) and catches the index
+    /// up with the store.
+    pub fn open(dir: &Path) -> Result<Repository> {
+        check_data_dir(dir)?;
+        let store = Store::open(&dir.join("store"))?;
+        let index = SearchIndex::open(&dir.join("index"))?;
+        let repository = Repository {
+            store,
+            index,
+            write_lock: Mutex::new(()),
+        };
+        repository.refresh_board_names()?;
+        repository.catch_up()?;
+        Ok(repository)
+    }
+
+    /// Applies every store change the index has not seen yet. Returns how many reviews
+    /// were re-indexed.
+    pub fn catch_up(&self) -> Result<usize> {
+        let changes = self.store.changes_since(self.index.indexed_seq())?;
+        let Some((last_seq, _)) = changes.last() else {
+            return Ok(0);
+        };
+        let mut review_ids = BTreeSet::new();
+        let mut boards_changed = BTreeSet::new();
+        for (_, change) in &changes {
+            match change {
+                Change::Review(id) => {
+                    review_ids.insert(id.clone());
+                }
+                Change::Board(slug) => {
+                    boards_changed.insert(slug.clone());
+                }
+            }
+        }
+        if !boards_changed.is_empty() {
+            self.refresh_board_names()?;
+            for review in self.store.reviews() {
+                let review = review?;
+                if boards_changed.contains(&review.board) {
+                    review_ids.insert(review.id);
+                }
+            }
+        }
+        let mut updates = Vec::with_capacity(review_ids.len());
+        for id in &review_ids {
+            updates.push(match self.store.review(id)? {
+                Some(review) => IndexUpdate::Put(Box::new(review)),
+                None => IndexUpdate::Remove(id.clone()),
+            });
+        }
+        self.index.apply(&updates, *last_seq)?;
+        Ok(review_ids.len())
+    }
+
+    /// Rebuilds the whole index from the store; `progress` is called per review.
+    pub fn reindex(&self, progress: impl FnMut()) -> Result<usize> {
+        let _guard = self
+            .write_lock
+            .lock()
+            .map_err(|_| RepositoryError::Poisoned)?;
+        self.refresh_board_names()?;
+        let seq = self.store.last_seq()?;
+        let reviews: Vec<Review> = self.store.reviews().collect::<Result<_, _>>()?;
+        let count = reviews.len();
+        self.index.rebuild(reviews, seq, progress)?;
+        Ok(count)
+    }
+
+    fn refresh_board_names(&self) -> Result<()> {
+        let names: HashMap<String, String> = self
+            .store
+            .boards()?
+            .into_iter()
+            .map(|b| (b.slug, b.name))
+            .collect();
+        self.index.set_board_names(names);
+        Ok(())
+    }
+
+    /// Adds or replaces a board.
+    pub fn put_board(&self, board: &Board) -> Result<()> {
+        let _guard = self
+            .write_lock
+            .lock()
+            .map_err(|_| RepositoryError::Poisoned)?;
+        self.store.put_board(board)?;
+        self.catch_up()?;
+        Ok(())
+    }
+
+    /// Stores a new review (server-owned fields replaced) and indexes it.
+    pub fn create_review(&self, review: Review, by: &str, action: &str) -> Result<Review> {
+        let mut stored = self.create_reviews(vec![review], by, action)?;
+        Ok(stored.pop().ok_or(RepositoryError::Poisoned)??)
+    }
+
+    /// Stores several new reviews, each on its own (results in input order), then
+    /// indexes them in one commit. An outer error means the index could not catch up:
+    /// the stored reviews are safe and are indexed at the next start.
+    pub fn create_reviews(
+        &self,
+        reviews: Vec<Review>,
+        by: &str,
+        action: &str,
+    ) -> Result<Vec<Result<Review, StoreError>>> {
+        let _guard = self
+            .write_lock
+            .lock()
+            .map_err(|_| RepositoryError::Poisoned)?;
+        let results: Vec<Result<Review, StoreError>> = reviews
+            .into_iter()
+            .map(|review| self.store.create_review(review, by, action))
+            .collect();
+        self.catch_up()?;
+        Ok(results)
+    }
+
+    /// Board slugs, for checking search parameters.
+    pub fn board_slugs(&self) -> Result<Vec<String>> {
+        Ok(self.store.boards()?.into_iter().map(|b| b.slug).collect())
+    }
+}
+
+/// Refuses to turn an unrelated non-empty directory into a data directory.
+fn check_data_dir(dir: &Path) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(()); // missing (created by the store) or unreadable (the store says so)
+    };
+    let names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let ours = names.iter().any(|n| n == "store" || n == "index");
+    if names.is_empty() || ours {
+        Ok(())
+    } else {
+        Err(RepositoryError::NotADataDir {
+            path: dir.to_path_buf(),
+        })
+    }
+}
