@@ -18,9 +18,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/healthz", web::get().to(api::healthz))
         .service(
             web::scope("/api/v1")
-                .route("/search", web::get().to(api::search))
-                .route("/reviews/{id}", web::get().to(api::review))
-                .route("/vocabularies", web::get().to(api::vocabularies))
+                .service(api_get("/search", api::search))
+                .service(api_get("/reviews/{id}", api::review))
+                .service(api_get("/vocabularies", api::vocabularies))
                 .default_service(web::to(api::not_found)),
         )
         .service(web::scope("/api").default_service(web::to(api::not_found)))
@@ -32,8 +32,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .default_service(web::to(pages::not_found));
 }
 
+/// An API resource that answers GET with `handler` and any other method with a JSON 405.
+fn api_get<F, Args>(path: &str, handler: F) -> actix_web::Resource
+where
+    F: actix_web::Handler<Args>,
+    Args: actix_web::FromRequest + 'static,
+    F::Output: actix_web::Responder + 'static,
+{
+    web::resource(path)
+        .route(web::get().to(handler))
+        .default_service(web::to(api::method_not_allowed))
+}
+
 /// Headers sent with every answer: no inline script or style, no framing, no sniffing.
-fn security_headers() -> DefaultHeaders {
+pub fn security_headers() -> DefaultHeaders {
     DefaultHeaders::new()
         .add((
             header::CONTENT_SECURITY_POLICY,

@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use lessons_model::Board;
 
-use crate::demo::{load_demo, DemoLoad};
+use crate::demo::{holds_demo, load_demo, DemoLoad};
 use crate::import::{field_messages, import_lines, ImportReport};
 use crate::pages::SiteConfig;
 use crate::repository::{Repository, RepositoryError};
@@ -145,7 +145,9 @@ fn serve(data: &Path, addr: &str, demo: bool) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    let config = SiteConfig { demo };
+    let config = SiteConfig {
+        demo: holds_demo(&repository)?,
+    };
     actix_web::rt::System::new().block_on(crate::app::serve(repository, addr, config))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -10,6 +10,8 @@ use crate::repository::{Repository, RepositoryError};
 
 const BOARDS: &str = include_str!("../demo/boards.jsonl");
 const REVIEWS: &str = include_str!("../demo/reviews.jsonl");
+/// The store setting that records that this data dir holds the fictional demo corpus.
+const DEMO_SETTING: &str = "demo_corpus";
 
 /// What loading the demo did.
 #[derive(Debug)]
@@ -34,6 +36,12 @@ pub fn load_demo(repository: &Repository) -> Result<DemoLoad, RepositoryError> {
         })?;
         repository.put_board(&board)?;
     }
+    repository.put_setting(DEMO_SETTING, "loaded")?;
     let report = import_lines(repository, Cursor::new(REVIEWS), "demo", |_| {})?;
     Ok(DemoLoad::Loaded(report))
+}
+
+/// Whether this data dir holds the demo corpus (so pages must say it is fiction).
+pub fn holds_demo(repository: &Repository) -> Result<bool, RepositoryError> {
+    Ok(repository.store.setting(DEMO_SETTING)?.is_some())
 }

@@ -14,3 +14,6 @@ pub mod errors;
 pub mod import;
 pub mod pages;
 pub mod repository;
+
+#[cfg(test)]
+mod tests;

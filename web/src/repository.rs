@@ -71,6 +71,7 @@ impl Repository {
                 Change::Board(slug) => {
                     boards_changed.insert(slug.clone());
                 }
+                Change::Setting(_) => {}
             }
         }
         if !boards_changed.is_empty() {
@@ -154,6 +155,17 @@ impl Repository {
             .collect();
         self.catch_up()?;
         Ok(results)
+    }
+
+    /// Records a setting in the store.
+    pub fn put_setting(&self, name: &str, value: &str) -> Result<()> {
+        let _guard = self
+            .write_lock
+            .lock()
+            .map_err(|_| RepositoryError::Poisoned)?;
+        self.store.put_setting(name, value)?;
+        self.catch_up()?;
+        Ok(())
     }
 
     /// Board slugs, for checking search parameters.

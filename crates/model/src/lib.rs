@@ -1,12 +1,14 @@
 //! The data model of Lessons, with no I/O: [`Review`] and its findings ([`Lesson`]),
-//! [`Board`], the controlled vocabularies of DESIGN §4 as data ([`vocab`]), date helpers
+//! [`Board`], [`User`], the controlled vocabularies of DESIGN §4 as data ([`vocab`]), date helpers
 //! ([`dates`]) and validation that reports every field error at once ([`validate`]).
 
 pub mod dates;
 pub mod review;
+pub mod user;
 pub mod validate;
 pub mod vocab;
 
 pub use review::{Board, Child, FileRef, Lesson, Review, RevisionInfo, Status, Visibility};
+pub use user::{validate_user, Role, User};
 pub use validate::{validate_board, validate_review, FieldError, ValidationErrors};
 pub use vocab::Vocabulary;

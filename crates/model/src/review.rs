@@ -411,6 +411,35 @@ mod tests {
     }
 
     #[test]
+    fn review_fields_lists_every_serialised_field() {
+        let mut review: Review = serde_json::from_str(
+            r#"{"methodology":"silp","children":[{"age_band":"1_to_5","sex":"female"}],"incident_date":"2007-11",
+                "commissioned_on":"2007-12-04","completed_on":"2008-09-30","published_on":"2009-02-12",
+                "ofsted_grade":"good","embargo_until":"2009-03-01","created_at":"x","updated_at":"y","region":"london"}"#,
+        )
+        .unwrap();
+        review.fill_derived();
+        review.files.push(FileRef {
+            document_type: "executive_summary".into(),
+            filename: "es.pdf".into(),
+            media_type: "application/pdf".into(),
+            size: 1,
+            sha256: "00".into(),
+        });
+        let value = serde_json::to_value(&review).unwrap();
+        let mut keys: Vec<&str> = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut expected = REVIEW_FIELDS.to_vec();
+        keys.sort();
+        expected.sort();
+        assert_eq!(keys, expected);
+    }
+
+    #[test]
     fn json_round_trip_keeps_every_field() {
         let json = r#"{"title":"Serious Case Review: Child M","board":"barsetshire","incident":"death",
             "child":{"age_band":"under_1","sex":"male"},"lessons":[{"kind":"lesson","level":"inter_agency","text":"x"}]}"#;

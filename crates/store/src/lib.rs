@@ -64,6 +64,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub enum Change {
     Review(String),
     Board(String),
+    Setting(String),
 }
 
 /// One stored revision of a review, with who made it and why.
@@ -188,6 +189,31 @@ impl Store {
                 decode_json(&value, "board")
             })
             .collect()
+    }
+
+    /// Records a repository-wide setting (for example that the demo corpus was loaded).
+    pub fn put_setting(&self, name: &str, value: &str) -> Result<()> {
+        let key = format!("setting/{name}").into_bytes();
+        let change = encode_json(&Change::Setting(name.to_string()))?;
+        (&self.changes, &self.meta)
+            .transaction(|(changes, meta)| {
+                meta.insert(key.clone(), value.as_bytes())?;
+                let seq = next_seq(meta)?;
+                changes.insert(&seq.to_be_bytes(), change.clone())?;
+                Ok(())
+            })
+            .map_err(transaction_error)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// A setting recorded with [`Store::put_setting`].
+    pub fn setting(&self, name: &str) -> Result<Option<String>> {
+        let key = format!("setting/{name}").into_bytes();
+        match self.meta.get(key)? {
+            Some(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+            None => Ok(None),
+        }
     }
 
     /// Stores a new review as revision 1 with a newly allocated id. The review's

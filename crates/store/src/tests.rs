@@ -178,3 +178,15 @@ fn a_file_in_place_of_the_directory_is_unreadable() {
         Err(StoreError::Unreadable { .. })
     ));
 }
+
+#[test]
+fn settings_are_kept_and_counted_as_writes() {
+    let (_dir, store) = open_with_board();
+    assert_eq!(store.setting("demo").unwrap(), None);
+    store.put_setting("demo", "loaded").unwrap();
+    assert_eq!(store.setting("demo").unwrap().as_deref(), Some("loaded"));
+    assert_eq!(
+        store.changes_since(1).unwrap(),
+        vec![(2, Change::Setting("demo".into()))]
+    );
+}

@@ -50,10 +50,31 @@ fn render(review: &Review, board_name: &str) -> Markup {
         h2 #summary { "Executive summary" }
         div.summary-text {
             @for paragraph in review.summary.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
-                p { (paragraph) }
+                @if looks_like_heading(paragraph) { h3 { (paragraph) } } @else { p { (paragraph) } }
             }
         }
         (findings(review))
+    }
+}
+
+/// A short line without closing punctuation ("2. Background", "Key events") is a
+/// section heading of the executive summary.
+fn looks_like_heading(paragraph: &str) -> bool {
+    paragraph.chars().count() <= 70
+        && !paragraph.contains('\n')
+        && !paragraph.ends_with(['.', ',', ';', ':', '?', '!', '"', ')'])
+}
+
+/// `2010-09-08` as "8 September 2010".
+fn human_date(text: &str) -> String {
+    match lessons_model::dates::parse_date(text) {
+        Some(date) => format!(
+            "{} {} {}",
+            date.day(),
+            month_name(date.month()),
+            date.year()
+        ),
+        None => text.to_string(),
     }
 }
 
@@ -73,13 +94,13 @@ fn metadata(review: &Review, board_name: &str) -> Markup {
             dd {
                 @for (i, child) in children.iter().enumerate() {
                     @if i > 0 { "; " }
-                    "age " (label(Vocabulary::AgeBand, &child.age_band)) ", " (label(Vocabulary::Sex, &child.sex).to_lowercase())
+                    "Age " (label(Vocabulary::AgeBand, &child.age_band).to_lowercase()) ", " (label(Vocabulary::Sex, &child.sex).to_lowercase())
                 }
             }
             @if let Some(date) = &review.incident_date { dt { "Incident date" } dd { (incident_date(date)) } }
-            @if let Some(date) = &review.commissioned_on { dt { "Commissioned" } dd { (date) } }
-            @if let Some(date) = &review.completed_on { dt { "Completed" } dd { (date) } }
-            @if let Some(date) = &review.published_on { dt { "Published" } dd { (date) } }
+            @if let Some(date) = &review.commissioned_on { dt { "Commissioned" } dd { (human_date(date)) } }
+            @if let Some(date) = &review.completed_on { dt { "Completed" } dd { (human_date(date)) } }
+            @if let Some(date) = &review.published_on { dt { "Published" } dd { (human_date(date)) } }
             dt { "Timeliness" } dd { (timeliness(review)) }
             @if !review.parallel_processes.is_empty() { dt { "Parallel processes" } dd { (labels(Vocabulary::ParallelProcess, &review.parallel_processes)) } }
             @if let Some(grade) = &review.ofsted_grade { dt { "Ofsted evaluation" } dd { (label(Vocabulary::OfstedGrade, grade)) } }
@@ -111,7 +132,7 @@ fn labels(vocabulary: Vocabulary, slugs: &[String]) -> String {
 fn incident_date(text: &str) -> String {
     match (text.len(), parse_incident_date(text)) {
         (7, Some(date)) => format!("{} {}", month_name(date.month()), date.year()),
-        _ => text.to_string(),
+        _ => human_date(text),
     }
 }
 

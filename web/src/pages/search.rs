@@ -47,13 +47,7 @@ fn render(request: &SearchRequest, results: &SearchResults) -> Markup {
         (summary_line(request, results))
         (active_filters(request))
         div.results-layout {
-            aside.facets aria-labelledby="filter-heading" {
-                h2 #filter-heading { "Filter results" }
-                @for (facet, values) in &results.facets {
-                    (facet_block(request, *facet, values))
-                }
-            }
-            section aria-labelledby="results-heading" {
+            section.results aria-labelledby="results-heading" {
                 h2 #results-heading .visually-hidden { "Results" }
                 @if results.hits.is_empty() {
                     p { "No results. Try fewer words, another spelling, or remove a filter." }
@@ -63,6 +57,12 @@ fn render(request: &SearchRequest, results: &SearchResults) -> Markup {
                     }
                 }
                 (pagination(request, results.total))
+            }
+            aside.facets #filters aria-labelledby="filter-heading" {
+                h2 #filter-heading { "Filter results" }
+                @for (facet, values) in &results.facets {
+                    (facet_block(request, *facet, values))
+                }
             }
         }
     }
@@ -121,6 +121,7 @@ fn summary_line(request: &SearchRequest, results: &SearchResults) -> Markup {
             } @else {
                 " · " a href=(search_url(&SearchRequest { view: View::Reviews, page: 1, ..request.clone() })) { "show reviews instead" }
             }
+            " · " a href="#filters" { "filters" }
         }
     }
 }

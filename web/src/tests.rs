@@ -1,0 +1,163 @@
+//! Web crate tests: the repository keeps the index in step with the store across a
+//! crash, and the routes answer with the right statuses, bodies and headers.
+
+use actix_web::{test as http, web, App};
+use lessons_index::SearchRequest;
+use lessons_model::dates::today;
+use lessons_model::{Board, Review, Status};
+
+use crate::app::configure;
+use crate::pages::SiteConfig;
+use crate::repository::Repository;
+
+fn board() -> Board {
+    Board {
+        slug: "barsetshire".into(),
+        name: "Barsetshire LSCB".into(),
+        region: "south_west".into(),
+    }
+}
+
+fn review(title: &str) -> Review {
+    Review {
+        title: title.into(),
+        board: "barsetshire".into(),
+        incident: "death".into(),
+        review_type: "serious_case_review".into(),
+        summary: "A wombat was seen at every visit.".into(),
+        status: Status::Published,
+        ..Review::default()
+    }
+}
+
+fn total(repository: &Repository, q: &str) -> u64 {
+    let request = SearchRequest {
+        q: q.into(),
+        ..SearchRequest::default()
+    };
+    repository.index.search(&request, today()).unwrap().total
+}
+
+#[test]
+fn a_store_write_the_index_missed_is_indexed_at_the_next_open() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let repository = Repository::open(dir.path()).unwrap();
+        repository.put_board(&board()).unwrap();
+        // As if the process died after the store flushed and before the index committed.
+        repository
+            .store
+            .create_review(review("Child W"), "test", "create")
+            .unwrap();
+        assert_eq!(total(&repository, "wombat"), 0);
+    }
+    let repository = Repository::open(dir.path()).unwrap();
+    assert_eq!(total(&repository, "wombat"), 1);
+}
+
+#[test]
+fn writes_are_searchable_when_they_return_and_drafts_never() {
+    let dir = tempfile::tempdir().unwrap();
+    let repository = Repository::open(dir.path()).unwrap();
+    repository.put_board(&board()).unwrap();
+    repository
+        .create_review(review("Child V"), "test", "create")
+        .unwrap();
+    assert_eq!(total(&repository, "wombat"), 1);
+    let mut draft = review("Child U");
+    draft.status = Status::Draft;
+    repository.create_review(draft, "test", "create").unwrap();
+    assert_eq!(total(&repository, "wombat"), 1);
+    assert_eq!(repository.index.document_counts().unwrap(), (1, 0));
+}
+
+#[test]
+fn a_lost_index_is_rebuilt_from_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let repository = Repository::open(dir.path()).unwrap();
+        repository.put_board(&board()).unwrap();
+        repository
+            .create_review(review("Child T"), "test", "create")
+            .unwrap();
+    }
+    std::fs::remove_dir_all(dir.path().join("index")).unwrap();
+    let repository = Repository::open(dir.path()).unwrap();
+    assert_eq!(total(&repository, "wombat"), 1);
+}
+
+#[actix_web::test]
+async fn routes_answer_with_json_errors_and_security_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let repository = Repository::open(dir.path()).unwrap();
+    repository.put_board(&board()).unwrap();
+    repository
+        .create_review(review("Child S"), "test", "create")
+        .unwrap();
+    let app = http::init_service(
+        App::new()
+            .app_data(web::Data::new(repository))
+            .app_data(web::Data::new(SiteConfig::default()))
+            .wrap(crate::app::security_headers())
+            .configure(configure),
+    )
+    .await;
+
+    let response = http::call_service(
+        &app,
+        http::TestRequest::get()
+            .uri("/api/v1/search?q=wombat")
+            .to_request(),
+    )
+    .await;
+    assert_eq!(response.status(), 200);
+    let csp = response
+        .headers()
+        .get("content-security-policy")
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"));
+    assert_eq!(
+        response.headers().get("x-content-type-options").unwrap(),
+        "nosniff"
+    );
+    let body: serde_json::Value = http::read_body_json(response).await;
+    assert_eq!(body["total"], 1);
+
+    let cases = [
+        ("/api/v1/search?per_page=500", 422, "validation_failed"),
+        (
+            "/api/v1/reviews/scr-2000-barsetshire-0099",
+            404,
+            "not_found",
+        ),
+        ("/api/v2/anything", 404, "not_found"),
+    ];
+    for (uri, status, code) in cases {
+        let response =
+            http::call_service(&app, http::TestRequest::get().uri(uri).to_request()).await;
+        assert_eq!(response.status(), status, "{uri}");
+        let body: serde_json::Value = http::read_body_json(response).await;
+        assert_eq!(body["error"]["code"], code, "{uri}");
+    }
+    let response = http::call_service(
+        &app,
+        http::TestRequest::post().uri("/api/v1/search").to_request(),
+    )
+    .await;
+    assert_eq!(response.status(), 405);
+    let body: serde_json::Value = http::read_body_json(response).await;
+    assert_eq!(body["error"]["code"], "method_not_allowed");
+
+    let response = http::call_service(
+        &app,
+        http::TestRequest::get()
+            .uri("/search?year_from=abc")
+            .to_request(),
+    )
+    .await;
+    assert_eq!(response.status(), 422);
+    let html = String::from_utf8(http::read_body(response).await.to_vec()).unwrap();
+    assert!(html.contains("year_from") && html.contains("<h1>"));
+}
