@@ -122,7 +122,8 @@ impl SearchIndex {
         }
     }
 
-    fn board_names(&self) -> HashMap<String, String> {
+    /// The board names set with [`SearchIndex::set_board_names`].
+    pub fn board_names(&self) -> HashMap<String, String> {
         self.board_names
             .read()
             .map(|n| n.clone())
@@ -259,6 +260,9 @@ impl SearchIndex {
             published_on: review.published_on.clone(),
             incident: review.incident.clone(),
             themes: all_themes(review),
+            review_themes: review.themes.clone(),
+            duration_months: review.timeliness().map(|(months, _)| months),
+            over_six_months: review.timeliness().map(|(_, over)| over),
             ..Display::default()
         };
         let f = &self.fields;

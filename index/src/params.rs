@@ -81,10 +81,21 @@ impl Default for SearchRequest {
 
 impl SearchRequest {
     /// Reads a request from query-string pairs. `known_boards` are the board slugs a
-    /// `board` filter may name. Keys that are not search parameters are ignored.
+    /// `board` filter may name. Any other key is an error (a misspelt filter must not
+    /// silently widen a result set).
     pub fn from_pairs<'a>(
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
         known_boards: &[String],
+    ) -> Result<SearchRequest, ValidationErrors> {
+        SearchRequest::from_pairs_with(pairs, known_boards, &[])
+    }
+
+    /// Like [`SearchRequest::from_pairs`], also accepting (and ignoring) the keys in
+    /// `other_keys`, which the caller reads itself (`format` on exports, say).
+    pub fn from_pairs_with<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+        known_boards: &[String],
+        other_keys: &[&str],
     ) -> Result<SearchRequest, ValidationErrors> {
         let mut request = SearchRequest::default();
         let mut check = Checker::new();
@@ -125,17 +136,24 @@ impl SearchRequest {
                 "year_from" | "year_to" if value.is_empty() => {}
                 "year_from" => request.year_from = parse_year(&mut check, key, value),
                 "year_to" => request.year_to = parse_year(&mut check, key, value),
-                _ => {
-                    if let Some(facet) = FacetName::from_key(key) {
-                        if !value.is_empty() {
-                            check_facet_value(&mut check, facet, value, known_boards);
+                _ if other_keys.contains(&key) => {}
+                _ => match FacetName::from_key(key) {
+                    Some(facet) if !value.is_empty() => {
+                        if let Some(value) =
+                            check_facet_value(&mut check, facet, value, known_boards)
+                        {
                             let values = request.filters.entry(facet).or_default();
-                            if !values.iter().any(|v| v == value) {
-                                values.push(value.to_string());
+                            if !values.contains(&value) {
+                                values.push(value);
                             }
                         }
                     }
-                }
+                    Some(_) => {}
+                    None => {
+                        check.error(key, "unknown parameter");
+                        check.set_allowed_on_last(parameter_names(other_keys));
+                    }
+                },
             }
         }
         if let (Some(from), Some(to)) = (request.year_from, request.year_to) {
@@ -194,24 +212,54 @@ fn parse_year(check: &mut Checker, field: &str, value: &str) -> Option<i32> {
     }
 }
 
-fn check_facet_value(check: &mut Checker, facet: FacetName, value: &str, boards: &[String]) {
+/// Checks a filter value; returns it in canonical form when it is valid.
+fn check_facet_value(
+    check: &mut Checker,
+    facet: FacetName,
+    value: &str,
+    boards: &[String],
+) -> Option<String> {
     let field = facet.key();
     match facet {
-        FacetName::Year => {
-            parse_year(check, field, value);
-        }
+        FacetName::Year => parse_year(check, field, value).map(|year| year.to_string()),
         FacetName::Board => {
-            if !boards.iter().any(|b| b == value) {
+            if boards.iter().any(|b| b == value) {
+                Some(value.to_string())
+            } else {
                 check.error(field, format!("unknown board \"{value}\""));
                 check.set_allowed_on_last(boards.to_vec());
+                None
             }
         }
         _ => {
-            if let Some(vocabulary) = facet.vocabulary() {
+            let vocabulary = facet.vocabulary()?;
+            if vocabulary.contains(value) {
+                Some(value.to_string())
+            } else {
                 check.slug(field, value, vocabulary);
+                None
             }
         }
     }
+}
+
+/// Every search parameter name, plus the caller's own.
+fn parameter_names(other_keys: &[&str]) -> Vec<String> {
+    let mut names: Vec<String> = [
+        "q",
+        "view",
+        "sort",
+        "page",
+        "per_page",
+        "year_from",
+        "year_to",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    names.extend(FacetName::ALL.iter().map(|f| f.key().to_string()));
+    names.extend(other_keys.iter().map(|s| s.to_string()));
+    names
 }
 
 #[cfg(test)]
@@ -286,10 +334,21 @@ mod tests {
             ]
         );
         assert_eq!(error_fields("year_from=2010&year_to=2005"), ["year_to"]);
-        assert_eq!(
-            error_fields("theme=&year_from=&unknown=1"),
-            Vec::<String>::new()
-        );
+        assert_eq!(error_fields("theme=&year_from="), Vec::<String>::new());
+        assert_eq!(error_fields("thme=neglect"), ["thme"]);
+    }
+
+    #[test]
+    fn years_are_read_as_numbers() {
+        let request = parse("year=02009&year=2009").unwrap();
+        assert_eq!(request.filters[&FacetName::Year], ["2009"]);
+    }
+
+    #[test]
+    fn the_callers_own_keys_are_allowed() {
+        let pairs = [("format", "csv"), ("q", "x")];
+        assert!(SearchRequest::from_pairs(pairs, &[]).is_err());
+        assert!(SearchRequest::from_pairs_with(pairs, &[], &["format"]).is_ok());
     }
 
     #[test]

@@ -304,14 +304,16 @@ fn concepts(items: &[Item]) -> Vec<Concept> {
     let mut i = 0;
     while i < items.len() && out.len() < MAX_CONCEPTS {
         let item = &items[i];
-        if item.quoted || item.mode != Mode::Optional {
+        if item.quoted {
+            // A quoted phrase means exactly these words: no synonyms, no theme tags.
+            let words = item.words.join(" ");
+            out.push(concept(&words, Expansion::default(), item.mode, false));
+            i += 1;
+            continue;
+        }
+        if item.mode != Mode::Optional {
             let expansion = table.get(&item.words).cloned().unwrap_or_default();
-            out.push(concept(
-                &item.words.join(" "),
-                expansion,
-                item.mode,
-                !item.quoted,
-            ));
+            out.push(concept(&item.words.join(" "), expansion, item.mode, true));
             i += 1;
             continue;
         }
@@ -401,7 +403,7 @@ impl Builder<'_> {
                 }
             }
             highlight.extend(
-                self.text_queries(concept, false)
+                self.highlight_queries(concept)
                     .into_iter()
                     .map(|q| (Occur::Should, q)),
             );
@@ -437,7 +439,7 @@ impl Builder<'_> {
     /// Matches any alternative of the concept in any text field, or any of its themes.
     fn concept_query(&self, concept: &Concept) -> Box<dyn Query> {
         let mut any: Vec<(Occur, Box<dyn Query>)> = self
-            .text_queries(concept, true)
+            .text_queries(concept)
             .into_iter()
             .map(|q| (Occur::Should, q))
             .collect();
@@ -452,7 +454,27 @@ impl Builder<'_> {
         Box::new(BooleanQuery::new(any))
     }
 
-    fn text_queries(&self, concept: &Concept, with_fuzzy: bool) -> Vec<Box<dyn Query>> {
+    /// The words to mark in snippets: every token of every alternative, except function
+    /// words and single letters (marking each "a" of "A&E" helps nobody).
+    fn highlight_queries(&self, concept: &Concept) -> Vec<Box<dyn Query>> {
+        let mut tokens: Vec<&String> = concept
+            .alternatives
+            .iter()
+            .flatten()
+            .filter(|t| t.chars().count() > 1 && !FUNCTION_WORDS.contains(&t.as_str()))
+            .collect();
+        tokens.sort();
+        tokens.dedup();
+        let mut out: Vec<Box<dyn Query>> = Vec::new();
+        for token in tokens {
+            for &(field, _) in &self.fields {
+                out.push(phrase_or_term(field, std::slice::from_ref(token), 0));
+            }
+        }
+        out
+    }
+
+    fn text_queries(&self, concept: &Concept) -> Vec<Box<dyn Query>> {
         let mut out: Vec<Box<dyn Query>> = Vec::new();
         for tokens in &concept.alternatives {
             for &(field, boost) in &self.fields {
@@ -462,9 +484,7 @@ impl Builder<'_> {
                 )));
             }
         }
-        if with_fuzzy {
-            out.extend(self.fuzzy_query(concept));
-        }
+        out.extend(self.fuzzy_query(concept));
         out
     }
 

@@ -56,6 +56,13 @@ pub struct Hit {
     pub incident: String,
     /// Reviews: the review's themes and its findings'. Lessons: the finding's own.
     pub themes: Vec<String>,
+    /// Lessons view: the themes of the finding's review (filters match these too).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review_themes: Option<Vec<String>>,
+    /// Whole months from commissioning to completion, when both are known.
+    pub duration_months: Option<u32>,
+    /// Whether the review took longer than the six-month timescale.
+    pub over_six_months: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -92,6 +99,9 @@ pub(crate) struct Display {
     pub published_on: Option<String>,
     pub incident: String,
     pub themes: Vec<String>,
+    pub review_themes: Vec<String>,
+    pub duration_months: Option<u32>,
+    pub over_six_months: Option<bool>,
     pub kind: Option<String>,
     pub level: Option<String>,
     pub agency: Option<String>,
@@ -299,6 +309,9 @@ impl SearchContext<'_> {
             published_on: display.published_on,
             incident: display.incident,
             themes: display.themes,
+            review_themes: is_lesson.then_some(display.review_themes),
+            duration_months: display.duration_months,
+            over_six_months: display.over_six_months,
             kind: display.kind,
             level: display.level,
             agency: display.agency,

@@ -121,7 +121,10 @@ fn search(index: &SearchIndex, query: &str) -> SearchResults {
         .filter(|p| !p.is_empty())
         .map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (k.to_string(), v.replace('+', " ").replace("%26", "&"))
+            (
+                k.to_string(),
+                v.replace('+', " ").replace("%26", "&").replace("%22", "\""),
+            )
         })
         .collect();
     let boards = vec!["barsetshire".to_string(), "wessex".to_string()];
@@ -197,6 +200,30 @@ fn plain_words_rank_by_coverage_instead_of_requiring_all() {
 fn function_words_alone_do_not_widen_the_match_set() {
     let f = fixture();
     assert_eq!(search(&f.index, "q=the+exploitation").total, 1);
+}
+
+#[test]
+fn quoted_phrases_mean_exactly_their_words() {
+    let f = fixture();
+    // "toxic trio" unquoted also matches the three themes' tags; quoted, only the text.
+    assert!(search(&f.index, "q=toxic+trio").total >= 2);
+    assert_eq!(search(&f.index, "q=%22toxic+trio%22").total, 0);
+    assert_eq!(
+        ids(&search(&f.index, "q=%22not+brought%22")),
+        ["scr-2010-wessex-0003"]
+    );
+}
+
+#[test]
+fn snippets_do_not_mark_function_words() {
+    let f = fixture();
+    let results = search(&f.index, "q=bruising+in+babies+who+are+not+yet+mobile");
+    let snippet = &results.hits[0].snippet;
+    assert!(snippet.contains("<mark>bruising</mark>"), "{snippet}");
+    assert!(
+        !snippet.contains("<mark>who</mark>") && !snippet.contains("<mark>not</mark>"),
+        "{snippet}"
+    );
 }
 
 #[test]

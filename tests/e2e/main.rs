@@ -7,3 +7,4 @@ mod cli;
 mod pages;
 mod restart;
 mod support;
+mod visibility;

@@ -22,7 +22,7 @@ pub fn search_request(
     let pairs: Vec<(String, String)> = form_urlencoded::parse(query_string.as_bytes())
         .into_owned()
         .collect();
-    let boards = repository.board_slugs()?;
+    let boards = repository.board_slugs();
     Ok(SearchRequest::from_pairs(
         pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
         &boards,

@@ -32,7 +32,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .default_service(web::to(pages::not_found));
 }
 
-/// An API resource that answers GET with `handler` and any other method with a JSON 405.
+/// An API resource that answers GET and HEAD with `handler` and any other method with a
+/// JSON 405.
 fn api_get<F, Args>(path: &str, handler: F) -> actix_web::Resource
 where
     F: actix_web::Handler<Args>,
@@ -40,7 +41,8 @@ where
     F::Output: actix_web::Responder + 'static,
 {
     web::resource(path)
-        .route(web::get().to(handler))
+        .route(web::get().to(handler.clone()))
+        .route(web::head().to(handler))
         .default_service(web::to(api::method_not_allowed))
 }
 

@@ -117,8 +117,8 @@ pub fn parse_line(line: &str) -> Result<Review, Vec<String>> {
         return Err(unknown);
     }
     let status_given = object.contains_key("status");
-    let mut review: Review =
-        serde_json::from_value(value).map_err(|e| vec![format!("wrong type: {e}")])?;
+    let mut review: Review = serde_path_to_error::deserialize(value)
+        .map_err(|e| vec![format!("{}: {}", e.path(), e.inner())])?;
     review.clear_server_fields();
     if !status_given {
         review.status = Status::Published;
@@ -149,4 +149,39 @@ pub fn field_messages(errors: &ValidationErrors) -> Vec<String> {
             None => format!("{}: {}", e.field, e.message),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(line: &str) -> Vec<String> {
+        parse_line(line).err().unwrap_or_default()
+    }
+
+    #[test]
+    fn shape_errors_name_the_field() {
+        assert_eq!(
+            errors(r#"{"title": "x", "themes": 5}"#),
+            ["themes: invalid type: integer `5`, expected a sequence"]
+        );
+        assert!(errors(r#"{"lessons": [{"text": 3}]}"#)[0].starts_with("lessons[0].text:"));
+        assert_eq!(
+            errors(r#"{"title": "x", "theme": ["neglect"], "tilte": "y"}"#),
+            ["theme: unknown field", "tilte: unknown field"]
+        );
+        assert!(errors("[1, 2]")[0].contains("expected a JSON object"));
+        assert!(errors("{oops")[0].starts_with("not valid JSON"));
+    }
+
+    #[test]
+    fn status_defaults_to_published_and_server_fields_are_ignored() {
+        let review = parse_line(r#"{"title": "x", "id": "scr-1-a-1", "revision": 9}"#).unwrap();
+        assert_eq!(
+            (review.status, review.id.as_str(), review.revision),
+            (Status::Published, "", 0)
+        );
+        let draft = parse_line(r#"{"title": "x", "status": "draft"}"#).unwrap();
+        assert_eq!(draft.status, Status::Draft);
+    }
 }

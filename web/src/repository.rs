@@ -57,6 +57,15 @@ impl Repository {
     /// Applies every store change the index has not seen yet. Returns how many reviews
     /// were re-indexed.
     pub fn catch_up(&self) -> Result<usize> {
+        if self.index.indexed_seq() > self.store.last_seq()? {
+            // The index is ahead of this store (an older store was put back): it may hold
+            // reviews the store no longer has or no longer publishes. Rebuild it.
+            let seq = self.store.last_seq()?;
+            let reviews: Vec<Review> = self.store.reviews().collect::<Result<_, _>>()?;
+            let count = reviews.len();
+            self.index.rebuild(reviews, seq, || {})?;
+            return Ok(count);
+        }
         let changes = self.store.changes_since(self.index.indexed_seq())?;
         let Some((last_seq, _)) = changes.last() else {
             return Ok(0);
@@ -168,9 +177,20 @@ impl Repository {
         Ok(())
     }
 
-    /// Board slugs, for checking search parameters.
-    pub fn board_slugs(&self) -> Result<Vec<String>> {
-        Ok(self.store.boards()?.into_iter().map(|b| b.slug).collect())
+    /// Board slugs, for checking search parameters (from memory; no disk read).
+    pub fn board_slugs(&self) -> Vec<String> {
+        let mut slugs: Vec<String> = self.index.board_names().into_keys().collect();
+        slugs.sort();
+        slugs
+    }
+
+    /// A board's name (from memory), or its slug when unknown.
+    pub fn board_name(&self, slug: &str) -> String {
+        self.index
+            .board_names()
+            .get(slug)
+            .cloned()
+            .unwrap_or_else(|| slug.to_string())
     }
 }
 

@@ -161,3 +161,43 @@ async fn routes_answer_with_json_errors_and_security_headers() {
     let html = String::from_utf8(http::read_body(response).await.to_vec()).unwrap();
     assert!(html.contains("year_from") && html.contains("<h1>"));
 }
+
+#[test]
+fn an_index_ahead_of_its_store_is_rebuilt() {
+    let dir = tempfile::tempdir().unwrap();
+    let older = tempfile::tempdir().unwrap();
+    {
+        let repository = Repository::open(dir.path()).unwrap();
+        repository.put_board(&board()).unwrap();
+        repository
+            .create_review(review("Child R"), "test", "create")
+            .unwrap();
+    }
+    copy_dir(&dir.path().join("store"), &older.path().join("store"));
+    {
+        let repository = Repository::open(dir.path()).unwrap();
+        let mut later = review("Child Q");
+        later.summary = "A platypus was seen.".into();
+        repository.create_review(later, "test", "create").unwrap();
+        assert_eq!(total(&repository, "platypus"), 1);
+    }
+    // Put the older store back, as a restore from an older backup would.
+    std::fs::remove_dir_all(dir.path().join("store")).unwrap();
+    copy_dir(&older.path().join("store"), &dir.path().join("store"));
+    let repository = Repository::open(dir.path()).unwrap();
+    assert_eq!(total(&repository, "platypus"), 0);
+    assert_eq!(total(&repository, "wombat"), 1);
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

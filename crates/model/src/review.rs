@@ -281,12 +281,14 @@ impl Review {
         if self.status != Status::Published {
             return Visibility::Hidden;
         }
-        let from = self
-            .embargo_until
-            .as_deref()
-            .and_then(parse_date)
-            .unwrap_or(Date::MIN);
-        Visibility::PublicFrom(from)
+        match self.embargo_until.as_deref() {
+            None => Visibility::PublicFrom(Date::MIN),
+            Some(text) => match parse_date(text) {
+                Some(from) => Visibility::PublicFrom(from),
+                // An embargo that cannot be read is kept: hidden rather than exposed.
+                None => Visibility::Hidden,
+            },
+        }
     }
 
     /// Whether the public may see this review on `today`.
@@ -406,6 +408,12 @@ mod tests {
         review.embargo_until = Some("2010-06-01".into());
         assert!(!review.is_public_on(day("2010-05-31")));
         assert!(review.is_public_on(day("2010-06-01")));
+        review.embargo_until = Some("2010-06-31".into());
+        assert!(
+            !review.is_public_on(day("2011-01-01")),
+            "an unreadable embargo hides"
+        );
+        review.embargo_until = None;
         review.status = Status::Withdrawn;
         assert!(!review.is_public_on(day("2011-01-01")));
     }

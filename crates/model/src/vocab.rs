@@ -428,7 +428,7 @@ pub const TEXT_SYNONYMS: &[&[&str]] = &[
         "childrens social care",
         "children's services",
     ],
-    &["dv", "da", "domestic violence", "domestic abuse"],
+    &["dv", "domestic violence", "domestic abuse"],
     &["hv", "health visitor", "health visitors", "health visiting"],
     &[
         "camhs",

@@ -7,7 +7,7 @@ use lessons_model::vocab::{THEMES, THEME_GROUPS};
 use maud::{html, Markup};
 
 use super::search::search_form;
-use super::{api_error_page, layout, SiteConfig};
+use super::{api_error_page, layout, Section, SiteConfig};
 use crate::api::run_search;
 use crate::repository::Repository;
 
@@ -46,7 +46,7 @@ pub async fn home(
             strong { (facet(&reviews, FacetName::Board).len()) } " boards."
         }
         h2 { "Browse by theme" }
-        (theme_groups(facet(&reviews, FacetName::Theme)))
+        (theme_groups(facet(&reviews, FacetName::Theme), 3))
         h2 { "Newest reviews" }
         ul {
             @for hit in &reviews.hits {
@@ -60,7 +60,7 @@ pub async fn home(
     };
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(layout("Serious case review lessons", &config, body).into_string())
+        .body(layout("Serious case review lessons", &config, Section::Home, body).into_string())
 }
 
 /// `GET /themes`
@@ -79,11 +79,11 @@ pub async fn themes(
     let body = html! {
         h1 { "Themes" }
         p.lede { "Every review and lesson is tagged with themes from one controlled list. The number is how many published reviews carry the theme, on the review or on one of its findings." }
-        (theme_groups(facet(&results, FacetName::Theme)))
+        (theme_groups(facet(&results, FacetName::Theme), 2))
     };
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(layout("Themes", &config, body).into_string())
+        .body(layout("Themes", &config, Section::Themes, body).into_string())
 }
 
 fn facet(results: &SearchResults, name: FacetName) -> &[FacetCount] {
@@ -95,7 +95,8 @@ fn facet(results: &SearchResults, name: FacetName) -> &[FacetCount] {
         .unwrap_or(&[])
 }
 
-fn theme_groups(counts: &[FacetCount]) -> Markup {
+/// The themes in their groups; `level` is the heading level of each group's title.
+fn theme_groups(counts: &[FacetCount], level: u8) -> Markup {
     let count_of = |slug: &str| {
         counts
             .iter()
@@ -107,7 +108,8 @@ fn theme_groups(counts: &[FacetCount]) -> Markup {
         div.theme-groups {
             @for group in THEME_GROUPS {
                 section aria-labelledby={"group-" (group.slug)} {
-                    h3 #{"group-" (group.slug)} { (group.label) }
+                    @if level == 2 { h2 #{"group-" (group.slug)} { (group.label) } }
+                    @else { h3 #{"group-" (group.slug)} { (group.label) } }
                     ul {
                         @for theme in THEMES.iter().filter(|t| t.group == group.slug) {
                             li {

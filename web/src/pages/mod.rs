@@ -34,8 +34,23 @@ pub async fn stylesheet() -> HttpResponse {
         .body(STYLESHEET)
 }
 
+/// The section of the site a page belongs to, marked in the navigation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Home,
+    Reviews,
+    Lessons,
+    Themes,
+    Other,
+}
+
 /// The page frame: skip link, header with navigation, main content, footer.
-pub fn layout(title: &str, config: &SiteConfig, body: Markup) -> Markup {
+pub fn layout(title: &str, config: &SiteConfig, section: Section, body: Markup) -> Markup {
+    let nav = [
+        ("/search", "Search reviews", Section::Reviews),
+        ("/search?view=lessons", "Search lessons", Section::Lessons),
+        ("/themes", "Themes", Section::Themes),
+    ];
     html! {
         (DOCTYPE)
         html lang="en-GB" {
@@ -47,22 +62,24 @@ pub fn layout(title: &str, config: &SiteConfig, body: Markup) -> Markup {
             }
             body {
                 a.skip-link href="#main" { "Skip to main content" }
-                header.site-header {
-                    div.wrap {
-                        a.site-name href="/" { "Lessons" }
-                        nav.site-nav aria-label="Main" {
-                            ul {
-                                li { a href="/search" { "Search" } }
-                                li { a href="/search?view=lessons" { "Lessons" } }
-                                li { a href="/themes" { "Themes" } }
+                header {
+                    div.site-header {
+                        div.wrap {
+                            a.site-name href="/" aria-current=[(section == Section::Home).then_some("page")] { "Lessons" span.visually-hidden { ": home" } }
+                            nav.site-nav aria-label="Main" {
+                                ul {
+                                    @for (href, text, of) in nav {
+                                        li { a href=(href) aria-current=[(section == of).then_some("page")] { (text) } }
+                                    }
+                                }
                             }
                         }
                     }
-                }
-                @if config.demo {
-                    div.banner {
-                        div.wrap {
-                            p { strong { "Demonstration. " } "Every review on this site is fiction written for the project; no real child, family or case is described." }
+                    @if config.demo {
+                        div.banner {
+                            div.wrap {
+                                p { strong { "Demonstration. " } "Every review on this site is fiction written for the project; no real child, family or case is described." }
+                            }
                         }
                     }
                 }
@@ -110,7 +127,7 @@ pub fn error_page(
     };
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
-        .body(layout(title, config, body).into_string())
+        .body(layout(title, config, Section::Other, body).into_string())
 }
 
 /// Renders an API error as an HTML page.

@@ -9,7 +9,7 @@ use lessons_model::review::month_name;
 use lessons_model::{Lesson, Review, Vocabulary};
 use maud::{html, Markup};
 
-use super::{api_error_page, error_page, label, layout, SiteConfig};
+use super::{api_error_page, error_page, label, layout, Section, SiteConfig};
 use crate::api::public_review;
 use crate::repository::Repository;
 
@@ -22,11 +22,13 @@ pub async fn review(
     let id = path.into_inner();
     match public_review(repository.clone(), id.clone()).await {
         Ok(Some(review)) => {
-            let board_name = match repository.store.board(&review.board) {
-                Ok(Some(board)) => board.name,
-                _ => review.board.clone(),
-            };
-            let page = layout(&review.title, &config, render(&review, &board_name));
+            let board_name = repository.board_name(&review.board);
+            let page = layout(
+                &review.title,
+                &config,
+                Section::Other,
+                render(&review, &board_name),
+            );
             HttpResponse::Ok()
                 .content_type("text/html; charset=utf-8")
                 .body(page.into_string())

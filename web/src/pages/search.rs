@@ -7,7 +7,7 @@ use lessons_index::{FacetCount, FacetName, Hit, SearchRequest, SearchResults, So
 use lessons_model::Vocabulary;
 use maud::{html, Markup, PreEscaped};
 
-use super::{api_error_page, label, layout, search_url, SiteConfig};
+use super::{api_error_page, label, layout, search_url, Section, SiteConfig};
 use crate::api::{run_search, search_request};
 use crate::repository::Repository;
 
@@ -31,7 +31,11 @@ pub async fn search(
             } else {
                 format!("{} – Search", request.q.trim())
             };
-            let page = layout(&title, &config, render(&request, &results));
+            let section = match request.view {
+                View::Reviews => Section::Reviews,
+                View::Lessons => Section::Lessons,
+            };
+            let page = layout(&title, &config, section, render(&request, &results));
             HttpResponse::Ok()
                 .content_type("text/html; charset=utf-8")
                 .body(page.into_string())
@@ -49,7 +53,10 @@ fn render(request: &SearchRequest, results: &SearchResults) -> Markup {
         div.results-layout {
             section.results aria-labelledby="results-heading" {
                 h2 #results-heading .visually-hidden { "Results" }
-                @if results.hits.is_empty() {
+                @if results.hits.is_empty() && results.total > 0 {
+                    p { "There are no results on page " (request.page) ". "
+                        a href=(search_url(&SearchRequest { page: 1, ..request.clone() })) { "Go to the first page" } "." }
+                } @else if results.hits.is_empty() {
                     p { "No results. Try fewer words, another spelling, or remove a filter." }
                 } @else {
                     ol.hits start=((request.page - 1) * request.per_page + 1) {
@@ -122,8 +129,14 @@ fn summary_line(request: &SearchRequest, results: &SearchResults) -> Markup {
                 " · " a href=(search_url(&SearchRequest { view: View::Reviews, page: 1, ..request.clone() })) { "show reviews instead" }
             }
             " · " a href="#filters" { "filters" }
+            " · " a href=(api_url(request)) { "this search as JSON" }
         }
     }
+}
+
+/// The same search on the JSON API.
+fn api_url(request: &SearchRequest) -> String {
+    search_url(request).replacen("/search", "/api/v1/search", 1)
 }
 
 fn active_filters(request: &SearchRequest) -> Markup {
@@ -255,6 +268,11 @@ fn hit_item(view: View, hit: &Hit) -> Markup {
                     (hit.board_name)
                     @if let Some(year) = hit.year { " · " (year) }
                     " · " (label(Vocabulary::Incident, &hit.incident))
+                    @match (hit.duration_months, hit.over_six_months) {
+                        (Some(months), Some(true)) => { " · " span.over { (months) " months (over six)" } }
+                        (Some(months), _) => { " · " (months) " months" }
+                        _ => {}
+                    }
                 }
                 p.snippet { (PreEscaped(&hit.snippet)) }
             }
@@ -269,7 +287,7 @@ fn hit_item(view: View, hit: &Hit) -> Markup {
 
 fn pagination(request: &SearchRequest, total: u64) -> Markup {
     let pages = total.div_ceil(request.per_page as u64) as usize;
-    if pages <= 1 {
+    if pages <= 1 || request.page > pages {
         return html! {};
     }
     let current = request.page;

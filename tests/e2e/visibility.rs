@@ -1,0 +1,115 @@
+//! Nothing unpublished leaks: drafts, withdrawn reviews and reviews under an embargo that
+//! has not ended are absent from every route; an ended embargo shows the review.
+
+use std::io::Write;
+
+use serde_json::json;
+
+use crate::support::{run_cli, temp_data, Server};
+
+fn review(
+    word: &str,
+    theme: &str,
+    status: Option<&str>,
+    embargo: Option<&str>,
+) -> serde_json::Value {
+    let mut review = json!({
+        "title": format!("Serious Case Review: Child {word}"), "board": "barsetshire", "incident": "death",
+        "themes": [theme], "agencies": ["police"],
+        "summary": format!("The {word} was mentioned in every assessment."),
+        "lessons": [{ "kind": "lesson", "level": "individual", "agency": "police", "themes": [theme],
+                      "text": format!("Officers should ask about the {word} at every visit.") }]
+    });
+    if let Some(status) = status {
+        review["status"] = json!(status);
+    }
+    if let Some(embargo) = embargo {
+        review["embargo_until"] = json!(embargo);
+    }
+    review
+}
+
+#[test]
+fn hidden_reviews_never_appear_on_any_route() {
+    let (dir, data) = temp_data();
+    assert!(run_cli(
+        &data,
+        &[
+            "board",
+            "add",
+            "barsetshire",
+            "--name",
+            "Barsetshire LSCB",
+            "--region",
+            "south_west"
+        ]
+    )
+    .status
+    .success());
+    let reviews = [
+        review("aardvark", "neglect", None, None),
+        review("bilby", "online_abuse", Some("draft"), None),
+        review("cassowary", "online_abuse", Some("withdrawn"), None),
+        review(
+            "dugong",
+            "online_abuse",
+            Some("published"),
+            Some("2099-01-01"),
+        ),
+        review("echidna", "neglect", Some("published"), Some("2010-01-01")),
+    ];
+    let file = dir.path().join("mixed.jsonl");
+    let mut out = std::fs::File::create(&file).unwrap();
+    for review in &reviews {
+        writeln!(out, "{review}").unwrap();
+    }
+    drop(out);
+    let output = run_cli(&data, &["import", file.to_str().unwrap()]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+
+    let server = Server::start(&data, false);
+    for (word, visible) in [
+        ("aardvark", true),
+        ("bilby", false),
+        ("cassowary", false),
+        ("dugong", false),
+        ("echidna", true),
+    ] {
+        for view in ["reviews", "lessons"] {
+            let body = server.search(&[("q", word), ("view", view)]);
+            assert_eq!(body["total"], u64::from(visible), "{word} in {view}");
+        }
+        let (_, html) = server.get(&format!("/search?q={word}"));
+        assert_eq!(
+            html.contains(&format!("Child {word}")),
+            visible,
+            "{word} on /search"
+        );
+    }
+    let all = server.search(&[("q", ""), ("view", "lessons")]);
+    assert_eq!(all["total"], 2);
+    assert_eq!(all["facets"]["board"][0]["count"], 2);
+    assert!(all["facets"]["theme"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|t| t["value"] != "online_abuse"));
+    assert_eq!(server.search(&[("theme", "online_abuse")])["total"], 0);
+
+    // Undated reviews take the current year in their id; numbers follow import order.
+    let year = time::OffsetDateTime::now_utc().year();
+    for (n, visible) in [(1, true), (2, false), (3, false), (4, false), (5, true)] {
+        let id = format!("scr-{year}-barsetshire-{n:04}");
+        let expected = if visible { 200 } else { 404 };
+        assert_eq!(
+            server.get(&format!("/api/v1/reviews/{id}")).0,
+            expected,
+            "{id}"
+        );
+        assert_eq!(server.get(&format!("/reviews/{id}")).0, expected, "{id}");
+    }
+}
