@@ -20,8 +20,9 @@ pub const ANALYZER: &str = "en_lessons";
 /// (a misspelt word stems unpredictably, so fuzzy matching runs on the words as written).
 pub const SPELLING_ANALYZER: &str = "en_spelling";
 
-/// Bumped whenever the schema or the analysis changes; a mismatch triggers a rebuild.
-pub const SCHEMA_VERSION: u32 = 2;
+/// Bumped whenever the schema, the analysis or the stored display data changes; a
+/// mismatch triggers a rebuild from the store.
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]

@@ -87,7 +87,10 @@ pub struct SearchResults {
 }
 
 /// What a document stores for display (the `display` field), written at indexing.
+/// Changing it means bumping `SCHEMA_VERSION` (older indexes are then rebuilt); missing
+/// fields read as empty all the same.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub(crate) struct Display {
     pub id: String,
     pub review_id: String,

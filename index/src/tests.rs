@@ -443,3 +443,25 @@ fn a_second_writer_is_refused() {
         Err(IndexError::Locked)
     ));
 }
+
+#[test]
+fn an_index_of_another_schema_version_is_emptied_for_a_rebuild() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let index = SearchIndex::open(dir.path()).unwrap();
+        index
+            .apply(&[IndexUpdate::Put(Box::new(corpus().remove(0)))], 42)
+            .unwrap();
+        let mut writer = index.writer.lock().unwrap();
+        let mut prepared = writer.prepare_commit().unwrap();
+        prepared.set_payload(r#"{"seq":42,"schema":0}"#);
+        prepared.commit().unwrap();
+    }
+    let index = SearchIndex::open(dir.path()).unwrap();
+    assert_eq!(
+        index.indexed_seq(),
+        0,
+        "the caller replays the store from the start"
+    );
+    assert_eq!(index.document_counts().unwrap(), (0, 0));
+}
