@@ -1,10 +1,8 @@
 //! The command line: boards, import with good and bad lines, data-dir errors.
 
-use std::io::Write;
-
 use serde_json::json;
 
-use crate::support::{run_cli, temp_data, Server};
+use crate::support::{add_barsetshire, run_cli, temp_data, write_lines, Server};
 
 fn good_review(title: &str) -> serde_json::Value {
     json!({
@@ -17,33 +15,10 @@ fn good_review(title: &str) -> serde_json::Value {
     })
 }
 
-fn write_lines(path: &std::path::Path, lines: &[String]) {
-    let mut file = std::fs::File::create(path).unwrap();
-    for line in lines {
-        writeln!(file, "{line}").unwrap();
-    }
-}
-
 #[test]
 fn import_reports_bad_lines_and_keeps_good_ones() {
     let (dir, data) = temp_data();
-    let added = run_cli(
-        &data,
-        &[
-            "board",
-            "add",
-            "barsetshire",
-            "--name",
-            "Barsetshire LSCB",
-            "--region",
-            "south_west",
-        ],
-    );
-    assert!(
-        added.status.success(),
-        "{}",
-        String::from_utf8_lossy(&added.stderr)
-    );
+    add_barsetshire(&data);
 
     let mut bad = good_review("Serious Case Review: Child Z");
     bad["themes"] = json!(["negelct"]);
@@ -80,20 +55,7 @@ fn import_reports_bad_lines_and_keeps_good_ones() {
     let (_, fetched) = server.json(&format!("/api/v1/reviews/{id}"));
     drop(server);
     let (other_dir, other) = temp_data();
-    assert!(run_cli(
-        &other,
-        &[
-            "board",
-            "add",
-            "barsetshire",
-            "--name",
-            "Barsetshire LSCB",
-            "--region",
-            "south_west"
-        ]
-    )
-    .status
-    .success());
+    add_barsetshire(&other);
     let again = other_dir.path().join("again.jsonl");
     write_lines(&again, &[fetched.to_string()]);
     let output = run_cli(&other, &["import", again.to_str().unwrap()]);

@@ -171,3 +171,30 @@ pub fn ids(hits: &[Value]) -> std::collections::BTreeSet<String> {
         .map(|h| h["id"].as_str().unwrap_or_default().to_string())
         .collect()
 }
+
+/// Adds the board `barsetshire` to a data dir with the CLI.
+pub fn add_barsetshire(data: &Path) {
+    let output = run_cli(
+        data,
+        &[
+            "board",
+            "add",
+            "barsetshire",
+            "--name",
+            "Barsetshire LSCB",
+            "--region",
+            "south_west",
+        ],
+    );
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Writes one JSON Lines file.
+pub fn write_lines(path: &Path, lines: &[String]) {
+    let text: String = lines.iter().map(|line| format!("{line}\n")).collect();
+    std::fs::write(path, text).expect("the file is written");
+}

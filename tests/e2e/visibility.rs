@@ -1,11 +1,9 @@
 //! Nothing unpublished leaks: drafts, withdrawn reviews and reviews under an embargo that
 //! has not ended are absent from every route; an ended embargo shows the review.
 
-use std::io::Write;
-
 use serde_json::json;
 
-use crate::support::{run_cli, temp_data, Server};
+use crate::support::{add_barsetshire, run_cli, temp_data, write_lines, Server};
 
 fn review(
     word: &str,
@@ -32,20 +30,7 @@ fn review(
 #[test]
 fn hidden_reviews_never_appear_on_any_route() {
     let (dir, data) = temp_data();
-    assert!(run_cli(
-        &data,
-        &[
-            "board",
-            "add",
-            "barsetshire",
-            "--name",
-            "Barsetshire LSCB",
-            "--region",
-            "south_west"
-        ]
-    )
-    .status
-    .success());
+    add_barsetshire(&data);
     let reviews = [
         review("aardvark", "neglect", None, None),
         review("bilby", "online_abuse", Some("draft"), None),
@@ -59,11 +44,8 @@ fn hidden_reviews_never_appear_on_any_route() {
         review("echidna", "neglect", Some("published"), Some("2010-01-01")),
     ];
     let file = dir.path().join("mixed.jsonl");
-    let mut out = std::fs::File::create(&file).unwrap();
-    for review in &reviews {
-        writeln!(out, "{review}").unwrap();
-    }
-    drop(out);
+    let lines: Vec<String> = reviews.iter().map(|r| r.to_string()).collect();
+    write_lines(&file, &lines);
     let output = run_cli(&data, &["import", file.to_str().unwrap()]);
     assert!(
         output.status.success(),

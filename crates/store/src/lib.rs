@@ -8,13 +8,14 @@
 //! that sled's order is numeric order.
 //!
 //! Trees: `reviews` (id -> review), `revisions` (id \0 revision -> [`RevisionRecord`]),
-//! `boards` (slug -> board), `changes` (seq -> [`Change`]), `meta` (format version,
+//! `boards` (slug -> board), `settings` (name -> value), `changes` (seq -> [`Change`]), `meta` (format version,
 //! sequence, per-board id counters).
 
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use lessons_model::dates::now_rfc3339;
+use lessons_model::review::REVIEW_FIELDS;
 use lessons_model::{
     validate_board, validate_review, Board, FieldError, Review, RevisionInfo, ValidationErrors,
 };
@@ -84,6 +85,7 @@ pub struct Store {
     reviews: sled::Tree,
     revisions: sled::Tree,
     boards: sled::Tree,
+    settings: sled::Tree,
     changes: sled::Tree,
     meta: sled::Tree,
 }
@@ -105,6 +107,7 @@ impl Store {
             reviews: db.open_tree("reviews")?,
             revisions: db.open_tree("revisions")?,
             boards: db.open_tree("boards")?,
+            settings: db.open_tree("settings")?,
             changes: db.open_tree("changes")?,
             meta: db.open_tree("meta")?,
             db,
@@ -160,10 +163,22 @@ impl Store {
     pub fn put_board(&self, board: &Board) -> Result<()> {
         validate_board(board)?;
         let value = encode_json(board)?;
-        let change = encode_json(&Change::Board(board.slug.clone()))?;
-        (&self.boards, &self.changes, &self.meta)
-            .transaction(|(boards, changes, meta)| {
-                boards.insert(board.slug.as_bytes(), value.clone())?;
+        let change = Change::Board(board.slug.clone());
+        self.put_logged(&self.boards, board.slug.as_bytes(), &value, &change)
+    }
+
+    /// Inserts one key into `tree` and logs `change`, in one transaction, then flushes.
+    fn put_logged(
+        &self,
+        tree: &sled::Tree,
+        key: &[u8],
+        value: &[u8],
+        change: &Change,
+    ) -> Result<()> {
+        let change = encode_json(change)?;
+        (tree, &self.changes, &self.meta)
+            .transaction(|(tree, changes, meta)| {
+                tree.insert(key, value)?;
                 let seq = next_seq(meta)?;
                 changes.insert(&seq.to_be_bytes(), change.clone())?;
                 Ok(())
@@ -193,24 +208,13 @@ impl Store {
 
     /// Records a repository-wide setting (for example that the demo corpus was loaded).
     pub fn put_setting(&self, name: &str, value: &str) -> Result<()> {
-        let key = format!("setting/{name}").into_bytes();
-        let change = encode_json(&Change::Setting(name.to_string()))?;
-        (&self.changes, &self.meta)
-            .transaction(|(changes, meta)| {
-                meta.insert(key.clone(), value.as_bytes())?;
-                let seq = next_seq(meta)?;
-                changes.insert(&seq.to_be_bytes(), change.clone())?;
-                Ok(())
-            })
-            .map_err(transaction_error)?;
-        self.db.flush()?;
-        Ok(())
+        let change = Change::Setting(name.to_string());
+        self.put_logged(&self.settings, name.as_bytes(), value.as_bytes(), &change)
     }
 
     /// A setting recorded with [`Store::put_setting`].
     pub fn setting(&self, name: &str) -> Result<Option<String>> {
-        let key = format!("setting/{name}").into_bytes();
-        match self.meta.get(key)? {
+        match self.settings.get(name.as_bytes())? {
             Some(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
             None => Ok(None),
         }
@@ -412,32 +416,11 @@ fn revision_key(id: &str, revision: u32) -> Vec<u8> {
 
 /// Orders validation errors by the position of their field in a review document.
 fn field_order(field: &str) -> usize {
-    const ORDER: &[&str] = &[
-        "title",
-        "pseudonyms",
-        "board",
-        "review_type",
-        "methodology",
-        "incident",
-        "abuse",
-        "source_of_harm",
-        "child",
-        "children",
-        "incident_date",
-        "commissioned_on",
-        "completed_on",
-        "published_on",
-        "embargo_until",
-        "parallel_processes",
-        "ofsted_grade",
-        "themes",
-        "agencies",
-        "keywords",
-        "summary",
-        "lessons",
-    ];
     let head = field.split(['.', '[']).next().unwrap_or(field);
-    ORDER.iter().position(|f| *f == head).unwrap_or(ORDER.len())
+    REVIEW_FIELDS
+        .iter()
+        .position(|f| *f == head)
+        .unwrap_or(REVIEW_FIELDS.len())
 }
 
 fn abort(error: StoreError) -> ConflictableTransactionError<StoreError> {
