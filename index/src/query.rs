@@ -144,10 +144,10 @@ fn lex(text: &str) -> Vec<Token> {
             });
             i += 1;
         }
-        if chars[i] == '"' {
+        if is_quote(chars[i]) {
             let start = i + 1;
             let mut end = start;
-            while end < chars.len() && chars[end] != '"' {
+            while end < chars.len() && !is_quote(chars[end]) {
                 end += 1;
             }
             tokens.push(Token::Phrase(chars[start..end].iter().collect(), sign));
@@ -155,7 +155,11 @@ fn lex(text: &str) -> Vec<Token> {
             continue;
         }
         let start = i;
-        while i < chars.len() && !chars[i].is_whitespace() && !matches!(chars[i], '"' | '(' | ')') {
+        while i < chars.len()
+            && !chars[i].is_whitespace()
+            && !is_quote(chars[i])
+            && !matches!(chars[i], '(' | ')')
+        {
             i += 1;
         }
         let word: String = chars[start..i].iter().collect();
@@ -167,6 +171,11 @@ fn lex(text: &str) -> Vec<Token> {
         });
     }
     tokens
+}
+
+/// Straight and typographic double quotes (phones and word processors type the latter).
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '\u{201c}' | '\u{201d}' | '\u{201e}')
 }
 
 /// Splits raw text into normalised query words: lower case, split on anything but
@@ -618,6 +627,10 @@ mod tests {
         check("A&E attendances", &["a&e", "attendances"]);
         check("children's social-care", &["children's", "social", "care"]);
         check("(toxic OR trio) AND", &["toxic", "trio"]);
+        check(
+            "\u{201c}disguised compliance\u{201d} GP",
+            &["+\"disguised compliance\"", "gp"],
+        );
     }
 
     #[test]
