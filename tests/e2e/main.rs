@@ -4,6 +4,7 @@
 
 mod api;
 mod cli;
+mod deposit;
 mod pages;
 mod restart;
 mod support;

@@ -198,3 +198,109 @@ pub fn write_lines(path: &Path, lines: &[String]) {
     let text: String = lines.iter().map(|line| format!("{line}\n")).collect();
     std::fs::write(path, text).expect("the file is written");
 }
+
+/// Runs `lessons --data DATA ARGS...` with `input` on standard input.
+pub fn run_cli_with_input(data: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(BIN)
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the lessons binary runs");
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(input.as_bytes()).expect("stdin is written");
+    }
+    child
+        .wait_with_output()
+        .expect("the lessons binary finishes")
+}
+
+/// Adds a user with the CLI and returns a new API token for them.
+pub fn user_with_token(data: &Path, email: &str, board: Option<&str>, role: &str) -> String {
+    let mut args = vec!["user", "add", email, "--role", role];
+    if let Some(board) = board {
+        args.extend(["--board", board]);
+    }
+    let added = run_cli_with_input(data, &args, "a long enough password\n");
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let token = run_cli(data, &["token", "add", email]);
+    assert!(
+        token.status.success(),
+        "{}",
+        String::from_utf8_lossy(&token.stderr)
+    );
+    let stdout = String::from_utf8(token.stdout).expect("utf-8");
+    assert_eq!(
+        stdout.lines().count(),
+        1,
+        "the token alone on stdout: {stdout:?}"
+    );
+    stdout.trim().to_string()
+}
+
+impl Server {
+    /// Sends `method path` with an optional bearer token and JSON body: status and JSON.
+    pub fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> (u16, Value) {
+        let mut request = ureq::request(method, &self.url(path)).timeout(Duration::from_secs(30));
+        if let Some(token) = token {
+            request = request.set("Authorization", &format!("Bearer {token}"));
+        }
+        let result = match body {
+            Some(body) => request.send_json(body.clone()),
+            None => request.call(),
+        };
+        let (status, text) = match result {
+            Ok(response) => (
+                response.status(),
+                response.into_string().expect("a text body"),
+            ),
+            Err(ureq::Error::Status(code, response)) => {
+                (code, response.into_string().expect("a text body"))
+            }
+            Err(error) => panic!("{method} {path} failed: {error}"),
+        };
+        let value = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{method} {path}: not JSON ({e}): {text}"));
+        (status, value)
+    }
+
+    /// Sends raw bytes with a content type: status and body text.
+    pub fn send_raw(
+        &self,
+        method: &str,
+        path: &str,
+        token: &str,
+        content_type: &str,
+        body: &[u8],
+    ) -> (u16, String) {
+        let request = ureq::request(method, &self.url(path))
+            .timeout(Duration::from_secs(30))
+            .set("Authorization", &format!("Bearer {token}"))
+            .set("Content-Type", content_type);
+        match request.send_bytes(body) {
+            Ok(response) => (
+                response.status(),
+                response.into_string().expect("a text body"),
+            ),
+            Err(ureq::Error::Status(code, response)) => {
+                (code, response.into_string().expect("a text body"))
+            }
+            Err(error) => panic!("{method} {path} failed: {error}"),
+        }
+    }
+}

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use lessons_index::search::facets_map;
 use lessons_index::{FacetCount, Hit, SearchRequest, SearchResults};
@@ -74,16 +75,39 @@ pub async fn public_review(
     Ok(review.filter(Review::is_public_now))
 }
 
-/// `GET /api/v1/reviews/{id}`
+/// `GET /api/v1/reviews/{id}`: public reviews for everyone; any status for the review's
+/// board and admins; 410 with the reason for a withdrawn review.
 pub async fn review(
+    req: HttpRequest,
     path: web::Path<String>,
     repository: web::Data<Repository>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    match public_review(repository, id.clone()).await? {
-        Some(review) => Ok(HttpResponse::Ok().json(review)),
-        None => Err(ApiError::not_found(format!("review {id} not found"))),
+    let principal = crate::auth::authenticate(&req, &repository)?;
+    match crate::deposit_api::readable_review(principal.as_ref(), &repository, &id) {
+        Ok(review) => Ok(HttpResponse::Ok().json(review)),
+        Err(not_found) => match withdrawal_notice(&repository, &id)? {
+            Some(notice) => Err(ApiError::new(StatusCode::GONE, "withdrawn", notice)),
+            None => Err(not_found),
+        },
     }
+}
+
+/// "Withdrawn on DATE: REASON" when review `id` was withdrawn.
+pub fn withdrawal_notice(repository: &Repository, id: &str) -> Result<Option<String>, ApiError> {
+    let Some(review) = repository.store.review(id)? else {
+        return Ok(None);
+    };
+    if review.status != lessons_model::Status::Withdrawn {
+        return Ok(None);
+    }
+    let on = review
+        .withdrawn_on
+        .unwrap_or_else(|| "an unknown date".into());
+    Ok(Some(match review.withdrawal_reason {
+        Some(reason) => format!("review {id} was withdrawn on {on}: {reason}"),
+        None => format!("review {id} was withdrawn on {on}"),
+    }))
 }
 
 #[derive(Serialize)]

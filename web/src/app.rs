@@ -11,7 +11,7 @@ use anyhow::Context;
 
 use crate::pages::SiteConfig;
 use crate::repository::Repository;
-use crate::{api, pages};
+use crate::{api, deposit_api, pages};
 
 /// Mounts every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -19,7 +19,23 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             web::scope("/api/v1")
                 .service(api_get("/search", api::search))
-                .service(api_get("/reviews/{id}", api::review))
+                .service(resource("/reviews").route(web::post().to(deposit_api::create)))
+                .service(
+                    api_get("/reviews/{id}", api::review).route(web::put().to(deposit_api::update)),
+                )
+                .service(
+                    resource("/reviews/{id}/publish").route(web::post().to(deposit_api::publish)),
+                )
+                .service(
+                    resource("/reviews/{id}/withdraw").route(web::post().to(deposit_api::withdraw)),
+                )
+                .service(api_get("/reviews/{id}/revisions", deposit_api::revisions))
+                .service(api_get(
+                    "/reviews/{id}/revisions/{n}",
+                    deposit_api::revision,
+                ))
+                .service(api_get("/reviews/{id}/file", deposit_api::file))
+                .service(api_get("/reviews/{id}/files/{n}", deposit_api::file))
                 .service(api_get("/vocabularies", api::vocabularies))
                 .default_service(web::to(api::not_found)),
         )
@@ -40,10 +56,14 @@ where
     Args: actix_web::FromRequest + 'static,
     F::Output: actix_web::Responder + 'static,
 {
-    web::resource(path)
+    resource(path)
         .route(web::get().to(handler.clone()))
         .route(web::head().to(handler))
-        .default_service(web::to(api::method_not_allowed))
+}
+
+/// An API resource whose unrouted methods answer a JSON 405.
+fn resource(path: &str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(api::method_not_allowed))
 }
 
 /// Headers sent with every answer: no inline script or style, no framing, no sniffing.

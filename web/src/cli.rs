@@ -1,4 +1,5 @@
-//! The `lessons` command line (clap): `serve`, `import`, `reindex` and `board add`,
+//! The `lessons` command line (clap): `serve`, `import`, `reindex`, `board add`,
+//! `user add` and `token add`,
 //! each with `--data DIR`. Errors are printed with their causes and exit non-zero;
 //! progress goes to stderr.
 
@@ -52,6 +53,42 @@ enum Command {
     /// Manage Local Safeguarding Children Boards.
     #[command(subcommand)]
     Board(BoardCommand),
+    /// Manage accounts (the password is read from standard input).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add (or replace) a user; the password is the first line of standard input.
+    Add {
+        email: String,
+        /// The board a depositor works for.
+        #[arg(long)]
+        board: Option<String>,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum RoleArg {
+    Depositor,
+    Admin,
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Create an API token; it is printed alone on standard output, once.
+    Add {
+        email: String,
+        /// A note to recognise the token by.
+        #[arg(long, default_value = "command line")]
+        label: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,6 +132,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve { addr, demo } => serve(&cli.data, &addr, demo),
         Command::Import { file } => import(&cli.data, &file),
         Command::Reindex => reindex(&cli.data),
+        Command::User(UserCommand::Add { email, board, role }) => {
+            add_user(&cli.data, email, board, role)
+        }
+        Command::Token(TokenCommand::Add { email, label }) => {
+            let repository = open(&cli.data)?;
+            let (secret, record) = crate::auth::create_token(&repository, &email, &label)
+                .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            println!("{secret}");
+            eprintln!(
+                "token {} created for {}; it is shown only this once",
+                record.id, record.email
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Board(BoardCommand::Add { slug, name, region }) => {
             let repository = open(&cli.data)?;
             let board = Board { slug, name, region };
@@ -112,6 +163,49 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Err(other) => Err(other.into()),
             }
         }
+    }
+}
+
+fn add_user(
+    data: &Path,
+    email: String,
+    board: Option<String>,
+    role: RoleArg,
+) -> anyhow::Result<ExitCode> {
+    let mut password = String::new();
+    std::io::stdin()
+        .read_line(&mut password)
+        .context("cannot read the password from standard input")?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    if password.chars().count() < crate::auth::MIN_PASSWORD_CHARS {
+        bail!(
+            "the password (first line of standard input) must have at least {} characters",
+            crate::auth::MIN_PASSWORD_CHARS
+        );
+    }
+    let repository = open(data)?;
+    let user = lessons_model::User {
+        email,
+        board,
+        role: match role {
+            RoleArg::Depositor => lessons_model::Role::Depositor,
+            RoleArg::Admin => lessons_model::Role::Admin,
+        },
+        password_hash: crate::auth::hash_password(password)
+            .map_err(|e| anyhow::anyhow!("{}", e.message))?,
+    };
+    match repository.store.put_user(&user) {
+        Ok(()) => {
+            eprintln!("user {} saved", user.email.trim().to_lowercase());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(lessons_store::StoreError::Invalid(errors)) => {
+            for message in field_messages(&errors) {
+                eprintln!("error: {message}");
+            }
+            Ok(ExitCode::FAILURE)
+        }
+        Err(other) => Err(other.into()),
     }
 }
 

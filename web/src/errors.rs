@@ -48,6 +48,27 @@ impl ApiError {
         ApiError::new(StatusCode::NOT_FOUND, "not_found", message)
     }
 
+    pub fn unauthorized(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, "forbidden", message)
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    /// 422 for one field.
+    pub fn invalid_field(field: &str, message: impl Into<String>) -> ApiError {
+        ApiError::invalid(ValidationErrors(vec![FieldError {
+            field: field.to_string(),
+            message: message.into(),
+            allowed: None,
+        }]))
+    }
+
     pub fn internal(message: impl Into<String>) -> ApiError {
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", message)
     }
@@ -59,7 +80,7 @@ impl ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             code: "validation_failed",
             message: format!(
-                "{count} invalid parameter{}: {errors}",
+                "{count} invalid field{}: {errors}",
                 if count == 1 { "" } else { "s" }
             ),
             details: errors.0,
@@ -73,6 +94,10 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status);
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.insert_header(("WWW-Authenticate", "Bearer realm=\"lessons\""));
+        }
         let body = Body {
             error: Inner {
                 code: self.code,
@@ -80,7 +105,7 @@ impl ResponseError for ApiError {
                 details: &self.details,
             },
         };
-        HttpResponse::build(self.status).json(body)
+        response.json(body)
     }
 }
 

@@ -7,7 +7,7 @@
 use std::io::BufRead;
 
 use lessons_model::review::REVIEW_FIELDS;
-use lessons_model::{Review, Status, ValidationErrors};
+use lessons_model::{FieldError, Review, Status, ValidationErrors};
 use lessons_store::StoreError;
 
 use crate::repository::{Repository, RepositoryError};
@@ -103,27 +103,49 @@ fn store_batch(
 pub fn parse_line(line: &str) -> Result<Review, Vec<String>> {
     let value: serde_json::Value =
         serde_json::from_str(line).map_err(|e| vec![format!("not valid JSON: {e}")])?;
+    let (mut review, status_given) = review_from_value(value).map_err(|errors| {
+        errors
+            .iter()
+            .map(|e| match e.field.as_str() {
+                "" => e.message.clone(),
+                field => format!("{field}: {}", e.message),
+            })
+            .collect::<Vec<_>>()
+    })?;
+    if !status_given {
+        review.status = Status::Published;
+    }
+    Ok(review)
+}
+
+/// Reads a review from JSON in the API's shape: unknown fields and wrong types are
+/// errors naming the field; server-owned fields are cleared. Also says whether the
+/// JSON gave a `status` (import honours it; the API does not).
+pub fn review_from_value(value: serde_json::Value) -> Result<(Review, bool), Vec<FieldError>> {
     let Some(object) = value.as_object() else {
-        return Err(vec![
-            "expected a JSON object (one review per line)".to_string()
-        ]);
+        return Err(vec![field_error("", "expected a JSON object (one review)")]);
     };
-    let unknown: Vec<String> = object
+    let unknown: Vec<FieldError> = object
         .keys()
         .filter(|k| !REVIEW_FIELDS.contains(&k.as_str()))
-        .map(|k| format!("{k}: unknown field"))
+        .map(|k| field_error(k, "unknown field"))
         .collect();
     if !unknown.is_empty() {
         return Err(unknown);
     }
     let status_given = object.contains_key("status");
     let mut review: Review = serde_path_to_error::deserialize(value)
-        .map_err(|e| vec![format!("{}: {}", e.path(), e.inner())])?;
+        .map_err(|e| vec![field_error(&e.path().to_string(), &e.inner().to_string())])?;
     review.clear_server_fields();
-    if !status_given {
-        review.status = Status::Published;
+    Ok((review, status_given))
+}
+
+fn field_error(field: &str, message: &str) -> FieldError {
+    FieldError {
+        field: field.to_string(),
+        message: message.to_string(),
+        allowed: None,
     }
-    Ok(review)
 }
 
 /// One message per field error: `field: message (allowed: ...)`.

@@ -2,14 +2,17 @@
 //! and the JSON shapes of DESIGN §6.
 //!
 //! - [`repository`]: a data directory opened for use; keeps the index in step with the store.
-//! - [`app`]: routes, headers and the server; [`api`] the JSON API; [`pages`] the site.
+//! - [`app`]: routes, headers and the server; [`api`] the JSON API (read side) and
+//!   [`deposit_api`] its write side; [`auth`] tokens, sessions and passwords; [`pages`] the site.
 //! - [`cli`]: the `lessons` binary's subcommands; [`import`] JSON Lines import; [`demo`] the bundled corpus.
 //! - [`errors`]: every error as an HTTP answer.
 
 pub mod api;
 pub mod app;
+pub mod auth;
 pub mod cli;
 pub mod demo;
+pub mod deposit_api;
 pub mod errors;
 pub mod import;
 pub mod pages;

@@ -80,7 +80,7 @@ impl Repository {
                 Change::Board(slug) => {
                     boards_changed.insert(slug.clone());
                 }
-                Change::Setting(_) => {}
+                Change::Setting(_) | Change::User(_) | Change::Token(_) => {}
             }
         }
         if !boards_changed.is_empty() {
@@ -175,6 +175,23 @@ impl Repository {
         self.store.put_setting(name, value)?;
         self.catch_up()?;
         Ok(())
+    }
+
+    /// Replaces review `id` as a new revision and indexes it.
+    pub fn update_review(
+        &self,
+        id: &str,
+        review: Review,
+        by: &str,
+        action: &str,
+    ) -> Result<Review> {
+        let _guard = self
+            .write_lock
+            .lock()
+            .map_err(|_| RepositoryError::Poisoned)?;
+        let stored = self.store.update_review(id, review, by, action)?;
+        self.catch_up()?;
+        Ok(stored)
     }
 
     /// Board slugs, for checking search parameters (from memory; no disk read).

@@ -150,6 +150,11 @@ pub struct Review {
     pub status: Status,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub embargo_until: Option<String>,
+    /// Set by withdrawal: the day and the reason, shown on the public notice.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn_on: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawal_reason: Option<String>,
     #[serde(default)]
     pub revision: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -188,6 +193,8 @@ pub const REVIEW_FIELDS: &[&str] = &[
     "files",
     "status",
     "embargo_until",
+    "withdrawn_on",
+    "withdrawal_reason",
     "revision",
     "created_at",
     "updated_at",
@@ -313,6 +320,8 @@ impl Review {
         self.over_six_months = None;
         self.revision = 0;
         self.files.clear();
+        self.withdrawn_on = None;
+        self.withdrawal_reason = None;
         self.created_at = None;
         self.updated_at = None;
         for lesson in &mut self.lessons {
@@ -423,7 +432,7 @@ mod tests {
         let mut review: Review = serde_json::from_str(
             r#"{"methodology":"silp","children":[{"age_band":"1_to_5","sex":"female"}],"incident_date":"2007-11",
                 "commissioned_on":"2007-12-04","completed_on":"2008-09-30","published_on":"2009-02-12",
-                "ofsted_grade":"good","embargo_until":"2009-03-01","created_at":"x","updated_at":"y","region":"london"}"#,
+                "ofsted_grade":"good","embargo_until":"2009-03-01","withdrawn_on":"2010-01-01","withdrawal_reason":"r","created_at":"x","updated_at":"y","region":"london"}"#,
         )
         .unwrap();
         review.fill_derived();

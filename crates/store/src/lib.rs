@@ -7,8 +7,13 @@
 //! before the call returns. Values are JSON; keys that carry numbers are big-endian so
 //! that sled's order is numeric order.
 //!
+//! Layout of the store folder: `sled/` (the database) and `files/` (original uploads,
+//! named by SHA-256; see [`Store::put_file`]).
+//!
 //! Trees: `reviews` (id -> review), `revisions` (id \0 revision -> [`RevisionRecord`]),
-//! `boards` (slug -> board), `settings` (name -> value), `changes` (seq -> [`Change`]), `meta` (format version,
+//! `boards` (slug -> board), `settings` (name -> value), `users` (email -> user),
+//! `tokens` (SHA-256 of secret -> token), `sessions` (SHA-256 of cookie -> session),
+//! `file_owners` (board \0 sha256 -> review id), `changes` (seq -> [`Change`]), `meta` (format version,
 //! sequence, per-board id counters).
 
 use std::io::ErrorKind;
@@ -66,6 +71,8 @@ pub enum Change {
     Review(String),
     Board(String),
     Setting(String),
+    User(String),
+    Token(String),
 }
 
 /// One stored revision of a review, with who made it and why.
@@ -86,8 +93,13 @@ pub struct Store {
     revisions: sled::Tree,
     boards: sled::Tree,
     settings: sled::Tree,
+    users: sled::Tree,
+    tokens: sled::Tree,
+    sessions: sled::Tree,
+    file_owners: sled::Tree,
     changes: sled::Tree,
     meta: sled::Tree,
+    files_dir: PathBuf,
 }
 
 impl Store {
@@ -100,7 +112,7 @@ impl Store {
             });
         }
         let db = sled::Config::new()
-            .path(path)
+            .path(path.join("sled"))
             .open()
             .map_err(|e| open_error(path, e))?;
         let store = Store {
@@ -108,6 +120,11 @@ impl Store {
             revisions: db.open_tree("revisions")?,
             boards: db.open_tree("boards")?,
             settings: db.open_tree("settings")?,
+            users: db.open_tree("users")?,
+            tokens: db.open_tree("tokens")?,
+            sessions: db.open_tree("sessions")?,
+            file_owners: db.open_tree("file_owners")?,
+            files_dir: path.join("files"),
             changes: db.open_tree("changes")?,
             meta: db.open_tree("meta")?,
             db,
@@ -188,6 +205,21 @@ impl Store {
         Ok(())
     }
 
+    /// Removes one key from `tree` and logs `change`, in one transaction, then flushes.
+    fn remove_logged(&self, tree: &sled::Tree, key: &[u8], change: &Change) -> Result<()> {
+        let change = encode_json(change)?;
+        (tree, &self.changes, &self.meta)
+            .transaction(|(tree, changes, meta)| {
+                tree.remove(key)?;
+                let seq = next_seq(meta)?;
+                changes.insert(&seq.to_be_bytes(), change.clone())?;
+                Ok(())
+            })
+            .map_err(transaction_error)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
     pub fn board(&self, slug: &str) -> Result<Option<Board>> {
         match self.boards.get(slug.as_bytes())? {
             Some(bytes) => Ok(Some(decode_json(&bytes, "board")?)),
@@ -232,8 +264,15 @@ impl Store {
             .year()
             .unwrap_or_else(|| lessons_model::dates::today().year());
         let counter_key = format!("next/{}", board.slug).into_bytes();
-        let stored = (&self.reviews, &self.revisions, &self.changes, &self.meta)
-            .transaction(|(reviews, revisions, changes, meta)| {
+        let trees = (
+            &self.reviews,
+            &self.revisions,
+            &self.changes,
+            &self.meta,
+            &self.file_owners,
+        );
+        let stored = trees
+            .transaction(|(reviews, revisions, changes, meta, owners)| {
                 let number = match meta.get(&counter_key)? {
                     Some(bytes) => decode_u64(&bytes, "id counter").map_err(abort)? + 1,
                     None => 1,
@@ -243,6 +282,7 @@ impl Store {
                 review.id = format!("scr-{year}-{}-{number:04}", board.slug);
                 review.fill_derived();
                 write_revision(reviews, revisions, changes, meta, &review, by, action, &now)?;
+                record_file_owners(owners, &review)?;
                 Ok(review)
             })
             .map_err(transaction_error)?;
@@ -251,7 +291,8 @@ impl Store {
     }
 
     /// Replaces review `id` with `review` as a new revision. `status` and
-    /// `embargo_until` are taken from `review`; `created_at` is kept.
+    /// `embargo_until` are taken from `review`; `created_at` is kept, and so are the
+    /// files when `review` lists none.
     pub fn update_review(
         &self,
         id: &str,
@@ -261,8 +302,15 @@ impl Store {
     ) -> Result<Review> {
         self.prepare(&mut review)?;
         let now = now_rfc3339();
-        let stored = (&self.reviews, &self.revisions, &self.changes, &self.meta)
-            .transaction(|(reviews, revisions, changes, meta)| {
+        let trees = (
+            &self.reviews,
+            &self.revisions,
+            &self.changes,
+            &self.meta,
+            &self.file_owners,
+        );
+        let stored = trees
+            .transaction(|(reviews, revisions, changes, meta, owners)| {
                 let Some(bytes) = reviews.get(id.as_bytes())? else {
                     return Err(abort(StoreError::ReviewNotFound(id.to_string())));
                 };
@@ -272,9 +320,12 @@ impl Store {
                 review.revision = current.revision + 1;
                 review.created_at = current.created_at.clone();
                 review.updated_at = Some(now.clone());
-                review.files = current.files.clone();
+                if review.files.is_empty() {
+                    review.files = current.files.clone();
+                }
                 review.fill_derived();
                 write_revision(reviews, revisions, changes, meta, &review, by, action, &now)?;
+                record_file_owners(owners, &review)?;
                 Ok(review)
             })
             .map_err(transaction_error)?;
@@ -398,6 +449,16 @@ fn write_revision(
     Ok(())
 }
 
+fn record_file_owners(owners: &TransactionalTree, review: &Review) -> TxResult<()> {
+    for file in &review.files {
+        owners.insert(
+            files::file_owner_key(&review.board, &file.sha256),
+            review.id.as_bytes(),
+        )?;
+    }
+    Ok(())
+}
+
 fn next_seq(meta: &TransactionalTree) -> TxResult<u64> {
     let seq = match meta.get(KEY_SEQ)? {
         Some(bytes) => decode_u64(&bytes, "sequence").map_err(abort)? + 1,
@@ -482,6 +543,12 @@ fn decode_u32(bytes: &[u8], what: &str) -> Result<u32> {
     })?;
     Ok(u32::from_be_bytes(array))
 }
+
+mod accounts;
+mod files;
+
+pub use accounts::{SessionRecord, TokenRecord};
+pub use files::sha256_hex;
 
 #[cfg(test)]
 mod tests;

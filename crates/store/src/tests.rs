@@ -190,3 +190,99 @@ fn settings_are_kept_and_counted_as_writes() {
         vec![(2, Change::Setting("demo".into()))]
     );
 }
+
+fn depositor(email: &str) -> lessons_model::User {
+    lessons_model::User {
+        email: email.into(),
+        board: Some("barsetshire".into()),
+        role: lessons_model::Role::Depositor,
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+    }
+}
+
+#[test]
+fn users_are_kept_with_their_hash_and_found_in_any_case() {
+    let (_dir, store) = open_with_board();
+    store
+        .put_user(&depositor("Officer@Barsetshire.Example"))
+        .unwrap();
+    let user = store.user("officer@barsetshire.example").unwrap().unwrap();
+    assert_eq!(user.email, "officer@barsetshire.example");
+    assert!(user.password_hash.starts_with("$argon2id$"));
+    let mut stranger = depositor("x@y.example");
+    stranger.board = Some("atlantis".into());
+    assert!(matches!(
+        store.put_user(&stranger),
+        Err(StoreError::Invalid(_))
+    ));
+}
+
+#[test]
+fn tokens_are_found_by_hash_listed_and_revoked() {
+    let (_dir, store) = open_with_board();
+    let token = TokenRecord {
+        id: "t1".into(),
+        email: "officer@barsetshire.example".into(),
+        label: "laptop".into(),
+        created_at: "2026-01-01T00:00:00Z".into(),
+    };
+    store.add_token(&sha256_hex(b"secret"), &token).unwrap();
+    assert_eq!(
+        store.token(&sha256_hex(b"secret")).unwrap(),
+        Some(token.clone())
+    );
+    assert_eq!(
+        store.tokens_of("OFFICER@barsetshire.example").unwrap(),
+        vec![token]
+    );
+    assert!(!store.revoke_token("someone@else.example", "t1").unwrap());
+    assert!(store
+        .revoke_token("officer@barsetshire.example", "t1")
+        .unwrap());
+    assert_eq!(store.token(&sha256_hex(b"secret")).unwrap(), None);
+}
+
+#[test]
+fn files_are_kept_byte_for_byte_and_owned_per_board() {
+    let (_dir, store) = open_with_board();
+    let bytes = b"%PDF-1.4 pretend".to_vec();
+    let sha = store.put_file(&bytes).unwrap();
+    assert_eq!(sha, sha256_hex(&bytes));
+    assert_eq!(store.put_file(&bytes).unwrap(), sha, "idempotent");
+    assert_eq!(store.file(&sha).unwrap(), Some(bytes));
+    assert_eq!(store.file(&"0".repeat(64)).unwrap(), None);
+    assert_eq!(store.file("../../etc/passwd").unwrap(), None);
+    let mut with_file = review();
+    with_file.files.push(lessons_model::FileRef {
+        document_type: "executive_summary".into(),
+        filename: "es.pdf".into(),
+        media_type: "application/pdf".into(),
+        size: 16,
+        sha256: sha.clone(),
+    });
+    let created = store.create_review(with_file, "a", "create").unwrap();
+    assert_eq!(
+        store.file_owner("barsetshire", &sha).unwrap(),
+        Some(created.id.clone())
+    );
+    assert_eq!(store.file_owner("wessex", &sha).unwrap(), None);
+    // An update without files keeps them.
+    let updated = store
+        .update_review(&created.id, review(), "a", "update")
+        .unwrap();
+    assert_eq!(updated.files.len(), 1);
+}
+
+#[test]
+fn sessions_come_and_go() {
+    let (_dir, store) = open_with_board();
+    let session = SessionRecord {
+        email: "a@b.example".into(),
+        csrf: "c".into(),
+        expires_at: 1,
+    };
+    store.put_session("h", &session).unwrap();
+    assert_eq!(store.session("h").unwrap(), Some(session));
+    store.remove_session("h").unwrap();
+    assert_eq!(store.session("h").unwrap(), None);
+}

@@ -33,13 +33,22 @@ pub async fn review(
                 .content_type("text/html; charset=utf-8")
                 .body(page.into_string())
         }
-        Ok(None) => error_page(
-            StatusCode::NOT_FOUND,
-            "Review not found",
-            &format!("There is no published review with the id {id}."),
-            &[],
-            &config,
-        ),
+        Ok(None) => match crate::api::withdrawal_notice(&repository, &id) {
+            Ok(Some(notice)) => error_page(
+                StatusCode::GONE,
+                "Review withdrawn",
+                &capitalise(&notice),
+                &[],
+                &config,
+            ),
+            _ => error_page(
+                StatusCode::NOT_FOUND,
+                "Review not found",
+                &format!("There is no published review with the id {id}."),
+                &[],
+                &config,
+            ),
+        },
         Err(error) => api_error_page(&error, &config),
     }
 }
@@ -56,6 +65,14 @@ fn render(review: &Review, board_name: &str) -> Markup {
             }
         }
         (findings(review))
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
