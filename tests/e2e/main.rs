@@ -2,6 +2,7 @@
 //! demo corpus or a fresh data directory, checked over HTTP and on the command line.
 //! One test binary (`mod`s below) so that linking stays fast.
 
+mod accounts;
 mod api;
 mod cli;
 mod deposit;

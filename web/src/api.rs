@@ -9,7 +9,6 @@ use lessons_index::search::facets_map;
 use lessons_index::{FacetCount, Hit, SearchRequest, SearchResults};
 use lessons_model::dates::today;
 use lessons_model::vocab;
-use lessons_model::Review;
 use serde::Serialize;
 
 use crate::errors::ApiError;
@@ -64,15 +63,6 @@ pub async fn search(
         hits: &results.hits,
         facets: facets_map(&results.facets),
     }))
-}
-
-/// Loads a review the public may see, or `None`.
-pub async fn public_review(
-    repository: web::Data<Repository>,
-    id: String,
-) -> Result<Option<Review>, ApiError> {
-    let review = web::block(move || repository.store.review(&id)).await??;
-    Ok(review.filter(Review::is_public_now))
 }
 
 /// `GET /api/v1/reviews/{id}`: public reviews for everyone; any status for the review's

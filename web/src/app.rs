@@ -44,6 +44,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/search", web::get().to(pages::search))
         .route("/reviews/{id}", web::get().to(pages::review))
         .route("/themes", web::get().to(pages::themes))
+        .route("/login", web::get().to(pages::login_form))
+        .route("/login", web::post().to(pages::login))
+        .route("/logout", web::post().to(pages::logout))
+        .route("/my", web::get().to(pages::my))
+        .route("/my/tokens", web::post().to(pages::add_token))
+        .route(
+            "/my/tokens/{id}/revoke",
+            web::post().to(pages::revoke_token),
+        )
         .route("/static/site.css", web::get().to(pages::stylesheet))
         .default_service(web::to(pages::not_found));
 }

@@ -42,6 +42,9 @@ enum Command {
         /// Load the bundled fictional demo corpus into an empty data directory first.
         #[arg(long)]
         demo: bool,
+        /// The site is reached over HTTPS (behind a proxy): mark cookies Secure.
+        #[arg(long, env = "LESSONS_SECURE_COOKIES")]
+        secure_cookies: bool,
     },
     /// Import reviews from a JSON Lines file (one review per line, as the API returns it).
     Import {
@@ -129,7 +132,11 @@ fn init_tracing() {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve { addr, demo } => serve(&cli.data, &addr, demo),
+        Command::Serve {
+            addr,
+            demo,
+            secure_cookies,
+        } => serve(&cli.data, &addr, demo, secure_cookies),
         Command::Import { file } => import(&cli.data, &file),
         Command::Reindex => reindex(&cli.data),
         Command::User(UserCommand::Add { email, board, role }) => {
@@ -214,7 +221,7 @@ fn open(data: &Path) -> anyhow::Result<Repository> {
         .with_context(|| format!("cannot open the data directory {}", data.display()))
 }
 
-fn serve(data: &Path, addr: &str, demo: bool) -> anyhow::Result<ExitCode> {
+fn serve(data: &Path, addr: &str, demo: bool, secure_cookies: bool) -> anyhow::Result<ExitCode> {
     let repository = open(data)?;
     if demo {
         match load_demo(&repository).context("cannot load the demo corpus")? {
@@ -241,6 +248,7 @@ fn serve(data: &Path, addr: &str, demo: bool) -> anyhow::Result<ExitCode> {
     }
     let config = SiteConfig {
         demo: holds_demo(&repository)?,
+        secure_cookies,
     };
     actix_web::rt::System::new().block_on(crate::app::serve(repository, addr, config))?;
     Ok(ExitCode::SUCCESS)

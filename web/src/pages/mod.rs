@@ -1,10 +1,12 @@
 //! The server-rendered site (maud): the shared layout, the stylesheet route, error pages,
 //! and one module per page. Pages work without JavaScript; all state is in the URL.
 
+mod account;
 mod home;
 mod review;
 mod search;
 
+pub use account::{add_token, login, login_form, logout, my, revoke_token};
 pub use home::{home, themes};
 pub use review::review;
 pub use search::search;
@@ -22,6 +24,8 @@ use crate::errors::ApiError;
 pub struct SiteConfig {
     /// The bundled demo corpus is being served: say that its cases are fiction.
     pub demo: bool,
+    /// The site is served over TLS: mark cookies `Secure`.
+    pub secure_cookies: bool,
 }
 
 const STYLESHEET: &str = include_str!("../../static/site.css");
@@ -71,6 +75,7 @@ pub fn layout(title: &str, config: &SiteConfig, section: Section, body: Markup) 
                                     @for (href, text, of) in nav {
                                         li { a href=(href) aria-current=[(section == of).then_some("page")] { (text) } }
                                     }
+                                    li { a href="/my" { "Depositors" } }
                                 }
                             }
                         }

@@ -3,32 +3,39 @@
 //! (`#L3`).
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use lessons_model::dates::parse_incident_date;
 use lessons_model::review::month_name;
 use lessons_model::{Lesson, Review, Vocabulary};
 use maud::{html, Markup};
 
 use super::{api_error_page, error_page, label, layout, Section, SiteConfig};
-use crate::api::public_review;
+use crate::auth::authenticate;
+use crate::deposit_api::readable_review;
 use crate::repository::Repository;
 
 /// `GET /reviews/{id}`
 pub async fn review(
+    req: HttpRequest,
     path: web::Path<String>,
     repository: web::Data<Repository>,
     config: web::Data<SiteConfig>,
 ) -> HttpResponse {
     let id = path.into_inner();
-    match public_review(repository.clone(), id.clone()).await {
+    let viewer = authenticate(&req, &repository).ok().flatten();
+    let found = match readable_review(viewer.as_ref(), &repository, &id) {
+        Ok(review) => Ok(Some(review)),
+        Err(error) if error.status == StatusCode::NOT_FOUND => Ok(None),
+        Err(error) => Err(error),
+    };
+    match found {
         Ok(Some(review)) => {
             let board_name = repository.board_name(&review.board);
-            let page = layout(
-                &review.title,
-                &config,
-                Section::Other,
-                render(&review, &board_name),
-            );
+            let body = html! {
+                @if !review.is_public_now() { (not_public_notice(&review)) }
+                (render(&review, &board_name))
+            };
+            let page = layout(&review.title, &config, Section::Other, body);
             HttpResponse::Ok()
                 .content_type("text/html; charset=utf-8")
                 .body(page.into_string())
@@ -65,6 +72,23 @@ fn render(review: &Review, board_name: &str) -> Markup {
             }
         }
         (findings(review))
+    }
+}
+
+/// Shown to the board when it looks at a review the public cannot see.
+fn not_public_notice(review: &Review) -> Markup {
+    html! {
+        div.notice role="status" {
+            p {
+                strong { "Not public. " }
+                @match (review.status, &review.embargo_until) {
+                    (lessons_model::Status::Draft, _) => { "This is a draft (revision " (review.revision) "): only your board and administrators can see it." }
+                    (lessons_model::Status::Withdrawn, _) => { "This review was withdrawn; the public sees only the withdrawal notice." }
+                    (_, Some(day)) => { "This review is under embargo until " (human_date(day)) "; it will appear by itself on that day." }
+                    _ => { "Only your board and administrators can see it." }
+                }
+            }
+        }
     }
 }
 

@@ -1,0 +1,493 @@
+//! Signing in and out, and `/my`: the reviews of the user's board (every status, with
+//! timeliness) and their API tokens (create, shown once; revoke).
+//!
+//! Sessions: a random secret in an HttpOnly, SameSite=Lax cookie (Secure when the site
+//! is served over TLS), stored as its SHA-256 with an expiry and a CSRF token that every
+//! form must carry. The sign-in form itself is protected by a double-submit cookie.
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use lessons_model::{Review, Role, Status};
+use lessons_store::{sha256_hex, SessionRecord};
+use maud::{html, Markup};
+
+use super::{error_page, layout, Section, SiteConfig};
+use crate::auth::{
+    authenticate, create_token, new_secret, verify_password, Principal, SESSION_COOKIE,
+};
+use crate::deposit_api::read_body;
+use crate::errors::ApiError;
+use crate::repository::Repository;
+
+/// How long a session lasts.
+const SESSION_SECONDS: i64 = 8 * 60 * 60;
+/// The double-submit cookie of the sign-in form.
+const LOGIN_CSRF_COOKIE: &str = "lessons_login_csrf";
+/// Largest form body accepted.
+const MAX_FORM_BYTES: usize = 64 << 10;
+
+/// The signed-in user of an HTML request, or a redirect to `/login` (or an error page).
+pub fn signed_in(
+    req: &HttpRequest,
+    repository: &Repository,
+    config: &SiteConfig,
+) -> Result<Principal, Box<HttpResponse>> {
+    match authenticate(req, repository) {
+        Ok(Some(principal)) => Ok(principal),
+        Ok(None) => {
+            let next = req
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/my");
+            let target = format!(
+                "/login?{}",
+                form_urlencoded::Serializer::new(String::new())
+                    .append_pair("next", next)
+                    .finish()
+            );
+            Err(Box::new(
+                HttpResponse::SeeOther()
+                    .insert_header((header::LOCATION, target))
+                    .finish(),
+            ))
+        }
+        Err(error) => Err(Box::new(error_page(
+            error.status,
+            "You are not signed in",
+            &error.message,
+            &[],
+            config,
+        ))),
+    }
+}
+
+/// Checks the CSRF token of a form posted in a session (token-authenticated requests
+/// need none). A mismatch is a 403 page.
+pub fn check_csrf(
+    principal: &Principal,
+    form_token: Option<&str>,
+    config: &SiteConfig,
+) -> Result<(), Box<HttpResponse>> {
+    let Some(expected) = &principal.csrf else {
+        return Ok(());
+    };
+    match form_token {
+        Some(given) if constant_time_eq(given.as_bytes(), expected.as_bytes()) => Ok(()),
+        _ => Err(Box::new(error_page(
+            StatusCode::FORBIDDEN,
+            "The form has expired",
+            "The form was not sent from this session. Go back, reload the page and try again.",
+            &[],
+            config,
+        ))),
+    }
+}
+
+/// Compares two secrets in time that does not depend on where they differ.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// Reads a urlencoded form body into pairs.
+pub async fn read_form(payload: web::Payload) -> Result<Vec<(String, String)>, ApiError> {
+    let body = read_body(payload, MAX_FORM_BYTES).await?;
+    Ok(form_urlencoded::parse(&body).into_owned().collect())
+}
+
+/// The first value of `key` in form pairs.
+pub fn field<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+/// `GET /login`
+pub async fn login_form(req: HttpRequest, config: web::Data<SiteConfig>) -> HttpResponse {
+    let next = req
+        .uri()
+        .query()
+        .and_then(|q| {
+            form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == "next")
+                .map(|(_, v)| v.into_owned())
+        })
+        .unwrap_or_else(|| "/my".into());
+    login_page(&config, &next, None, StatusCode::OK)
+}
+
+fn login_page(
+    config: &SiteConfig,
+    next: &str,
+    problem: Option<&str>,
+    status: StatusCode,
+) -> HttpResponse {
+    let Ok(token) = new_secret() else {
+        return error_page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Sorry, something went wrong",
+            "no randomness available",
+            &[],
+            config,
+        );
+    };
+    let body = html! {
+        h1 { "Sign in" }
+        p.lede { "For officers of Local Safeguarding Children Boards who deposit reviews, and for administrators." }
+        @if let Some(problem) = problem {
+            div.error-list role="alert" { p { (problem) } }
+        }
+        form.stacked method="post" action="/login" {
+            input type="hidden" name="csrf" value=(token);
+            input type="hidden" name="next" value=(safe_next(next));
+            label for="email" { "Email address" }
+            input #email type="email" name="email" autocomplete="username" required;
+            label for="password" { "Password" }
+            input #password type="password" name="password" autocomplete="current-password" required;
+            button type="submit" { "Sign in" }
+        }
+    };
+    let cookie = Cookie::build(LOGIN_CSRF_COOKIE, token)
+        .path("/login")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(config.secure_cookies)
+        .finish();
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .cookie(cookie)
+        .body(layout("Sign in", config, Section::Other, body).into_string())
+}
+
+/// Only local paths are followed after signing in.
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/my"
+    }
+}
+
+/// `POST /login`
+pub async fn login(
+    req: HttpRequest,
+    payload: web::Payload,
+    repository: web::Data<Repository>,
+    config: web::Data<SiteConfig>,
+) -> HttpResponse {
+    let pairs = match read_form(payload).await {
+        Ok(pairs) => pairs,
+        Err(error) => {
+            return error_page(
+                error.status,
+                "The form could not be read",
+                &error.message,
+                &[],
+                &config,
+            )
+        }
+    };
+    let next = safe_next(field(&pairs, "next").unwrap_or("/my")).to_string();
+    let cookie_token = req.cookie(LOGIN_CSRF_COOKIE).map(|c| c.value().to_string());
+    let form_token = field(&pairs, "csrf").unwrap_or_default();
+    if !cookie_token.is_some_and(|c| constant_time_eq(c.as_bytes(), form_token.as_bytes())) {
+        return login_page(
+            &config,
+            &next,
+            Some("The form expired. Please sign in again."),
+            StatusCode::FORBIDDEN,
+        );
+    }
+    let email = field(&pairs, "email").unwrap_or_default().to_string();
+    let password = field(&pairs, "password").unwrap_or_default().to_string();
+    let store = repository.clone();
+    let verified = web::block(move || match store.store.user(&email) {
+        Ok(Some(user)) if verify_password(&password, &user.password_hash) => Some(user),
+        _ => None,
+    })
+    .await
+    .ok()
+    .flatten();
+    let Some(user) = verified else {
+        return login_page(
+            &config,
+            &next,
+            Some("The email address or password is not right."),
+            StatusCode::UNAUTHORIZED,
+        );
+    };
+    match start_session(&repository, &user.email) {
+        Ok(secret) => {
+            let cookie = Cookie::build(SESSION_COOKIE, secret)
+                .path("/")
+                .http_only(true)
+                .same_site(SameSite::Lax)
+                .secure(config.secure_cookies)
+                .max_age(actix_web::cookie::time::Duration::seconds(SESSION_SECONDS))
+                .finish();
+            HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, next))
+                .cookie(cookie)
+                .finish()
+        }
+        Err(error) => error_page(
+            error.status,
+            "Sorry, something went wrong",
+            &error.message,
+            &[],
+            &config,
+        ),
+    }
+}
+
+fn start_session(repository: &Repository, email: &str) -> Result<String, ApiError> {
+    let secret = new_secret()?;
+    let session = SessionRecord {
+        email: email.to_string(),
+        csrf: new_secret()?,
+        expires_at: time::OffsetDateTime::now_utc().unix_timestamp() + SESSION_SECONDS,
+    };
+    repository
+        .store
+        .put_session(&sha256_hex(secret.as_bytes()), &session)?;
+    Ok(secret)
+}
+
+/// `POST /logout`
+pub async fn logout(
+    req: HttpRequest,
+    payload: web::Payload,
+    repository: web::Data<Repository>,
+    config: web::Data<SiteConfig>,
+) -> HttpResponse {
+    let principal = match signed_in(&req, &repository, &config) {
+        Ok(principal) => principal,
+        Err(response) => return *response,
+    };
+    let pairs = read_form(payload).await.unwrap_or_default();
+    if let Err(response) = check_csrf(&principal, field(&pairs, "csrf"), &config) {
+        return *response;
+    }
+    if let Some(cookie) = req.cookie(SESSION_COOKIE) {
+        let _ = repository
+            .store
+            .remove_session(&sha256_hex(cookie.value().as_bytes()));
+    }
+    let mut removal = Cookie::build(SESSION_COOKIE, "").path("/").finish();
+    removal.make_removal();
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/"))
+        .cookie(removal)
+        .finish()
+}
+
+/// `GET /my`
+pub async fn my(
+    req: HttpRequest,
+    repository: web::Data<Repository>,
+    config: web::Data<SiteConfig>,
+) -> HttpResponse {
+    let principal = match signed_in(&req, &repository, &config) {
+        Ok(principal) => principal,
+        Err(response) => return *response,
+    };
+    my_page(&principal, &repository, &config, None)
+}
+
+fn my_page(
+    principal: &Principal,
+    repository: &Repository,
+    config: &SiteConfig,
+    new_token: Option<&str>,
+) -> HttpResponse {
+    let reviews: Vec<Review> = match repository.store.reviews().collect::<Result<Vec<_>, _>>() {
+        Ok(all) => all
+            .into_iter()
+            .filter(|r| principal.can_edit(&r.board))
+            .collect(),
+        Err(error) => {
+            return error_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Sorry, something went wrong",
+                &error.to_string(),
+                &[],
+                config,
+            )
+        }
+    };
+    let tokens = repository
+        .store
+        .tokens_of(&principal.email)
+        .unwrap_or_default();
+    let csrf = principal.csrf.clone().unwrap_or_default();
+    let scope = match (&principal.role, &principal.board) {
+        (Role::Admin, _) => "every board".to_string(),
+        (_, Some(board)) => repository.board_name(board),
+        (_, None) => "no board".to_string(),
+    };
+    let body = html! {
+        h1 { "My reviews" }
+        p.lede { "Signed in as " strong { (principal.email) } " (" (if principal.role == Role::Admin { "administrator" } else { "depositor" }) ", " (scope) ")." }
+        form method="post" action="/logout" {
+            input type="hidden" name="csrf" value=(csrf);
+            button.secondary type="submit" { "Sign out" }
+        }
+        @for status in [Status::Draft, Status::Published, Status::Withdrawn] {
+            @let listed: Vec<&Review> = reviews.iter().filter(|r| r.status == status).collect();
+            h2 { (status_title(status)) " (" (listed.len()) ")" }
+            @if listed.is_empty() { p.muted { "None." } }
+            @else { (review_table(&listed)) }
+        }
+        h2 #tokens { "API tokens" }
+        p { "A token lets a program deposit and change your board's reviews through the API (" code { "Authorization: Bearer <token>" } "). Keep it secret." }
+        @if let Some(token) = new_token {
+            div.notice role="status" {
+                p { strong { "Your new token: " } code { (token) } }
+                p { "Copy it now: it will not be shown again." }
+            }
+        }
+        @if tokens.is_empty() { p.muted { "You have no tokens." } }
+        @else {
+            table {
+                caption.visually-hidden { "Your API tokens" }
+                thead { tr { th scope="col" { "Token" } th scope="col" { "Label" } th scope="col" { "Created" } th scope="col" { span.visually-hidden { "Action" } } } }
+                tbody {
+                    @for token in &tokens {
+                        tr {
+                            td { code { "lsn_" (token.id) "…" } }
+                            td { (token.label) }
+                            td { (token.created_at) }
+                            td {
+                                form method="post" action={"/my/tokens/" (token.id) "/revoke"} {
+                                    input type="hidden" name="csrf" value=(csrf);
+                                    button.secondary type="submit" aria-label={"Revoke token " (token.id)} { "Revoke" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        form.stacked method="post" action="/my/tokens" {
+            input type="hidden" name="csrf" value=(csrf);
+            label for="token-label" { "Label for a new token" }
+            input #token-label type="text" name="label" maxlength="100" required;
+            button type="submit" { "Create token" }
+        }
+    };
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(layout("My reviews", config, Section::Other, body).into_string())
+}
+
+fn status_title(status: Status) -> &'static str {
+    match status {
+        Status::Draft => "Drafts",
+        Status::Published => "Published",
+        Status::Withdrawn => "Withdrawn",
+    }
+}
+
+fn review_table(reviews: &[&Review]) -> Markup {
+    html! {
+        table {
+            thead {
+                tr { th scope="col" { "Review" } th scope="col" { "Board" } th scope="col" { "Revision" } th scope="col" { "Timeliness" } th scope="col" { "Updated" } }
+            }
+            tbody {
+                @for review in reviews {
+                    tr {
+                        td { a href={"/reviews/" (review.id)} { (review.title) } br; code { (review.id) } }
+                        td { (review.board) }
+                        td { (review.revision) }
+                        td {
+                            @match review.timeliness() {
+                                Some((months, true)) => { span.over { (months) " months (over six)" } }
+                                Some((months, false)) => { (months) " months" }
+                                None => { "not known" }
+                            }
+                        }
+                        td { (review.updated_at.clone().unwrap_or_default()) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `POST /my/tokens`: creates a token and shows it once.
+pub async fn add_token(
+    req: HttpRequest,
+    payload: web::Payload,
+    repository: web::Data<Repository>,
+    config: web::Data<SiteConfig>,
+) -> HttpResponse {
+    let principal = match signed_in(&req, &repository, &config) {
+        Ok(principal) => principal,
+        Err(response) => return *response,
+    };
+    let pairs = read_form(payload).await.unwrap_or_default();
+    if let Err(response) = check_csrf(&principal, field(&pairs, "csrf"), &config) {
+        return *response;
+    }
+    let label_text = field(&pairs, "label")
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(100)
+        .collect::<String>();
+    let label_text = if label_text.is_empty() {
+        "web".to_string()
+    } else {
+        label_text
+    };
+    match create_token(&repository, &principal.email, &label_text) {
+        Ok((secret, _)) => my_page(&principal, &repository, &config, Some(&secret)),
+        Err(error) => error_page(
+            error.status,
+            "The token could not be created",
+            &error.message,
+            &[],
+            &config,
+        ),
+    }
+}
+
+/// `POST /my/tokens/{id}/revoke`
+pub async fn revoke_token(
+    req: HttpRequest,
+    path: web::Path<String>,
+    payload: web::Payload,
+    repository: web::Data<Repository>,
+    config: web::Data<SiteConfig>,
+) -> HttpResponse {
+    let principal = match signed_in(&req, &repository, &config) {
+        Ok(principal) => principal,
+        Err(response) => return *response,
+    };
+    let pairs = read_form(payload).await.unwrap_or_default();
+    if let Err(response) = check_csrf(&principal, field(&pairs, "csrf"), &config) {
+        return *response;
+    }
+    match repository
+        .store
+        .revoke_token(&principal.email, &path.into_inner())
+    {
+        Ok(_) => HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, "/my#tokens"))
+            .finish(),
+        Err(error) => error_page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The token could not be revoked",
+            &error.to_string(),
+            &[],
+            &config,
+        ),
+    }
+}
