@@ -47,6 +47,29 @@ impl Browser {
         }
     }
 
+    /// Posts a multipart body with this browser's cookies.
+    fn post_multipart(&mut self, url: &str, boundary: &str, body: &[u8]) -> Page {
+        let request = self
+            .agent
+            .post(url)
+            .set("Cookie", &self.cookie_header())
+            .set(
+                "Content-Type",
+                &format!("multipart/form-data; boundary={boundary}"),
+            );
+        let response = match request.send_bytes(body) {
+            Ok(response) => response,
+            Err(ureq::Error::Status(_, response)) => response,
+            Err(error) => panic!("POST {url}: {error}"),
+        };
+        Page {
+            status: response.status(),
+            location: response.header("location").map(str::to_string),
+            set_cookies: Vec::new(),
+            body: response.into_string().unwrap_or_default(),
+        }
+    }
+
     fn request(&mut self, method: &str, url: &str, form: Option<&[(&str, &str)]>) -> Page {
         let request = self
             .agent
@@ -216,4 +239,114 @@ fn sign_in_use_my_page_create_a_token_and_sign_out() {
     );
     assert_eq!(out.status, 303);
     assert_eq!(browser.request("GET", &server.url("/my"), None).status, 303);
+}
+
+fn sign_in(server: &Server, browser: &mut Browser) {
+    let form = browser.request("GET", &server.url("/login"), None);
+    let csrf = hidden(&form.body, "csrf");
+    let signed = browser.request(
+        "POST",
+        &server.url("/login"),
+        Some(&[
+            ("csrf", &csrf),
+            ("next", "/my"),
+            ("email", "officer@barsetshire.example"),
+            ("password", "a long enough password"),
+        ]),
+    );
+    assert_eq!(signed.status, 303);
+}
+
+#[test]
+fn deposit_confirm_and_publish_through_the_web_forms() {
+    let (_dir, data) = temp_data();
+    add_barsetshire(&data);
+    user_with_token(
+        &data,
+        "officer@barsetshire.example",
+        Some("barsetshire"),
+        "depositor",
+    );
+    let server = Server::start(&data, false);
+    let mut browser = Browser::new();
+    sign_in(&server, &mut browser);
+
+    let form = browser.request("GET", &server.url("/deposit"), None);
+    assert_eq!(form.status, 200);
+    let csrf = hidden(&form.body, "csrf");
+    let boundary = "web-form-boundary";
+    let text = "Executive summary\n\nThe nursery saw Child N with a burn on the hand.\n\nRecommendations\n\n1. The nursery should report every unexplained injury to children's social care the same day.\n\n2. All agencies should use the Board's escalation policy when a referral is not accepted.\n";
+    let mut body = String::new();
+    for (name, value) in [
+        ("csrf", csrf.as_str()),
+        ("title", "Serious Case Review: Child N"),
+        ("board", "barsetshire"),
+        ("incident", "serious_harm"),
+        ("age_band", "1_to_5"),
+        ("sex", "female"),
+        ("themes", "physical_abuse"),
+        ("themes", "thresholds_and_escalation"),
+        ("pseudonyms", "Child N"),
+        ("commissioned_on", "2010-01-04"),
+        ("completed_on", "2010-06-30"),
+    ] {
+        part(&mut body, name, value);
+    }
+    body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"child-n.txt\"\r\nContent-Type: text/plain\r\n\r\n{text}\r\n"));
+    part(&mut body, "document_type", "executive_summary");
+    body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\"\r\nContent-Type: application/octet-stream\r\n\r\n\r\n"));
+    part(&mut body, "document_type", "action_plan");
+    body.push_str(&format!("--{boundary}--\r\n"));
+
+    let created = browser.post_multipart(&server.url("/deposit"), boundary, body.as_bytes());
+    assert_eq!(created.status, 303, "{}", created.body);
+    let edit_path = created.location.expect("a redirect to the review screen");
+    assert!(edit_path.starts_with("/my/reviews/scr-"), "{edit_path}");
+
+    let screen = browser.request("GET", &server.url(&edit_path), None);
+    assert_eq!(screen.status, 200);
+    assert!(screen.body.contains("burn on the hand") && screen.body.contains("(suggested)"));
+    let csrf = hidden(&screen.body, "csrf");
+
+    let refused = browser.request(
+        "POST",
+        &server.url(&format!("{edit_path}/publish")),
+        Some(&[("csrf", &csrf), ("anonymisation_checked", "true")]),
+    );
+    assert_eq!(refused.status, 422, "suggestions are not confirmed yet");
+
+    let saved = browser.request(
+        "POST",
+        &server.url(&edit_path),
+        Some(&[
+            ("csrf", &csrf), ("summary", text),
+            ("state_0", "confirmed"), ("kind_0", "recommendation"), ("level_0", "individual"), ("agency_0", "early_years"), ("themes_0", "physical_abuse"), ("text_0", "The nursery should report every unexplained injury to children's social care the same day."),
+            ("state_1", "confirmed"), ("kind_1", "recommendation"), ("level_1", "inter_agency"), ("agency_1", ""), ("themes_1", ""), ("text_1", "All agencies should use the Board's escalation policy when a referral is not accepted."),
+            ("state_2", "delete"), ("kind_2", "lesson"), ("level_2", "inter_agency"), ("agency_2", ""), ("themes_2", ""), ("text_2", ""),
+        ]),
+    );
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let published = browser.request(
+        "POST",
+        &server.url(&format!("{edit_path}/publish")),
+        Some(&[
+            ("csrf", &csrf),
+            ("anonymisation_checked", "true"),
+            ("embargo_until", ""),
+        ]),
+    );
+    assert_eq!(published.status, 303, "{}", published.body);
+
+    let id = edit_path.trim_start_matches("/my/reviews/");
+    let (status, page) = server.get(&format!("/reviews/{id}"));
+    assert_eq!(status, 200);
+    assert!(page.contains("unexplained injury") && page.contains("Early years"));
+    assert_eq!(server.search(&[("q", "burn hand")])["total"], 1);
+}
+
+fn part(body: &mut String, name: &str, value: &str) {
+    let boundary = "web-form-boundary";
+    body.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+    ));
 }

@@ -9,4 +9,5 @@ mod deposit;
 mod pages;
 mod restart;
 mod support;
+mod upload;
 mod visibility;

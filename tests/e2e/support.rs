@@ -18,6 +18,11 @@ pub struct Server {
 impl Server {
     /// Starts the server on `data` (with `--demo` when asked) and waits for `/healthz`.
     pub fn start(data: &Path, demo: bool) -> Server {
+        Server::start_with(data, if demo { &["--demo"] } else { &[] })
+    }
+
+    /// Starts the server on `data` with extra `serve` options.
+    pub fn start_with(data: &Path, options: &[&str]) -> Server {
         let port = free_port();
         let addr = format!("127.0.0.1:{port}");
         let mut args = vec![
@@ -27,9 +32,7 @@ impl Server {
             "--addr".into(),
             addr.clone(),
         ];
-        if demo {
-            args.push("--demo".into());
-        }
+        args.extend(options.iter().map(|o| o.to_string()));
         let child = Command::new(BIN)
             .args(&args)
             .env("RUST_LOG", "warn")

@@ -11,7 +11,7 @@ use anyhow::Context;
 
 use crate::pages::SiteConfig;
 use crate::repository::Repository;
-use crate::{api, deposit_api, pages};
+use crate::{api, deposit_api, deposit_form, pages};
 
 /// Mounts every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -49,6 +49,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/logout", web::post().to(pages::logout))
         .route("/my", web::get().to(pages::my))
         .route("/my/tokens", web::post().to(pages::add_token))
+        .route("/deposit", web::get().to(deposit_form::deposit_page))
+        .route("/deposit", web::post().to(deposit_form::deposit_submit))
+        .route("/my/reviews/{id}", web::get().to(deposit_form::edit_page))
+        .route(
+            "/my/reviews/{id}",
+            web::post().to(deposit_form::edit_submit),
+        )
+        .route(
+            "/my/reviews/{id}/publish",
+            web::post().to(deposit_form::publish_submit),
+        )
+        .route(
+            "/my/reviews/{id}/withdraw",
+            web::post().to(deposit_form::withdraw_submit),
+        )
         .route(
             "/my/tokens/{id}/revoke",
             web::post().to(pages::revoke_token),

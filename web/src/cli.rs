@@ -45,6 +45,9 @@ enum Command {
         /// The site is reached over HTTPS (behind a proxy): mark cookies Secure.
         #[arg(long, env = "LESSONS_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Largest upload accepted, in megabytes (all files of one deposit together).
+        #[arg(long, default_value_t = 50)]
+        max_upload_mb: usize,
     },
     /// Import reviews from a JSON Lines file (one review per line, as the API returns it).
     Import {
@@ -136,7 +139,15 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             addr,
             demo,
             secure_cookies,
-        } => serve(&cli.data, &addr, demo, secure_cookies),
+            max_upload_mb,
+        } => {
+            let config = SiteConfig {
+                demo,
+                secure_cookies,
+                max_upload_bytes: max_upload_mb.saturating_mul(1_000_000),
+            };
+            serve(&cli.data, &addr, config)
+        }
         Command::Import { file } => import(&cli.data, &file),
         Command::Reindex => reindex(&cli.data),
         Command::User(UserCommand::Add { email, board, role }) => {
@@ -221,9 +232,9 @@ fn open(data: &Path) -> anyhow::Result<Repository> {
         .with_context(|| format!("cannot open the data directory {}", data.display()))
 }
 
-fn serve(data: &Path, addr: &str, demo: bool, secure_cookies: bool) -> anyhow::Result<ExitCode> {
+fn serve(data: &Path, addr: &str, mut config: SiteConfig) -> anyhow::Result<ExitCode> {
     let repository = open(data)?;
-    if demo {
+    if config.demo {
         match load_demo(&repository).context("cannot load the demo corpus")? {
             DemoLoad::AlreadyFilled(count) => {
                 eprintln!(
@@ -246,10 +257,7 @@ fn serve(data: &Path, addr: &str, demo: bool, secure_cookies: bool) -> anyhow::R
             }
         }
     }
-    let config = SiteConfig {
-        demo: holds_demo(&repository)?,
-        secure_cookies,
-    };
+    config.demo = holds_demo(&repository)?;
     actix_web::rt::System::new().block_on(crate::app::serve(repository, addr, config))?;
     Ok(ExitCode::SUCCESS)
 }

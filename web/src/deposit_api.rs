@@ -10,21 +10,17 @@ use lessons_model::dates::{parse_date, today};
 use lessons_model::{Review, Status};
 use serde::{Deserialize, Serialize};
 
+use lessons_ingest::{anonymisation_warnings, suggest_lessons, Warning};
+
 use crate::auth::{authenticate, require, Principal};
 use crate::errors::ApiError;
 use crate::import::review_from_value;
+use crate::pages::SiteConfig;
 use crate::repository::Repository;
+use crate::upload;
 
 /// Largest JSON body accepted (a review with a long summary fits many times over).
 pub const MAX_JSON_BYTES: usize = 8 << 20;
-
-/// A problem worth the depositor's attention that does not stop the deposit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Warning {
-    pub code: String,
-    pub message: String,
-    pub excerpt: String,
-}
 
 #[derive(Serialize)]
 struct Deposited<'a> {
@@ -33,26 +29,102 @@ struct Deposited<'a> {
     warnings: &'a [Warning],
 }
 
-/// `POST /api/v1/reviews` (JSON): a new draft of the caller's board.
+/// `POST /api/v1/reviews`: a new draft of the caller's board, from JSON or from an
+/// upload (`multipart/form-data`, see [`crate::upload`]).
 pub async fn create(
     req: HttpRequest,
     payload: web::Payload,
     repository: web::Data<Repository>,
+    config: web::Data<SiteConfig>,
 ) -> Result<HttpResponse, ApiError> {
     let principal = require(&req, &repository)?;
-    let review = read_review(&req, payload).await?;
-    check_board(&principal, &review.board)?;
-    let mut review = review;
-    review.status = Status::Draft;
-    review.embargo_until = None;
-    let by = principal.email.clone();
-    let stored = web::block(move || repository.create_review(review, &by, "create")).await??;
+    let is_upload = content_type(&req).starts_with("multipart/form-data");
+    let (review, uploads) = if is_upload {
+        let deposit = upload::read_deposit(&req, payload, config.max_upload_bytes, true).await?;
+        let (review, _) = review_from_value(deposit.metadata)
+            .map_err(|errors| ApiError::invalid(lessons_model::ValidationErrors(errors)))?;
+        (review, deposit.uploads)
+    } else {
+        (read_review(&req, payload).await?, Vec::new())
+    };
+    let (stored, warnings) =
+        web::block(move || deposit(&principal, &repository, review, uploads)).await??;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/v1/reviews/{}", stored.id)))
         .json(Deposited {
             review: &stored,
-            warnings: &[],
+            warnings: &warnings,
         }))
+}
+
+/// A new draft from deposited metadata and uploads: the summary filled from the text,
+/// findings suggested when none were given, and the warnings found. Blocking.
+pub fn deposit(
+    principal: &Principal,
+    repository: &Repository,
+    mut review: Review,
+    uploads: Vec<upload::Upload>,
+) -> Result<(Review, Vec<Warning>), ApiError> {
+    check_board(principal, &review.board)?;
+    review.status = Status::Draft;
+    review.embargo_until = None;
+    upload::fill_summary(&mut review, &uploads);
+    if review.lessons.is_empty() {
+        review.lessons = suggest_lessons(&review.summary);
+    }
+    let mut warnings: Vec<Warning> = uploads
+        .iter()
+        .flat_map(|u| u.extracted.warnings.clone())
+        .collect();
+    warnings.extend(review_warnings(&review));
+    let stored = store_deposit(repository, review, &uploads, &principal.email)?;
+    Ok((stored, warnings))
+}
+
+/// Likely identifying details in a review's summary and findings.
+pub fn review_warnings(review: &Review) -> Vec<Warning> {
+    anonymisation_warnings(&review_text(review), &review.pseudonyms)
+}
+
+/// Checks the review, refuses a file the board already deposited (409), keeps the
+/// files, then stores the review: nothing is kept unless all of it is acceptable.
+fn store_deposit(
+    repository: &Repository,
+    mut review: Review,
+    uploads: &[upload::Upload],
+    by: &str,
+) -> Result<Review, ApiError> {
+    repository.store.check_review(&review)?;
+    let mut files = Vec::with_capacity(uploads.len());
+    for upload in uploads {
+        let sha = lessons_store::sha256_hex(&upload.bytes);
+        if let Some(existing) = repository.store.file_owner(&review.board, &sha)? {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "duplicate_file",
+                format!(
+                    "{} was already deposited by this board, in review {existing}",
+                    upload.filename
+                ),
+            ));
+        }
+        files.push(upload::file_ref(upload, sha));
+    }
+    for upload in uploads {
+        repository.store.put_file(&upload.bytes)?;
+    }
+    review.files = files;
+    Ok(repository.create_review(review, by, "create")?)
+}
+
+/// The text a depositor wrote or extracted: summary and findings.
+fn review_text(review: &Review) -> String {
+    let mut text = review.summary.clone();
+    for lesson in &review.lessons {
+        text.push_str("\n\n");
+        text.push_str(&lesson.text);
+    }
+    text
 }
 
 /// `PUT /api/v1/reviews/{id}`: replaces metadata and findings as a new revision. Status,
@@ -77,13 +149,14 @@ pub async fn update(
     Ok(HttpResponse::Ok().json(stored))
 }
 
+/// What publishing asks for.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct PublishBody {
+pub struct PublishBody {
     #[serde(default)]
-    anonymisation_checked: bool,
+    pub anonymisation_checked: bool,
     #[serde(default)]
-    embargo_until: Option<String>,
+    pub embargo_until: Option<String>,
 }
 
 /// `POST /api/v1/reviews/{id}/publish`: `{ "anonymisation_checked": true, "embargo_until"?: date }`.
@@ -105,7 +178,7 @@ pub async fn publish(
 }
 
 /// Checks the publication rules and returns the review as published.
-fn publishable(mut review: Review, body: PublishBody) -> Result<Review, ApiError> {
+pub fn publishable(mut review: Review, body: PublishBody) -> Result<Review, ApiError> {
     let mut problems = Vec::new();
     if !body.anonymisation_checked {
         problems.push(lessons_model::FieldError {
@@ -283,7 +356,7 @@ pub fn readable_review(
 
 /// The review `id` if `principal` may change it: 404 when it does not exist, 403 when
 /// it belongs to another board.
-fn editable_review(
+pub fn editable_review(
     principal: &Principal,
     repository: &Repository,
     id: &str,
@@ -340,6 +413,16 @@ pub async fn read_json<T: serde::de::DeserializeOwned>(
     serde_json::from_slice(&bytes).map_err(|e| {
         ApiError::bad_request(format!("the body is not valid JSON for this request: {e}"))
     })
+}
+
+/// The request's content type, trimmed and in lower case.
+fn content_type(req: &HttpRequest) -> String {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
 }
 
 /// Reads a whole body, refusing more than `limit` bytes with 413.

@@ -13,10 +13,12 @@ pub mod auth;
 pub mod cli;
 pub mod demo;
 pub mod deposit_api;
+pub mod deposit_form;
 pub mod errors;
 pub mod import;
 pub mod pages;
 pub mod repository;
+pub mod upload;
 
 #[cfg(test)]
 mod tests;

@@ -14,6 +14,14 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+mod extract;
+pub use extract::{extract, sniff};
+
+mod anonymise;
+mod suggest;
+pub use anonymise::anonymisation_warnings;
+pub use suggest::{evaluate_suggestions, suggest_lessons, DocScore, EvalReport};
+
 /// A document format this crate reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -29,7 +37,9 @@ impl Format {
     pub fn media_type(self) -> &'static str {
         match self {
             Format::Pdf => "application/pdf",
-            Format::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Format::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
             Format::Html => "text/html",
             Format::Text => "text/plain",
         }

@@ -333,6 +333,11 @@ impl Store {
         Ok(stored)
     }
 
+    /// Checks a review as [`Store::create_review`] would, without writing anything.
+    pub fn check_review(&self, review: &Review) -> Result<()> {
+        self.prepare(&mut review.clone()).map(|_| ())
+    }
+
     /// Validates a review and fills its region from its board.
     fn prepare(&self, review: &mut Review) -> Result<Board> {
         let mut errors = match validate_review(review) {

@@ -333,6 +333,7 @@ fn my_page(
     let body = html! {
         h1 { "My reviews" }
         p.lede { "Signed in as " strong { (principal.email) } " (" (if principal.role == Role::Admin { "administrator" } else { "depositor" }) ", " (scope) ")." }
+        p { a href="/deposit" { "Deposit a review" } }
         form method="post" action="/logout" {
             input type="hidden" name="csrf" value=(csrf);
             button.secondary type="submit" { "Sign out" }
@@ -403,7 +404,7 @@ fn review_table(reviews: &[&Review]) -> Markup {
             tbody {
                 @for review in reviews {
                     tr {
-                        td { a href={"/reviews/" (review.id)} { (review.title) } br; code { (review.id) } }
+                        td { a href={"/my/reviews/" (review.id)} { (review.title) } br; code { (review.id) } }
                         td { (review.board) }
                         td { (review.revision) }
                         td {

@@ -1,7 +1,7 @@
 //! The server-rendered site (maud): the shared layout, the stylesheet route, error pages,
 //! and one module per page. Pages work without JavaScript; all state is in the URL.
 
-mod account;
+pub mod account;
 mod home;
 mod review;
 mod search;
@@ -19,13 +19,25 @@ use maud::{html, Markup, DOCTYPE};
 
 use crate::errors::ApiError;
 
-/// Settings that change what pages show.
-#[derive(Debug, Clone, Default)]
+/// Settings of the site and API.
+#[derive(Debug, Clone)]
 pub struct SiteConfig {
     /// The bundled demo corpus is being served: say that its cases are fiction.
     pub demo: bool,
     /// The site is served over TLS: mark cookies `Secure`.
     pub secure_cookies: bool,
+    /// Largest upload accepted (all files of one deposit together).
+    pub max_upload_bytes: usize,
+}
+
+impl Default for SiteConfig {
+    fn default() -> Self {
+        SiteConfig {
+            demo: false,
+            secure_cookies: false,
+            max_upload_bytes: 50_000_000,
+        }
+    }
 }
 
 const STYLESHEET: &str = include_str!("../../static/site.css");
@@ -75,7 +87,7 @@ pub fn layout(title: &str, config: &SiteConfig, section: Section, body: Markup) 
                                     @for (href, text, of) in nav {
                                         li { a href=(href) aria-current=[(section == of).then_some("page")] { (text) } }
                                     }
-                                    li { a href="/my" { "Depositors" } }
+                                    li { a href="/deposit" { "Deposit" } }
                                 }
                             }
                         }

@@ -1,0 +1,293 @@
+//! DOCX: a zip holding `word/document.xml`. Text is the `w:t` runs of each `w:p`
+//! paragraph (with `w:tab` as a space and `w:br` as a line break); list paragraphs get
+//! their number or bullet from `word/numbering.xml`. Entries are read through
+//! `.take()` so a zip bomb stops at `max_decompressed_bytes`.
+
+use std::collections::HashMap;
+use std::io::{Cursor, Read};
+
+use roxmltree::Node;
+use zip::result::ZipError;
+use zip::ZipArchive;
+
+use crate::extract::human_size;
+use crate::{IngestError, Limits};
+
+const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+
+fn damaged(detail: impl std::fmt::Display) -> IngestError {
+    IngestError::Damaged(format!(
+        "the Word document is damaged and cannot be read ({detail})"
+    ))
+}
+
+/// Raw text: one paragraph per block, blocks separated by a blank line.
+pub(super) fn extract(bytes: &[u8], limits: &Limits) -> Result<String, IngestError> {
+    let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(damaged)?;
+    let budget = limits.max_decompressed_bytes;
+    let document = read_entry(&mut archive, "word/document.xml", budget)?
+        .ok_or_else(|| damaged("word/document.xml is missing"))?;
+    let left = budget.saturating_sub(document.len() as u64);
+    let numbering = match read_entry(&mut archive, "word/numbering.xml", left) {
+        Ok(n) => n,
+        Err(e @ IngestError::TooLarge(_)) => return Err(e),
+        Err(_) => None,
+    };
+    let doc =
+        roxmltree::Document::parse_with_options(&document, roxmltree::ParsingOptions::default())
+            .map_err(|e| damaged(format_args!("word/document.xml is not well-formed: {e}")))?;
+    let numbering_doc = numbering.as_deref().and_then(|n| {
+        roxmltree::Document::parse_with_options(n, roxmltree::ParsingOptions::default()).ok()
+    });
+    let mut lists = Numbering::new(numbering_doc.as_ref());
+    let mut out = String::new();
+    for p in doc.descendants().filter(|n| is_w(n, "p")) {
+        if p.ancestors().any(|a| a.tag_name().name() == "Fallback") {
+            continue; // mc:Fallback repeats what mc:Choice holds
+        }
+        let mut text = String::new();
+        collect(p, &mut text);
+        if text.trim().is_empty() {
+            continue;
+        }
+        if let Some(prefix) = lists.prefix(p) {
+            if !prefix.is_empty() {
+                text = format!("{prefix} {}", text.trim_start());
+            }
+        }
+        out.push_str(&text);
+        out.push_str("\n\n");
+    }
+    Ok(out)
+}
+
+/// Reads one entry, at most `limit` bytes once inflated; `None` when absent.
+fn read_entry(
+    archive: &mut ZipArchive<Cursor<&[u8]>>,
+    name: &str,
+    limit: u64,
+) -> Result<Option<String>, IngestError> {
+    let too_large = || {
+        IngestError::TooLarge(format!(
+            "the Word document expands to more than {} when unpacked (a zip bomb?)",
+            human_size(limit)
+        ))
+    };
+    let file = match archive.by_name(name) {
+        Ok(f) => f,
+        Err(ZipError::FileNotFound) => return Ok(None),
+        Err(e) => return Err(damaged(e)),
+    };
+    if file.size() > limit {
+        return Err(too_large());
+    }
+    let mut buf = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(damaged)?;
+    if buf.len() as u64 > limit {
+        return Err(too_large());
+    }
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(&buf) {
+        let (text, _) = enc.decode_without_bom_handling(&buf[bom..]);
+        return Ok(Some(text.into_owned()));
+    }
+    String::from_utf8(buf)
+        .map(Some)
+        .map_err(|_| damaged(format_args!("{name} is not UTF-8")))
+}
+
+fn is_w(n: &Node, local: &str) -> bool {
+    n.is_element() && n.tag_name().name() == local && n.tag_name().namespace() == Some(W)
+}
+
+fn w_val<'a>(n: &Node<'a, '_>) -> Option<&'a str> {
+    n.attribute((W, "val"))
+}
+
+/// Text of a paragraph, not descending into nested paragraphs or properties.
+fn collect(node: Node, out: &mut String) {
+    for child in node.children().filter(Node::is_element) {
+        let name = child.tag_name().name();
+        if child.tag_name().namespace() != Some(W) {
+            if name != "Fallback" {
+                collect(child, out);
+            }
+            continue;
+        }
+        match name {
+            "t" => out.push_str(child.text().unwrap_or("")),
+            "tab" | "ptab" => out.push('\t'),
+            "br" | "cr" => out.push('\n'),
+            "noBreakHyphen" => out.push('-'),
+            "p" | "pPr" | "rPr" | "delText" | "instrText" | "fldData" | "sym" => {}
+            _ => collect(child, out),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Level {
+    format: String,
+    text: String,
+    start: i64,
+}
+
+/// List numbering from `word/numbering.xml`, with running counters per list.
+struct Numbering {
+    lists: HashMap<String, Vec<Level>>,
+    counters: HashMap<String, [Option<i64>; 9]>,
+}
+
+impl Numbering {
+    fn new(doc: Option<&roxmltree::Document>) -> Self {
+        let mut lists = HashMap::new();
+        if let Some(doc) = doc {
+            let mut abstracts: HashMap<&str, Vec<Level>> = HashMap::new();
+            for a in doc.descendants().filter(|n| is_w(n, "abstractNum")) {
+                let Some(id) = a.attribute((W, "abstractNumId")) else {
+                    continue;
+                };
+                let mut levels = vec![
+                    Level {
+                        format: "decimal".into(),
+                        text: String::new(),
+                        start: 1
+                    };
+                    9
+                ];
+                for lvl in a.children().filter(|n| is_w(n, "lvl")) {
+                    let Some(i) = lvl
+                        .attribute((W, "ilvl"))
+                        .and_then(|v| v.parse::<usize>().ok())
+                        .filter(|&i| i < 9)
+                    else {
+                        continue;
+                    };
+                    for c in lvl.children().filter(Node::is_element) {
+                        let v = w_val(&c).unwrap_or("");
+                        match c.tag_name().name() {
+                            "numFmt" => levels[i].format = v.to_string(),
+                            "lvlText" => levels[i].text = v.to_string(),
+                            "start" => levels[i].start = v.parse().unwrap_or(1),
+                            _ => {}
+                        }
+                    }
+                }
+                abstracts.insert(id, levels);
+            }
+            for num in doc.descendants().filter(|n| is_w(n, "num")) {
+                let Some(id) = num.attribute((W, "numId")) else {
+                    continue;
+                };
+                let abs = num
+                    .children()
+                    .find(|n| is_w(n, "abstractNumId"))
+                    .and_then(|n| w_val(&n));
+                if let Some(levels) = abs.and_then(|a| abstracts.get(a)) {
+                    lists.insert(id.to_string(), levels.clone());
+                }
+            }
+        }
+        Numbering {
+            lists,
+            counters: HashMap::new(),
+        }
+    }
+
+    /// The number or bullet of a list paragraph; `None` for other paragraphs.
+    fn prefix(&mut self, p: Node) -> Option<String> {
+        let num_pr = p
+            .children()
+            .find(|n| is_w(n, "pPr"))?
+            .children()
+            .find(|n| is_w(n, "numPr"))?;
+        let num_id = num_pr
+            .children()
+            .find(|n| is_w(n, "numId"))
+            .and_then(|n| w_val(&n))?;
+        if num_id == "0" {
+            return None;
+        }
+        let ilvl = num_pr
+            .children()
+            .find(|n| is_w(n, "ilvl"))
+            .and_then(|n| w_val(&n))
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(0)
+            .min(8);
+        let Some(levels) = self.lists.get(num_id) else {
+            return Some("•".to_string());
+        };
+        let counters = self.counters.entry(num_id.to_string()).or_insert([None; 9]);
+        counters[ilvl] = Some(match counters[ilvl] {
+            Some(n) => n.saturating_add(1),
+            None => levels[ilvl].start,
+        });
+        for c in counters.iter_mut().skip(ilvl + 1) {
+            *c = None;
+        }
+        let level = &levels[ilvl];
+        match level.format.as_str() {
+            "bullet" => return Some("•".to_string()),
+            "none" => return Some(String::new()),
+            _ => {}
+        }
+        let mut text = level.text.clone();
+        for (k, lv) in levels.iter().enumerate().take(ilvl + 1).rev() {
+            let n = counters[k].unwrap_or(lv.start);
+            text = text.replace(&format!("%{}", k + 1), &format_number(n, &lv.format));
+        }
+        Some(text.trim().to_string())
+    }
+}
+
+fn format_number(n: i64, format: &str) -> String {
+    match format {
+        "lowerLetter" => letter(n).to_lowercase(),
+        "upperLetter" => letter(n),
+        "lowerRoman" => roman(n).to_lowercase(),
+        "upperRoman" => roman(n),
+        "decimalZero" => format!("{n:02}"),
+        _ => n.to_string(),
+    }
+}
+
+/// 1 -> A, 26 -> Z, 27 -> AA (Word repeats the letter).
+fn letter(n: i64) -> String {
+    if n < 1 {
+        return n.to_string();
+    }
+    let idx = ((n - 1) % 26) as u8;
+    let reps = ((n - 1) / 26 + 1).min(10) as usize;
+    char::from(b'A' + idx).to_string().repeat(reps)
+}
+
+fn roman(mut n: i64) -> String {
+    if !(1..4000).contains(&n) {
+        return n.to_string();
+    }
+    const TABLE: &[(i64, &str)] = &[
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ];
+    let mut s = String::new();
+    for &(v, r) in TABLE {
+        while n >= v {
+            s.push_str(r);
+            n -= v;
+        }
+    }
+    s
+}
