@@ -151,7 +151,7 @@ pub fn error_page(
 pub fn api_error_page(error: &ApiError, config: &SiteConfig) -> HttpResponse {
     let title = match error.status {
         StatusCode::NOT_FOUND => "Page not found",
-        StatusCode::UNPROCESSABLE_ENTITY => "Some search options are not valid",
+        StatusCode::UNPROCESSABLE_ENTITY => "Some details need changing",
         status if status.is_server_error() => "Sorry, something went wrong",
         _ => "The request could not be answered",
     };
