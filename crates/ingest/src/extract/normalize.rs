@@ -259,10 +259,21 @@ fn split_flowing(block: &[&str], out: &mut Vec<String>) {
             append_line(&mut cur, line);
         }
         prev_heading = heading;
+        if ends_paragraph(line, max_len) {
+            out.push(std::mem::take(&mut cur));
+        }
     }
     if !cur.is_empty() {
         out.push(cur);
     }
+}
+
+/// The short last line of a paragraph: it ends a sentence well before the right margin.
+fn ends_paragraph(line: &str, max_len: usize) -> bool {
+    let length = line.chars().count();
+    max_len >= 40
+        && length * 4 < max_len * 3
+        && line.ends_with(['.', '?', '!', ':', '"', '\u{201d}'])
 }
 
 const CONNECTIVES: &[&str] = &[

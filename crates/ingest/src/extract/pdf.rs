@@ -134,11 +134,57 @@ fn read_pages(data: &[u8], max_inflated: u64) -> Result<(String, Vec<Warning>), 
             excerpt: String::new(),
         });
     }
+    let texts: Vec<String> = texts.iter().map(|t| collapse_line_gaps(t)).collect();
     let raw = texts.join("\x0C");
     if raw.trim().is_empty() {
         warnings.push(no_text_warning());
     }
     Ok((raw, warnings))
+}
+
+/// pdf-extract separates every line of some producers' PDFs with a blank line, which
+/// would make each line a paragraph. When a page has no single line breaks at all, its
+/// blank lines are read as line breaks, and normalisation finds the paragraphs again
+/// (headings, list items, short last lines).
+fn collapse_line_gaps(page: &str) -> String {
+    let runs = newline_runs(page);
+    let doubles = runs.iter().filter(|&&n| n == 2).count();
+    let singles = runs.iter().filter(|&&n| n == 1).count();
+    if doubles < 3 || singles * 10 > doubles {
+        return page.to_string();
+    }
+    // Two newlines are a line break; three or more, a paragraph break.
+    let mut out = String::with_capacity(page.len());
+    let mut run = 0;
+    for c in page.chars() {
+        if c == '\n' {
+            run += 1;
+            continue;
+        }
+        match run {
+            0 => {}
+            1 | 2 => out.push('\n'),
+            _ => out.push_str("\n\n"),
+        }
+        run = 0;
+        out.push(c);
+    }
+    out
+}
+
+/// The lengths of the runs of consecutive newlines in `text`.
+fn newline_runs(text: &str) -> Vec<usize> {
+    let mut runs = Vec::new();
+    let mut run = 0;
+    for c in text.chars() {
+        if c == '\n' {
+            run += 1;
+        } else if run > 0 {
+            runs.push(run);
+            run = 0;
+        }
+    }
+    runs
 }
 
 fn is_encryption_error(e: &pdf_extract::Error) -> bool {
@@ -177,4 +223,34 @@ fn check_inflated_size(doc: &Document, max: u64) -> Result<(), IngestError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::normalize::{normalise, Mode};
+
+    #[test]
+    fn blank_lines_between_every_line_are_line_breaks() {
+        // As pdf-extract reads some producers' PDFs (seen with fpdf2): every line apart.
+        let page = "\n\nExecutive Summary\n\nChild H was eleven weeks old when she was taken to hospital with\n\na fractured skull.\n\nThe review covered a year.\n\n\n\nRecommendations\n\n1. Health visitors should ask who lives in the household at every\n\ncontact and record any new adult.\n";
+        let text = normalise(&collapse_line_gaps(page), Mode::Flowing);
+        let paragraphs: Vec<&str> = text.split("\n\n").collect();
+        assert_eq!(
+            paragraphs,
+            [
+                "Executive Summary",
+                "Child H was eleven weeks old when she was taken to hospital with a fractured skull.",
+                "The review covered a year.",
+                "Recommendations",
+                "1. Health visitors should ask who lives in the household at every contact and record any new adult.",
+            ]
+        );
+    }
+
+    #[test]
+    fn single_line_breaks_are_left_alone() {
+        let page = "one line\nanother line\n\nnext paragraph\n";
+        assert_eq!(collapse_line_gaps(page), page);
+    }
 }
