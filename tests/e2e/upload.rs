@@ -364,3 +364,58 @@ fn uploads_over_the_limit_get_413() {
     assert_eq!(status, 413, "{answer}");
     assert_eq!(answer["error"]["code"], "payload_too_large");
 }
+
+#[test]
+fn documents_from_other_producers_give_their_items_as_suggestions() {
+    let (_dir, data) = temp_data();
+    add_barsetshire(&data);
+    let token = user_with_token(
+        &data,
+        "officer@barsetshire.example",
+        Some("barsetshire"),
+        "depositor",
+    );
+    let server = Server::start(&data, false);
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/e2e/fixtures");
+    for (file, media_type) in [
+        ("baby-h-fpdf2.pdf", "application/pdf"),
+        (
+            "child-j-python-docx.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+    ] {
+        let bytes = std::fs::read(fixtures.join(file)).unwrap();
+        let (status, review) = post(
+            &server,
+            &token,
+            &multipart(Some(&metadata(file)), &[(file, None, &bytes)]),
+        );
+        assert_eq!(status, 201, "{file}: {review}");
+        assert_eq!(review["files"][0]["media_type"], media_type);
+        let summary = review["summary"].as_str().unwrap();
+        assert!(
+            summary.contains("Health visitors should see every baby at home"),
+            "{file}: {summary}"
+        );
+        assert!(
+            !summary.contains("Page 1 of"),
+            "{file}: page footers are dropped"
+        );
+        let lessons = review["lessons"].as_array().unwrap();
+        let recommendations = lessons
+            .iter()
+            .filter(|l| l["kind"] == "recommendation")
+            .count();
+        assert_eq!(recommendations, 6, "{file}: {lessons:?}");
+        assert!(lessons.iter().any(|l| l["level"] == "inter_agency"
+            && l["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("All agencies should follow")));
+        assert!(lessons.iter().any(|l| l["agency"] == "general_practice"
+            && l["text"]
+                .as_str()
+                .unwrap()
+                .starts_with("The GP practice should code")));
+    }
+}
