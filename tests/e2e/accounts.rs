@@ -225,6 +225,26 @@ fn sign_in_use_my_page_create_a_token_and_sign_out() {
         404
     );
 
+    // API writes with the session cookie need its CSRF token in a header.
+    let draft = serde_json::json!({ "title": "Serious Case Review: Child Y", "board": "barsetshire", "incident": "death" });
+    let without = browser
+        .agent
+        .post(&server.url("/api/v1/reviews"))
+        .set("Cookie", &browser.cookie_header())
+        .send_json(draft.clone());
+    assert!(
+        matches!(without, Err(ureq::Error::Status(403, _))),
+        "a cookie alone cannot write"
+    );
+    let with = browser
+        .agent
+        .post(&server.url("/api/v1/reviews"))
+        .set("Cookie", &browser.cookie_header())
+        .set("X-CSRF-Token", &session_csrf)
+        .send_json(draft)
+        .expect("201");
+    assert_eq!(with.status(), 201);
+
     // An API token also opens HTML pages.
     let by_token = ureq::get(&server.url("/my"))
         .set("Authorization", &format!("Bearer {api_token}"))

@@ -209,6 +209,69 @@ fn deposit_review_publish_and_withdraw_through_the_api() {
     assert_eq!(server.send("GET", &second_path, None, None).0, 404);
     assert_eq!(total(&server, "heron"), 0);
 
+    // A published review cannot gain unconfirmed findings; publish bodies of the wrong
+    // shape are 422; a draft cannot be withdrawn; a review withdrawn under embargo stays unknown.
+    let mut unconfirmed = amended.clone();
+    unconfirmed["lessons"][0]["suggested"] = json!(true);
+    let (status, body) = server.send("PUT", &review_path, Some(&ours), Some(&unconfirmed));
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["details"][0]["field"], "lessons[0].suggested");
+    let (status, body) = server.send(
+        "POST",
+        &publish,
+        Some(&ours),
+        Some(&json!({"anonymisation_checked": "yes"})),
+    );
+    assert_eq!(
+        (status, body["error"]["details"][0]["field"].as_str()),
+        (422, Some("anonymisation_checked"))
+    );
+    assert_eq!(
+        server
+            .send(
+                "POST",
+                &publish,
+                Some(&ours),
+                Some(&json!({"anonymisation_checked": true, "colour": 1}))
+            )
+            .0,
+        422
+    );
+    let (_, third) = server.send(
+        "POST",
+        "/api/v1/reviews",
+        Some(&ours),
+        Some(&draft("curlew")),
+    );
+    let third_path = format!("/api/v1/reviews/{}", third["id"].as_str().unwrap());
+    let (status, body) = server.send(
+        "POST",
+        &format!("{third_path}/withdraw"),
+        Some(&ours),
+        Some(&json!({"reason": "Duplicate"})),
+    );
+    assert_eq!(
+        (status, body["error"]["details"][0]["field"].as_str()),
+        (422, Some("status"))
+    );
+    let (status, _) = server.send(
+        "POST",
+        &format!("{second_path}/withdraw"),
+        Some(&ours),
+        Some(&json!({"reason": "Trial collapsed"})),
+    );
+    assert_eq!(status, 200);
+    let (status, body) = server.send("GET", &second_path, None, None);
+    assert_eq!(status, 404, "never public, so no notice: {body}");
+    let credentialed = ureq::get(&server.url(&second_path))
+        .set("Authorization", &format!("Bearer {ours}"))
+        .call()
+        .unwrap();
+    assert_eq!(
+        credentialed.header("cache-control"),
+        Some("private, no-store")
+    );
+
     // Withdrawal needs a reason; the public then sees a notice, and search forgets it.
     let withdraw = format!("{review_path}/withdraw");
     assert_eq!(

@@ -91,6 +91,12 @@ pub fn withdrawal_notice(repository: &Repository, id: &str) -> Result<Option<Str
     if review.status != lessons_model::Status::Withdrawn {
         return Ok(None);
     }
+    // A review withdrawn while still under embargo was never public: it stays unknown.
+    if let (Some(embargo), Some(on)) = (&review.embargo_until, &review.withdrawn_on) {
+        if embargo > on {
+            return Ok(None);
+        }
+    }
     let on = review
         .withdrawn_on
         .unwrap_or_else(|| "an unknown date".into());

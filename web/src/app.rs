@@ -5,7 +5,9 @@
 use std::net::SocketAddr;
 
 use actix_web::http::header;
-use actix_web::middleware::{DefaultHeaders, Logger};
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::{self, DefaultHeaders, Logger, Next};
 use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 
@@ -90,6 +92,24 @@ fn resource(path: &str) -> actix_web::Resource {
     web::resource(path).default_service(web::to(api::method_not_allowed))
 }
 
+/// Answers to requests that carry credentials may hold drafts or tokens: no cache may
+/// keep them.
+async fn private_when_credentialed(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let credentialed = req.headers().contains_key(header::AUTHORIZATION)
+        || req.cookie(crate::auth::SESSION_COOKIE).is_some();
+    let mut response = next.call(req).await?;
+    if credentialed {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("private, no-store"),
+        );
+    }
+    Ok(response)
+}
+
 /// Headers sent with every answer: no inline script or style, no framing, no sniffing.
 pub fn security_headers() -> DefaultHeaders {
     DefaultHeaders::new()
@@ -111,6 +131,7 @@ pub async fn serve(repository: Repository, addr: &str, config: SiteConfig) -> an
         App::new()
             .app_data(app_data.clone())
             .app_data(site.clone())
+            .wrap(middleware::from_fn(private_when_credentialed))
             .wrap(security_headers())
             .wrap(Logger::new("%r %s %b %Dms"))
             .configure(configure)

@@ -37,7 +37,7 @@ pub async fn create(
     repository: web::Data<Repository>,
     config: web::Data<SiteConfig>,
 ) -> Result<HttpResponse, ApiError> {
-    let principal = require(&req, &repository)?;
+    let principal = require_write(&req, &repository)?;
     let is_upload = content_type(&req).starts_with("multipart/form-data");
     let (review, uploads) = if is_upload {
         let deposit = upload::read_deposit(&req, payload, config.max_upload_bytes, true).await?;
@@ -86,35 +86,20 @@ pub fn review_warnings(review: &Review) -> Vec<Warning> {
     anonymisation_warnings(&review_text(review), &review.pseudonyms)
 }
 
-/// Checks the review, refuses a file the board already deposited (409), keeps the
-/// files, then stores the review: nothing is kept unless all of it is acceptable.
-fn store_deposit(
-    repository: &Repository,
-    mut review: Review,
-    uploads: &[upload::Upload],
-    by: &str,
-) -> Result<Review, ApiError> {
-    repository.store.check_review(&review)?;
-    let mut files = Vec::with_capacity(uploads.len());
-    for upload in uploads {
-        let sha = lessons_store::sha256_hex(&upload.bytes);
-        if let Some(existing) = repository.store.file_owner(&review.board, &sha)? {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "duplicate_file",
-                format!(
-                    "{} was already deposited by this board, in review {existing}",
-                    upload.filename
-                ),
-            ));
-        }
-        files.push(upload::file_ref(upload, sha));
-    }
-    for upload in uploads {
-        repository.store.put_file(&upload.bytes)?;
-    }
-    review.files = files;
-    Ok(repository.create_review(review, by, "create")?)
+/// Stores the review with its files; refuses a file the board already deposited (409).
+/// Nothing is kept unless all of it is acceptable.
+fn store_deposit(repository: &Repository, review: Review, uploads: &[upload::Upload], by: &str) -> Result<Review, ApiError> {
+    let files: Vec<(lessons_model::FileRef, &[u8])> = uploads
+        .iter()
+        .map(|u| (upload::file_ref(u, lessons_store::sha256_hex(&u.bytes)), u.bytes.as_slice()))
+        .collect();
+    repository.create_review_with_files(review, files, by, |filename, existing| {
+        ApiError::new(
+            StatusCode::CONFLICT,
+            "duplicate_file",
+            format!("{filename} was already deposited by this board, in review {existing}"),
+        )
+    })
 }
 
 /// The text a depositor wrote or extracted: summary and findings.
@@ -135,18 +120,45 @@ pub async fn update(
     payload: web::Payload,
     repository: web::Data<Repository>,
 ) -> Result<HttpResponse, ApiError> {
-    let principal = require(&req, &repository)?;
+    let principal = require_write(&req, &repository)?;
     let id = path.into_inner();
-    let current = editable_review(&principal, &repository, &id)?;
-    let mut review = read_review(&req, payload).await?;
+    editable_review(&principal, &repository, &id)?;
+    let review = read_review(&req, payload).await?;
     check_board(&principal, &review.board)?;
-    review.status = current.status;
-    review.embargo_until = current.embargo_until.clone();
-    review.withdrawn_on = current.withdrawn_on.clone();
-    review.withdrawal_reason = current.withdrawal_reason.clone();
-    let by = principal.email.clone();
-    let stored = web::block(move || repository.update_review(&id, review, &by, "update")).await??;
+    let stored = web::block(move || {
+        let by = principal.email.clone();
+        repository.modify_review(&id, &by, "update", |current| amended(&principal, current, review))
+    })
+    .await??;
     Ok(HttpResponse::Ok().json(stored))
+}
+
+/// `review` as the new version of `current`: status, embargo, withdrawal and files are
+/// kept; a published review may not gain unconfirmed (suggested) findings.
+pub fn amended(principal: &Principal, current: Review, mut review: Review) -> Result<Review, ApiError> {
+    check_board(principal, &current.board)?;
+    if current.status == Status::Published {
+        let suggested: Vec<lessons_model::FieldError> = review
+            .lessons
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.suggested)
+            .map(|(i, _)| lessons_model::FieldError {
+                field: format!("lessons[{i}].suggested"),
+                message: "a published review may only hold confirmed findings".into(),
+                allowed: None,
+            })
+            .collect();
+        if !suggested.is_empty() {
+            return Err(ApiError::invalid(lessons_model::ValidationErrors(suggested)));
+        }
+    }
+    review.status = current.status;
+    review.embargo_until = current.embargo_until;
+    review.withdrawn_on = current.withdrawn_on;
+    review.withdrawal_reason = current.withdrawal_reason;
+    review.files = current.files;
+    Ok(review)
 }
 
 /// What publishing asks for.
@@ -166,14 +178,14 @@ pub async fn publish(
     payload: web::Payload,
     repository: web::Data<Repository>,
 ) -> Result<HttpResponse, ApiError> {
-    let principal = require(&req, &repository)?;
+    let principal = require_write(&req, &repository)?;
     let id = path.into_inner();
-    let current = editable_review(&principal, &repository, &id)?;
+    editable_review(&principal, &repository, &id)?;
     let body: PublishBody = read_json(&req, payload).await?;
-    let review = publishable(current, body)?;
-    let by = principal.email.clone();
-    let stored =
-        web::block(move || repository.update_review(&id, review, &by, "publish")).await??;
+    let stored = web::block(move || {
+        repository.modify_review(&id, &principal.email, "publish", |current| publishable(current, body))
+    })
+    .await??;
     Ok(HttpResponse::Ok().json(stored))
 }
 
@@ -232,9 +244,10 @@ pub fn publishable(mut review: Review, body: PublishBody) -> Result<Review, ApiE
     Ok(review)
 }
 
+/// What withdrawal asks for.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct WithdrawBody {
+pub struct WithdrawBody {
     #[serde(default)]
     reason: String,
 }
@@ -246,30 +259,37 @@ pub async fn withdraw(
     payload: web::Payload,
     repository: web::Data<Repository>,
 ) -> Result<HttpResponse, ApiError> {
-    let principal = require(&req, &repository)?;
+    let principal = require_write(&req, &repository)?;
     let id = path.into_inner();
-    let mut review = editable_review(&principal, &repository, &id)?;
+    editable_review(&principal, &repository, &id)?;
     let body: WithdrawBody = read_json(&req, payload).await?;
-    let reason = body.reason.trim();
+    let stored = web::block(move || {
+        repository.modify_review(&id, &principal.email, "withdraw", |current| withdrawn(current, &body.reason))
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(stored))
+}
+
+/// `review` withdrawn today for `reason`. Only a published review can be withdrawn (a
+/// draft was never public; it simply stays a draft).
+pub fn withdrawn(mut review: Review, reason: &str) -> Result<Review, ApiError> {
+    let reason = reason.trim();
     if reason.is_empty() {
-        return Err(ApiError::invalid_field(
-            "reason",
-            "say why the review is withdrawn",
-        ));
+        return Err(ApiError::invalid_field("reason", "say why the review is withdrawn"));
     }
     if reason.chars().count() > 2_000 {
+        return Err(ApiError::invalid_field("reason", "is longer than 2000 characters"));
+    }
+    if review.status != Status::Published {
         return Err(ApiError::invalid_field(
-            "reason",
-            "is longer than 2000 characters",
+            "status",
+            format!("only a published review can be withdrawn (this one is {})", review.status.as_str()),
         ));
     }
     review.status = Status::Withdrawn;
     review.withdrawn_on = Some(today().to_string());
     review.withdrawal_reason = Some(reason.to_string());
-    let by = principal.email.clone();
-    let stored =
-        web::block(move || repository.update_review(&id, review, &by, "withdraw")).await??;
-    Ok(HttpResponse::Ok().json(stored))
+    Ok(review)
 }
 
 /// `GET /api/v1/reviews/{id}/revisions`
@@ -337,6 +357,21 @@ pub async fn file(
             ),
         ))
         .body(bytes))
+}
+
+/// The principal of an API write: 401 without credentials; a session (cookie) must also
+/// send its CSRF token in `X-CSRF-Token`, so that another site cannot post in its name.
+fn require_write(req: &HttpRequest, repository: &Repository) -> Result<Principal, ApiError> {
+    let principal = require(req, repository)?;
+    if let Some(expected) = &principal.csrf {
+        let given = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+        if !crate::pages::account::constant_time_eq(given.as_bytes(), expected.as_bytes()) {
+            return Err(ApiError::forbidden(
+                "a write with a session cookie needs the session's X-CSRF-Token header (or use an API token)",
+            ));
+        }
+    }
+    Ok(principal)
 }
 
 /// The review `id` if `principal` may see it: public reviews for everyone, any status
@@ -410,8 +445,14 @@ pub async fn read_json<T: serde::de::DeserializeOwned>(
         ));
     }
     let bytes = read_body(payload, MAX_JSON_BYTES).await?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        ApiError::bad_request(format!("the body is not valid JSON for this request: {e}"))
+    let value: serde_json::Value = if bytes.iter().all(u8::is_ascii_whitespace) {
+        serde_json::json!({})
+    } else {
+        serde_json::from_slice(&bytes).map_err(|e| ApiError::bad_request(format!("the body is not valid JSON: {e}")))?
+    };
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let field = e.path().to_string();
+        ApiError::invalid_field(if field == "." { "" } else { &field }, e.inner().to_string())
     })
 }
 

@@ -12,7 +12,7 @@ use maud::{html, Markup};
 use serde_json::{json, Map, Value};
 
 use crate::auth::Principal;
-use crate::deposit_api::{deposit, editable_review, publishable, review_warnings, PublishBody};
+use crate::deposit_api::{amended, deposit, editable_review, publishable, review_warnings, withdrawn, PublishBody};
 use crate::errors::ApiError;
 use crate::pages::account::{check_csrf, field, read_form, signed_in};
 use crate::pages::{api_error_page, layout, Section, SiteConfig};
@@ -259,6 +259,15 @@ fn edit_body(principal: &Principal, review: &Review) -> Markup {
     }
 }
 
+/// 403 unless `principal` may change `review`.
+fn check_editable(principal: &Principal, review: &Review) -> Result<(), ApiError> {
+    if principal.can_edit(&review.board) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(format!("{} may not change reviews of board \"{}\"", principal.email, review.board)))
+    }
+}
+
 fn finding_fields(i: usize, lesson: &Lesson) -> Markup {
     let is_new = lesson.text.is_empty();
     let state = if is_new {
@@ -305,14 +314,14 @@ pub async fn edit_submit(
         Ok(parts) => parts,
         Err(response) => return *response,
     };
-    let result = (|| {
-        let mut review = editable_review(&principal, &repository, &id)?;
-        review.summary = field(&pairs, "summary")
-            .unwrap_or_default()
-            .replace("\r\n", "\n");
-        review.lessons = lessons_from_fields(&pairs);
-        Ok::<_, ApiError>(repository.update_review(&id, review, &principal.email, "update")?)
-    })();
+    let summary = field(&pairs, "summary").unwrap_or_default().replace("\r\n", "\n");
+    let lessons = lessons_from_fields(&pairs);
+    let result = repository.modify_review(&id, &principal.email, "update", |current| {
+        let mut next = current.clone();
+        next.summary = summary;
+        next.lessons = lessons;
+        amended(&principal, current, next)
+    });
     match result {
         Ok(review) => see_other(&format!("/my/reviews/{}", review.id)),
         Err(error) => api_error_page(&error, &config),
@@ -377,10 +386,10 @@ pub async fn publish_submit(
             .map(str::to_string)
             .filter(|d| !d.is_empty()),
     };
-    let result = (|| {
-        let review = publishable(editable_review(&principal, &repository, &id)?, body)?;
-        Ok::<_, ApiError>(repository.update_review(&id, review, &principal.email, "publish")?)
-    })();
+    let result = repository.modify_review(&id, &principal.email, "publish", |current| {
+        check_editable(&principal, &current)?;
+        publishable(current, body)
+    });
     match result {
         Ok(review) => see_other(&format!("/my/reviews/{}", review.id)),
         Err(error) => api_error_page(&error, &config),
@@ -404,19 +413,10 @@ pub async fn withdraw_submit(
         .unwrap_or_default()
         .trim()
         .to_string();
-    let result = (|| {
-        if reason.is_empty() {
-            return Err(ApiError::invalid_field(
-                "reason",
-                "say why the review is withdrawn",
-            ));
-        }
-        let mut review = editable_review(&principal, &repository, &id)?;
-        review.status = Status::Withdrawn;
-        review.withdrawn_on = Some(lessons_model::dates::today().to_string());
-        review.withdrawal_reason = Some(reason.clone());
-        Ok(repository.update_review(&id, review, &principal.email, "withdraw")?)
-    })();
+    let result = repository.modify_review(&id, &principal.email, "withdraw", |current| {
+        check_editable(&principal, &current)?;
+        withdrawn(current, &reason)
+    });
     match result {
         Ok(review) => see_other(&format!("/my/reviews/{}", review.id)),
         Err(error) => api_error_page(&error, &config),

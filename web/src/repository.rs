@@ -177,19 +177,60 @@ impl Repository {
         Ok(())
     }
 
-    /// Replaces review `id` as a new revision and indexes it.
-    pub fn update_review(
+    /// Reads review `id`, lets `change` return its new version (or refuse), and stores and
+    /// indexes that as a new revision, all under the write lock, so that two changes of
+    /// one review cannot overwrite each other.
+    pub fn modify_review<E: From<RepositoryError>>(
         &self,
         id: &str,
-        review: Review,
         by: &str,
         action: &str,
-    ) -> Result<Review> {
-        let _guard = self
-            .write_lock
-            .lock()
-            .map_err(|_| RepositoryError::Poisoned)?;
-        let stored = self.store.update_review(id, review, by, action)?;
+        change: impl FnOnce(Review) -> Result<Review, E>,
+    ) -> Result<Review, E> {
+        let _guard = self.write_lock.lock().map_err(|_| RepositoryError::Poisoned)?;
+        let current = self
+            .store
+            .review(id)
+            .map_err(RepositoryError::from)?
+            .ok_or_else(|| RepositoryError::Store(StoreError::ReviewNotFound(id.to_string())))?;
+        let next = change(current)?;
+        let stored = self
+            .store
+            .update_review(id, next, by, action)
+            .map_err(RepositoryError::from)?;
+        self.catch_up()?;
+        Ok(stored)
+    }
+
+    /// Stores a new review with its original files: the per-board duplicate check, the
+    /// files and the review are written under the write lock. `duplicate` builds the
+    /// error for a file the board already holds (its name and the existing review).
+    pub fn create_review_with_files<E: From<RepositoryError>>(
+        &self,
+        mut review: Review,
+        files: Vec<(lessons_model::FileRef, &[u8])>,
+        by: &str,
+        duplicate: impl Fn(&str, &str) -> E,
+    ) -> Result<Review, E> {
+        let _guard = self.write_lock.lock().map_err(|_| RepositoryError::Poisoned)?;
+        self.store.check_review(&review).map_err(RepositoryError::from)?;
+        for (file, _) in &files {
+            if let Some(existing) = self
+                .store
+                .file_owner(&review.board, &file.sha256)
+                .map_err(RepositoryError::from)?
+            {
+                return Err(duplicate(&file.filename, &existing));
+            }
+        }
+        for (_, bytes) in &files {
+            self.store.put_file(bytes).map_err(RepositoryError::from)?;
+        }
+        review.files = files.into_iter().map(|(file, _)| file).collect();
+        let stored = self
+            .store
+            .create_review(review, by, "create")
+            .map_err(RepositoryError::from)?;
         self.catch_up()?;
         Ok(stored)
     }

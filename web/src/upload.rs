@@ -86,6 +86,12 @@ pub async fn read_deposit(
             _ => return Err(ApiError::bad_request("too many form fields")),
         }
     }
+    if document_types.len() > files.len() {
+        return Err(ApiError::invalid_field(
+            "document_type",
+            format!("{} document types for {} files", document_types.len(), files.len()),
+        ));
+    }
     // Types go with files by position; browsers send an empty file part (and its type)
     // for a file input left empty, which the web form skips.
     let mut typed: Vec<(String, Vec<u8>, String)> = files

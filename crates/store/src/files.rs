@@ -11,6 +11,9 @@ use sha2::{Digest, Sha256};
 
 use crate::{Result, Store, StoreError};
 
+/// Makes the names of files being written unique within the process.
+static PARTIAL_COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// The lowercase hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
@@ -30,7 +33,10 @@ impl Store {
             source: e,
         };
         fs::create_dir_all(&self.files_dir).map_err(io)?;
-        let temporary = self.files_dir.join(format!(".{sha}.partial"));
+        let unique = PARTIAL_COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let temporary = self
+            .files_dir
+            .join(format!(".{sha}.{}.{unique}.partial", std::process::id()));
         let mut file = File::create(&temporary).map_err(io)?;
         file.write_all(bytes).map_err(io)?;
         file.sync_all().map_err(io)?;

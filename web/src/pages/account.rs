@@ -24,8 +24,8 @@ use crate::repository::Repository;
 const SESSION_SECONDS: i64 = 8 * 60 * 60;
 /// The double-submit cookie of the sign-in form.
 const LOGIN_CSRF_COOKIE: &str = "lessons_login_csrf";
-/// Largest form body accepted.
-const MAX_FORM_BYTES: usize = 64 << 10;
+/// Largest form body accepted (the edit form carries a whole executive summary).
+const MAX_FORM_BYTES: usize = 8 << 20;
 
 /// The signed-in user of an HTML request, or a redirect to `/login` (or an error page).
 pub fn signed_in(
@@ -164,9 +164,15 @@ fn login_page(
         .body(layout("Sign in", config, Section::Other, body).into_string())
 }
 
-/// Only local paths are followed after signing in.
+/// Only local paths are followed after signing in: one leading `/`, then no `/` or `\`,
+/// and no whitespace or control characters anywhere (browsers drop tabs, which would
+/// turn `/\t/evil.example` into `//evil.example`).
 fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+    let mut chars = next.chars();
+    let local = chars.next() == Some('/')
+        && !matches!(chars.next(), Some('/') | Some('\\'))
+        && !next.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\');
+    if local {
         next
     } else {
         "/my"
@@ -490,5 +496,27 @@ pub async fn revoke_token(
             &[],
             &config,
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        for good in ["/my", "/my/reviews/scr-2010-x-0001", "/search?q=a%20b", "/"] {
+            assert_eq!(safe_next(good), good);
+        }
+        for bad in ["//evil.example/", "/\\evil.example", "/\t/evil.example", "https://evil.example", "evil", "/a b", "", "\\\\evil"] {
+            assert_eq!(safe_next(bad), "/my", "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"abcd"));
     }
 }
