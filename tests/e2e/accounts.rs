@@ -225,6 +225,30 @@ fn sign_in_use_my_page_create_a_token_and_sign_out() {
         404
     );
 
+    // A revoked token stops working at once.
+    let listed = browser.request("GET", &server.url("/my"), None);
+    let token_id = &token[4..12];
+    assert!(listed
+        .body
+        .contains(&format!("/my/tokens/{token_id}/revoke")));
+    let revoked = browser.request(
+        "POST",
+        &server.url(&format!("/my/tokens/{token_id}/revoke")),
+        Some(&[("csrf", &session_csrf)]),
+    );
+    assert_eq!(revoked.status, 303);
+    assert_eq!(
+        server
+            .send(
+                "GET",
+                "/api/v1/reviews/scr-1-x-1/revisions",
+                Some(&token),
+                None
+            )
+            .0,
+        401
+    );
+
     // API writes with the session cookie need its CSRF token in a header.
     let draft = serde_json::json!({ "title": "Serious Case Review: Child Y", "board": "barsetshire", "incident": "death" });
     let without = browser

@@ -119,6 +119,13 @@ fn deposit_review_publish_and_withdraw_through_the_api() {
             .0,
         401
     );
+    let other_board_screen = ureq::get(&server.url(&format!("/my/reviews/{id}")))
+        .set("Authorization", &format!("Bearer {theirs}"))
+        .call();
+    assert!(
+        matches!(other_board_screen, Err(ureq::Error::Status(403, _))),
+        "another board's review screen"
+    );
     let mut elsewhere = draft("osprey");
     elsewhere["board"] = json!("wessex");
     assert_eq!(

@@ -419,3 +419,138 @@ fn documents_from_other_producers_give_their_items_as_suggestions() {
                 .starts_with("The GP practice should code")));
     }
 }
+
+/// A PDF whose trailer says it is encrypted (a password we do not have).
+fn encrypted_pdf() -> Vec<u8> {
+    let plain = pdf(&["Secret"]);
+    let text = String::from_utf8_lossy(&plain).into_owned();
+    let text = text.replace(
+        "/Root 1 0 R >>",
+        "/Root 1 0 R /Encrypt << /Filter /Standard /V 1 /R 2 /Length 40 /P -44 /O <6E1C4A2B9F0D3E5A7C8B1D2E3F405162738495A6B7C8D9EAFB0C1D2E3F405161> /U <0A1B2C3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F60718293A4B5C6D7E8F9> >> /ID [<0123456789ABCDEF0123456789ABCDEF> <0123456789ABCDEF0123456789ABCDEF>] >>",
+    );
+    text.into_bytes()
+}
+
+/// A DOCX-looking zip whose document.xml expands to far more than it weighs.
+fn zip_bomb() -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("[Content_Types].xml", options).unwrap();
+    zip.write_all(b"<Types/>").unwrap();
+    zip.start_file("word/document.xml", options).unwrap();
+    let chunk = vec![b' '; 1 << 20];
+    for _ in 0..300 {
+        zip.write_all(&chunk).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn damaged_protected_empty_and_bomb_documents_over_http() {
+    let (_dir, data) = temp_data();
+    add_barsetshire(&data);
+    let token = user_with_token(
+        &data,
+        "officer@barsetshire.example",
+        Some("barsetshire"),
+        "depositor",
+    );
+    let server = Server::start(&data, false);
+    let meta = metadata("V");
+
+    let (status, body) = post(
+        &server,
+        &token,
+        &multipart(Some(&meta), &[("locked.pdf", None, &encrypted_pdf())]),
+    );
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("password"),
+        "{body}"
+    );
+
+    let bomb = zip_bomb();
+    assert!(bomb.len() < 2_000_000, "the bomb is small: {}", bomb.len());
+    let (status, body) = post(
+        &server,
+        &token,
+        &multipart(Some(&meta), &[("bomb.docx", None, &bomb)]),
+    );
+    assert!(status == 413 || status == 422, "{status}: {body}");
+
+    let mut bad_zip = b"PK\x03\x04".to_vec();
+    bad_zip.extend(vec![7u8; 500]);
+    let (status, body) = post(
+        &server,
+        &token,
+        &multipart(Some(&meta), &[("broken.docx", None, &bad_zip)]),
+    );
+    assert!(status == 415 || status == 422, "{status}: {body}");
+
+    // Nothing was kept: no review, no file.
+    let files = data.join("store").join("files");
+    let kept = std::fs::read_dir(&files).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(kept, 0, "no original was kept after refusals");
+
+    // A sound PDF with no text layer is accepted, with a warning and an empty summary.
+    let (status, body) = post(
+        &server,
+        &token,
+        &multipart(Some(&meta), &[("scan.pdf", None, &pdf(&[]))]),
+    );
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["summary"], "");
+    assert!(
+        body["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["code"] == "no_text"),
+        "{body}"
+    );
+    let name = ureq::get(&server.url(&format!(
+        "/api/v1/reviews/{}/file",
+        body["id"].as_str().unwrap()
+    )))
+    .set("Authorization", &format!("Bearer {token}"))
+    .call()
+    .unwrap();
+    assert_eq!(
+        name.header("content-disposition"),
+        Some("attachment; filename=\"scan.pdf\"")
+    );
+}
+
+#[test]
+fn an_uploaded_original_survives_sigkill() {
+    let (_dir, data) = temp_data();
+    add_barsetshire(&data);
+    let token = user_with_token(
+        &data,
+        "officer@barsetshire.example",
+        Some("barsetshire"),
+        "depositor",
+    );
+    let server = Server::start(&data, false);
+    let (status, review) = post(
+        &server,
+        &token,
+        &multipart(Some(&metadata("K")), &[("child-k.txt", None, SUMMARY_1252)]),
+    );
+    assert_eq!(status, 201);
+    let path = format!("/api/v1/reviews/{}/file", review["id"].as_str().unwrap());
+    server.kill();
+    let server = Server::start(&data, false);
+    let answer = ureq::get(&server.url(&path))
+        .set("Authorization", &format!("Bearer {token}"))
+        .call()
+        .unwrap();
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(&mut answer.into_reader(), &mut bytes).unwrap();
+    assert_eq!(bytes, SUMMARY_1252);
+}

@@ -4,9 +4,9 @@
 
 use std::net::SocketAddr;
 
-use actix_web::http::header;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header;
 use actix_web::middleware::{self, DefaultHeaders, Logger, Next};
 use actix_web::{web, App, HttpServer};
 use anyhow::Context;

@@ -88,10 +88,20 @@ pub fn review_warnings(review: &Review) -> Vec<Warning> {
 
 /// Stores the review with its files; refuses a file the board already deposited (409).
 /// Nothing is kept unless all of it is acceptable.
-fn store_deposit(repository: &Repository, review: Review, uploads: &[upload::Upload], by: &str) -> Result<Review, ApiError> {
+fn store_deposit(
+    repository: &Repository,
+    review: Review,
+    uploads: &[upload::Upload],
+    by: &str,
+) -> Result<Review, ApiError> {
     let files: Vec<(lessons_model::FileRef, &[u8])> = uploads
         .iter()
-        .map(|u| (upload::file_ref(u, lessons_store::sha256_hex(&u.bytes)), u.bytes.as_slice()))
+        .map(|u| {
+            (
+                upload::file_ref(u, lessons_store::sha256_hex(&u.bytes)),
+                u.bytes.as_slice(),
+            )
+        })
         .collect();
     repository.create_review_with_files(review, files, by, |filename, existing| {
         ApiError::new(
@@ -127,7 +137,9 @@ pub async fn update(
     check_board(&principal, &review.board)?;
     let stored = web::block(move || {
         let by = principal.email.clone();
-        repository.modify_review(&id, &by, "update", |current| amended(&principal, current, review))
+        repository.modify_review(&id, &by, "update", |current| {
+            amended(&principal, current, review)
+        })
     })
     .await??;
     Ok(HttpResponse::Ok().json(stored))
@@ -135,7 +147,11 @@ pub async fn update(
 
 /// `review` as the new version of `current`: status, embargo, withdrawal and files are
 /// kept; a published review may not gain unconfirmed (suggested) findings.
-pub fn amended(principal: &Principal, current: Review, mut review: Review) -> Result<Review, ApiError> {
+pub fn amended(
+    principal: &Principal,
+    current: Review,
+    mut review: Review,
+) -> Result<Review, ApiError> {
     check_board(principal, &current.board)?;
     if current.status == Status::Published {
         let suggested: Vec<lessons_model::FieldError> = review
@@ -150,7 +166,9 @@ pub fn amended(principal: &Principal, current: Review, mut review: Review) -> Re
             })
             .collect();
         if !suggested.is_empty() {
-            return Err(ApiError::invalid(lessons_model::ValidationErrors(suggested)));
+            return Err(ApiError::invalid(lessons_model::ValidationErrors(
+                suggested,
+            )));
         }
     }
     review.status = current.status;
@@ -183,7 +201,9 @@ pub async fn publish(
     editable_review(&principal, &repository, &id)?;
     let body: PublishBody = read_json(&req, payload).await?;
     let stored = web::block(move || {
-        repository.modify_review(&id, &principal.email, "publish", |current| publishable(current, body))
+        repository.modify_review(&id, &principal.email, "publish", |current| {
+            publishable(current, body)
+        })
     })
     .await??;
     Ok(HttpResponse::Ok().json(stored))
@@ -264,7 +284,9 @@ pub async fn withdraw(
     editable_review(&principal, &repository, &id)?;
     let body: WithdrawBody = read_json(&req, payload).await?;
     let stored = web::block(move || {
-        repository.modify_review(&id, &principal.email, "withdraw", |current| withdrawn(current, &body.reason))
+        repository.modify_review(&id, &principal.email, "withdraw", |current| {
+            withdrawn(current, &body.reason)
+        })
     })
     .await??;
     Ok(HttpResponse::Ok().json(stored))
@@ -275,15 +297,24 @@ pub async fn withdraw(
 pub fn withdrawn(mut review: Review, reason: &str) -> Result<Review, ApiError> {
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(ApiError::invalid_field("reason", "say why the review is withdrawn"));
+        return Err(ApiError::invalid_field(
+            "reason",
+            "say why the review is withdrawn",
+        ));
     }
     if reason.chars().count() > 2_000 {
-        return Err(ApiError::invalid_field("reason", "is longer than 2000 characters"));
+        return Err(ApiError::invalid_field(
+            "reason",
+            "is longer than 2000 characters",
+        ));
     }
     if review.status != Status::Published {
         return Err(ApiError::invalid_field(
             "status",
-            format!("only a published review can be withdrawn (this one is {})", review.status.as_str()),
+            format!(
+                "only a published review can be withdrawn (this one is {})",
+                review.status.as_str()
+            ),
         ));
     }
     review.status = Status::Withdrawn;
@@ -364,7 +395,11 @@ pub async fn file(
 fn require_write(req: &HttpRequest, repository: &Repository) -> Result<Principal, ApiError> {
     let principal = require(req, repository)?;
     if let Some(expected) = &principal.csrf {
-        let given = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+        let given = req
+            .headers()
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         if !crate::pages::account::constant_time_eq(given.as_bytes(), expected.as_bytes()) {
             return Err(ApiError::forbidden(
                 "a write with a session cookie needs the session's X-CSRF-Token header (or use an API token)",
@@ -448,11 +483,15 @@ pub async fn read_json<T: serde::de::DeserializeOwned>(
     let value: serde_json::Value = if bytes.iter().all(u8::is_ascii_whitespace) {
         serde_json::json!({})
     } else {
-        serde_json::from_slice(&bytes).map_err(|e| ApiError::bad_request(format!("the body is not valid JSON: {e}")))?
+        serde_json::from_slice(&bytes)
+            .map_err(|e| ApiError::bad_request(format!("the body is not valid JSON: {e}")))?
     };
     serde_path_to_error::deserialize(value).map_err(|e| {
         let field = e.path().to_string();
-        ApiError::invalid_field(if field == "." { "" } else { &field }, e.inner().to_string())
+        ApiError::invalid_field(
+            if field == "." { "" } else { &field },
+            e.inner().to_string(),
+        )
     })
 }
 

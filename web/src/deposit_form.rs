@@ -12,7 +12,9 @@ use maud::{html, Markup};
 use serde_json::{json, Map, Value};
 
 use crate::auth::Principal;
-use crate::deposit_api::{amended, deposit, editable_review, publishable, review_warnings, withdrawn, PublishBody};
+use crate::deposit_api::{
+    amended, deposit, editable_review, publishable, review_warnings, withdrawn, PublishBody,
+};
 use crate::errors::ApiError;
 use crate::pages::account::{check_csrf, field, read_form, signed_in};
 use crate::pages::{api_error_page, layout, Section, SiteConfig};
@@ -264,7 +266,10 @@ fn check_editable(principal: &Principal, review: &Review) -> Result<(), ApiError
     if principal.can_edit(&review.board) {
         Ok(())
     } else {
-        Err(ApiError::forbidden(format!("{} may not change reviews of board \"{}\"", principal.email, review.board)))
+        Err(ApiError::forbidden(format!(
+            "{} may not change reviews of board \"{}\"",
+            principal.email, review.board
+        )))
     }
 }
 
@@ -314,7 +319,9 @@ pub async fn edit_submit(
         Ok(parts) => parts,
         Err(response) => return *response,
     };
-    let summary = field(&pairs, "summary").unwrap_or_default().replace("\r\n", "\n");
+    let summary = field(&pairs, "summary")
+        .unwrap_or_default()
+        .replace("\r\n", "\n");
     let lessons = lessons_from_fields(&pairs);
     let result = repository.modify_review(&id, &principal.email, "update", |current| {
         let mut next = current.clone();

@@ -187,7 +187,10 @@ impl Repository {
         action: &str,
         change: impl FnOnce(Review) -> Result<Review, E>,
     ) -> Result<Review, E> {
-        let _guard = self.write_lock.lock().map_err(|_| RepositoryError::Poisoned)?;
+        let _guard = self
+            .write_lock
+            .lock()
+            .map_err(|_| RepositoryError::Poisoned)?;
         let current = self
             .store
             .review(id)
@@ -212,8 +215,13 @@ impl Repository {
         by: &str,
         duplicate: impl Fn(&str, &str) -> E,
     ) -> Result<Review, E> {
-        let _guard = self.write_lock.lock().map_err(|_| RepositoryError::Poisoned)?;
-        self.store.check_review(&review).map_err(RepositoryError::from)?;
+        let _guard = self
+            .write_lock
+            .lock()
+            .map_err(|_| RepositoryError::Poisoned)?;
+        self.store
+            .check_review(&review)
+            .map_err(RepositoryError::from)?;
         for (file, _) in &files {
             if let Some(existing) = self
                 .store

@@ -89,7 +89,11 @@ pub async fn read_deposit(
     if document_types.len() > files.len() {
         return Err(ApiError::invalid_field(
             "document_type",
-            format!("{} document types for {} files", document_types.len(), files.len()),
+            format!(
+                "{} document types for {} files",
+                document_types.len(),
+                files.len()
+            ),
         ));
     }
     // Types go with files by position; browsers send an empty file part (and its type)

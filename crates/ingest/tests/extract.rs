@@ -523,3 +523,269 @@ fn html_and_text_never_panic_on_odd_input() {
         let _ = extract(&s.as_bytes()[6..], &limits());
     }
 }
+
+// ---- Hostile structure: nesting, loops and blow-ups must be refused, never crash ----
+
+#[test]
+fn docx_nested_50k_deep_is_damaged_not_a_crash() {
+    let depth = 50_000;
+    let doc = format!(
+        r#"<w:document xmlns:w="{W_NS}"><w:body><w:p>{}<w:t>deep</w:t>{}</w:p></w:body></w:document>"#,
+        "<w:r>".repeat(depth),
+        "</w:r>".repeat(depth)
+    );
+    assert!(doc.len() > 500_000);
+    let msg = assert_err(extract(&docx(&doc, None), &limits()), "Damaged");
+    assert!(msg.contains("nested too deeply"), "{msg}");
+    // Unknown (non-Word) elements are walked too.
+    let doc = format!(
+        r#"<w:document xmlns:w="{W_NS}" xmlns:x="urn:x"><w:body><w:p>{}{}</w:p></w:body></w:document>"#,
+        "<x:a>".repeat(depth),
+        "</x:a>".repeat(depth)
+    );
+    assert_err(extract(&docx(&doc, None), &limits()), "Damaged");
+}
+
+#[test]
+fn docx_nested_within_limit_is_read() {
+    let depth = 200;
+    let doc = format!(
+        r#"<w:document xmlns:w="{W_NS}"><w:body><w:p>{}<w:t>Deep text.</w:t>{}</w:p></w:body></w:document>"#,
+        "<w:r>".repeat(depth),
+        "</w:r>".repeat(depth)
+    );
+    let got = extract(&docx(&doc, None), &limits()).expect("a sound DOCX");
+    assert_eq!(got.text, "Deep text.");
+}
+
+#[test]
+fn docx_document_xml_over_20_mb_is_refused() {
+    // Under the overall 200 MB budget, over the 20 MB cap for document.xml.
+    let filler = " ".repeat(21 << 20);
+    let doc = format!(
+        r#"<w:document xmlns:w="{W_NS}"><w:body><w:p><w:r><w:t>{filler}</w:t></w:r></w:p></w:body></w:document>"#
+    );
+    let msg = assert_err(extract(&docx(&doc, None), &limits()), "TooLarge");
+    assert!(msg.contains("20 MB"), "{msg}");
+}
+
+#[test]
+fn docx_with_too_many_parts_is_refused() {
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    zip.start_file("word/document.xml", opts)
+        .expect("zip entry");
+    zip.write_all(format!(r#"<w:document xmlns:w="{W_NS}"><w:body/></w:document>"#).as_bytes())
+        .expect("zip write");
+    for i in 0..10_001 {
+        zip.start_file(format!("word/media/image{i}.png"), opts)
+            .expect("zip entry");
+    }
+    let bytes = zip.finish().expect("zip finish").into_inner();
+    let msg = assert_err(extract(&bytes, &limits()), "TooLarge");
+    assert!(msg.contains("parts"), "{msg}");
+}
+
+/// A one-page PDF (lopdf's writer) whose page draws `/X0`. `forms` lists the Form
+/// XObjects `X0, X1, ...`: each one's content, and whether it carries its own
+/// `/Resources` (the page's resources dictionary itself, shared, as some producers
+/// write it) or inherits the resources it is drawn with.
+fn form_pdf(forms: &[(String, bool)]) -> Vec<u8> {
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let resources_id = doc.new_object_id();
+    let form_ids: Vec<_> = forms.iter().map(|_| doc.new_object_id()).collect();
+    let mut font = Dictionary::new();
+    font.set("Type", name("Font"));
+    font.set("Subtype", name("Type1"));
+    font.set("BaseFont", name("Helvetica"));
+    font.set("Encoding", name("WinAnsiEncoding"));
+    let font_id = doc.add_object(font);
+    let mut fonts = Dictionary::new();
+    fonts.set("F1", font_id);
+    let mut xobjects = Dictionary::new();
+    for (i, id) in form_ids.iter().enumerate() {
+        xobjects.set(format!("X{i}").as_bytes(), *id);
+    }
+    let mut resources = Dictionary::new();
+    resources.set("Font", fonts);
+    resources.set("XObject", xobjects);
+    doc.objects
+        .insert(resources_id, Object::Dictionary(resources));
+    for ((content, own_resources), id) in forms.iter().zip(&form_ids) {
+        let mut dict = Dictionary::new();
+        dict.set("Type", name("XObject"));
+        dict.set("Subtype", name("Form"));
+        dict.set("BBox", vec![0.into(), 0.into(), 595.into(), 842.into()]);
+        if *own_resources {
+            dict.set("Resources", resources_id);
+        }
+        doc.objects.insert(
+            *id,
+            Object::Stream(Stream::new(dict, content.clone().into_bytes())),
+        );
+    }
+    let content_id = doc.add_object(Stream::new(Dictionary::new(), b"/X0 Do\n".to_vec()));
+    let mut page = Dictionary::new();
+    page.set("Type", name("Page"));
+    page.set("Parent", pages_id);
+    page.set("Contents", content_id);
+    page.set("Resources", resources_id);
+    page.set("MediaBox", vec![0.into(), 0.into(), 595.into(), 842.into()]);
+    let page_id = doc.add_object(page);
+    let mut pages_dict = Dictionary::new();
+    pages_dict.set("Type", name("Pages"));
+    pages_dict.set("Count", 1);
+    pages_dict.set("Kids", vec![Object::from(page_id)]);
+    doc.objects.insert(pages_id, Object::Dictionary(pages_dict));
+    let mut catalog = Dictionary::new();
+    catalog.set("Type", name("Catalog"));
+    catalog.set("Pages", pages_id);
+    let catalog_id = doc.add_object(catalog);
+    doc.trailer.set("Root", catalog_id);
+    doc.compress();
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("lopdf writes the test PDF");
+    out
+}
+
+const FORM_TEXT: &str = "BT /F1 11 Tf 72 770 Td (Drawn by a form.) Tj ET\n";
+
+#[test]
+fn pdf_form_that_draws_itself_is_damaged_not_a_crash() {
+    // With its own resources (shared with the page) ...
+    let pdf = form_pdf(&[(format!("{FORM_TEXT}/X0 Do\n"), true)]);
+    let msg = assert_err(extract(&pdf, &limits()), "Damaged");
+    assert!(msg.contains("draws itself"), "{msg}");
+    // ... inheriting the page's resources ...
+    let pdf = form_pdf(&[(format!("{FORM_TEXT}/X0 Do\n"), false)]);
+    assert_err(extract(&pdf, &limits()), "Damaged");
+    // ... and through another form.
+    let pdf = form_pdf(&[
+        ("/X1 Do\n".to_string(), false),
+        ("/X0 Do\n".to_string(), true),
+    ]);
+    let msg = assert_err(extract(&pdf, &limits()), "Damaged");
+    assert!(msg.contains("draws itself"), "{msg}");
+}
+
+#[test]
+fn pdf_forms_nested_too_deep_are_damaged() {
+    let mut forms: Vec<(String, bool)> = (1..25).map(|i| (format!("/X{i} Do\n"), true)).collect();
+    forms.push((FORM_TEXT.to_string(), true));
+    let msg = assert_err(extract(&form_pdf(&forms), &limits()), "Damaged");
+    assert!(msg.contains("nested more than 20"), "{msg}");
+}
+
+#[test]
+fn pdf_forms_drawn_exponentially_often_are_damaged_quickly() {
+    // Each form draws the next three times: 3^15 drawings, nested 16 deep.
+    let mut forms: Vec<(String, bool)> = (1..16)
+        .map(|i| (format!("/X{i} Do /X{i} Do /X{i} Do\n"), true))
+        .collect();
+    forms.push((FORM_TEXT.to_string(), true));
+    let start = std::time::Instant::now();
+    let msg = assert_err(extract(&form_pdf(&forms), &limits()), "Damaged");
+    assert!(msg.contains("embedded drawings"), "{msg}");
+    assert!(start.elapsed() < Duration::from_secs(10));
+}
+
+#[test]
+fn pdf_nested_forms_within_limits_are_read() {
+    // Forms sharing the page's resources dictionary (which lists them) are not loops.
+    let mut forms: Vec<(String, bool)> = (1..5)
+        .map(|i| (format!("/X{i} Do\n"), i % 2 == 0))
+        .collect();
+    forms.push((FORM_TEXT.to_string(), true));
+    let got = extract(&form_pdf(&forms), &limits()).expect("a sound PDF");
+    assert_eq!(got.text, "Drawn by a form.");
+    // Drawn twice, by two forms: not a loop.
+    let got = extract(
+        &form_pdf(&[
+            ("/X1 Do /X2 Do\n".to_string(), true),
+            ("/X2 Do\n".to_string(), true),
+            (FORM_TEXT.to_string(), true),
+        ]),
+        &limits(),
+    )
+    .expect("a sound PDF");
+    assert!(got.text.contains("Drawn by a form."), "{:?}", got.text);
+}
+
+#[test]
+fn pdf_page_whose_parent_loops_is_damaged() {
+    // The page's /Parent is the page itself, and it has no /Resources of its own:
+    // pdf-extract would look for inherited resources forever.
+    let content = "BT /F2 10 Tf 50 740 Td (Hello) Tj ET";
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 612 792] >>".to_string(),
+        "<< /Type /Page /Parent 3 0 R /Contents 4 0 R >>".to_string(),
+        format!(
+            "<< /Length {} >>\nstream\n{}\nendstream",
+            content.len(),
+            content
+        ),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{}\nendobj\n", i + 1, body).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    let msg = assert_err(extract(&out, &limits()), "Damaged");
+    assert!(msg.contains("loops"), "{msg}");
+}
+
+fn html_page(body: &str) -> Vec<u8> {
+    format!("<!DOCTYPE html><html><body>{body}<p>The end.</p></body></html>").into_bytes()
+}
+
+#[test]
+fn html_deep_nesting_is_linear() {
+    // Each of these took quadratic time (a million-tag stack scanned per tag).
+    let n = 2 << 20;
+    let cases = [
+        "<b>".repeat(n / 3),
+        "<div>".repeat(n / 5),
+        format!("<b>{}", "<i>x".repeat(n / 4)),
+        format!("{}{}", "<b>".repeat(500), "</i>".repeat(n / 4)),
+        format!("<table>{}{}", "<b>".repeat(500), "<td></td>".repeat(n / 9)),
+        format!("<ul>{}{}", "<b>".repeat(500), "<li>x</li>".repeat(n / 10)),
+        format!("{}x", "<nav>".repeat(n / 5)),
+    ];
+    for html in &cases {
+        let bytes = html_page(html);
+        assert_eq!(sniff(&bytes).ok(), Some(Format::Html));
+        let start = std::time::Instant::now();
+        let got = extract(&bytes, &limits()).expect("HTML");
+        eprintln!("{} bytes in {:?}", bytes.len(), start.elapsed());
+        assert!(!got.text.contains('<'));
+    }
+}
+
+#[test]
+fn html_structure_survives_nesting_past_the_depth_cap() {
+    let depth = 600;
+    let html = format!(
+        "{}<p>Deep paragraph.</p><nav>menu</nav>{}<p>After.</p><nav>menu</nav>",
+        "<div>".repeat(depth),
+        "</div>".repeat(depth)
+    );
+    let got = extract(&html_page(&html), &limits()).expect("HTML");
+    assert_eq!(got.text, "Deep paragraph.\n\nAfter.\n\nThe end.");
+}

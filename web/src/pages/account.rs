@@ -171,7 +171,9 @@ fn safe_next(next: &str) -> &str {
     let mut chars = next.chars();
     let local = chars.next() == Some('/')
         && !matches!(chars.next(), Some('/') | Some('\\'))
-        && !next.chars().any(|c| c.is_whitespace() || c.is_control() || c == '\\');
+        && !next
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '\\');
     if local {
         next
     } else {
@@ -508,7 +510,16 @@ mod tests {
         for good in ["/my", "/my/reviews/scr-2010-x-0001", "/search?q=a%20b", "/"] {
             assert_eq!(safe_next(good), good);
         }
-        for bad in ["//evil.example/", "/\\evil.example", "/\t/evil.example", "https://evil.example", "evil", "/a b", "", "\\\\evil"] {
+        for bad in [
+            "//evil.example/",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "https://evil.example",
+            "evil",
+            "/a b",
+            "",
+            "\\\\evil",
+        ] {
             assert_eq!(safe_next(bad), "/my", "{bad:?}");
         }
     }

@@ -1,7 +1,12 @@
 //! DOCX: a zip holding `word/document.xml`. Text is the `w:t` runs of each `w:p`
 //! paragraph (with `w:tab` as a space and `w:br` as a line break); list paragraphs get
 //! their number or bullet from `word/numbering.xml`. Entries are read through
-//! `.take()` so a zip bomb stops at `max_decompressed_bytes`.
+//! `.take()` so a zip bomb stops at `max_decompressed_bytes` (and `word/document.xml`
+//! at [`MAX_DOCUMENT_XML`]).
+//!
+//! Hostile XML is bounded: the parser stops after [`MAX_XML_NODES`] nodes, a document
+//! nested deeper than [`MAX_DEPTH`] elements is refused before it is walked, and every
+//! walk uses an explicit stack, so no input can exhaust the thread's stack.
 
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
@@ -15,6 +20,18 @@ use crate::{IngestError, Limits};
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 
+/// Largest `word/document.xml` read once inflated, whatever the overall limit. Word's
+/// own files rarely pass a few megabytes of XML for hundreds of pages.
+pub(crate) const MAX_DOCUMENT_XML: u64 = 20 << 20;
+/// Most XML nodes (elements, text) parsed from one part; bounds the parsed tree's memory.
+pub(crate) const MAX_XML_NODES: u32 = 2_000_000;
+/// Deepest element nesting accepted in `word/document.xml`. Real documents (tables in
+/// tables, content controls, alternate content) stay well under a hundred.
+pub(crate) const MAX_DEPTH: usize = 256;
+/// Most entries in the archive. A Word file has a few dozen parts plus one per image;
+/// only two are ever read, but the zip reader keeps the whole central directory.
+pub(crate) const MAX_ZIP_ENTRIES: usize = 10_000;
+
 fn damaged(detail: impl std::fmt::Display) -> IngestError {
     IngestError::Damaged(format!(
         "the Word document is damaged and cannot be read ({detail})"
@@ -24,21 +41,39 @@ fn damaged(detail: impl std::fmt::Display) -> IngestError {
 /// Raw text: one paragraph per block, blocks separated by a blank line.
 pub(super) fn extract(bytes: &[u8], limits: &Limits) -> Result<String, IngestError> {
     let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(damaged)?;
+    if archive.len() > MAX_ZIP_ENTRIES {
+        return Err(IngestError::TooLarge(format!(
+            "the Word document has {} parts; the most accepted is {MAX_ZIP_ENTRIES}",
+            archive.len()
+        )));
+    }
     let budget = limits.max_decompressed_bytes;
-    let document = read_entry(&mut archive, "word/document.xml", budget)?
-        .ok_or_else(|| damaged("word/document.xml is missing"))?;
+    let document = read_entry(
+        &mut archive,
+        "word/document.xml",
+        budget.min(MAX_DOCUMENT_XML),
+    )?
+    .ok_or_else(|| damaged("word/document.xml is missing"))?;
     let left = budget.saturating_sub(document.len() as u64);
     let numbering = match read_entry(&mut archive, "word/numbering.xml", left) {
         Ok(n) => n,
         Err(e @ IngestError::TooLarge(_)) => return Err(e),
         Err(_) => None,
     };
-    let doc =
-        roxmltree::Document::parse_with_options(&document, roxmltree::ParsingOptions::default())
-            .map_err(|e| damaged(format_args!("word/document.xml is not well-formed: {e}")))?;
-    let numbering_doc = numbering.as_deref().and_then(|n| {
-        roxmltree::Document::parse_with_options(n, roxmltree::ParsingOptions::default()).ok()
-    });
+    let doc = roxmltree::Document::parse_with_options(&document, parsing_options()).map_err(
+        |e| match e {
+            roxmltree::Error::NodesLimitReached => IngestError::TooLarge(format!(
+                "the Word document has more than {MAX_XML_NODES} pieces of text and markup"
+            )),
+            e => damaged(format_args!("word/document.xml is not well-formed: {e}")),
+        },
+    )?;
+    check_depth(doc.root())?;
+    // numbering.xml is only ever walked through `children()` and `descendants()`
+    // (both iterative), so its depth does not matter.
+    let numbering_doc = numbering
+        .as_deref()
+        .and_then(|n| roxmltree::Document::parse_with_options(n, parsing_options()).ok());
     let mut lists = Numbering::new(numbering_doc.as_ref());
     let mut out = String::new();
     for p in doc.descendants().filter(|n| is_w(n, "p")) {
@@ -59,6 +94,36 @@ pub(super) fn extract(bytes: &[u8], limits: &Limits) -> Result<String, IngestErr
         out.push_str("\n\n");
     }
     Ok(out)
+}
+
+fn parsing_options<'a>() -> roxmltree::ParsingOptions<'a> {
+    roxmltree::ParsingOptions {
+        nodes_limit: MAX_XML_NODES,
+        ..roxmltree::ParsingOptions::default()
+    }
+}
+
+/// Refuses a tree nested deeper than [`MAX_DEPTH`] elements, walking it with an explicit
+/// stack (the depth is the stack's height).
+fn check_depth(root: Node) -> Result<(), IngestError> {
+    let mut stack = vec![root.children()];
+    while let Some(top) = stack.last_mut() {
+        match top.next() {
+            Some(child) if child.is_element() => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(damaged(format_args!(
+                        "word/document.xml is nested too deeply (more than {MAX_DEPTH} levels)"
+                    )));
+                }
+                stack.push(child.children());
+            }
+            Some(_) => {}
+            None => {
+                stack.pop();
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Reads one entry, at most `limit` bytes once inflated; `None` when absent.
@@ -105,13 +170,22 @@ fn w_val<'a>(n: &Node<'a, '_>) -> Option<&'a str> {
     n.attribute((W, "val"))
 }
 
-/// Text of a paragraph, not descending into nested paragraphs or properties.
+/// Text of a paragraph, not descending into nested paragraphs or properties. The walk
+/// keeps its own stack of child iterators (document order, no recursion).
 fn collect(node: Node, out: &mut String) {
-    for child in node.children().filter(Node::is_element) {
+    let mut stack = vec![node.children()];
+    while let Some(top) = stack.last_mut() {
+        let Some(child) = top.next() else {
+            stack.pop();
+            continue;
+        };
+        if !child.is_element() {
+            continue;
+        }
         let name = child.tag_name().name();
         if child.tag_name().namespace() != Some(W) {
             if name != "Fallback" {
-                collect(child, out);
+                stack.push(child.children());
             }
             continue;
         }
@@ -121,7 +195,7 @@ fn collect(node: Node, out: &mut String) {
             "br" | "cr" => out.push('\n'),
             "noBreakHyphen" => out.push('-'),
             "p" | "pPr" | "rPr" | "delText" | "instrText" | "fldData" | "sym" => {}
-            _ => collect(child, out),
+            _ => stack.push(child.children()),
         }
     }
 }

@@ -4,6 +4,8 @@
 //! (nav, header, footer, aside, and elements whose class, id or role names a
 //! breadcrumb, navigation, menu, footer, cookie banner or skip link) are dropped.
 
+use std::collections::HashMap;
+
 /// Elements whose content is raw text up to the matching end tag.
 const RAW_TEXT: &[&str] = &[
     "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
@@ -70,11 +72,73 @@ const CHROME: &[&str] = &[
     "contentinfo",
 ];
 
+/// Deepest element nesting kept for structure. Past it, elements are only counted:
+/// each is assumed closed by the next end tag, whatever its name, and keeps only
+/// whether it is dropped and whether it breaks a paragraph.
+pub(crate) const MAX_DEPTH: usize = 512;
+
 struct Open {
     name: String,
     dropped: bool,
     /// For `ol`: the next item number; for `ul`: `None`.
     counter: Option<i64>,
+}
+
+/// An element open past [`MAX_DEPTH`].
+struct Deeper {
+    dropped: bool,
+    block: bool,
+}
+
+/// The open elements, with running counts and an index by name, so that no tag or
+/// text run has to scan the stack: the work per tag is constant apart from popping.
+#[derive(Default)]
+struct Tree {
+    stack: Vec<Open>,
+    /// Stack positions of the open elements of each name, in order.
+    open_at: HashMap<String, Vec<usize>>,
+    /// Open elements that are dropped (their content is not text).
+    dropped: usize,
+    /// Open `article` and `main` elements.
+    article: usize,
+    /// Elements open past [`MAX_DEPTH`], innermost last.
+    overflow: Vec<Deeper>,
+}
+
+impl Tree {
+    fn in_dropped(&self) -> bool {
+        self.dropped > 0
+    }
+
+    fn push(&mut self, open: Open) {
+        self.dropped += usize::from(open.dropped);
+        self.article += usize::from(matches!(open.name.as_str(), "article" | "main"));
+        self.open_at
+            .entry(open.name.clone())
+            .or_default()
+            .push(self.stack.len());
+        self.stack.push(open);
+    }
+
+    fn pop(&mut self) -> Option<Open> {
+        let open = self.stack.pop()?;
+        self.dropped -= usize::from(open.dropped);
+        self.article -= usize::from(matches!(open.name.as_str(), "article" | "main"));
+        if let Some(at) = self.open_at.get_mut(&open.name) {
+            at.pop();
+        }
+        Some(open)
+    }
+
+    /// Position of the innermost open element named `name`.
+    fn last(&self, name: &str) -> Option<usize> {
+        self.open_at.get(name).and_then(|at| at.last().copied())
+    }
+
+    /// Position of the innermost open element with one of `names`.
+    fn last_of(&self, names: &[&str]) -> Option<usize> {
+        names.iter().filter_map(|n| self.last(n)).max()
+    }
 }
 
 struct Out {
@@ -121,15 +185,15 @@ pub(super) fn extract(html: &str) -> String {
         text: String::new(),
         pre: 0,
     };
-    let mut stack: Vec<Open> = Vec::new();
+    let mut tree = Tree::default();
     let mut rest = html;
     while !rest.is_empty() {
         let Some(lt) = rest.find('<') else {
-            emit_text(&mut out, &stack, rest);
+            emit_text(&mut out, &tree, rest);
             break;
         };
         if lt > 0 {
-            emit_text(&mut out, &stack, &rest[..lt]);
+            emit_text(&mut out, &tree, &rest[..lt]);
             rest = &rest[lt..];
         }
         // rest starts with '<'
@@ -142,13 +206,13 @@ pub(super) fn extract(html: &str) -> String {
             continue;
         }
         let Some(tag) = parse_tag(rest) else {
-            emit_text(&mut out, &stack, "<");
+            emit_text(&mut out, &tree, "<");
             rest = &rest[1..];
             continue;
         };
         rest = &rest[tag.len..];
         if tag.end {
-            end_tag(&mut out, &mut stack, &tag.name);
+            end_tag(&mut out, &mut tree, &tag.name);
             continue;
         }
         let name = tag.name.as_str();
@@ -164,21 +228,21 @@ pub(super) fn extract(html: &str) -> String {
             };
             continue;
         }
-        start_tag(&mut out, &mut stack, &tag);
+        start_tag(&mut out, &mut tree, &tag);
     }
     out.text
 }
 
-fn emit_text(out: &mut Out, stack: &[Open], raw: &str) {
-    if stack.iter().any(|o| o.dropped) {
+fn emit_text(out: &mut Out, tree: &Tree, raw: &str) {
+    if tree.in_dropped() {
         return;
     }
     out.push_text(&decode_entities(raw));
 }
 
-fn start_tag(out: &mut Out, stack: &mut Vec<Open>, tag: &Tag) {
+fn start_tag(out: &mut Out, tree: &mut Tree, tag: &Tag) {
     let name = tag.name.as_str();
-    let dropped_already = stack.iter().any(|o| o.dropped);
+    let dropped_already = tree.in_dropped();
     if VOID.contains(&name) {
         if !dropped_already {
             match name {
@@ -190,9 +254,27 @@ fn start_tag(out: &mut Out, stack: &mut Vec<Open>, tag: &Tag) {
         }
         return;
     }
+    if !tree.overflow.is_empty() || tree.stack.len() >= MAX_DEPTH {
+        // Too deep to track: keep dropped content out and paragraphs apart.
+        let dropped = DROPPED.contains(&name)
+            || (matches!(name, "header" | "footer") && tree.article == 0)
+            || tag.chrome
+            || tag.hidden;
+        let block = BLOCK.contains(&name);
+        if !dropped_already && !dropped {
+            if matches!(name, "td" | "th") {
+                out.push_text(" ");
+            } else if block {
+                out.block_break();
+            }
+        }
+        tree.dropped += usize::from(dropped);
+        tree.overflow.push(Deeper { dropped, block });
+        return;
+    }
     // Implied end tags: a block closes an open <p>; an <li> closes the previous <li>.
-    if BLOCK.contains(&name) && stack.last().is_some_and(|o| o.name == "p") {
-        end_tag(out, stack, "p");
+    if BLOCK.contains(&name) && tree.stack.last().is_some_and(|o| o.name == "p") {
+        end_tag(out, tree, "p");
     }
     if matches!(name, "li" | "dt" | "dd" | "tr" | "td" | "th" | "option") {
         let siblings: &[&str] = match name {
@@ -202,23 +284,17 @@ fn start_tag(out: &mut Out, stack: &mut Vec<Open>, tag: &Tag) {
             _ => &["td", "th"],
         };
         let boundary: &[&str] = &["ul", "ol", "dl", "table", "tr", "tbody", "thead"];
-        for i in (0..stack.len()).rev() {
-            let n = stack[i].name.as_str();
-            if siblings.contains(&n) {
-                let n = n.to_string();
-                end_tag(out, stack, &n);
-                break;
-            }
-            if boundary.contains(&n) {
-                break;
+        // The innermost sibling, unless a list or table boundary opened after it
+        // (a sibling name that is also a boundary, `tr`, is the sibling).
+        if let Some(at) = tree.last_of(siblings) {
+            if tree.last_of(boundary).is_none_or(|b| b <= at) {
+                let n = tree.stack[at].name.clone();
+                end_tag(out, tree, &n);
             }
         }
     }
-    let in_article = stack
-        .iter()
-        .any(|o| matches!(o.name.as_str(), "article" | "main"));
     let dropped = DROPPED.contains(&name)
-        || (matches!(name, "header" | "footer") && !in_article)
+        || (matches!(name, "header" | "footer") && tree.article == 0)
         || tag.chrome
         || tag.hidden;
     let mut counter = None;
@@ -237,10 +313,7 @@ fn start_tag(out: &mut Out, stack: &mut Vec<Open>, tag: &Tag) {
             out.pre += 1;
         }
         if name == "li" {
-            let list = stack
-                .iter_mut()
-                .rev()
-                .find(|o| matches!(o.name.as_str(), "ul" | "ol"));
+            let list = tree.last_of(&["ul", "ol"]).map(|at| &mut tree.stack[at]);
             let marker = match list {
                 Some(Open {
                     counter: Some(c), ..
@@ -254,23 +327,31 @@ fn start_tag(out: &mut Out, stack: &mut Vec<Open>, tag: &Tag) {
             out.text.push_str(&marker);
         }
     }
-    stack.push(Open {
+    tree.push(Open {
         name: name.to_string(),
         dropped,
         counter,
     });
 }
 
-fn end_tag(out: &mut Out, stack: &mut Vec<Open>, name: &str) {
-    let Some(pos) = stack.iter().rposition(|o| o.name == name) else {
+fn end_tag(out: &mut Out, tree: &mut Tree, name: &str) {
+    if let Some(deeper) = tree.overflow.pop() {
+        // Closes the innermost untracked element.
+        tree.dropped -= usize::from(deeper.dropped);
+        if !deeper.dropped && !tree.in_dropped() && deeper.block {
+            out.block_break();
+        }
+        return;
+    }
+    let Some(pos) = tree.last(name) else {
         if name == "p" || name == "br" {
             out.block_break();
         }
         return;
     };
-    while stack.len() > pos {
-        let Some(open) = stack.pop() else { break };
-        let dropped = open.dropped || stack.iter().any(|o| o.dropped);
+    while tree.stack.len() > pos {
+        let Some(open) = tree.pop() else { break };
+        let dropped = open.dropped || tree.in_dropped();
         if dropped {
             continue;
         }
