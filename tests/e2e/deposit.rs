@@ -4,7 +4,9 @@
 
 use serde_json::{json, Value};
 
-use crate::support::{add_barsetshire, run_cli, temp_data, user_with_token, Server};
+use crate::support::{
+    add_barsetshire, board_server, run_cli, temp_data, user_with_token, BoardServer, Server,
+};
 
 fn draft(word: &str) -> Value {
     json!({
@@ -321,15 +323,12 @@ fn deposit_review_publish_and_withdraw_through_the_api() {
 
 #[test]
 fn bad_deposit_bodies_are_refused_and_store_nothing() {
-    let (_dir, data) = temp_data();
-    add_barsetshire(&data);
-    let token = user_with_token(
-        &data,
-        "officer@barsetshire.example",
-        Some("barsetshire"),
-        "depositor",
-    );
-    let server = Server::start(&data, false);
+    let BoardServer {
+        dir: _dir,
+        data: _,
+        token,
+        server,
+    } = board_server();
 
     let (status, body) = server.send_raw("POST", "/api/v1/reviews", &token, "text/plain", b"hello");
     assert_eq!(status, 415, "{body}");
@@ -399,15 +398,12 @@ fn bad_deposit_bodies_are_refused_and_store_nothing() {
 
 #[test]
 fn an_acknowledged_deposit_survives_sigkill() {
-    let (_dir, data) = temp_data();
-    add_barsetshire(&data);
-    let token = user_with_token(
-        &data,
-        "officer@barsetshire.example",
-        Some("barsetshire"),
-        "depositor",
-    );
-    let server = Server::start(&data, false);
+    let BoardServer {
+        dir: _dir,
+        data,
+        token,
+        server,
+    } = board_server();
     let (_, created) = server.send(
         "POST",
         "/api/v1/reviews",

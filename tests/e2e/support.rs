@@ -307,3 +307,31 @@ impl Server {
         }
     }
 }
+
+/// A fresh data dir with the board `barsetshire`, one of its depositors and their API
+/// token, and a server running on it.
+pub struct BoardServer {
+    pub dir: tempfile::TempDir,
+    pub data: PathBuf,
+    pub token: String,
+    pub server: Server,
+}
+
+/// Starts a [`BoardServer`].
+pub fn board_server() -> BoardServer {
+    let (dir, data) = temp_data();
+    add_barsetshire(&data);
+    let token = user_with_token(
+        &data,
+        "officer@barsetshire.example",
+        Some("barsetshire"),
+        "depositor",
+    );
+    let server = Server::start(&data, false);
+    BoardServer {
+        dir,
+        data,
+        token,
+        server,
+    }
+}

@@ -4,7 +4,9 @@
 
 use serde_json::{json, Value};
 
-use crate::support::{add_barsetshire, temp_data, user_with_token, Server};
+use crate::support::{
+    add_barsetshire, board_server, temp_data, user_with_token, BoardServer, Server,
+};
 
 const BOUNDARY: &str = "lessons-test-boundary-7e3f";
 
@@ -85,15 +87,12 @@ const SUMMARY_1252: &[u8] = b"Executive summary\r\n\r\nChild M lived with his mo
 
 #[test]
 fn documents_deposit_as_drafts_with_text_suggestions_and_warnings() {
-    let (_dir, data) = temp_data();
-    add_barsetshire(&data);
-    let token = user_with_token(
-        &data,
-        "officer@barsetshire.example",
-        Some("barsetshire"),
-        "depositor",
-    );
-    let server = Server::start(&data, false);
+    let BoardServer {
+        dir: _dir,
+        data: _,
+        token,
+        server,
+    } = board_server();
 
     let (status, review) = post(
         &server,
@@ -235,15 +234,12 @@ fn documents_deposit_as_drafts_with_text_suggestions_and_warnings() {
 
 #[test]
 fn bad_uploads_are_refused_with_their_status_and_store_nothing() {
-    let (_dir, data) = temp_data();
-    add_barsetshire(&data);
-    let token = user_with_token(
-        &data,
-        "officer@barsetshire.example",
-        Some("barsetshire"),
-        "depositor",
-    );
-    let server = Server::start(&data, false);
+    let BoardServer {
+        dir: _dir,
+        data: _,
+        token,
+        server,
+    } = board_server();
     let meta = metadata("Q");
     let random: Vec<u8> = (0..4096u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
@@ -367,15 +363,12 @@ fn uploads_over_the_limit_get_413() {
 
 #[test]
 fn documents_from_other_producers_give_their_items_as_suggestions() {
-    let (_dir, data) = temp_data();
-    add_barsetshire(&data);
-    let token = user_with_token(
-        &data,
-        "officer@barsetshire.example",
-        Some("barsetshire"),
-        "depositor",
-    );
-    let server = Server::start(&data, false);
+    let BoardServer {
+        dir: _dir,
+        data: _,
+        token,
+        server,
+    } = board_server();
     let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/e2e/fixtures");
     for (file, media_type) in [
         ("baby-h-fpdf2.pdf", "application/pdf"),
@@ -449,15 +442,12 @@ fn zip_bomb() -> Vec<u8> {
 
 #[test]
 fn damaged_protected_empty_and_bomb_documents_over_http() {
-    let (_dir, data) = temp_data();
-    add_barsetshire(&data);
-    let token = user_with_token(
-        &data,
-        "officer@barsetshire.example",
-        Some("barsetshire"),
-        "depositor",
-    );
-    let server = Server::start(&data, false);
+    let BoardServer {
+        dir: _dir,
+        data,
+        token,
+        server,
+    } = board_server();
     let meta = metadata("V");
 
     let (status, body) = post(
@@ -528,15 +518,12 @@ fn damaged_protected_empty_and_bomb_documents_over_http() {
 
 #[test]
 fn an_uploaded_original_survives_sigkill() {
-    let (_dir, data) = temp_data();
-    add_barsetshire(&data);
-    let token = user_with_token(
-        &data,
-        "officer@barsetshire.example",
-        Some("barsetshire"),
-        "depositor",
-    );
-    let server = Server::start(&data, false);
+    let BoardServer {
+        dir: _dir,
+        data,
+        token,
+        server,
+    } = board_server();
     let (status, review) = post(
         &server,
         &token,
