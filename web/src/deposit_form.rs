@@ -227,7 +227,7 @@ fn edit_body(principal: &Principal, review: &Review) -> Markup {
                 ul { @for w in &warnings { li { strong { (w.message) } ": “" (w.excerpt) "”" } } }
             }
         }
-        form.stacked method="post" action=(action) {
+        form.stacked.wide method="post" action=(action) {
             input type="hidden" name="csrf" value=(csrf);
             h2 { "Executive summary" }
             label for="summary" { "Text of the executive summary" }
