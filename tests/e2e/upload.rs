@@ -372,6 +372,7 @@ fn documents_from_other_producers_give_their_items_as_suggestions() {
     let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/e2e/fixtures");
     for (file, media_type) in [
         ("baby-h-fpdf2.pdf", "application/pdf"),
+        ("child-j-libreoffice.pdf", "application/pdf"),
         (
             "child-j-python-docx.docx",
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -328,6 +328,7 @@ fn my_page(
             )
         }
     };
+    let board_names = repository.index.board_names();
     let tokens = repository
         .store
         .tokens_of(&principal.email)
@@ -350,7 +351,7 @@ fn my_page(
             @let listed: Vec<&Review> = reviews.iter().filter(|r| r.status == status).collect();
             h2 { (status_title(status)) " (" (listed.len()) ")" }
             @if listed.is_empty() { p.muted { "None." } }
-            @else { (review_table(&listed)) }
+            @else { (review_table(&listed, &board_names)) }
         }
         h2 #tokens { "API tokens" }
         p { "A token lets a program deposit and change your board's reviews through the API (" code { "Authorization: Bearer <token>" } "). Keep it secret." }
@@ -403,7 +404,10 @@ fn status_title(status: Status) -> &'static str {
     }
 }
 
-fn review_table(reviews: &[&Review]) -> Markup {
+fn review_table(
+    reviews: &[&Review],
+    board_names: &std::collections::HashMap<String, String>,
+) -> Markup {
     html! {
         table {
             thead {
@@ -413,7 +417,7 @@ fn review_table(reviews: &[&Review]) -> Markup {
                 @for review in reviews {
                     tr {
                         td { a href={"/my/reviews/" (review.id)} { (review.title) } br; code { (review.id) } }
-                        td { (review.board) }
+                        td { (board_names.get(&review.board).cloned().unwrap_or_else(|| review.board.clone())) }
                         td { (review.revision) }
                         td {
                             @match review.timeliness() {
