@@ -206,6 +206,20 @@ impl SearchIndex {
         context.run(request)
     }
 
+    /// Public reviews most like public review `review_id`, best first; `None` when that
+    /// review is not public on `today`.
+    pub fn similar(&self, review_id: &str, today: Date, limit: usize) -> Result<Option<Vec<Hit>>> {
+        let searcher = self.reader.searcher();
+        let names = self.board_names();
+        let context = SearchContext {
+            searcher: &searcher,
+            fields: &self.fields,
+            board_names: &names,
+            today,
+        };
+        context.similar(review_id, limit)
+    }
+
     /// How many review and lesson documents the index holds (any visibility date).
     pub fn document_counts(&self) -> Result<(u64, u64)> {
         let searcher = self.reader.searcher();

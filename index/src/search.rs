@@ -14,9 +14,12 @@ use std::time::Instant;
 
 use lessons_model::dates::days_since_epoch;
 use serde::{Deserialize, Serialize};
+use tantivy::collector::TopDocs;
 use tantivy::collector::{Count, FacetCollector, FacetCounts};
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::query::{
+    BooleanQuery, ConstScoreQuery, MoreLikeThisQuery, Occur, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{IndexRecordOption, OwnedValue, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 use time::Date;
@@ -156,6 +159,80 @@ impl SearchContext<'_> {
         Ok(results)
     }
 
+    /// Public reviews most like public review `review_id` (by the words of its title,
+    /// summary and findings), best first; `None` when that review is not public.
+    pub fn similar(&self, review_id: &str, limit: usize) -> Result<Option<Vec<Hit>>, IndexError> {
+        let fields = self.fields;
+        let this_review = || -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(fields.review_id, review_id),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let reviews_only = || {
+            filter(Box::new(TermQuery::new(
+                Term::from_field_text(fields.doc_kind, "review"),
+                IndexRecordOption::Basic,
+            )))
+        };
+        let public = || {
+            filter(Box::new(RangeQuery::new(
+                Bound::Unbounded,
+                Bound::Included(Term::from_field_i64(
+                    fields.public_from,
+                    days_since_epoch(self.today),
+                )),
+            )))
+        };
+        let source =
+            BooleanQuery::new(vec![(Occur::Must, this_review()), reviews_only(), public()]);
+        let found = self
+            .searcher
+            .search(&source, &TopDocs::with_limit(1).order_by_score())?;
+        let Some((_, address)) = found.first() else {
+            return Ok(None);
+        };
+        let doc: TantivyDocument = self.searcher.doc(*address)?;
+        let text_of = |field| {
+            let text = doc
+                .get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string();
+            (field, vec![OwnedValue::Str(text)])
+        };
+        let like = MoreLikeThisQuery::builder()
+            .with_min_doc_frequency(2)
+            .with_min_term_frequency(2)
+            .with_min_word_length(4)
+            .with_max_query_terms(40)
+            .with_document_fields(vec![
+                text_of(fields.title),
+                text_of(fields.summary),
+                text_of(fields.lessons),
+            ]);
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, Box::new(like) as Box<dyn Query>),
+            (Occur::MustNot, this_review()),
+            reviews_only(),
+            public(),
+        ]);
+        let top = self
+            .searcher
+            .search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        let snippets = Snippets::new(
+            self.searcher,
+            self.fields,
+            View::Reviews,
+            &BooleanQuery::new(vec![]),
+        )?;
+        let hits = top
+            .into_iter()
+            .map(|(score, address)| self.hit(address, score, View::Reviews, &snippets))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Some(hits))
+    }
+
     /// The text query with every filter, optionally leaving one facet's filter out.
     fn full_query(
         &self,
@@ -262,7 +339,7 @@ impl SearchContext<'_> {
             (Sort::Relevance, None) => Sort::Newest,
             (sort, _) => sort,
         };
-        let top = tantivy::collector::TopDocs::with_limit(limit).and_offset(offset);
+        let top = TopDocs::with_limit(limit).and_offset(offset);
         let addresses: Vec<(f32, DocAddress)> = match sort {
             Sort::Relevance => self.searcher.search(query, &top.order_by_score())?,
             Sort::Newest | Sort::Oldest => {

@@ -465,3 +465,30 @@ fn an_index_of_another_schema_version_is_emptied_for_a_rebuild() {
     );
     assert_eq!(index.document_counts().unwrap(), (0, 0));
 }
+
+#[test]
+fn similar_reviews_are_public_others_ranked_by_shared_words() {
+    let mut reviews = corpus();
+    reviews[1].status = Status::Draft;
+    let f = fixture_with(reviews);
+    let similar = f
+        .index
+        .similar("scr-2012-wessex-0005", today(), 5)
+        .unwrap()
+        .unwrap();
+    let ids: Vec<&str> = similar.iter().map(|h| h.id.as_str()).collect();
+    assert!(!ids.contains(&"scr-2012-wessex-0005"), "not itself");
+    assert!(!ids.contains(&"scr-2009-barsetshire-0002"), "never a draft");
+    assert!(
+        f.index
+            .similar("scr-2009-barsetshire-0002", today(), 5)
+            .unwrap()
+            .is_none(),
+        "a draft has no page"
+    );
+    assert!(f
+        .index
+        .similar("scr-1999-nowhere-0001", today(), 5)
+        .unwrap()
+        .is_none());
+}

@@ -268,6 +268,12 @@ fn reviews_and_vocabularies(server: &Server) {
         .as_str()
         .unwrap()
         .starts_with(&format!("{id}#L")));
+    let (status, similar) = server.json(&format!("/api/v1/similar/{id}"));
+    assert_eq!(status, 200);
+    let hits = similar["hits"].as_array().unwrap();
+    assert!(!hits.is_empty() && hits.len() <= 5, "{similar}");
+    assert!(hits.iter().all(|h| h["id"] != id), "not itself");
+    assert_eq!(server.json("/api/v1/similar/scr-1999-nowhere-0001").0, 404);
     let (status, body) = server.json("/api/v1/reviews/scr-1999-nowhere-0001");
     assert_eq!(status, 404);
     assert_eq!(body["error"]["code"], "not_found");

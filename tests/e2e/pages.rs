@@ -42,6 +42,7 @@ fn site_pages_over_the_demo_corpus() {
         "six-month timescale",
         "Lessons and recommendations",
         "id=\"L1\"",
+        "Reviews like this one",
     ] {
         assert!(review.contains(expected), "review page lacks {expected}");
     }

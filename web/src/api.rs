@@ -127,6 +127,24 @@ struct Vocabularies {
     timeliness: &'static [vocab::Term],
 }
 
+/// How many similar reviews are listed.
+pub const SIMILAR_LIMIT: usize = 5;
+
+/// `GET /api/v1/similar/{id}`: the public reviews most like a public review.
+pub async fn similar(
+    path: web::Path<String>,
+    repository: web::Data<Repository>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let lookup = id.clone();
+    let found =
+        web::block(move || repository.index.similar(&lookup, today(), SIMILAR_LIMIT)).await??;
+    match found {
+        Some(hits) => Ok(HttpResponse::Ok().json(serde_json::json!({ "id": id, "hits": hits }))),
+        None => Err(ApiError::not_found(format!("review {id} not found"))),
+    }
+}
+
 /// `GET /api/v1/vocabularies`
 pub async fn vocabularies() -> HttpResponse {
     HttpResponse::Ok().json(Vocabularies {

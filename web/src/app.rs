@@ -39,6 +39,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(api_get("/reviews/{id}/file", deposit_api::file))
                 .service(api_get("/reviews/{id}/files/{n}", deposit_api::file))
                 .service(api_get("/vocabularies", api::vocabularies))
+                .service(api_get("/similar/{id}", api::similar))
                 .default_service(web::to(api::not_found)),
         )
         .service(web::scope("/api").default_service(web::to(api::not_found)))

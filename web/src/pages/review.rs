@@ -31,9 +31,30 @@ pub async fn review(
     match found {
         Ok(Some(review)) => {
             let board_name = repository.board_name(&review.board);
+            let similar = repository
+                .index
+                .similar(
+                    &review.id,
+                    lessons_model::dates::today(),
+                    crate::api::SIMILAR_LIMIT,
+                )
+                .ok()
+                .flatten()
+                .unwrap_or_default();
             let body = html! {
                 @if !review.is_public_now() { (not_public_notice(&review)) }
                 (render(&review, &board_name))
+                @if !similar.is_empty() {
+                    h2 #similar { "Reviews like this one" }
+                    ul {
+                        @for hit in &similar {
+                            li {
+                                a href={"/reviews/" (hit.id)} { (hit.title) }
+                                span.muted { " · " (hit.board_name) @if let Some(year) = hit.year { " · " (year) } }
+                            }
+                        }
+                    }
+                }
             };
             let page = layout(&review.title, &config, Section::Other, body);
             HttpResponse::Ok()
