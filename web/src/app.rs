@@ -13,7 +13,7 @@ use anyhow::Context;
 
 use crate::pages::SiteConfig;
 use crate::repository::Repository;
-use crate::{api, deposit_api, deposit_form, pages};
+use crate::{api, deposit_api, deposit_form, feeds, pages};
 
 /// Mounts every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -43,6 +43,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .default_service(web::to(api::not_found)),
         )
         .service(web::scope("/api").default_service(web::to(api::not_found)))
+        .route("/feeds/reviews.atom", web::get().to(feeds::reviews))
         .route("/", web::get().to(pages::home))
         .route("/search", web::get().to(pages::search))
         .route("/reviews/{id}", web::get().to(pages::review))

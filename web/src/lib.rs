@@ -15,6 +15,7 @@ pub mod demo;
 pub mod deposit_api;
 pub mod deposit_form;
 pub mod errors;
+pub mod feeds;
 pub mod import;
 pub mod pages;
 pub mod repository;

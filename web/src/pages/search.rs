@@ -130,8 +130,19 @@ fn summary_line(request: &SearchRequest, results: &SearchResults) -> Markup {
             }
             " · " a href="#filters" { "filters" }
             " · " a href=(api_url(request)) { "this search as JSON" }
+            " · " a href=(feed_url(request)) type="application/atom+xml" { "alerts (Atom feed)" }
         }
     }
+}
+
+/// The same search as an Atom feed of new reviews.
+fn feed_url(request: &SearchRequest) -> String {
+    let plain = SearchRequest {
+        page: 1,
+        view: View::Reviews,
+        ..request.clone()
+    };
+    search_url(&plain).replacen("/search", "/feeds/reviews.atom", 1)
 }
 
 /// The same search on the JSON API.
