@@ -195,20 +195,21 @@ impl SearchIndex {
 
     /// Runs a search as the public sees the repository on `today`.
     pub fn search(&self, request: &SearchRequest, today: Date) -> Result<SearchResults> {
-        let searcher = self.reader.searcher();
-        let names = self.board_names();
-        let context = SearchContext {
-            searcher: &searcher,
-            fields: &self.fields,
-            board_names: &names,
-            today,
-        };
-        context.run(request)
+        self.with_context(today, |context| context.run(request))
     }
 
     /// Public reviews most like public review `review_id`, best first; `None` when that
     /// review is not public on `today`.
     pub fn similar(&self, review_id: &str, today: Date, limit: usize) -> Result<Option<Vec<Hit>>> {
+        self.with_context(today, |context| context.similar(review_id, limit))
+    }
+
+    /// Runs `work` on a fresh searcher snapshot as the public sees the index on `today`.
+    fn with_context<T>(
+        &self,
+        today: Date,
+        work: impl FnOnce(&SearchContext) -> Result<T>,
+    ) -> Result<T> {
         let searcher = self.reader.searcher();
         let names = self.board_names();
         let context = SearchContext {
@@ -217,7 +218,7 @@ impl SearchIndex {
             board_names: &names,
             today,
         };
-        context.similar(review_id, limit)
+        work(&context)
     }
 
     /// How many review and lesson documents the index holds (any visibility date).
