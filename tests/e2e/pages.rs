@@ -28,6 +28,21 @@ fn site_pages_over_the_demo_corpus() {
     assert_eq!(status, 200);
     assert!(lessons.contains("Inter-agency") && lessons.contains("remove this filter"));
 
+    let (status, theme) = server.get("/themes/unseen_men");
+    assert_eq!(status, 200);
+    for expected in [
+        "Unseen men",
+        "<svg",
+        "Reviews per year",
+        "<table",
+        "Agencies most often involved",
+        "Newest lessons",
+        "theme=unseen_men",
+    ] {
+        assert!(theme.contains(expected), "theme page lacks {expected}");
+    }
+    assert_eq!(server.get("/themes/negelct").0, 404);
+
     let (status, themes) = server.get("/themes");
     assert_eq!(status, 200);
     assert!(themes.contains("Harm and the child") && themes.contains("Unseen men"));

@@ -48,6 +48,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/search", web::get().to(pages::search))
         .route("/reviews/{id}", web::get().to(pages::review))
         .route("/themes", web::get().to(pages::themes))
+        .route("/themes/{slug}", web::get().to(pages::theme))
         .route("/login", web::get().to(pages::login_form))
         .route("/login", web::post().to(pages::login))
         .route("/logout", web::post().to(pages::logout))

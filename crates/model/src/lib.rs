@@ -4,6 +4,7 @@
 
 pub mod dates;
 pub mod review;
+pub mod theme_notes;
 pub mod user;
 pub mod validate;
 pub mod vocab;

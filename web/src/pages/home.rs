@@ -113,7 +113,7 @@ fn theme_groups(counts: &[FacetCount], level: u8) -> Markup {
                     ul {
                         @for theme in THEMES.iter().filter(|t| t.group == group.slug) {
                             li {
-                                a href={"/search?theme=" (theme.slug)} { (theme.label) }
+                                a href={"/themes/" (theme.slug)} { (theme.label) }
                                 " " span.muted { "(" (count_of(theme.slug)) ")" }
                             }
                         }

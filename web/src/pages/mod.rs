@@ -5,11 +5,13 @@ pub mod account;
 mod home;
 mod review;
 mod search;
+mod theme;
 
 pub use account::{add_token, login, login_form, logout, my, revoke_token};
 pub use home::{home, themes};
 pub use review::review;
 pub use search::search;
+pub use theme::theme;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
