@@ -542,3 +542,34 @@ fn an_uploaded_original_survives_sigkill() {
     std::io::Read::read_to_end(&mut answer.into_reader(), &mut bytes).unwrap();
     assert_eq!(bytes, SUMMARY_1252);
 }
+
+#[test]
+fn a_page_without_readable_text_is_reported() {
+    let BoardServer {
+        dir: _dir,
+        data: _,
+        token,
+        server,
+    } = board_server();
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/e2e/fixtures");
+    let bytes = std::fs::read(fixtures.join("child-q-libreoffice-html.pdf")).unwrap();
+    let (status, review) = post(
+        &server,
+        &token,
+        &multipart(Some(&metadata("Q")), &[("child-q.pdf", None, &bytes)]),
+    );
+    assert_eq!(status, 201, "{review}");
+    let codes: Vec<&str> = review["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"pages_without_text"), "{codes:?}");
+    assert_eq!(
+        review["lessons"].as_array().unwrap().len(),
+        5,
+        "{}",
+        review["lessons"]
+    );
+}

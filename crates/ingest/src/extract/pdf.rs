@@ -165,6 +165,22 @@ fn read_pages(data: Vec<u8>, max_inflated: u64) -> Result<(String, Vec<Warning>)
         });
     }
     let texts: Vec<String> = texts.iter().map(|t| collapse_line_gaps(t)).collect();
+    let blank: Vec<String> = texts
+        .iter()
+        .enumerate()
+        .filter(|(i, text)| text.trim().is_empty() && !failed.contains(&(*i as u32 + 1)))
+        .map(|(i, _)| (i + 1).to_string())
+        .collect();
+    if !blank.is_empty() && blank.len() < texts.len() {
+        warnings.push(Warning {
+            code: "pages_without_text".to_string(),
+            message: format!(
+                "no text was found on page {} (a scanned page, or a font that cannot be read); check the extracted text",
+                blank.join(", ")
+            ),
+            excerpt: String::new(),
+        });
+    }
     let raw = texts.join("\x0C");
     if raw.trim().is_empty() {
         warnings.push(no_text_warning());
