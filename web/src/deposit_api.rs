@@ -202,6 +202,7 @@ pub async fn publish(
     let body: PublishBody = read_json(&req, payload).await?;
     let stored = web::block(move || {
         repository.modify_review(&id, &principal.email, "publish", |current| {
+            check_board(&principal, &current.board)?;
             publishable(current, body)
         })
     })
@@ -285,6 +286,7 @@ pub async fn withdraw(
     let body: WithdrawBody = read_json(&req, payload).await?;
     let stored = web::block(move || {
         repository.modify_review(&id, &principal.email, "withdraw", |current| {
+            check_board(&principal, &current.board)?;
             withdrawn(current, &body.reason)
         })
     })
@@ -439,7 +441,7 @@ pub fn editable_review(
     Ok(review)
 }
 
-fn check_board(principal: &Principal, board: &str) -> Result<(), ApiError> {
+pub fn check_board(principal: &Principal, board: &str) -> Result<(), ApiError> {
     if board.is_empty() || principal.can_edit(board) {
         return Ok(());
     }

@@ -13,10 +13,11 @@ use serde_json::{json, Map, Value};
 
 use crate::auth::Principal;
 use crate::deposit_api::{
-    amended, deposit, editable_review, publishable, review_warnings, withdrawn, PublishBody,
+    amended, check_board, deposit, editable_review, publishable, review_warnings, withdrawn,
+    PublishBody,
 };
 use crate::errors::ApiError;
-use crate::pages::account::{check_csrf, field, read_form, signed_in};
+use crate::pages::account::{check_csrf, field, signed_in, signed_in_form};
 use crate::pages::{api_error_page, layout, Section, SiteConfig};
 use crate::repository::Repository;
 use crate::upload::read_deposit;
@@ -261,18 +262,6 @@ fn edit_body(principal: &Principal, review: &Review) -> Markup {
     }
 }
 
-/// 403 unless `principal` may change `review`.
-fn check_editable(principal: &Principal, review: &Review) -> Result<(), ApiError> {
-    if principal.can_edit(&review.board) {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden(format!(
-            "{} may not change reviews of board \"{}\"",
-            principal.email, review.board
-        )))
-    }
-}
-
 fn finding_fields(i: usize, lesson: &Lesson) -> Markup {
     let is_new = lesson.text.is_empty();
     let state = if is_new {
@@ -314,25 +303,29 @@ pub async fn edit_submit(
     repository: web::Data<Repository>,
     config: web::Data<SiteConfig>,
 ) -> HttpResponse {
-    let (principal, id, pairs) = match form_request(&req, path, payload, &repository, &config).await
-    {
+    let (principal, pairs) = match signed_in_form(&req, payload, &repository, &config).await {
         Ok(parts) => parts,
         Err(response) => return *response,
     };
+    let id = path.into_inner();
     let summary = field(&pairs, "summary")
         .unwrap_or_default()
         .replace("\r\n", "\n");
     let lessons = lessons_from_fields(&pairs);
-    let result = repository.modify_review(&id, &principal.email, "update", |current| {
-        let mut next = current.clone();
-        next.summary = summary;
-        next.lessons = lessons;
-        amended(&principal, current, next)
-    });
-    match result {
-        Ok(review) => see_other(&format!("/my/reviews/{}", review.id)),
-        Err(error) => api_error_page(&error, &config),
-    }
+    save(
+        repository,
+        &config,
+        principal,
+        id,
+        "update",
+        |principal, current| {
+            let mut next = current.clone();
+            next.summary = summary;
+            next.lessons = lessons;
+            amended(principal, current, next)
+        },
+    )
+    .await
 }
 
 /// The findings of the edit form, in order, without the deleted ones.
@@ -382,25 +375,26 @@ pub async fn publish_submit(
     repository: web::Data<Repository>,
     config: web::Data<SiteConfig>,
 ) -> HttpResponse {
-    let (principal, id, pairs) = match form_request(&req, path, payload, &repository, &config).await
-    {
+    let (principal, pairs) = match signed_in_form(&req, payload, &repository, &config).await {
         Ok(parts) => parts,
         Err(response) => return *response,
     };
+    let id = path.into_inner();
     let body = PublishBody {
         anonymisation_checked: field(&pairs, "anonymisation_checked") == Some("true"),
         embargo_until: field(&pairs, "embargo_until")
             .map(str::to_string)
             .filter(|d| !d.is_empty()),
     };
-    let result = repository.modify_review(&id, &principal.email, "publish", |current| {
-        check_editable(&principal, &current)?;
-        publishable(current, body)
-    });
-    match result {
-        Ok(review) => see_other(&format!("/my/reviews/{}", review.id)),
-        Err(error) => api_error_page(&error, &config),
-    }
+    save(
+        repository,
+        &config,
+        principal,
+        id,
+        "publish",
+        |_, current| publishable(current, body),
+    )
+    .await
 }
 
 /// `POST /my/reviews/{id}/withdraw`
@@ -411,39 +405,49 @@ pub async fn withdraw_submit(
     repository: web::Data<Repository>,
     config: web::Data<SiteConfig>,
 ) -> HttpResponse {
-    let (principal, id, pairs) = match form_request(&req, path, payload, &repository, &config).await
-    {
+    let (principal, pairs) = match signed_in_form(&req, payload, &repository, &config).await {
         Ok(parts) => parts,
         Err(response) => return *response,
     };
+    let id = path.into_inner();
     let reason = field(&pairs, "reason")
         .unwrap_or_default()
         .trim()
         .to_string();
-    let result = repository.modify_review(&id, &principal.email, "withdraw", |current| {
-        check_editable(&principal, &current)?;
-        withdrawn(current, &reason)
-    });
-    match result {
-        Ok(review) => see_other(&format!("/my/reviews/{}", review.id)),
-        Err(error) => api_error_page(&error, &config),
-    }
+    save(
+        repository,
+        &config,
+        principal,
+        id,
+        "withdraw",
+        move |_, current| withdrawn(current, &reason),
+    )
+    .await
 }
 
-/// The signed-in principal, the review id and the CSRF-checked form of a POST.
-async fn form_request(
-    req: &HttpRequest,
-    path: web::Path<String>,
-    payload: web::Payload,
-    repository: &Repository,
+/// Applies `change` to review `id` as a new revision (off the async executor, under the
+/// repository's write lock, after checking that `principal` may edit its board), then
+/// shows the review screen again, or the refusal.
+async fn save(
+    repository: web::Data<Repository>,
     config: &SiteConfig,
-) -> Result<(Principal, String, Vec<(String, String)>), Box<HttpResponse>> {
-    let principal = signed_in(req, repository, config)?;
-    let pairs = read_form(payload)
-        .await
-        .map_err(|e| Box::new(api_error_page(&e, config)))?;
-    check_csrf(&principal, field(&pairs, "csrf"), config)?;
-    Ok((principal, path.into_inner(), pairs))
+    principal: Principal,
+    id: String,
+    action: &'static str,
+    change: impl FnOnce(&Principal, Review) -> Result<Review, ApiError> + Send + 'static,
+) -> HttpResponse {
+    let result = web::block(move || {
+        repository.modify_review(&id, &principal.email, action, |current| {
+            check_board(&principal, &current.board)?;
+            change(&principal, current)
+        })
+    })
+    .await;
+    match result {
+        Ok(Ok(review)) => see_other(&format!("/my/reviews/{}", review.id)),
+        Ok(Err(error)) => api_error_page(&error, config),
+        Err(blocking) => api_error_page(&ApiError::from(blocking), config),
+    }
 }
 
 fn select(name: &str, id: &str, terms: &[Term], chosen: Option<&str>, allow_none: bool) -> Markup {

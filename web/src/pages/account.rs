@@ -93,6 +93,28 @@ pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The signed-in principal and the CSRF-checked fields of a form posted to an HTML
+/// route; otherwise the answer to send (a redirect to sign in, or an error page).
+pub async fn signed_in_form(
+    req: &HttpRequest,
+    payload: web::Payload,
+    repository: &Repository,
+    config: &SiteConfig,
+) -> Result<(Principal, Vec<(String, String)>), Box<HttpResponse>> {
+    let principal = signed_in(req, repository, config)?;
+    let pairs = read_form(payload).await.map_err(|e| {
+        Box::new(error_page(
+            e.status,
+            "The form could not be read",
+            &e.message,
+            &[],
+            config,
+        ))
+    })?;
+    check_csrf(&principal, field(&pairs, "csrf"), config)?;
+    Ok((principal, pairs))
+}
+
 /// Reads a urlencoded form body into pairs.
 pub async fn read_form(payload: web::Payload) -> Result<Vec<(String, String)>, ApiError> {
     let body = read_body(payload, MAX_FORM_BYTES).await?;
@@ -273,12 +295,7 @@ pub async fn logout(
     repository: web::Data<Repository>,
     config: web::Data<SiteConfig>,
 ) -> HttpResponse {
-    let principal = match signed_in(&req, &repository, &config) {
-        Ok(principal) => principal,
-        Err(response) => return *response,
-    };
-    let pairs = read_form(payload).await.unwrap_or_default();
-    if let Err(response) = check_csrf(&principal, field(&pairs, "csrf"), &config) {
+    if let Err(response) = signed_in_form(&req, payload, &repository, &config).await {
         return *response;
     }
     if let Some(cookie) = req.cookie(SESSION_COOKIE) {
@@ -441,14 +458,10 @@ pub async fn add_token(
     repository: web::Data<Repository>,
     config: web::Data<SiteConfig>,
 ) -> HttpResponse {
-    let principal = match signed_in(&req, &repository, &config) {
-        Ok(principal) => principal,
+    let (principal, pairs) = match signed_in_form(&req, payload, &repository, &config).await {
+        Ok(parts) => parts,
         Err(response) => return *response,
     };
-    let pairs = read_form(payload).await.unwrap_or_default();
-    if let Err(response) = check_csrf(&principal, field(&pairs, "csrf"), &config) {
-        return *response;
-    }
     let label_text = field(&pairs, "label")
         .unwrap_or_default()
         .trim()
@@ -480,14 +493,10 @@ pub async fn revoke_token(
     repository: web::Data<Repository>,
     config: web::Data<SiteConfig>,
 ) -> HttpResponse {
-    let principal = match signed_in(&req, &repository, &config) {
-        Ok(principal) => principal,
+    let (principal, _) = match signed_in_form(&req, payload, &repository, &config).await {
+        Ok(parts) => parts,
         Err(response) => return *response,
     };
-    let pairs = read_form(payload).await.unwrap_or_default();
-    if let Err(response) = check_csrf(&principal, field(&pairs, "csrf"), &config) {
-        return *response;
-    }
     match repository
         .store
         .revoke_token(&principal.email, &path.into_inner())
