@@ -1,0 +1,61 @@
+//! Loading a corpus folder (`boards.jsonl` and `reviews.jsonl`, the shape of
+//! `web/demo/` and of the `synth` command's output) into a fresh data directory
+//! through the real import path, so ids are assigned exactly as `lessons import` does.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use lessons_model::Board;
+use lessons_web::import::import_lines;
+use lessons_web::repository::Repository;
+
+/// The bundled demo corpus, relative to the workspace root.
+pub fn demo_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/demo")
+}
+
+/// Opens a new repository in `data` and imports the corpus in `corpus_dir` into it.
+/// `progress` receives the bytes of `reviews.jsonl` read so far.
+pub fn load(corpus_dir: &Path, data: &Path, progress: impl FnMut(u64)) -> Result<Repository> {
+    let repository = Repository::open(data)
+        .with_context(|| format!("cannot open a data directory in {}", data.display()))?;
+    if repository.store.review_count() > 0 {
+        bail!(
+            "{} already holds reviews: give an empty directory",
+            data.display()
+        );
+    }
+    for board in read_boards(&corpus_dir.join("boards.jsonl"))? {
+        repository.put_board(&board)?;
+    }
+    let reviews_path = corpus_dir.join("reviews.jsonl");
+    let reviews = File::open(&reviews_path)
+        .with_context(|| format!("cannot open {}", reviews_path.display()))?;
+    let report = import_lines(&repository, BufReader::new(reviews), "bench", progress)?;
+    if let Some(refused) = report.refused.first() {
+        bail!(
+            "{} line {} was refused: {}",
+            reviews_path.display(),
+            refused.line,
+            refused.messages.join("; ")
+        );
+    }
+    Ok(repository)
+}
+
+fn read_boards(path: &Path) -> Result<Vec<Board>> {
+    let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut boards = Vec::new();
+    for (number, line) in BufReader::new(file).lines().enumerate() {
+        let line = line.with_context(|| format!("cannot read {}", path.display()))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let board: Board = serde_json::from_str(&line)
+            .with_context(|| format!("{} line {}: not a board", path.display(), number + 1))?;
+        boards.push(board);
+    }
+    Ok(boards)
+}
