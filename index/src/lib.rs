@@ -298,6 +298,9 @@ impl SearchIndex {
             f.display => to_json(&base),
         );
         add_common(&mut review_doc, f, review, facets::review_facets(review));
+        for theme in all_themes(review) {
+            review_doc.add_text(f.own_themes, theme);
+        }
         let mut documents = vec![review_doc];
         for lesson in &review.lessons {
             base.id = lesson.id.clone();
@@ -321,6 +324,9 @@ impl SearchIndex {
                 review,
                 facets::lesson_facets(review, lesson),
             );
+            for theme in &lesson.themes {
+                lesson_doc.add_text(f.own_themes, theme);
+            }
             documents.push(lesson_doc);
         }
         documents

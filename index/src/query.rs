@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use lessons_model::vocab::{TEXT_SYNONYMS, THEMES};
+use lessons_model::vocab::{Theme, TEXT_SYNONYMS, THEMES};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
     TermQuery,
@@ -25,12 +25,16 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
-use crate::facets::FacetName;
 use crate::params::View;
 use crate::schema::{analyse, Fields};
 
 /// Score added for each concept a document matches: coverage before term weight.
 const COVERAGE_BONUS: f32 = 4.0;
+/// The inverse document frequency (ln) from which a concept earns its full coverage
+/// bonus: a word in one document in twenty.
+const SPECIFIC_IDF: f32 = 3.0;
+/// The smallest share of the coverage bonus a very common concept earns.
+const MIN_SPECIFICITY: f32 = 0.25;
 /// Score of a match through a theme tag rather than the text.
 const TAG_SCORE: f32 = 1.5;
 /// Boost of the whole plain query found as a phrase (with a little slop).
@@ -81,7 +85,7 @@ pub fn build_text_query(text: &str, view: View, fields: &Fields, searcher: &Sear
     }
     let builder = Builder {
         fields: text_fields(view, fields),
-        facets: fields.facets,
+        own_themes: fields.own_themes,
         spelling: fields.spelling,
         searcher,
     };
@@ -257,35 +261,46 @@ struct Expansion {
     themes: Vec<&'static str>,
 }
 
-/// Synonym phrases (as word lists) with their expansions, built once.
+/// Synonym phrases (as word lists) with their expansions, built once. Every phrase of
+/// a synonym group, every theme synonym and every theme's label is a key; a phrase
+/// expands to its group and to the themes it names.
 fn synonyms() -> &'static HashMap<Vec<String>, Expansion> {
     static TABLE: OnceLock<HashMap<Vec<String>, Expansion>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut phrases: Vec<&'static str> = TEXT_SYNONYMS
+        let mut phrases: Vec<String> = TEXT_SYNONYMS
             .iter()
-            .flat_map(|g| g.iter().copied())
+            .flat_map(|g| g.iter().map(|s| s.to_string()))
             .collect();
-        phrases.extend(THEMES.iter().flat_map(|t| t.synonyms.iter().copied()));
+        phrases.extend(
+            THEMES
+                .iter()
+                .flat_map(|t| t.synonyms.iter().map(|s| s.to_string())),
+        );
+        phrases.extend(THEMES.iter().map(|t| t.label.to_lowercase()));
         let mut table = HashMap::new();
         for phrase in phrases {
-            let mut alternatives: Vec<String> = vec![phrase.to_string()];
-            for group in TEXT_SYNONYMS.iter().filter(|g| g.contains(&phrase)) {
+            let mut alternatives: Vec<String> = vec![phrase.clone()];
+            for group in TEXT_SYNONYMS
+                .iter()
+                .filter(|g| g.contains(&phrase.as_str()))
+            {
                 alternatives.extend(group.iter().map(|s| s.to_string()));
             }
             alternatives.sort();
             alternatives.dedup();
-            let mut themes: Vec<&'static str> = THEMES
+            let names_theme = |t: &Theme| {
+                let label = t.label.to_lowercase();
+                alternatives
+                    .iter()
+                    .any(|a| *a == label || t.synonyms.contains(&a.as_str()))
+            };
+            let themes: Vec<&'static str> = THEMES
                 .iter()
-                .filter(|t| {
-                    t.synonyms
-                        .iter()
-                        .any(|s| alternatives.iter().any(|a| a == s))
-                })
+                .filter(|t| names_theme(t))
                 .map(|t| t.slug)
                 .collect();
-            themes.dedup();
             table.insert(
-                words_of(phrase),
+                words_of(&phrase),
                 Expansion {
                     alternatives,
                     themes,
@@ -314,9 +329,10 @@ fn concepts(items: &[Item]) -> Vec<Concept> {
     while i < items.len() && out.len() < MAX_CONCEPTS {
         let item = &items[i];
         if item.quoted {
-            // A quoted phrase means exactly these words: no synonyms, no theme tags.
-            let words = item.words.join(" ");
-            out.push(concept(&words, Expansion::default(), item.mode, false));
+            // A quoted phrase means these words in this order, or, when it names a
+            // known concept ("was not brought", "toxic trio"), that concept.
+            let expansion = table.get(&item.words).cloned().unwrap_or_default();
+            out.push(concept(&item.words.join(" "), expansion, item.mode, false));
             i += 1;
             continue;
         }
@@ -378,7 +394,7 @@ fn concept(text: &str, expansion: Expansion, mode: Mode, single: bool) -> Concep
 
 struct Builder<'a> {
     fields: Vec<(Field, f32)>,
-    facets: Field,
+    own_themes: Field,
     spelling: Field,
     searcher: &'a Searcher,
 }
@@ -406,7 +422,8 @@ impl Builder<'_> {
                 }
                 Mode::Optional if concept.function_word && !only_function_words => {}
                 Mode::Optional => {
-                    let bonus = Box::new(ConstScoreQuery::new(matcher.box_clone(), COVERAGE_BONUS));
+                    let bonus = COVERAGE_BONUS * self.specificity(concept);
+                    let bonus = Box::new(ConstScoreQuery::new(matcher.box_clone(), bonus));
                     optional.push((Occur::Should, matcher));
                     optional.push((Occur::Should, bonus));
                 }
@@ -453,7 +470,7 @@ impl Builder<'_> {
             .map(|q| (Occur::Should, q))
             .collect();
         for theme in &concept.themes {
-            let term = Term::from_facet(self.facets, &FacetName::Theme.path(theme));
+            let term = Term::from_field_text(self.own_themes, theme);
             let tagged = TermQuery::new(term, IndexRecordOption::Basic);
             any.push((
                 Occur::Should,
@@ -515,6 +532,42 @@ impl Builder<'_> {
         let distance = if length >= 8 { 2 } else { 1 };
         let fuzzy = FuzzyTermQuery::new(Term::from_field_text(self.spelling, word), distance, true);
         Some(Box::new(BoostQuery::new(Box::new(fuzzy), FUZZY_BOOST)))
+    }
+
+    /// How much matching this concept says about a document, from 1 (a word in at most
+    /// one document in twenty) down to [`MIN_SPECIFICITY`] (a word in most documents):
+    /// in "when should a child be spoken to alone", matching "alone" counts for more
+    /// than matching "child".
+    fn specificity(&self, concept: &Concept) -> f32 {
+        let documents = self.searcher.num_docs() as f32;
+        if documents == 0.0 {
+            return 1.0;
+        }
+        let doc_freq: u64 = concept
+            .alternatives
+            .iter()
+            .map(|tokens| {
+                tokens
+                    .iter()
+                    .map(|t| self.max_field_doc_freq(t))
+                    .min()
+                    .unwrap_or(0)
+            })
+            .sum();
+        let idf = ((documents + 1.0) / (doc_freq as f32 + 1.0)).ln();
+        (idf / SPECIFIC_IDF).clamp(MIN_SPECIFICITY, 1.0)
+    }
+
+    fn max_field_doc_freq(&self, token: &str) -> u64 {
+        self.fields
+            .iter()
+            .map(|&(field, _)| {
+                self.searcher
+                    .doc_freq(&Term::from_field_text(field, token))
+                    .unwrap_or(0)
+            })
+            .max()
+            .unwrap_or(0)
     }
 
     fn doc_freq(&self, token: &str) -> u64 {

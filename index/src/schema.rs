@@ -22,7 +22,7 @@ pub const SPELLING_ANALYZER: &str = "en_spelling";
 
 /// Bumped whenever the schema, the analysis or the stored display data changes; a
 /// mismatch triggers a rebuild from the store.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
@@ -43,6 +43,9 @@ pub struct Fields {
     pub spelling: Field,
     /// Every facet value as `/<facet>/<value>`.
     pub facets: Field,
+    /// The document's own themes, for ranking (a finding's facets also carry its
+    /// review's themes, which say little about the finding itself).
+    pub own_themes: Field,
     pub year: Field,
     /// Days since the epoch of publication (or completion): the sort key for newest/oldest.
     pub sort_date: Field,
@@ -79,6 +82,7 @@ pub fn build_schema() -> (Schema, Fields) {
             ),
         ),
         facets: builder.add_facet_field("facets", FacetOptions::default()),
+        own_themes: builder.add_text_field("own_themes", STRING),
         year: builder.add_u64_field("year", INDEXED | FAST),
         sort_date: builder.add_i64_field("sort_date", FAST),
         public_from: builder.add_i64_field("public_from", INDEXED | FAST),
