@@ -13,6 +13,7 @@ pub mod params;
 pub mod query;
 pub mod schema;
 pub mod search;
+mod spelling;
 
 use std::collections::HashMap;
 use std::path::Path;

@@ -311,6 +311,23 @@ fn synonyms() -> &'static HashMap<Vec<String>, Expansion> {
     })
 }
 
+/// The plain (unquoted, not excluded) words of `text` that a spelling suggestion may
+/// replace: lower-case ASCII letters, at least four of them, not function words and
+/// not known acronyms or synonyms.
+pub(crate) fn correctable_words(text: &str) -> Vec<String> {
+    let table = synonyms();
+    let mut words: Vec<String> = parse(text)
+        .into_iter()
+        .filter(|item| !item.quoted && item.mode != Mode::Excluded)
+        .flat_map(|item| item.words)
+        .filter(|w| w.len() >= 4 && w.chars().all(|c| c.is_ascii_lowercase()))
+        .filter(|w| !FUNCTION_WORDS.contains(&w.as_str()))
+        .filter(|w| !table.contains_key(std::slice::from_ref(w)))
+        .collect();
+    words.dedup();
+    words
+}
+
 /// A unit of meaning in the query: one word or phrase with its synonyms.
 struct Concept {
     /// Each alternative as analysed tokens (one token: a term; several: a phrase).

@@ -86,6 +86,8 @@ pub struct SearchResults {
     pub hits: Vec<Hit>,
     /// Every facet, in display order, each value with its count (most frequent first).
     pub facets: Vec<(FacetName, Vec<FacetCount>)>,
+    /// The query with likely misspellings corrected, when any word looks misspelt.
+    pub did_you_mean: Option<String>,
     pub took_ms: u64,
 }
 
@@ -131,6 +133,7 @@ impl SearchContext<'_> {
             per_page: request.per_page,
             hits: Vec::new(),
             facets: FacetName::ALL.iter().map(|f| (*f, Vec::new())).collect(),
+            did_you_mean: self.did_you_mean(&request.q)?,
             took_ms: 0,
         };
         if text.nothing_searchable {
@@ -159,22 +162,22 @@ impl SearchContext<'_> {
         Ok(results)
     }
 
-    /// Public reviews most like public review `review_id` (by the words of its title,
-    /// summary and findings), best first; `None` when that review is not public.
-    pub fn similar(&self, review_id: &str, limit: usize) -> Result<Option<Vec<Hit>>, IndexError> {
+    /// Public reviews most like public review `id` (by the words of its title, summary
+    /// and findings), or, for a finding id (`<review id>#L<n>`), public findings of other
+    /// reviews most like that finding; best first. `None` when `id` is not public.
+    pub fn similar(&self, id: &str, limit: usize) -> Result<Option<Vec<Hit>>, IndexError> {
         let fields = self.fields;
-        let this_review = || -> Box<dyn Query> {
+        let (view, id_field, kind, min_term_frequency) = match id.split_once("#L") {
+            Some(_) => (View::Lessons, fields.lesson_id, "lesson", 1),
+            None => (View::Reviews, fields.review_id, "review", 2),
+        };
+        let source_term = |field, value: &str| -> Box<dyn Query> {
             Box::new(TermQuery::new(
-                Term::from_field_text(fields.review_id, review_id),
+                Term::from_field_text(field, value),
                 IndexRecordOption::Basic,
             ))
         };
-        let reviews_only = || {
-            filter(Box::new(TermQuery::new(
-                Term::from_field_text(fields.doc_kind, "review"),
-                IndexRecordOption::Basic,
-            )))
-        };
+        let of_kind = || filter(source_term(fields.doc_kind, kind));
         let public = || {
             filter(Box::new(RangeQuery::new(
                 Bound::Unbounded,
@@ -184,8 +187,11 @@ impl SearchContext<'_> {
                 )),
             )))
         };
-        let source =
-            BooleanQuery::new(vec![(Occur::Must, this_review()), reviews_only(), public()]);
+        let source = BooleanQuery::new(vec![
+            (Occur::Must, source_term(id_field, id)),
+            of_kind(),
+            public(),
+        ]);
         let found = self
             .searcher
             .search(&source, &TopDocs::with_limit(1).order_by_score())?;
@@ -193,6 +199,11 @@ impl SearchContext<'_> {
             return Ok(None);
         };
         let doc: TantivyDocument = self.searcher.doc(*address)?;
+        let review_id = doc
+            .get_first(fields.review_id)
+            .and_then(|v| v.as_str())
+            .unwrap_or(id)
+            .to_string();
         let text_of = |field| {
             let text = doc
                 .get_first(field)
@@ -201,34 +212,33 @@ impl SearchContext<'_> {
                 .to_string();
             (field, vec![OwnedValue::Str(text)])
         };
-        let like = MoreLikeThisQuery::builder()
-            .with_min_doc_frequency(2)
-            .with_min_term_frequency(2)
-            .with_min_word_length(4)
-            .with_max_query_terms(40)
-            .with_document_fields(vec![
+        let source_fields = match view {
+            View::Reviews => vec![
                 text_of(fields.title),
                 text_of(fields.summary),
                 text_of(fields.lessons),
-            ]);
+            ],
+            View::Lessons => vec![text_of(fields.lessons)],
+        };
+        let like = MoreLikeThisQuery::builder()
+            .with_min_doc_frequency(2)
+            .with_min_term_frequency(min_term_frequency)
+            .with_min_word_length(4)
+            .with_max_query_terms(40)
+            .with_document_fields(source_fields);
         let query = BooleanQuery::new(vec![
             (Occur::Must, Box::new(like) as Box<dyn Query>),
-            (Occur::MustNot, this_review()),
-            reviews_only(),
+            (Occur::MustNot, source_term(fields.review_id, &review_id)),
+            of_kind(),
             public(),
         ]);
         let top = self
             .searcher
             .search(&query, &TopDocs::with_limit(limit).order_by_score())?;
-        let snippets = Snippets::new(
-            self.searcher,
-            self.fields,
-            View::Reviews,
-            &BooleanQuery::new(vec![]),
-        )?;
+        let snippets = Snippets::new(self.searcher, self.fields, view, &BooleanQuery::new(vec![]))?;
         let hits = top
             .into_iter()
-            .map(|(score, address)| self.hit(address, score, View::Reviews, &snippets))
+            .map(|(score, address)| self.hit(address, score, view, &snippets))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Some(hits))
     }

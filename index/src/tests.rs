@@ -494,3 +494,42 @@ fn similar_reviews_are_public_others_ranked_by_shared_words() {
         .unwrap()
         .is_none());
 }
+
+#[test]
+fn did_you_mean_corrects_rare_words_from_public_text_only() {
+    let mut reviews: Vec<Review> = (1..=6)
+        .map(|n| {
+            review(
+                n,
+                "wessex",
+                2010 + n as i32,
+                &["neglect"],
+                "Chronic neglect went unchallenged while the family moved house.",
+                vec![],
+            )
+        })
+        .collect();
+    for n in 7..=12 {
+        let mut hidden = review(
+            n,
+            "wessex",
+            2020,
+            &["neglect"],
+            "The Pemberton family were known to the Pemberton school.",
+            vec![],
+        );
+        hidden.embargo_until = Some("2099-01-01".into());
+        reviews.push(hidden);
+    }
+    let f = fixture_with(reviews);
+    let corrected = search(&f.index, "q=chronic+neglekt");
+    assert_eq!(corrected.did_you_mean.as_deref(), Some("chronic neglect"));
+    let kept_case = search(&f.index, "q=%22chronic%22+Neglekt+housing");
+    assert_eq!(
+        kept_case.did_you_mean.as_deref(),
+        Some("\"chronic\" neglect housing")
+    );
+    assert_eq!(search(&f.index, "q=chronic+neglect").did_you_mean, None);
+    // Only embargoed reviews say "Pemberton": it must not be suggested.
+    assert_eq!(search(&f.index, "q=pembertan").did_you_mean, None);
+}

@@ -274,6 +274,21 @@ fn reviews_and_vocabularies(server: &Server) {
     assert!(!hits.is_empty() && hits.len() <= 5, "{similar}");
     assert!(hits.iter().all(|h| h["id"] != id), "not itself");
     assert_eq!(server.json("/api/v1/similar/scr-1999-nowhere-0001").0, 404);
+    let lesson_id = review["lessons"][0]["id"]
+        .as_str()
+        .unwrap()
+        .replace('#', "%23");
+    let (status, similar) = server.json(&format!("/api/v1/similar/{lesson_id}"));
+    assert_eq!(status, 200);
+    let hits = similar["hits"].as_array().unwrap();
+    assert!(!hits.is_empty(), "{similar}");
+    assert!(hits
+        .iter()
+        .all(|h| h["kind"].is_string() && h["review_id"] != id));
+    // Did you mean: a misspelt word is corrected from the corpus; a correct one is not.
+    let misspelt = server.search(&[("q", "chronic neglekt")]);
+    assert_eq!(misspelt["did_you_mean"], "chronic neglect");
+    assert!(server.search(&[("q", "chronic neglect")])["did_you_mean"].is_null());
     let (status, body) = server.json("/api/v1/reviews/scr-1999-nowhere-0001");
     assert_eq!(status, 404);
     assert_eq!(body["error"]["code"], "not_found");

@@ -92,5 +92,24 @@ fn hidden_reviews_never_appear_on_any_route() {
             "{id}"
         );
         assert_eq!(server.get(&format!("/reviews/{id}")).0, expected, "{id}");
+        // Lessons like this one: only from and to public reviews.
+        let visible = expected == 200;
+        let (status, similar) = server.json(&format!("/api/v1/similar/{id}%23L1"));
+        assert_eq!(status, if visible { 200 } else { 404 }, "{id}#L1");
+        if visible {
+            let hits = similar["hits"].as_array().unwrap();
+            assert!(!hits.is_empty(), "{similar}");
+            for hit in hits {
+                let from = hit["review_id"].as_str().unwrap();
+                assert!(from.ends_with("0001") || from.ends_with("0005"), "{hit}");
+                assert_ne!(from, id);
+            }
+        }
+        let (status, page) = server.get(&format!("/similar?to={id}%23L1"));
+        assert_eq!(status, if visible { 200 } else { 404 }, "{id}#L1 page");
+        for hidden in ["bilby", "cassowary", "dugong"] {
+            assert!(!page.contains(hidden), "{hidden} on /similar");
+        }
     }
+    assert_eq!(server.get("/similar").0, 400);
 }

@@ -44,6 +44,8 @@ struct SearchBody<'a> {
     page: usize,
     per_page: usize,
     took_ms: u64,
+    /// The query with likely misspellings corrected, or null.
+    did_you_mean: Option<&'a str>,
     hits: &'a [Hit],
     facets: BTreeMap<&'static str, &'a Vec<FacetCount>>,
 }
@@ -60,6 +62,7 @@ pub async fn search(
         page: results.page,
         per_page: results.per_page,
         took_ms: results.took_ms,
+        did_you_mean: results.did_you_mean.as_deref(),
         hits: &results.hits,
         facets: facets_map(&results.facets),
     }))

@@ -47,6 +47,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/", web::get().to(pages::home))
         .route("/search", web::get().to(pages::search))
         .route("/reviews/{id}", web::get().to(pages::review))
+        .route("/similar", web::get().to(pages::similar_lessons))
         .route("/themes", web::get().to(pages::themes))
         .route("/themes/{slug}", web::get().to(pages::theme))
         .route("/login", web::get().to(pages::login_form))

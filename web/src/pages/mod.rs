@@ -9,7 +9,7 @@ mod theme;
 
 pub use account::{add_token, login, login_form, logout, my, revoke_token};
 pub use home::{home, themes};
-pub use review::review;
+pub use review::{review, similar_lessons};
 pub use search::search;
 pub use theme::theme;
 

@@ -9,10 +9,12 @@ use lessons_model::review::month_name;
 use lessons_model::{Lesson, Review, Vocabulary};
 use maud::{html, Markup};
 
+use super::search::{hit_item, similar_url};
 use super::{api_error_page, error_page, label, layout, Section, SiteConfig};
 use crate::auth::authenticate;
 use crate::deposit_api::readable_review;
 use crate::repository::Repository;
+use lessons_index::View;
 
 /// `GET /reviews/{id}`
 pub async fn review(
@@ -224,6 +226,7 @@ fn plural(n: u32, word: &str) -> String {
 }
 
 fn findings(review: &Review) -> Markup {
+    let public = review.is_public_now();
     let inter: Vec<&Lesson> = review
         .lessons
         .iter()
@@ -247,25 +250,25 @@ fn findings(review: &Review) -> Markup {
         @if review.lessons.is_empty() { p { "This review has no recorded findings." } }
         @if !inter.is_empty() {
             h3 #inter-agency { "Inter-agency (" (inter.len()) ")" }
-            ul.findings { @for lesson in &inter { (finding(lesson)) } }
+            ul.findings { @for lesson in &inter { (finding(lesson, public)) } }
         }
         @if !individual.is_empty() {
             h3 #individual { "Individual agency (" (individual.len()) ")" }
             @for agency in &agencies {
                 h4 { (label(Vocabulary::Agency, agency)) }
                 ul.findings {
-                    @for lesson in individual.iter().filter(|l| l.agency.as_ref() == Some(agency)) { (finding(lesson)) }
+                    @for lesson in individual.iter().filter(|l| l.agency.as_ref() == Some(agency)) { (finding(lesson, public)) }
                 }
             }
             @if !without_agency.is_empty() {
                 h4 { "Agency not stated" }
-                ul.findings { @for lesson in &without_agency { (finding(lesson)) } }
+                ul.findings { @for lesson in &without_agency { (finding(lesson, public)) } }
             }
         }
     }
 }
 
-fn finding(lesson: &Lesson) -> Markup {
+fn finding(lesson: &Lesson, public: bool) -> Markup {
     let anchor = lesson.id.rsplit('#').next().unwrap_or("");
     html! {
         li.finding #(anchor) {
@@ -279,6 +282,70 @@ fn finding(lesson: &Lesson) -> Markup {
                     @for theme in &lesson.themes { li { (label(Vocabulary::Theme, theme)) } }
                 }
             }
+            @if public {
+                p.more { a href=(similar_url(&lesson.id)) { "Lessons like this one" span.visually-hidden { " (" (anchor) ")" } } }
+            }
         }
     }
+}
+
+/// How many similar findings the similar-lessons page lists.
+const SIMILAR_LESSONS: usize = 10;
+
+/// `GET /similar?to=<finding id>`: findings of other public reviews most like one
+/// finding of a public review.
+pub async fn similar_lessons(
+    req: HttpRequest,
+    repository: web::Data<Repository>,
+    config: web::Data<SiteConfig>,
+) -> HttpResponse {
+    let Some(id) = form_urlencoded::parse(req.query_string().as_bytes())
+        .find(|(key, _)| key == "to")
+        .map(|(_, value)| value.into_owned())
+    else {
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "Which finding?",
+            "Give the finding to compare as ?to=<review id>#L<n>, or follow a \"Lessons like this one\" link from a review.",
+            &[],
+            &config,
+        );
+    };
+    let source = id.split_once("#L").and_then(|(review_id, _)| {
+        let review = repository.store.review(review_id).ok().flatten()?;
+        let lesson = review.lessons.iter().find(|l| l.id == id)?.clone();
+        review.is_public_now().then_some((review, lesson))
+    });
+    let lookup = id.clone();
+    let repo = repository.clone();
+    let found = web::block(move || {
+        repo.index
+            .similar(&lookup, lessons_model::dates::today(), SIMILAR_LESSONS)
+    })
+    .await;
+    let (Some((review, lesson)), Ok(Ok(Some(hits)))) = (source, found) else {
+        return error_page(
+            StatusCode::NOT_FOUND,
+            "Finding not found",
+            &format!("There is no finding {id} in a published review."),
+            &[],
+            &config,
+        );
+    };
+    let anchor = lesson.id.rsplit('#').next().unwrap_or("");
+    let body = html! {
+        h1 { "Lessons like this one" }
+        p.lede { "Findings of other reviews that use the most similar words to finding " (anchor) " of "
+            a href={"/reviews/" (review.id) "#" (anchor)} { (review.title) } ":" }
+        blockquote { p { (lesson.text) } }
+        @if hits.is_empty() {
+            p { "No other published finding is close enough to list." }
+        } @else {
+            ol.hits { @for hit in &hits { (hit_item(View::Lessons, hit)) } }
+        }
+    };
+    let page = layout("Lessons like this one", &config, Section::Lessons, body);
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(page.into_string())
 }

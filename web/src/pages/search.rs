@@ -49,6 +49,13 @@ fn render(request: &SearchRequest, results: &SearchResults) -> Markup {
         h1 { @if request.view == View::Lessons { "Search lessons" } @else { "Search reviews" } }
         (search_form(request))
         (summary_line(request, results))
+        @if let Some(corrected) = &results.did_you_mean {
+            p.did-you-mean {
+                "Did you mean "
+                a href=(search_url(&SearchRequest { q: corrected.clone(), page: 1, ..request.clone() })) { q { (corrected) } }
+                "?"
+            }
+        }
         (active_filters(request))
         div.results-layout {
             section.results aria-labelledby="results-heading" {
@@ -251,7 +258,7 @@ fn toggle_url(request: &SearchRequest, facet: FacetName, value: &str) -> String 
     search_url(&next)
 }
 
-fn hit_item(view: View, hit: &Hit) -> Markup {
+pub(crate) fn hit_item(view: View, hit: &Hit) -> Markup {
     let review_url = match &hit.review_id {
         Some(review_id) => format!(
             "/reviews/{}#{}",
@@ -272,6 +279,7 @@ fn hit_item(view: View, hit: &Hit) -> Markup {
                 p.meta {
                     "From " a href=(review_url) { (hit.title) } " · " (hit.board_name)
                     @if let Some(year) = hit.year { " · " (year) }
+                    " · " a href=(similar_url(&hit.id)) { "lessons like this one" }
                 }
             } @else {
                 h3 { a href=(review_url) { (hit.title) } }
@@ -325,4 +333,12 @@ fn pagination(request: &SearchRequest, total: u64) -> Markup {
             p.muted { "Page " (current) " of " (pages) }
         }
     }
+}
+
+/// The page of findings most like finding `id` (`<review id>#L<n>`).
+pub(crate) fn similar_url(id: &str) -> String {
+    format!(
+        "/similar?to={}",
+        form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
+    )
 }
