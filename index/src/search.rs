@@ -19,7 +19,7 @@ use tantivy::collector::{Count, FacetCollector, FacetCounts};
 use tantivy::query::{
     BooleanQuery, ConstScoreQuery, MoreLikeThisQuery, Occur, Query, RangeQuery, TermQuery,
 };
-use tantivy::schema::{IndexRecordOption, OwnedValue, Value};
+use tantivy::schema::{Field, IndexRecordOption, OwnedValue, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 use time::Date;
@@ -425,9 +425,12 @@ fn facet_collector(facets: &[FacetName]) -> FacetCollector {
 
 /// Snippet generators for the fields a hit's snippet may come from, best first.
 struct Snippets {
-    generators: Vec<SnippetGenerator>,
+    /// In order of preference: a field, its snippet generator and the words to look for.
+    generators: Vec<(Field, SnippetGenerator, Vec<String>)>,
     fallback: tantivy::schema::Field,
     fallback_chars: usize,
+    /// Bytes of a long text handed to a generator (see [`focus`]).
+    focus_bytes: usize,
 }
 
 impl Snippets {
@@ -453,18 +456,33 @@ impl Snippets {
         for field in &order {
             let mut generator = SnippetGenerator::create(searcher, highlight, *field)?;
             generator.set_max_num_chars(chars);
-            generators.push(generator);
+            let mut words: Vec<String> = Vec::new();
+            highlight.query_terms(&mut |term, _| {
+                if term.field() == *field {
+                    if let Some(word) = term.value().as_str() {
+                        words.push(word.to_string());
+                    }
+                }
+            });
+            words.sort();
+            words.dedup();
+            generators.push((*field, generator, words));
         }
         Ok(Snippets {
             generators,
             fallback: order[0],
             fallback_chars: chars,
+            focus_bytes: chars * FOCUS_PER_SNIPPET_CHAR,
         })
     }
 
     fn for_doc(&self, doc: &TantivyDocument) -> String {
-        for generator in &self.generators {
-            let mut snippet = generator.snippet_from_doc(doc);
+        for (field, generator, words) in &self.generators {
+            let text = doc.get_first(*field).and_then(|v| v.as_str()).unwrap_or("");
+            let Some(part) = focus(text, words, self.focus_bytes) else {
+                continue;
+            };
+            let mut snippet = generator.snippet(part);
             if !snippet.highlighted().is_empty() {
                 snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
                 return snippet.to_html();
@@ -476,6 +494,61 @@ impl Snippets {
             .unwrap_or("");
         escape_html(&truncate_words(text, self.fallback_chars))
     }
+}
+
+/// Bytes of a long text handed to the snippet generator per character of snippet: the
+/// generator analyses all it is given, and analysing a whole 50 KB summary for each of
+/// 20 hits would cost more than the search.
+const FOCUS_PER_SNIPPET_CHAR: usize = 4;
+
+/// The part of `text` worth handing to the snippet generator: `None` when none of
+/// `words` (analysed query terms) occurs in it; the whole of a short text; for a long
+/// one, the `focus_bytes` around the place where most of the different words occur
+/// close together. A stem is looked for as a prefix of the words it matches ("bruis"
+/// of "bruising"; "babi" as "bab", for "baby"), without analysing the text.
+fn focus<'t>(text: &'t str, words: &[String], focus_bytes: usize) -> Option<&'t str> {
+    if words.is_empty() {
+        return Some(text);
+    }
+    let lower = text.to_ascii_lowercase();
+    let mut places: Vec<(usize, usize)> = Vec::new();
+    for (n, word) in words.iter().enumerate() {
+        let prefix = word
+            .strip_suffix(['i', 'e'])
+            .filter(|p| p.len() >= 2)
+            .unwrap_or(word);
+        places.extend(lower.match_indices(prefix).take(64).map(|(at, _)| (at, n)));
+    }
+    if places.is_empty() {
+        return None;
+    }
+    if text.len() <= focus_bytes {
+        return Some(text);
+    }
+    places.sort_unstable();
+    let span = focus_bytes / 2;
+    let mut best = (0, 0usize);
+    for (i, &(start, _)) in places.iter().enumerate() {
+        let mut seen = vec![false; words.len()];
+        for &(_, n) in places[i..].iter().take_while(|(at, _)| *at < start + span) {
+            seen[n] = true;
+        }
+        let distinct = seen.iter().filter(|s| **s).count();
+        if distinct > best.1 {
+            best = (start, distinct);
+        }
+    }
+    let start = floor_boundary(text, best.0.saturating_sub(focus_bytes / 4));
+    let end = floor_boundary(text, (start + focus_bytes).min(text.len()));
+    Some(&text[start..end])
+}
+
+/// The largest char boundary of `text` at or before `at`.
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while at > 0 && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// The start of `text`, cut at a word boundary, with an ellipsis when cut.
@@ -510,4 +583,29 @@ pub fn facets_map(
     facets: &[(FacetName, Vec<FacetCount>)],
 ) -> BTreeMap<&'static str, &Vec<FacetCount>> {
     facets.iter().map(|(f, v)| (f.key(), v)).collect()
+}
+
+#[cfg(test)]
+mod focus_tests {
+    use super::focus;
+
+    const FOCUS_BYTES: usize = 1_000;
+
+    #[test]
+    fn a_long_text_is_cut_around_the_densest_matches() {
+        let filler = "Assessments were completed on time and reviewed by managers. ".repeat(200);
+        let text = format!("{filler}The bruising on the baby was not explained. {filler}é");
+        let words = ["bruis".to_string(), "babi".to_string()];
+        let window = focus(&text, &words, FOCUS_BYTES).unwrap();
+        assert!(window.len() <= FOCUS_BYTES);
+        assert!(window.contains("bruising on the baby"));
+        // Short texts are handed over whole; a text without the words is skipped.
+        assert_eq!(focus("The bruise", &words, FOCUS_BYTES), Some("The bruise"));
+        assert_eq!(focus(&text, &["zebra".to_string()], FOCUS_BYTES), None);
+        // Never cuts inside a character.
+        let accented = format!("{}bruised{}", "é".repeat(4000), "é".repeat(4000));
+        assert!(focus(&accented, &words, FOCUS_BYTES)
+            .unwrap()
+            .contains("bruised"));
+    }
 }

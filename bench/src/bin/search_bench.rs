@@ -1,0 +1,167 @@
+//! `search_bench`: latency of `GET /api/v1/search` (facets and snippets included) for a
+//! fixed query set, through the real actix service in process (routing, handler,
+//! blocking pool, JSON), on the demo corpus or any corpus folder (e.g. one written by
+//! `synth`). Prints p50/p99 per query class and overall.
+//!
+//! ```text
+//! cargo run --release -p lessons-bench --bin search_bench
+//! cargo run --release -p lessons-bench --bin synth -- --reviews 10000 --seed 1 --output /tmp/synth-10k
+//! cargo run --release -p lessons-bench --bin search_bench -- --corpus /tmp/synth-10k --data /tmp/synth-10k-data
+//! ```
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use actix_web::{test, web, App};
+use anyhow::{bail, Context, Result};
+use clap::Parser;
+use lessons_bench::corpus;
+use lessons_web::app::configure;
+use lessons_web::pages::SiteConfig;
+use lessons_web::repository::Repository;
+
+/// The fixed query set: (class, query string).
+const QUERIES: &[(&str, &str)] = &[
+    ("single term", "q=neglect"),
+    ("single term", "q=bruising"),
+    ("single term", "q=GP"),
+    ("two terms", "q=domestic+abuse"),
+    ("two terms", "q=missed+appointments"),
+    ("phrase", "q=%22disguised+compliance%22"),
+    ("phrase", "q=%22was+not+brought%22"),
+    ("practitioner", "q=baby+bruising+not+mobile"),
+    (
+        "practitioner",
+        "q=what+should+a+GP+do+when+children+miss+appointments",
+    ),
+    ("misspelt", "q=chronic+neglekt"),
+    ("filtered", "q=neglect&theme=neglect&year_from=2010"),
+    ("filtered", "q=assessment&agency=police&region=london"),
+    ("filtered", "theme=domestic_abuse&sort=newest"),
+    ("lessons view", "view=lessons&q=escalation"),
+    (
+        "lessons view",
+        "view=lessons&q=information+sharing&level=inter_agency",
+    ),
+    (
+        "lessons view",
+        "view=lessons&q=supervision&agency=general_practice",
+    ),
+];
+
+#[derive(Parser)]
+#[command(about = "Latency of API search with facets and snippets on a fixed query set")]
+struct Args {
+    /// Folder with boards.jsonl and reviews.jsonl (default: the bundled demo corpus).
+    #[arg(long)]
+    corpus: Option<PathBuf>,
+    /// Data directory to import into, or to reuse when it already holds the corpus
+    /// (default: a temporary one).
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// Timed runs of each query (after one untimed warm-up run).
+    #[arg(long, default_value_t = 50)]
+    rounds: usize,
+}
+
+#[actix_web::main]
+async fn main() -> Result<()> {
+    let args = Args::parse();
+    let corpus_dir = args.corpus.unwrap_or_else(corpus::demo_dir);
+    let temporary = tempfile::tempdir().context("cannot make a temporary directory")?;
+    let data = args.data.unwrap_or_else(|| temporary.path().join("data"));
+    let repository = open_or_import(&corpus_dir, &data)?;
+    let (reviews, findings) = repository.index.document_counts()?;
+    println!(
+        "Corpus: {} ({} reviews, {} findings indexed); {} rounds per query",
+        corpus_dir.display(),
+        reviews,
+        findings,
+        args.rounds
+    );
+
+    let app = test::init_service(
+        App::new()
+            .app_data(web::Data::new(repository))
+            .app_data(web::Data::new(SiteConfig::default()))
+            .configure(configure),
+    )
+    .await;
+    let mut by_class: Vec<(&str, Vec<Duration>)> = Vec::new();
+    let mut all = Vec::new();
+    for (class, query) in QUERIES {
+        let uri = format!("/api/v1/search?{query}");
+        let mut times = Vec::with_capacity(args.rounds);
+        for round in 0..=args.rounds {
+            let started = Instant::now();
+            let response =
+                test::call_service(&app, test::TestRequest::get().uri(&uri).to_request()).await;
+            let status = response.status();
+            let body = test::read_body(response).await;
+            let elapsed = started.elapsed();
+            if !status.is_success() || body.is_empty() {
+                bail!("{uri} answered {status}");
+            }
+            // Round 0 warms caches and is not timed.
+            if round > 0 {
+                times.push(elapsed);
+            }
+        }
+        all.extend_from_slice(&times);
+        match by_class.iter_mut().find(|(c, _)| c == class) {
+            Some((_, list)) => list.extend(times),
+            None => by_class.push((class, times)),
+        }
+    }
+    println!("\n| class | requests | p50 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|");
+    for (class, times) in by_class.iter_mut() {
+        print_row(class, times);
+    }
+    print_row("**all**", &mut all);
+    Ok(())
+}
+
+fn open_or_import(corpus_dir: &std::path::Path, data: &std::path::Path) -> Result<Repository> {
+    if data.join("store").exists() {
+        let repository = Repository::open(data).context("cannot open the data directory")?;
+        if repository.store.review_count() > 0 {
+            println!(
+                "Reusing {} ({} reviews)",
+                data.display(),
+                repository.store.review_count()
+            );
+            return Ok(repository);
+        }
+    }
+    let started = Instant::now();
+    let mut last_report = Instant::now();
+    let repository = corpus::load(corpus_dir, data, |bytes| {
+        if last_report.elapsed() > Duration::from_secs(10) {
+            eprintln!("  imported {:.0} MB", bytes as f64 / 1e6);
+            last_report = Instant::now();
+        }
+    })?;
+    let seconds = started.elapsed().as_secs_f64();
+    let count = repository.store.review_count();
+    println!(
+        "Imported {count} reviews in {seconds:.1} s ({:.0} reviews/s) into {}",
+        count as f64 / seconds,
+        data.display()
+    );
+    Ok(repository)
+}
+
+fn print_row(class: &str, times: &mut [Duration]) {
+    times.sort_unstable();
+    let at = |q: f64| {
+        let index = ((times.len() as f64 * q).ceil() as usize).clamp(1, times.len()) - 1;
+        times[index].as_secs_f64() * 1000.0
+    };
+    println!(
+        "| {class} | {} | {:.2} | {:.2} | {:.2} |",
+        times.len(),
+        at(0.50),
+        at(0.99),
+        at(1.0)
+    );
+}
