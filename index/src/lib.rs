@@ -8,6 +8,8 @@
 //! the day they become public (`public_from`), and every search filters on it, so they
 //! appear by themselves when the embargo ends.
 
+mod bonus;
+mod facet_count;
 pub mod facets;
 pub mod params;
 pub mod query;
@@ -72,6 +74,8 @@ struct Payload {
 /// The index, shared by every request (searches take a snapshot; writes are serialised).
 pub struct SearchIndex {
     reader: IndexReader,
+    /// Facet ordinal tables per segment (see `facet_count`).
+    facet_tables: facet_count::FacetTables,
     writer: Mutex<IndexWriter>,
     fields: Fields,
     board_names: RwLock<HashMap<String, String>>,
@@ -103,6 +107,7 @@ impl SearchIndex {
             .try_into()?;
         let seq = read_payload(&index).map(|p| p.seq).unwrap_or(0);
         Ok(SearchIndex {
+            facet_tables: facet_count::FacetTables::default(),
             reader,
             writer: Mutex::new(writer),
             fields,
@@ -215,6 +220,7 @@ impl SearchIndex {
         let names = self.board_names();
         let context = SearchContext {
             searcher: &searcher,
+            facet_tables: &self.facet_tables,
             fields: &self.fields,
             board_names: &names,
             today,

@@ -25,6 +25,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
+use crate::bonus::BonusQuery;
 use crate::params::View;
 use crate::schema::{analyse, Fields};
 
@@ -86,6 +87,7 @@ pub fn build_text_query(text: &str, view: View, fields: &Fields, searcher: &Sear
     let builder = Builder {
         fields: text_fields(view, fields),
         own_themes: fields.own_themes,
+        summary: fields.summary,
         spelling: fields.spelling,
         searcher,
     };
@@ -412,6 +414,9 @@ fn concept(text: &str, expansion: Expansion, mode: Mode, single: bool) -> Concep
 struct Builder<'a> {
     fields: Vec<(Field, f32)>,
     own_themes: Field,
+    /// The long executive summary: too costly for phrase-proximity bonuses, which the
+    /// title, keywords and findings carry.
+    summary: Field,
     spelling: Field,
     searcher: &'a Searcher,
 }
@@ -440,9 +445,7 @@ impl Builder<'_> {
                 Mode::Optional if concept.function_word && !only_function_words => {}
                 Mode::Optional => {
                     let bonus = COVERAGE_BONUS * self.specificity(concept);
-                    let bonus = Box::new(ConstScoreQuery::new(matcher.box_clone(), bonus));
-                    optional.push((Occur::Should, matcher));
-                    optional.push((Occur::Should, bonus));
+                    optional.push((Occur::Should, Box::new(BonusQuery::new(matcher, bonus))));
                 }
             }
             highlight.extend(
@@ -610,7 +613,7 @@ impl Builder<'_> {
         if tokens.len() < 2 {
             return out;
         }
-        for &(field, boost) in &self.fields {
+        for &(field, boost) in self.fields.iter().filter(|(f, _)| *f != self.summary) {
             out.push(Box::new(BoostQuery::new(
                 phrase_or_term(field, &tokens, 2),
                 boost * PHRASE_BOOST,
@@ -628,7 +631,7 @@ impl Builder<'_> {
         for pair in content.windows(2) {
             let gap = (pair[1].0 - pair[0].0) as u32;
             let pair_tokens = [pair[0].1.clone(), pair[1].1.clone()];
-            for &(field, boost) in &self.fields {
+            for &(field, boost) in self.fields.iter().filter(|(f, _)| *f != self.summary) {
                 out.push(Box::new(BoostQuery::new(
                     phrase_or_term(field, &pair_tokens, gap + 1),
                     boost * PAIR_BOOST,

@@ -13,9 +13,10 @@ use std::ops::Bound;
 use std::time::Instant;
 
 use lessons_model::dates::days_since_epoch;
+use regex::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
+use tantivy::collector::Count;
 use tantivy::collector::TopDocs;
-use tantivy::collector::{Count, FacetCollector, FacetCounts};
 use tantivy::query::{
     BooleanQuery, ConstScoreQuery, MoreLikeThisQuery, Occur, Query, RangeQuery, TermQuery,
 };
@@ -24,6 +25,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 use time::Date;
 
+use crate::facet_count::{FacetCounter, FacetTables, Tally};
 use crate::facets::FacetName;
 use crate::params::{SearchRequest, Sort, View};
 use crate::query::{build_text_query, TextQuery};
@@ -118,6 +120,7 @@ pub(crate) struct Display {
 /// Everything needed to run one search against one searcher snapshot.
 pub(crate) struct SearchContext<'a> {
     pub searcher: &'a Searcher,
+    pub facet_tables: &'a FacetTables,
     pub fields: &'a Fields,
     pub board_names: &'a HashMap<String, String>,
     pub today: Date,
@@ -141,23 +144,23 @@ impl SearchContext<'_> {
             return Ok(results);
         }
         let query = self.full_query(request, &text, None);
-        let (total, counts) = self
-            .searcher
-            .search(&query, &(Count, facet_collector(&FacetName::ALL)))?;
+        let (total, tally, addresses) = self.first_pass(request, &query, &text)?;
         results.total = total as u64;
         for (facet, values) in results.facets.iter_mut() {
-            *values = self.facet_values(&counts, *facet);
+            *values = self.facet_values(&tally, *facet);
         }
         for facet in request.filters.keys() {
             let without = self.full_query(request, &text, Some(*facet));
-            let counts = self
-                .searcher
-                .search(&without, &facet_collector(&[*facet]))?;
+            let tally = self.searcher.search(&without, &self.facet_counter())?;
             if let Some((_, values)) = results.facets.iter_mut().find(|(f, _)| f == facet) {
-                *values = self.facet_values(&counts, *facet);
+                *values = self.facet_values(&tally, *facet);
             }
         }
-        results.hits = self.page_of_hits(request, &query, &text, total)?;
+        let snippets = Snippets::new(self.searcher, self.fields, request.view, &*text.highlight)?;
+        results.hits = addresses
+            .into_iter()
+            .map(|(score, address)| self.hit(address, score, request.view, &snippets))
+            .collect::<Result<_, _>>()?;
         results.took_ms = started.elapsed().as_millis() as u64;
         Ok(results)
     }
@@ -301,16 +304,14 @@ impl SearchContext<'_> {
         BooleanQuery::new(clauses)
     }
 
-    fn facet_values(&self, counts: &FacetCounts, facet: FacetName) -> Vec<FacetCount> {
-        let mut values: Vec<FacetCount> = counts
-            .get(facet.root().as_str())
-            .filter_map(|(path, count)| {
-                let value = path.to_path().last()?.to_string();
-                Some(FacetCount {
-                    label: self.label(facet, &value),
-                    value,
-                    count,
-                })
+    fn facet_values(&self, tally: &Tally, facet: FacetName) -> Vec<FacetCount> {
+        let mut values: Vec<FacetCount> = tally
+            .iter()
+            .filter(|((name, _), _)| *name == facet)
+            .map(|((_, value), count)| FacetCount {
+                label: self.label(facet, value),
+                value: value.clone(),
+                count: *count,
             })
             .collect();
         values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
@@ -333,45 +334,47 @@ impl SearchContext<'_> {
             .unwrap_or_else(|| value.to_string())
     }
 
-    fn page_of_hits(
+    fn facet_counter(&self) -> FacetCounter<'_> {
+        FacetCounter {
+            field: "facets",
+            tables: self.facet_tables,
+        }
+    }
+
+    /// One pass over the matches: their number, their facet counts and the page asked for.
+    fn first_pass(
         &self,
         request: &SearchRequest,
         query: &BooleanQuery,
         text: &TextQuery,
-        total: usize,
-    ) -> Result<Vec<Hit>, IndexError> {
+    ) -> Result<FirstPass, IndexError> {
         let offset = (request.page - 1).saturating_mul(request.per_page);
-        if offset >= total {
-            return Ok(Vec::new());
-        }
-        let limit = request.per_page.min(total - offset);
         let sort = match (request.sort, &text.query) {
             (Sort::Relevance, None) => Sort::Newest,
             (sort, _) => sort,
         };
-        let top = TopDocs::with_limit(limit).and_offset(offset);
-        let addresses: Vec<(f32, DocAddress)> = match sort {
-            Sort::Relevance => self.searcher.search(query, &top.order_by_score())?,
+        let top = TopDocs::with_limit(request.per_page).and_offset(offset);
+        let counter = self.facet_counter();
+        Ok(match sort {
+            Sort::Relevance => self
+                .searcher
+                .search(query, &(Count, counter, top.order_by_score()))?,
             Sort::Newest | Sort::Oldest => {
                 let order = if sort == Sort::Newest {
                     Order::Desc
                 } else {
                     Order::Asc
                 };
-                let by_date: Vec<(Option<i64>, DocAddress)> = self
-                    .searcher
-                    .search(query, &top.order_by_fast_field::<i64>("sort_date", order))?;
-                by_date
+                let by_date = top.order_by_fast_field::<i64>("sort_date", order);
+                let (total, tally, page) =
+                    self.searcher.search(query, &(Count, counter, by_date))?;
+                let page = page
                     .into_iter()
                     .map(|(_, address)| (0.0, address))
-                    .collect()
+                    .collect();
+                (total, tally, page)
             }
-        };
-        let snippets = Snippets::new(self.searcher, self.fields, request.view, &*text.highlight)?;
-        addresses
-            .into_iter()
-            .map(|(score, address)| self.hit(address, score, request.view, &snippets))
-            .collect()
+        })
     }
 
     fn hit(
@@ -415,18 +418,14 @@ fn filter(query: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
     (Occur::Must, Box::new(ConstScoreQuery::new(query, 0.0)))
 }
 
-fn facet_collector(facets: &[FacetName]) -> FacetCollector {
-    let mut collector = FacetCollector::for_field("facets");
-    for facet in facets {
-        collector.add_facet(facet.root().as_str());
-    }
-    collector
-}
+/// The number of matches, their facet counts and the page of (score, address) asked for.
+type FirstPass = (usize, Tally, Vec<(f32, DocAddress)>);
 
 /// Snippet generators for the fields a hit's snippet may come from, best first.
 struct Snippets {
-    /// In order of preference: a field, its snippet generator and the words to look for.
-    generators: Vec<(Field, SnippetGenerator, Vec<String>)>,
+    /// In order of preference: a field, its snippet generator and a pattern finding the
+    /// query's words in it (see [`focus`]); none when the query has no words.
+    generators: Vec<(Field, SnippetGenerator, Option<Regex>)>,
     fallback: tantivy::schema::Field,
     fallback_chars: usize,
     /// Bytes of a long text handed to a generator (see [`focus`]).
@@ -464,9 +463,7 @@ impl Snippets {
                     }
                 }
             });
-            words.sort();
-            words.dedup();
-            generators.push((*field, generator, words));
+            generators.push((*field, generator, word_finder(&words)));
         }
         Ok(Snippets {
             generators,
@@ -479,7 +476,7 @@ impl Snippets {
     fn for_doc(&self, doc: &TantivyDocument) -> String {
         for (field, generator, words) in &self.generators {
             let text = doc.get_first(*field).and_then(|v| v.as_str()).unwrap_or("");
-            let Some(part) = focus(text, words, self.focus_bytes) else {
+            let Some(part) = focus(text, words.as_ref(), self.focus_bytes) else {
                 continue;
             };
             let mut snippet = generator.snippet(part);
@@ -501,47 +498,70 @@ impl Snippets {
 /// 20 hits would cost more than the search.
 const FOCUS_PER_SNIPPET_CHAR: usize = 4;
 
-/// The part of `text` worth handing to the snippet generator: `None` when none of
-/// `words` (analysed query terms) occurs in it; the whole of a short text; for a long
-/// one, the `focus_bytes` around the place where most of the different words occur
-/// close together. A stem is looked for as a prefix of the words it matches ("bruis"
-/// of "bruising"; "babi" as "bab", for "baby"), without analysing the text.
-fn focus<'t>(text: &'t str, words: &[String], focus_bytes: usize) -> Option<&'t str> {
-    if words.is_empty() {
-        return Some(text);
+/// A case-insensitive pattern matching any of the analysed query `words` as the start of
+/// a word in plain text: a stem is a prefix of the forms it matches ("bruis" of
+/// "bruising"; "babi" is looked for as "bab", for "baby").
+fn word_finder(words: &[String]) -> Option<Regex> {
+    let mut prefixes: Vec<String> = words
+        .iter()
+        .map(|word| {
+            let prefix = word
+                .strip_suffix(['i', 'e'])
+                .filter(|p| p.len() >= 2)
+                .unwrap_or(word);
+            regex::escape(prefix)
+        })
+        .collect();
+    prefixes.sort();
+    prefixes.dedup();
+    if prefixes.is_empty() {
+        return None;
     }
-    let lower = text.to_ascii_lowercase();
-    let mut places: Vec<(usize, usize)> = Vec::new();
-    for (n, word) in words.iter().enumerate() {
-        let prefix = word
-            .strip_suffix(['i', 'e'])
-            .filter(|p| p.len() >= 2)
-            .unwrap_or(word);
-        places.extend(lower.match_indices(prefix).take(64).map(|(at, _)| (at, n)));
-    }
+    RegexBuilder::new(&format!(r"\b(?:{})", prefixes.join("|")))
+        .case_insensitive(true)
+        .unicode(false)
+        .build()
+        .ok()
+}
+
+/// The part of `text` worth handing to the snippet generator: `None` when there are no
+/// query words (the snippet is then the text's start) or `finder` finds none in it; the whole of a short text; for a long one,
+/// the `focus_bytes` around the place where most of the different words occur close
+/// together. Finding words this way costs a scan, not an analysis, of the text.
+fn focus<'t>(text: &'t str, finder: Option<&Regex>, focus_bytes: usize) -> Option<&'t str> {
+    let finder = finder?;
+    let places: Vec<(usize, String)> = finder
+        .find_iter(text)
+        .take(MAX_PLACES)
+        .map(|m| (m.start(), m.as_str().to_ascii_lowercase()))
+        .collect();
     if places.is_empty() {
         return None;
     }
     if text.len() <= focus_bytes {
         return Some(text);
     }
-    places.sort_unstable();
     let span = focus_bytes / 2;
     let mut best = (0, 0usize);
-    for (i, &(start, _)) in places.iter().enumerate() {
-        let mut seen = vec![false; words.len()];
-        for &(_, n) in places[i..].iter().take_while(|(at, _)| *at < start + span) {
-            seen[n] = true;
-        }
-        let distinct = seen.iter().filter(|s| **s).count();
-        if distinct > best.1 {
-            best = (start, distinct);
+    for (i, (start, _)) in places.iter().enumerate() {
+        let mut seen: Vec<&str> = places[i..]
+            .iter()
+            .take_while(|(at, _)| *at < start + span)
+            .map(|(_, word)| word.as_str())
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        if seen.len() > best.1 {
+            best = (*start, seen.len());
         }
     }
     let start = floor_boundary(text, best.0.saturating_sub(focus_bytes / 4));
     let end = floor_boundary(text, (start + focus_bytes).min(text.len()));
     Some(&text[start..end])
 }
+
+/// Matches of the query's words looked at per text.
+const MAX_PLACES: usize = 256;
 
 /// The largest char boundary of `text` at or before `at`.
 fn floor_boundary(text: &str, mut at: usize) -> usize {
@@ -553,8 +573,10 @@ fn floor_boundary(text: &str, mut at: usize) -> usize {
 
 /// The start of `text`, cut at a word boundary, with an ellipsis when cut.
 fn truncate_words(text: &str, max_chars: usize) -> String {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max_chars {
+    // Only the start matters: never flatten a whole 50 KB summary.
+    let head = &text[..floor_boundary(text, text.len().min(max_chars * 4 + 64))];
+    let flat: String = head.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max_chars && head.len() == text.len() {
         return flat;
     }
     let cut: String = flat.chars().take(max_chars).collect();
@@ -587,7 +609,7 @@ pub fn facets_map(
 
 #[cfg(test)]
 mod focus_tests {
-    use super::focus;
+    use super::{focus, word_finder};
 
     const FOCUS_BYTES: usize = 1_000;
 
@@ -595,16 +617,18 @@ mod focus_tests {
     fn a_long_text_is_cut_around_the_densest_matches() {
         let filler = "Assessments were completed on time and reviewed by managers. ".repeat(200);
         let text = format!("{filler}The bruising on the baby was not explained. {filler}é");
-        let words = ["bruis".to_string(), "babi".to_string()];
-        let window = focus(&text, &words, FOCUS_BYTES).unwrap();
+        let finder = word_finder(&["bruis".to_string(), "babi".to_string()]);
+        let words = finder.as_ref();
+        let zebra = word_finder(&["zebra".to_string()]);
+        let window = focus(&text, words, FOCUS_BYTES).unwrap();
         assert!(window.len() <= FOCUS_BYTES);
         assert!(window.contains("bruising on the baby"));
         // Short texts are handed over whole; a text without the words is skipped.
-        assert_eq!(focus("The bruise", &words, FOCUS_BYTES), Some("The bruise"));
-        assert_eq!(focus(&text, &["zebra".to_string()], FOCUS_BYTES), None);
+        assert_eq!(focus("The bruise", words, FOCUS_BYTES), Some("The bruise"));
+        assert_eq!(focus(&text, zebra.as_ref(), FOCUS_BYTES), None);
         // Never cuts inside a character.
         let accented = format!("{}bruised{}", "é".repeat(4000), "é".repeat(4000));
-        assert!(focus(&accented, &words, FOCUS_BYTES)
+        assert!(focus(&accented, words, FOCUS_BYTES)
             .unwrap()
             .contains("bruised"));
     }
