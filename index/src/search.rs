@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 use std::time::Instant;
 
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use lessons_model::dates::days_since_epoch;
-use regex::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::Count;
 use tantivy::collector::TopDocs;
@@ -425,7 +425,7 @@ type FirstPass = (usize, Tally, Vec<(f32, DocAddress)>);
 struct Snippets {
     /// In order of preference: a field, its snippet generator and a pattern finding the
     /// query's words in it (see [`focus`]); none when the query has no words.
-    generators: Vec<(Field, SnippetGenerator, Option<Regex>)>,
+    generators: Vec<(Field, SnippetGenerator, Option<AhoCorasick>)>,
     fallback: tantivy::schema::Field,
     fallback_chars: usize,
     /// Bytes of a long text handed to a generator (see [`focus`]).
@@ -498,29 +498,27 @@ impl Snippets {
 /// 20 hits would cost more than the search.
 const FOCUS_PER_SNIPPET_CHAR: usize = 4;
 
-/// A case-insensitive pattern matching any of the analysed query `words` as the start of
-/// a word in plain text: a stem is a prefix of the forms it matches ("bruis" of
-/// "bruising"; "babi" is looked for as "bab", for "baby").
-fn word_finder(words: &[String]) -> Option<Regex> {
-    let mut prefixes: Vec<String> = words
+/// A case-insensitive searcher for any of the analysed query `words` in plain text: a
+/// stem is a prefix of the forms it matches ("bruis" of "bruising"; "babi" is looked
+/// for as "bab", for "baby"). Matches must start a word (checked in [`focus`]).
+fn word_finder(words: &[String]) -> Option<AhoCorasick> {
+    let mut prefixes: Vec<&str> = words
         .iter()
         .map(|word| {
-            let prefix = word
-                .strip_suffix(['i', 'e'])
+            word.strip_suffix(['i', 'e'])
                 .filter(|p| p.len() >= 2)
-                .unwrap_or(word);
-            regex::escape(prefix)
+                .unwrap_or(word)
         })
         .collect();
-    prefixes.sort();
+    prefixes.sort_unstable();
     prefixes.dedup();
     if prefixes.is_empty() {
         return None;
     }
-    RegexBuilder::new(&format!(r"\b(?:{})", prefixes.join("|")))
-        .case_insensitive(true)
-        .unicode(false)
-        .build()
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(prefixes)
         .ok()
 }
 
@@ -528,12 +526,14 @@ fn word_finder(words: &[String]) -> Option<Regex> {
 /// query words (the snippet is then the text's start) or `finder` finds none in it; the whole of a short text; for a long one,
 /// the `focus_bytes` around the place where most of the different words occur close
 /// together. Finding words this way costs a scan, not an analysis, of the text.
-fn focus<'t>(text: &'t str, finder: Option<&Regex>, focus_bytes: usize) -> Option<&'t str> {
+fn focus<'t>(text: &'t str, finder: Option<&AhoCorasick>, focus_bytes: usize) -> Option<&'t str> {
     let finder = finder?;
-    let places: Vec<(usize, String)> = finder
+    let bytes = text.as_bytes();
+    let places: Vec<(usize, usize)> = finder
         .find_iter(text)
+        .filter(|m| m.start() == 0 || !bytes[m.start() - 1].is_ascii_alphanumeric())
         .take(MAX_PLACES)
-        .map(|m| (m.start(), m.as_str().to_ascii_lowercase()))
+        .map(|m| (m.start(), m.pattern().as_usize()))
         .collect();
     if places.is_empty() {
         return None;
@@ -544,10 +544,10 @@ fn focus<'t>(text: &'t str, finder: Option<&Regex>, focus_bytes: usize) -> Optio
     let span = focus_bytes / 2;
     let mut best = (0, 0usize);
     for (i, (start, _)) in places.iter().enumerate() {
-        let mut seen: Vec<&str> = places[i..]
+        let mut seen: Vec<usize> = places[i..]
             .iter()
             .take_while(|(at, _)| *at < start + span)
-            .map(|(_, word)| word.as_str())
+            .map(|(_, word)| *word)
             .collect();
         seen.sort_unstable();
         seen.dedup();
