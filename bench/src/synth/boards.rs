@@ -11,8 +11,8 @@ pub const BOARD_COUNT: usize = 150;
 
 /// First syllables of invented place names.
 const HEADS: &[&str] = &[
-    "Ash", "Brack", "Cald", "Dun", "Elder", "Fen", "Gorse", "Hazel", "Irn", "Kest", "Lynd", "Marl",
-    "Nether", "Orm", "Pell", "Quen", "Rother", "Sedge", "Thistle", "Wend",
+    "Quen", "Irn", "Zeth", "Vant", "Ulth", "Kest", "Yarl", "Pell", "Orm", "Drom", "Gorse", "Selk",
+    "Wend", "Lynd", "Mirk", "Oss", "Brisk", "Hask", "Tharn", "Quill",
 ];
 
 /// Last syllables of invented place names (16: coprime with the stride 13 of
@@ -53,7 +53,7 @@ pub fn region(n: usize) -> &'static str {
     REGIONS[n % REGIONS.len()].slug
 }
 
-/// The invented place of board `n` ("Ashvale"). Names are distinct for
+/// The invented place of board `n` ("Quenvale"). Names are distinct for
 /// `n < HEADS.len() * TAILS.len()`: boards with the same head differ in
 /// `13 * (n / HEADS.len()) mod TAILS.len()`, and 13 is coprime with 16.
 pub fn place_name(n: usize) -> String {
