@@ -5,11 +5,9 @@
 //! embargoed review is never suggested.
 
 use std::collections::HashMap;
-use std::ops::Bound;
 
-use lessons_model::dates::days_since_epoch;
 use tantivy::collector::Count;
-use tantivy::query::{BooleanQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{BooleanQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
 
@@ -101,14 +99,7 @@ impl SearchContext<'_> {
             Term::from_field_text(self.fields.spelling, word),
             IndexRecordOption::Basic,
         ));
-        let visible: Box<dyn Query> = Box::new(RangeQuery::new(
-            Bound::Unbounded,
-            Bound::Included(Term::from_field_i64(
-                self.fields.public_from,
-                days_since_epoch(self.today),
-            )),
-        ));
-        let query = BooleanQuery::new(vec![(Occur::Must, contains), (Occur::Must, visible)]);
+        let query = BooleanQuery::new(vec![(Occur::Must, contains), self.public_today()]);
         Ok(self.searcher.search(&query, &Count)?)
     }
 }
