@@ -112,8 +112,15 @@ impl Collector for FacetCounter<'_> {
 impl SegmentCollector for SegmentFacetCounter {
     type Fruit = Tally;
 
+    /// Counts each of the document's values once (its ordinals come sorted, repeats
+    /// included).
     fn collect(&mut self, doc: DocId, _: Score) {
+        let mut previous = None;
         for ord in self.reader.facet_ords(doc) {
+            if previous == Some(ord) {
+                continue;
+            }
+            previous = Some(ord);
             if let Some(count) = self.counts.get_mut(ord as usize) {
                 *count += 1;
             }

@@ -204,10 +204,11 @@ impl SearchIndex {
         self.with_context(today, |context| context.run(request))
     }
 
-    /// Public reviews most like public review `review_id`, best first; `None` when that
-    /// review is not public on `today`.
-    pub fn similar(&self, review_id: &str, today: Date, limit: usize) -> Result<Option<Vec<Hit>>> {
-        self.with_context(today, |context| context.similar(review_id, limit))
+    /// Public reviews most like public review `id`, or public findings of other reviews
+    /// most like finding `id` (`<review id>#L<n>`), best first; `None` when `id` is not
+    /// public on `today`.
+    pub fn similar(&self, id: &str, today: Date, limit: usize) -> Result<Option<Vec<Hit>>> {
+        self.with_context(today, |context| context.similar(id, limit))
     }
 
     /// Runs `work` on a fresh searcher snapshot as the public sees the index on `today`.

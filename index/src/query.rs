@@ -326,7 +326,9 @@ pub(crate) fn correctable_words(text: &str) -> Vec<String> {
         .filter(|w| !FUNCTION_WORDS.contains(&w.as_str()))
         .filter(|w| !table.contains_key(std::slice::from_ref(w)))
         .collect();
-    words.dedup();
+    let mut seen = std::collections::HashSet::new();
+    words.retain(|w| seen.insert(w.clone()));
+    words.truncate(MAX_CONCEPTS);
     words
 }
 

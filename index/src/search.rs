@@ -137,13 +137,14 @@ impl SearchContext<'_> {
             per_page: request.per_page,
             hits: Vec::new(),
             facets: FacetName::ALL.iter().map(|f| (*f, Vec::new())).collect(),
-            did_you_mean: self.did_you_mean(&request.q)?,
+            did_you_mean: None,
             took_ms: 0,
         };
         if text.nothing_searchable {
             results.took_ms = started.elapsed().as_millis() as u64;
             return Ok(results);
         }
+        results.did_you_mean = self.did_you_mean(&request.q)?;
         let query = self.full_query(request, &text, None);
         let (total, tally, addresses) = self.first_pass(request, &query, &text)?;
         results.total = total as u64;
@@ -350,7 +351,10 @@ impl SearchContext<'_> {
         query: &BooleanQuery,
         text: &TextQuery,
     ) -> Result<FirstPass, IndexError> {
-        let offset = (request.page - 1).saturating_mul(request.per_page);
+        // Past the last document every page is empty: never ask tantivy to keep more.
+        let offset = (request.page - 1)
+            .saturating_mul(request.per_page)
+            .min(self.searcher.num_docs() as usize);
         let sort = match (request.sort, &text.query) {
             (Sort::Relevance, None) => Sort::Newest,
             (sort, _) => sort,
@@ -428,7 +432,7 @@ struct Snippets {
     /// In order of preference: a field, its snippet generator and a pattern finding the
     /// query's words in it (see [`focus`]); none when the query has no words.
     generators: Vec<(Field, SnippetGenerator, Option<AhoCorasick>)>,
-    fallback: tantivy::schema::Field,
+    fallback: Field,
     fallback_chars: usize,
     /// Bytes of a long text handed to a generator (see [`focus`]).
     focus_bytes: usize,

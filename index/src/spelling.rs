@@ -35,8 +35,9 @@ impl SearchContext<'_> {
                 continue;
             }
             if let Some(better) = self.best_correction(&word, typed)? {
-                corrected = replace_word(&corrected, &word, &better);
-                changed = true;
+                let replaced = replace_word(&corrected, &word, &better);
+                changed |= replaced != corrected;
+                corrected = replaced;
             }
         }
         Ok(changed.then_some(corrected))
@@ -70,11 +71,11 @@ impl SearchContext<'_> {
             distance,
             true,
         );
+        let automaton = query.automaton()?;
         let mut frequencies: HashMap<String, u32> = HashMap::new();
         for segment in self.searcher.segment_readers() {
-            let automaton = query.automaton()?;
             let inverted = segment.inverted_index(self.fields.spelling)?;
-            let mut stream = inverted.terms().search(automaton).into_stream()?;
+            let mut stream = inverted.terms().search(&automaton).into_stream()?;
             while stream.advance() {
                 let Ok(term) = std::str::from_utf8(stream.key()) else {
                     continue;
@@ -104,8 +105,8 @@ impl SearchContext<'_> {
     }
 }
 
-/// `text` with the first whole-word, case-insensitive occurrence of `word` (ASCII)
-/// replaced by `replacement`.
+/// `text` with the first whole-word, case-insensitive occurrence of `word` (ASCII) that
+/// is neither quoted nor excluded (`-word`) replaced by `replacement`.
 fn replace_word(text: &str, word: &str, replacement: &str) -> String {
     let lower = text.to_ascii_lowercase();
     let is_word_char = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
@@ -115,7 +116,9 @@ fn replace_word(text: &str, word: &str, replacement: &str) -> String {
         let end = start + word.len();
         let before = lower[..start].chars().next_back();
         let after = lower[end..].chars().next();
-        if !is_word_char(before) && !is_word_char(after) {
+        let quoted = lower[..start].matches('"').count() % 2 == 1;
+        let excluded = before == Some('-');
+        if !is_word_char(before) && !is_word_char(after) && !quoted && !excluded {
             return format!("{}{}{}", &text[..start], replacement, &text[end..]);
         }
         from = end;
@@ -138,5 +141,9 @@ mod tests {
             "unneglekt neglect"
         );
         assert_eq!(replace_word("bruising", "neglekt", "neglect"), "bruising");
+        assert_eq!(
+            replace_word("-neglekt \"neglekt\" neglekt", "neglekt", "neglect"),
+            "-neglekt \"neglekt\" neglect"
+        );
     }
 }

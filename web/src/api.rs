@@ -133,7 +133,8 @@ struct Vocabularies {
 /// How many similar reviews are listed.
 pub const SIMILAR_LIMIT: usize = 5;
 
-/// `GET /api/v1/similar/{id}`: the public reviews most like a public review.
+/// `GET /api/v1/similar/{id}`: the public reviews most like a public review, or, for a
+/// finding id (`<review id>%23L<n>`), the findings of other public reviews most like it.
 pub async fn similar(
     path: web::Path<String>,
     repository: web::Data<Repository>,
@@ -144,7 +145,9 @@ pub async fn similar(
         web::block(move || repository.index.similar(&lookup, today(), SIMILAR_LIMIT)).await??;
     match found {
         Some(hits) => Ok(HttpResponse::Ok().json(serde_json::json!({ "id": id, "hits": hits }))),
-        None => Err(ApiError::not_found(format!("review {id} not found"))),
+        None => Err(ApiError::not_found(format!(
+            "no published review or finding {id}"
+        ))),
     }
 }
 

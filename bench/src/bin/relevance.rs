@@ -38,7 +38,10 @@ fn main() -> Result<()> {
         .store
         .reviews()
         .collect::<Result<Vec<_>, _>>()
-        .context("cannot read the imported reviews")?;
+        .context("cannot read the imported reviews")?
+        .into_iter()
+        .filter(|review| review.is_public_now())
+        .collect::<Vec<_>>();
     let findings: usize = reviews.iter().map(|r| r.lessons.len()).sum();
     let review_count = reviews.len();
     let baseline = Baseline::build(reviews)?;

@@ -55,13 +55,13 @@ struct Args {
     /// Folder with boards.jsonl and reviews.jsonl (default: the bundled demo corpus).
     #[arg(long)]
     corpus: Option<PathBuf>,
-    /// Data directory to import into, or to reuse when it already holds the corpus
-    /// (default: a temporary one).
+    /// Data directory to import into, or to reuse when it already holds reviews (it is
+    /// then taken to hold this corpus; default: a temporary one).
     #[arg(long)]
     data: Option<PathBuf>,
     /// Timed runs of each query (after one untimed warm-up run).
-    #[arg(long, default_value_t = 50)]
-    rounds: usize,
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..))]
+    rounds: u64,
 }
 
 #[actix_web::main]
@@ -91,7 +91,7 @@ async fn main() -> Result<()> {
     let mut all = Vec::new();
     for (class, query) in QUERIES {
         let uri = format!("/api/v1/search?{query}");
-        let mut times = Vec::with_capacity(args.rounds);
+        let mut times = Vec::with_capacity(args.rounds as usize);
         for round in 0..=args.rounds {
             let started = Instant::now();
             let response =

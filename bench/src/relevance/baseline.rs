@@ -25,7 +25,7 @@ pub struct Baseline {
 }
 
 impl Baseline {
-    /// Indexes the public reviews in `reviews`: one document per review (title,
+    /// Indexes every review in `reviews` (the caller passes the public ones): one document per review (title,
     /// keywords, summary and findings) and one per finding (its text).
     pub fn build(reviews: impl IntoIterator<Item = Review>) -> Result<Baseline> {
         let mut review_schema = Schema::builder();

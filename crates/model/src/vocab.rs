@@ -551,7 +551,6 @@ pub const TEXT_SYNONYMS: &[&[&str]] = &[
     ],
     &["mum", "mother"],
     &["dad", "father"],
-    &["boyfriend", "partner"],
 ];
 
 /// Every vocabulary a field can be checked against.

@@ -13,6 +13,7 @@ use super::search::{hit_item, similar_url};
 use super::{api_error_page, error_page, label, layout, Section, SiteConfig};
 use crate::auth::authenticate;
 use crate::deposit_api::readable_review;
+use crate::errors::ApiError;
 use crate::repository::Repository;
 use lessons_index::View;
 
@@ -311,11 +312,18 @@ pub async fn similar_lessons(
             &config,
         );
     };
-    let source = id.split_once("#L").and_then(|(review_id, _)| {
-        let review = repository.store.review(review_id).ok().flatten()?;
-        let lesson = review.lessons.iter().find(|l| l.id == id)?.clone();
-        review.is_public_now().then_some((review, lesson))
-    });
+    let not_found = || {
+        error_page(
+            StatusCode::NOT_FOUND,
+            "Finding not found",
+            &format!("There is no finding {id} in a published review."),
+            &[],
+            &config,
+        )
+    };
+    let Some((review, lesson)) = public_finding(&repository, &id) else {
+        return not_found();
+    };
     let lookup = id.clone();
     let repo = repository.clone();
     let found = web::block(move || {
@@ -323,14 +331,11 @@ pub async fn similar_lessons(
             .similar(&lookup, lessons_model::dates::today(), SIMILAR_LESSONS)
     })
     .await;
-    let (Some((review, lesson)), Ok(Ok(Some(hits)))) = (source, found) else {
-        return error_page(
-            StatusCode::NOT_FOUND,
-            "Finding not found",
-            &format!("There is no finding {id} in a published review."),
-            &[],
-            &config,
-        );
+    let hits = match found {
+        Ok(Ok(Some(hits))) => hits,
+        Ok(Ok(None)) => return not_found(),
+        Ok(Err(error)) => return api_error_page(&ApiError::from(error), &config),
+        Err(error) => return api_error_page(&ApiError::from(error), &config),
     };
     let anchor = lesson.id.rsplit('#').next().unwrap_or("");
     let body = html! {
@@ -348,4 +353,12 @@ pub async fn similar_lessons(
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .body(page.into_string())
+}
+
+/// The review and finding `id` (`<review id>#L<n>`) names, when that review is public today.
+fn public_finding(repository: &Repository, id: &str) -> Option<(Review, Lesson)> {
+    let (review_id, _) = id.split_once("#L")?;
+    let review = repository.store.review(review_id).ok().flatten()?;
+    let lesson = review.lessons.iter().find(|l| l.id == id)?.clone();
+    review.is_public_now().then_some((review, lesson))
 }
