@@ -285,6 +285,24 @@ fn reviews_and_vocabularies(server: &Server) {
     assert!(hits
         .iter()
         .all(|h| h["kind"].is_string() && h["review_id"] != id));
+    // Citations: RIS and BibTeX records of a public review; a clear 422 for a bad format.
+    let (status, ris) = server.get(&format!("/api/v1/reviews/{id}/cite?format=ris"));
+    assert_eq!(status, 200);
+    assert!(
+        ris.starts_with("TY  - RPRT\r\n") && ris.contains("UR  - http://"),
+        "{ris}"
+    );
+    let (status, bib) = server.get(&format!("/api/v1/reviews/{id}/cite?format=bibtex"));
+    assert_eq!(status, 200);
+    assert!(bib.starts_with(&format!("@techreport{{{id},")), "{bib}");
+    let (status, body) = server.json(&format!("/api/v1/reviews/{id}/cite?format=endnote"));
+    assert_eq!(status, 422);
+    assert_eq!(body["error"]["details"][0]["field"], "format");
+    let (_, page) = server.get(&format!("/reviews/{id}"));
+    assert!(
+        page.contains("Cite this review") && page.contains("(accessed "),
+        "citation on the page"
+    );
     // Did you mean: a misspelt word is corrected from the corpus; a correct one is not.
     let misspelt = server.search(&[("q", "chronic neglekt")]);
     assert_eq!(misspelt["did_you_mean"], "chronic neglect");

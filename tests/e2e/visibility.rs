@@ -92,6 +92,14 @@ fn hidden_reviews_never_appear_on_any_route() {
             "{id}"
         );
         assert_eq!(server.get(&format!("/reviews/{id}")).0, expected, "{id}");
+        let cite = server
+            .get(&format!("/api/v1/reviews/{id}/cite?format=ris"))
+            .0;
+        assert_eq!(
+            cite,
+            if expected == 200 { 200 } else { 404 },
+            "{id} citation"
+        );
         // Lessons like this one: only from and to public reviews.
         let visible = expected == 200;
         let (status, similar) = server.json(&format!("/api/v1/similar/{id}%23L1"));

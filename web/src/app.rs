@@ -13,7 +13,7 @@ use anyhow::Context;
 
 use crate::pages::SiteConfig;
 use crate::repository::Repository;
-use crate::{api, deposit_api, deposit_form, feeds, pages};
+use crate::{api, citation, deposit_api, deposit_form, feeds, pages};
 
 /// Mounts every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -32,6 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     resource("/reviews/{id}/withdraw").route(web::post().to(deposit_api::withdraw)),
                 )
                 .service(api_get("/reviews/{id}/revisions", deposit_api::revisions))
+                .service(api_get("/reviews/{id}/cite", citation::cite))
                 .service(api_get(
                     "/reviews/{id}/revisions/{n}",
                     deposit_api::revision,

@@ -5,11 +5,12 @@
 //! - [`app`]: routes, headers and the server; [`api`] the JSON API (read side) and
 //!   [`deposit_api`] its write side; [`auth`] tokens, sessions and passwords; [`pages`] the site.
 //! - [`cli`]: the `lessons` binary's subcommands; [`import`] JSON Lines import; [`demo`] the bundled corpus.
-//! - [`errors`]: every error as an HTTP answer.
+//! - [`errors`]: every error as an HTTP answer; [`citation`] citing a review (words, RIS, BibTeX).
 
 pub mod api;
 pub mod app;
 pub mod auth;
+pub mod citation;
 pub mod cli;
 pub mod demo;
 pub mod deposit_api;

@@ -12,6 +12,7 @@ use maud::{html, Markup};
 use super::search::{hit_item, similar_url};
 use super::{api_error_page, error_page, label, layout, Section, SiteConfig};
 use crate::auth::authenticate;
+use crate::citation::{permalink, suggested, CiteContext};
 use crate::deposit_api::readable_review;
 use crate::errors::ApiError;
 use crate::repository::Repository;
@@ -47,6 +48,7 @@ pub async fn review(
             let body = html! {
                 @if !review.is_public_now() { (not_public_notice(&review)) }
                 (render(&review, &board_name))
+                @if review.is_public_now() { (cite_block(&req, &review, &board_name)) }
                 @if !similar.is_empty() {
                     h2 #similar { "Reviews like this one" }
                     ul {
@@ -96,6 +98,28 @@ fn render(review: &Review, board_name: &str) -> Markup {
             }
         }
         (findings(review))
+    }
+}
+
+/// The suggested citation of a public review, with its RIS and BibTeX records.
+fn cite_block(req: &HttpRequest, review: &Review, board_name: &str) -> Markup {
+    let url = permalink(req, &review.id);
+    let cx = CiteContext {
+        board_name,
+        url: &url,
+        accessed: lessons_model::dates::today(),
+    };
+    html! {
+        h2 #cite { "Cite this review" }
+        p.citation { (suggested(review, &cx)) }
+        p {
+            "Download the reference: "
+            a href={"/api/v1/reviews/" (review.id) "/cite?format=ris"} { "RIS" } " · "
+            a href={"/api/v1/reviews/" (review.id) "/cite?format=bibtex"} { "BibTeX" } "."
+            @if let Some(anchor) = review.lessons.first().and_then(|l| l.id.rsplit_once('#')).map(|(_, a)| a) {
+                " Each finding has its own permalink: its number (" a href={"#" (anchor)} { "#" (anchor) } ") links to it."
+            }
+        }
     }
 }
 

@@ -1,0 +1,227 @@
+//! Citing a public review: a suggested citation in words (shown on its page) and the
+//! same record as RIS and BibTeX (`GET /api/v1/reviews/{id}/cite?format=ris|bibtex`),
+//! for reference managers. The review's permalink is its page, `/reviews/{id}`.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use lessons_model::Review;
+use time::Date;
+
+use crate::errors::ApiError;
+use crate::repository::Repository;
+
+/// The repository's name as it appears in citations.
+pub const REPOSITORY_NAME: &str = "Lessons: national repository of serious case review lessons";
+
+/// What a citation needs besides the review.
+pub struct CiteContext<'a> {
+    pub board_name: &'a str,
+    /// The review's permalink (absolute URL).
+    pub url: &'a str,
+    pub accessed: Date,
+}
+
+/// "Board (year) Title. Repository. URL (accessed 26 November 2026)."
+pub fn suggested(review: &Review, cx: &CiteContext) -> String {
+    let year = review
+        .year()
+        .map(|y| y.to_string())
+        .unwrap_or_else(|| "n.d.".into());
+    format!(
+        "{} ({year}) {}. {REPOSITORY_NAME}. {} (accessed {}).",
+        cx.board_name,
+        review.title,
+        cx.url,
+        long_date(cx.accessed)
+    )
+}
+
+/// The review as one RIS record (type REPORT).
+pub fn ris(review: &Review, cx: &CiteContext) -> String {
+    let mut lines = vec![
+        "TY  - RPRT".to_string(),
+        format!("TI  - {}", one_line(&review.title)),
+        format!("AU  - {}", one_line(cx.board_name)),
+    ];
+    if let Some(year) = review.year() {
+        lines.push(format!("PY  - {year}"));
+    }
+    if let Some(published) = &review.published_on {
+        lines.push(format!("DA  - {}", published.replace('-', "/")));
+    }
+    lines.push(format!("PB  - {}", one_line(cx.board_name)));
+    lines.push(format!("DB  - {REPOSITORY_NAME}"));
+    lines.push(format!("UR  - {}", cx.url));
+    lines.push(format!("Y2  - {}", cx.accessed));
+    lines.push(format!("ID  - {}", review.id));
+    for keyword in review.themes.iter().chain(&review.keywords) {
+        lines.push(format!("KW  - {}", one_line(keyword)));
+    }
+    lines.push("ER  - ".to_string());
+    lines.join("\r\n") + "\r\n"
+}
+
+/// The review as one BibTeX `@techreport` entry, keyed by its id.
+pub fn bibtex(review: &Review, cx: &CiteContext) -> String {
+    let mut fields = vec![
+        ("title", format!("{{{}}}", bib_escape(&review.title))),
+        ("author", format!("{{{}}}", bib_escape(cx.board_name))),
+        ("institution", format!("{{{}}}", bib_escape(cx.board_name))),
+        (
+            "type",
+            "{Serious case review executive summary}".to_string(),
+        ),
+        (
+            "howpublished",
+            format!("{{{}}}", bib_escape(REPOSITORY_NAME)),
+        ),
+        ("url", format!("{{{}}}", cx.url)),
+        ("urldate", format!("{{{}}}", cx.accessed)),
+    ];
+    if let Some(year) = review.year() {
+        fields.insert(2, ("year", format!("{{{year}}}")));
+    }
+    let body: Vec<String> = fields
+        .iter()
+        .map(|(name, value)| format!("  {name} = {value}"))
+        .collect();
+    format!("@techreport{{{},\n{}\n}}\n", review.id, body.join(",\n"))
+}
+
+/// `GET /api/v1/reviews/{id}/cite?format=ris|bibtex`: public reviews only.
+pub async fn cite(
+    req: HttpRequest,
+    path: web::Path<String>,
+    repository: web::Data<Repository>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(req.query_string().as_bytes())
+        .into_owned()
+        .collect();
+    let format = match pairs.as_slice() {
+        [] => "ris".to_string(),
+        [(key, value)] if key == "format" => value.clone(),
+        _ => {
+            return Err(ApiError::invalid_field(
+                "format",
+                "the only parameter is format=ris or format=bibtex",
+            ))
+        }
+    };
+    let review = match repository.store.review(&id)? {
+        Some(review) if review.is_public_now() => review,
+        _ => return Err(ApiError::not_found(format!("no published review {id}"))),
+    };
+    let board_name = repository.board_name(&review.board);
+    let url = permalink(&req, &review.id);
+    let cx = CiteContext {
+        board_name: &board_name,
+        url: &url,
+        accessed: lessons_model::dates::today(),
+    };
+    let (body, content_type, extension) = match format.as_str() {
+        "ris" => (
+            ris(&review, &cx),
+            "application/x-research-info-systems",
+            "ris",
+        ),
+        "bibtex" => (
+            bibtex(&review, &cx),
+            "application/x-bibtex; charset=utf-8",
+            "bib",
+        ),
+        other => {
+            return Err(ApiError::invalid_field(
+                "format",
+                format!("unknown value {other:?}: use ris or bibtex"),
+            ))
+        }
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{}.{extension}\"", review.id),
+        ))
+        .body(body))
+}
+
+/// The absolute URL of a review's page, as this request reached the server.
+pub fn permalink(req: &HttpRequest, review_id: &str) -> String {
+    let info = req.connection_info();
+    format!("{}://{}/reviews/{review_id}", info.scheme(), info.host())
+}
+
+fn long_date(date: Date) -> String {
+    format!("{} {} {}", date.day(), date.month(), date.year())
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Escapes BibTeX's special characters in a braced value.
+fn bib_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in one_line(text).chars() {
+        match c {
+            '{' | '}' | '\\' => {}
+            '&' | '%' | '$' | '#' | '_' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn review() -> Review {
+        Review {
+            id: "scr-2009-barsetshire-0001".into(),
+            title: "Serious Case Review: Child {S} & 100% of\nagencies".into(),
+            published_on: Some("2009-03-01".into()),
+            themes: vec!["neglect".into()],
+            ..Review::default()
+        }
+    }
+
+    fn cx() -> CiteContext<'static> {
+        CiteContext {
+            board_name: "Barsetshire LSCB",
+            url: "http://example.org/reviews/scr-2009-barsetshire-0001",
+            accessed: time::macros::date!(2026 - 11 - 26),
+        }
+    }
+
+    #[test]
+    fn ris_is_one_record_with_crlf_lines() {
+        let text = ris(&review(), &cx());
+        assert!(text.starts_with("TY  - RPRT\r\n") && text.ends_with("ER  - \r\n"));
+        assert!(text.contains("TI  - Serious Case Review: Child {S} & 100% of agencies\r\n"));
+        assert!(text.contains("DA  - 2009/03/01\r\n") && text.contains("KW  - neglect\r\n"));
+        assert_eq!(text.matches("TY  -").count(), 1);
+    }
+
+    #[test]
+    fn bibtex_escapes_and_keeps_braces_balanced() {
+        let text = bibtex(&review(), &cx());
+        assert!(text.starts_with("@techreport{scr-2009-barsetshire-0001,\n"));
+        assert!(text.contains("title = {Serious Case Review: Child S \\& 100\\% of agencies}"));
+        assert_eq!(text.matches('{').count(), text.matches('}').count());
+    }
+
+    #[test]
+    fn suggested_citation_reads_as_a_sentence() {
+        let text = suggested(&review(), &cx());
+        assert!(
+            text.starts_with("Barsetshire LSCB (2009) Serious Case Review"),
+            "{text}"
+        );
+        assert!(text.ends_with("(accessed 26 November 2026)."), "{text}");
+    }
+}
