@@ -546,7 +546,7 @@ impl Builder<'_> {
         let rare = concept.alternatives.first().is_some_and(|tokens| {
             tokens
                 .iter()
-                .all(|t| self.doc_freq(t) <= FUZZY_MAX_DOC_FREQ)
+                .all(|t| self.field_doc_freqs(t).sum::<u64>() <= FUZZY_MAX_DOC_FREQ)
         });
         if !rare {
             return None;
@@ -571,7 +571,7 @@ impl Builder<'_> {
             .map(|tokens| {
                 tokens
                     .iter()
-                    .map(|t| self.max_field_doc_freq(t))
+                    .map(|t| self.field_doc_freqs(t).max().unwrap_or(0))
                     .min()
                     .unwrap_or(0)
             })
@@ -580,27 +580,13 @@ impl Builder<'_> {
         (idf / SPECIFIC_IDF).clamp(MIN_SPECIFICITY, 1.0)
     }
 
-    fn max_field_doc_freq(&self, token: &str) -> u64 {
-        self.fields
-            .iter()
-            .map(|&(field, _)| {
-                self.searcher
-                    .doc_freq(&Term::from_field_text(field, token))
-                    .unwrap_or(0)
-            })
-            .max()
-            .unwrap_or(0)
-    }
-
-    fn doc_freq(&self, token: &str) -> u64 {
-        self.fields
-            .iter()
-            .map(|&(field, _)| {
-                self.searcher
-                    .doc_freq(&Term::from_field_text(field, token))
-                    .unwrap_or(0)
-            })
-            .sum()
+    /// Documents containing `token`, per searched field.
+    fn field_doc_freqs<'t>(&'t self, token: &'t str) -> impl Iterator<Item = u64> + 't {
+        self.fields.iter().map(move |&(field, _)| {
+            self.searcher
+                .doc_freq(&Term::from_field_text(field, token))
+                .unwrap_or(0)
+        })
     }
 
     /// Phrase bonuses over the plain words: the whole run, and neighbouring content words.

@@ -533,3 +533,12 @@ fn did_you_mean_corrects_rare_words_from_public_text_only() {
     // Only embargoed reviews say "Pemberton": it must not be suggested.
     assert_eq!(search(&f.index, "q=pembertan").did_you_mean, None);
 }
+
+#[test]
+fn a_page_far_past_the_end_is_empty_with_the_right_total() {
+    let f = fixture();
+    let first = search(&f.index, "q=neglect");
+    let far = search(&f.index, "q=neglect&page=100000&per_page=100");
+    assert!(far.hits.is_empty());
+    assert_eq!(far.total, first.total);
+}

@@ -298,6 +298,8 @@ fn reviews_and_vocabularies(server: &Server) {
     let (status, body) = server.json(&format!("/api/v1/reviews/{id}/cite?format=endnote"));
     assert_eq!(status, 422);
     assert_eq!(body["error"]["details"][0]["field"], "format");
+    let (status, _) = server.json(&format!("/api/v1/reviews/{id}/cite?format=ris&style=apa"));
+    assert_eq!(status, 422, "an unknown parameter is refused");
     let (_, page) = server.get(&format!("/reviews/{id}"));
     assert!(
         page.contains("Cite this review") && page.contains("(accessed "),

@@ -382,7 +382,7 @@ pub async fn similar_lessons(
 /// The review and finding `id` (`<review id>#L<n>`) names, when that review is public today.
 fn public_finding(repository: &Repository, id: &str) -> Option<(Review, Lesson)> {
     let (review_id, _) = id.split_once("#L")?;
-    let review = repository.store.review(review_id).ok().flatten()?;
+    let review = readable_review(None, repository, review_id).ok()?;
     let lesson = review.lessons.iter().find(|l| l.id == id)?.clone();
-    review.is_public_now().then_some((review, lesson))
+    Some((review, lesson))
 }
