@@ -9,6 +9,7 @@
 //! appear by themselves when the embargo ends.
 
 mod bonus;
+pub mod export;
 mod facet_count;
 pub mod facets;
 pub mod params;
@@ -34,7 +35,7 @@ pub use params::{SearchRequest, Sort, View};
 pub use search::{FacetCount, Hit, SearchResults};
 
 use crate::schema::{build_schema, tokenizers, Fields, SCHEMA_VERSION};
-use crate::search::{Display, SearchContext};
+use crate::search::{Display, ReviewMetadata, SearchContext};
 
 const WRITER_MEMORY_BYTES: usize = 64 << 20;
 
@@ -204,6 +205,19 @@ impl SearchIndex {
         self.with_context(today, |context| context.run(request))
     }
 
+    /// Every match of `request` as the public sees the index on `today`, in the
+    /// search's order, to be read in batches (see [`export::ExportCursor`]).
+    pub fn export(
+        &self,
+        request: &SearchRequest,
+        today: Date,
+        base_url: &str,
+    ) -> Result<export::ExportCursor> {
+        self.with_context(today, |context| {
+            export::ExportCursor::new(context, request, base_url)
+        })
+    }
+
     /// Public reviews most like public review `id`, or public findings of other reviews
     /// most like finding `id` (`<review id>#L<n>`), best first; `None` when `id` is not
     /// public on `today`.
@@ -286,6 +300,7 @@ impl SearchIndex {
             review_themes: review.themes.clone(),
             duration_months: review.timeliness().map(|(months, _)| months),
             over_six_months: review.timeliness().map(|(_, over)| over),
+            review: review_metadata(review),
             ..Display::default()
         };
         let f = &self.fields;
@@ -352,6 +367,27 @@ fn add_common(
     }
     for (facet, value) in facet_values {
         document.add_facet(f.facets, facet.path(&value));
+    }
+}
+
+fn review_metadata(review: &Review) -> ReviewMetadata {
+    let children = review.all_children();
+    ReviewMetadata {
+        pseudonyms: review.pseudonyms.clone(),
+        review_type: review.review_type.clone(),
+        methodology: review.methodology.clone(),
+        abuse: review.abuse.clone(),
+        source_of_harm: review.source_of_harm.clone(),
+        age_bands: children.iter().map(|c| c.age_band.clone()).collect(),
+        sexes: children.iter().map(|c| c.sex.clone()).collect(),
+        incident_date: review.incident_date.clone(),
+        commissioned_on: review.commissioned_on.clone(),
+        completed_on: review.completed_on.clone(),
+        parallel_processes: review.parallel_processes.clone(),
+        ofsted_grade: review.ofsted_grade.clone(),
+        agencies: review.agencies.clone(),
+        keywords: review.keywords.clone(),
+        lesson_count: review.lessons.len(),
     }
 }
 

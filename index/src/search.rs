@@ -116,6 +116,30 @@ pub(crate) struct Display {
     pub kind: Option<String>,
     pub level: Option<String>,
     pub agency: Option<String>,
+    /// The rest of the review's public metadata, for exports (see `export`).
+    pub review: ReviewMetadata,
+}
+
+/// A review's public metadata beyond what a hit shows, stored with each of its
+/// documents so that an export reads one document per row.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub(crate) struct ReviewMetadata {
+    pub pseudonyms: Vec<String>,
+    pub review_type: String,
+    pub methodology: Option<String>,
+    pub abuse: Vec<String>,
+    pub source_of_harm: Vec<String>,
+    pub age_bands: Vec<String>,
+    pub sexes: Vec<String>,
+    pub incident_date: Option<String>,
+    pub commissioned_on: Option<String>,
+    pub completed_on: Option<String>,
+    pub parallel_processes: Vec<String>,
+    pub ofsted_grade: Option<String>,
+    pub agencies: Vec<String>,
+    pub keywords: Vec<String>,
+    pub lesson_count: usize,
 }
 
 /// Everything needed to run one search against one searcher snapshot.
@@ -241,7 +265,7 @@ impl SearchContext<'_> {
     }
 
     /// The text query with every filter, optionally leaving one facet's filter out.
-    fn full_query(
+    pub(crate) fn full_query(
         &self,
         request: &SearchRequest,
         text: &TextQuery,
@@ -355,10 +379,7 @@ impl SearchContext<'_> {
         let offset = (request.page - 1)
             .saturating_mul(request.per_page)
             .min(self.searcher.num_docs() as usize);
-        let sort = match (request.sort, &text.query) {
-            (Sort::Relevance, None) => Sort::Newest,
-            (sort, _) => sort,
-        };
+        let sort = effective_sort(request, text);
         let top = TopDocs::with_limit(request.per_page).and_offset(offset);
         let counter = self.facet_counter();
         Ok(match sort {
@@ -417,6 +438,14 @@ impl SearchContext<'_> {
             snippet: snippets.for_doc(&doc),
             score,
         })
+    }
+}
+
+/// The order results come in: by relevance only when there are words to rank by.
+pub(crate) fn effective_sort(request: &SearchRequest, text: &TextQuery) -> Sort {
+    match (request.sort, &text.query) {
+        (Sort::Relevance, None) => Sort::Newest,
+        (sort, _) => sort,
     }
 }
 

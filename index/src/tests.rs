@@ -542,3 +542,112 @@ fn a_page_far_past_the_end_is_empty_with_the_right_total() {
     assert!(far.hits.is_empty());
     assert_eq!(far.total, first.total);
 }
+
+fn request(query: &str) -> SearchRequest {
+    let pairs: Vec<(String, String)> = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (k.to_string(), v.replace('+', " "))
+        })
+        .collect();
+    let boards = vec!["barsetshire".to_string(), "wessex".to_string()];
+    SearchRequest::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), &boards).unwrap()
+}
+
+/// Every row of an export, read in small batches.
+fn export_all(index: &SearchIndex, query: &str) -> (u64, Vec<export::ExportRow>) {
+    let mut cursor = index
+        .export(&request(query), today(), "http://example.org")
+        .unwrap();
+    let mut rows = Vec::new();
+    loop {
+        let batch = cursor.next_batch(3).unwrap();
+        if batch.is_empty() {
+            break;
+        }
+        rows.extend(batch);
+    }
+    (cursor.total(), rows)
+}
+
+fn text_of(row: &export::ExportRow, column: export::Column) -> String {
+    match row.get(column) {
+        Some(export::Cell::Text(text)) => text.clone(),
+        other => panic!("{column:?} is {other:?}"),
+    }
+}
+
+#[test]
+fn exports_hold_every_match_in_the_search_order() {
+    let f = fixture();
+    for query in [
+        "q=bruising",
+        "view=lessons",
+        "view=lessons&q=general+practitioner",
+        "q=neglect&sort=oldest",
+        "theme=neglect&year_from=2009",
+    ] {
+        let all = search(&f.index, &format!("{query}&per_page=100"));
+        let (total, rows) = export_all(&f.index, query);
+        assert_eq!(total, all.total, "{query}");
+        let exported: Vec<String> = rows
+            .iter()
+            .map(|r| text_of(r, export::Column::Id))
+            .collect();
+        assert_eq!(exported, ids(&all), "{query}");
+        let ranks: Vec<export::Cell> = rows
+            .iter()
+            .filter_map(|r| r.get(export::Column::Rank).cloned())
+            .collect();
+        assert_eq!(ranks.first(), Some(&export::Cell::Integer(Some(1))));
+    }
+}
+
+#[test]
+fn export_rows_carry_metadata_text_and_permalinks() {
+    let f = fixture();
+    let (_, rows) = export_all(&f.index, "view=lessons&q=protocol+bruising");
+    let row = &rows[0];
+    assert_eq!(
+        text_of(row, export::Column::Id),
+        "scr-2008-barsetshire-0001#L2"
+    );
+    assert_eq!(
+        text_of(row, export::Column::Permalink),
+        "http://example.org/reviews/scr-2008-barsetshire-0001#L2"
+    );
+    assert!(text_of(row, export::Column::Text).starts_with("The GP practice should adopt"));
+    assert_eq!(text_of(row, export::Column::Agency), "general_practice");
+    assert_eq!(
+        row.get(export::Column::AgeBand),
+        Some(&export::Cell::List(vec!["under_1".into()]))
+    );
+    let (_, reviews) = export_all(&f.index, "q=bruising");
+    assert!(text_of(&reviews[0], export::Column::Summary).starts_with("Child 1 was ten weeks old."));
+    assert_eq!(
+        reviews[0].get(export::Column::LessonCount),
+        Some(&export::Cell::Integer(Some(2)))
+    );
+}
+
+#[test]
+fn exports_leave_out_what_the_public_cannot_see() {
+    let mut reviews = corpus();
+    reviews[0].status = Status::Draft;
+    reviews[1].status = Status::Withdrawn;
+    reviews[2].embargo_until = Some("2099-01-01".into());
+    let f = fixture_with(reviews);
+    for query in ["", "view=lessons", "q=general+practitioner"] {
+        let (total, rows) = export_all(&f.index, query);
+        assert_eq!(total as usize, rows.len());
+        for row in rows {
+            let id = text_of(&row, export::Column::Id);
+            assert!(
+                id.starts_with("scr-2011-wessex-0004") || id.starts_with("scr-2012-wessex-0005"),
+                "{id} leaked into {query:?}"
+            );
+        }
+    }
+}

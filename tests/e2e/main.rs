@@ -6,6 +6,7 @@ mod accounts;
 mod api;
 mod cli;
 mod deposit;
+mod export;
 mod feeds;
 mod pages;
 mod restart;

@@ -81,6 +81,22 @@ fn hidden_reviews_never_appear_on_any_route() {
         .iter()
         .all(|t| t["value"] != "online_abuse"));
     assert_eq!(server.search(&[("theme", "online_abuse")])["total"], 0);
+    for view in ["reviews", "lessons"] {
+        for format in ["csv", "json", "ndjson", "ris", "bibtex"] {
+            let (status, body) = server.get(&format!("/api/v1/export?view={view}&format={format}"));
+            assert_eq!(status, 200);
+            assert!(
+                body.contains("aardvark") && body.contains("echidna"),
+                "{format}"
+            );
+            for hidden in ["bilby", "cassowary", "dugong"] {
+                assert!(
+                    !body.contains(hidden),
+                    "{hidden} in a {view} {format} export"
+                );
+            }
+        }
+    }
 
     // Undated reviews take the current year in their id; numbers follow import order.
     let year = time::OffsetDateTime::now_utc().year();

@@ -13,7 +13,7 @@ use anyhow::Context;
 
 use crate::pages::SiteConfig;
 use crate::repository::Repository;
-use crate::{api, citation, deposit_api, deposit_form, feeds, pages};
+use crate::{api, citation, deposit_api, deposit_form, export, feeds, pages};
 
 /// Mounts every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -40,6 +40,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(api_get("/reviews/{id}/file", deposit_api::file))
                 .service(api_get("/reviews/{id}/files/{n}", deposit_api::file))
                 .service(api_get("/vocabularies", api::vocabularies))
+                .service(api_get("/export", export::export))
+                .service(api_get("/codebook", export::codebook_route))
                 .service(api_get("/similar/{id}", api::similar))
                 .default_service(web::to(api::not_found)),
         )

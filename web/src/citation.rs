@@ -14,48 +14,75 @@ use crate::repository::Repository;
 /// The repository's name as it appears in citations.
 pub const REPOSITORY_NAME: &str = "Lessons: national repository of serious case review lessons";
 
-/// What a citation needs besides the review.
-pub struct CiteContext<'a> {
+/// What a citation says about one review: from a [`Review`], or from an export row
+/// when a whole result set is cited.
+pub struct Citable<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
     pub board_name: &'a str,
+    pub year: Option<i32>,
+    pub published_on: Option<&'a str>,
+    /// Subject keywords: the review's themes, then its free keywords.
+    pub keywords: Vec<&'a str>,
     /// The review's permalink (absolute URL).
     pub url: &'a str,
     pub accessed: Date,
 }
 
+impl<'a> Citable<'a> {
+    pub fn of_review(review: &'a Review, board_name: &'a str, url: &'a str) -> Citable<'a> {
+        Citable {
+            id: &review.id,
+            title: &review.title,
+            board_name,
+            year: review.year(),
+            published_on: review.published_on.as_deref(),
+            keywords: review
+                .themes
+                .iter()
+                .chain(&review.keywords)
+                .map(String::as_str)
+                .collect(),
+            url,
+            accessed: lessons_model::dates::today(),
+        }
+    }
+}
+
 /// "Board (year) Title. Repository. URL (accessed 26 November 2026)."
-pub fn suggested(review: &Review, cx: &CiteContext) -> String {
-    let year = review
-        .year()
+pub fn suggested(cite: &Citable) -> String {
+    let year = cite
+        .year
         .map(|y| y.to_string())
         .unwrap_or_else(|| "n.d.".into());
     format!(
         "{} ({year}) {}. {REPOSITORY_NAME}. {} (accessed {}).",
-        cx.board_name,
-        review.title,
-        cx.url,
-        long_date(cx.accessed)
+        cite.board_name,
+        cite.title,
+        cite.url,
+        long_date(cite.accessed)
     )
 }
 
 /// The review as one RIS record (type REPORT).
-pub fn ris(review: &Review, cx: &CiteContext) -> String {
+pub fn ris(cite: &Citable) -> String {
     let mut lines = vec![
         "TY  - RPRT".to_string(),
-        format!("TI  - {}", one_line(&review.title)),
-        format!("AU  - {}", one_line(cx.board_name)),
+        format!("TI  - {}", one_line(cite.title)),
+        format!("AU  - {}", one_line(cite.board_name)),
     ];
-    if let Some(year) = review.year() {
+    if let Some(year) = cite.year {
         lines.push(format!("PY  - {year}"));
     }
-    if let Some(published) = &review.published_on {
+    if let Some(published) = cite.published_on {
         lines.push(format!("DA  - {}", published.replace('-', "/")));
     }
-    lines.push(format!("PB  - {}", one_line(cx.board_name)));
+    lines.push(format!("PB  - {}", one_line(cite.board_name)));
     lines.push(format!("DB  - {REPOSITORY_NAME}"));
-    lines.push(format!("UR  - {}", cx.url));
-    lines.push(format!("Y2  - {}", cx.accessed));
-    lines.push(format!("ID  - {}", review.id));
-    for keyword in review.themes.iter().chain(&review.keywords) {
+    lines.push(format!("UR  - {}", cite.url));
+    lines.push(format!("Y2  - {}", cite.accessed));
+    lines.push(format!("ID  - {}", cite.id));
+    for keyword in &cite.keywords {
         lines.push(format!("KW  - {}", one_line(keyword)));
     }
     lines.push("ER  - ".to_string());
@@ -63,11 +90,14 @@ pub fn ris(review: &Review, cx: &CiteContext) -> String {
 }
 
 /// The review as one BibTeX `@techreport` entry, keyed by its id.
-pub fn bibtex(review: &Review, cx: &CiteContext) -> String {
+pub fn bibtex(cite: &Citable) -> String {
     let mut fields = vec![
-        ("title", format!("{{{}}}", bib_escape(&review.title))),
-        ("author", format!("{{{}}}", bib_escape(cx.board_name))),
-        ("institution", format!("{{{}}}", bib_escape(cx.board_name))),
+        ("title", format!("{{{}}}", bib_escape(cite.title))),
+        ("author", format!("{{{}}}", bib_escape(cite.board_name))),
+        (
+            "institution",
+            format!("{{{}}}", bib_escape(cite.board_name)),
+        ),
         (
             "type",
             "{Serious case review executive summary}".to_string(),
@@ -76,17 +106,17 @@ pub fn bibtex(review: &Review, cx: &CiteContext) -> String {
             "howpublished",
             format!("{{{}}}", bib_escape(REPOSITORY_NAME)),
         ),
-        ("url", format!("{{{}}}", cx.url)),
-        ("urldate", format!("{{{}}}", cx.accessed)),
+        ("url", format!("{{{}}}", cite.url)),
+        ("urldate", format!("{{{}}}", cite.accessed)),
     ];
-    if let Some(year) = review.year() {
+    if let Some(year) = cite.year {
         fields.insert(2, ("year", format!("{{{year}}}")));
     }
     let body: Vec<String> = fields
         .iter()
         .map(|(name, value)| format!("  {name} = {value}"))
         .collect();
-    format!("@techreport{{{},\n{}\n}}\n", review.id, body.join(",\n"))
+    format!("@techreport{{{},\n{}\n}}\n", cite.id, body.join(",\n"))
 }
 
 /// `GET /api/v1/reviews/{id}/cite?format=ris|bibtex`: public reviews only.
@@ -113,22 +143,10 @@ pub async fn cite(
     let review = readable_review(None, &repository, &id)?;
     let board_name = repository.board_name(&review.board);
     let url = permalink(&req, &review.id);
-    let cx = CiteContext {
-        board_name: &board_name,
-        url: &url,
-        accessed: lessons_model::dates::today(),
-    };
+    let cite = Citable::of_review(&review, &board_name, &url);
     let (body, content_type, extension) = match format.as_str() {
-        "ris" => (
-            ris(&review, &cx),
-            "application/x-research-info-systems",
-            "ris",
-        ),
-        "bibtex" => (
-            bibtex(&review, &cx),
-            "application/x-bibtex; charset=utf-8",
-            "bib",
-        ),
+        "ris" => (ris(&cite), "application/x-research-info-systems", "ris"),
+        "bibtex" => (bibtex(&cite), "application/x-bibtex; charset=utf-8", "bib"),
         other => {
             return Err(ApiError::invalid_field(
                 "format",
@@ -147,8 +165,13 @@ pub async fn cite(
 
 /// The absolute URL of a review's page, as this request reached the server.
 pub fn permalink(req: &HttpRequest, review_id: &str) -> String {
+    format!("{}/reviews/{review_id}", site_url(req))
+}
+
+/// Scheme and host of the site as this request reached it (no trailing slash).
+pub fn site_url(req: &HttpRequest) -> String {
     let info = req.connection_info();
-    format!("{}://{}/reviews/{review_id}", info.scheme(), info.host())
+    format!("{}://{}", info.scheme(), info.host())
 }
 
 fn long_date(date: Date) -> String {
@@ -189,17 +212,21 @@ mod tests {
         }
     }
 
-    fn cx() -> CiteContext<'static> {
-        CiteContext {
-            board_name: "Barsetshire LSCB",
-            url: "http://example.org/reviews/scr-2009-barsetshire-0001",
+    fn cite(review: &Review) -> Citable<'_> {
+        Citable {
             accessed: time::macros::date!(2026 - 11 - 26),
+            ..Citable::of_review(
+                review,
+                "Barsetshire LSCB",
+                "http://example.org/reviews/scr-2009-barsetshire-0001",
+            )
         }
     }
 
     #[test]
     fn ris_is_one_record_with_crlf_lines() {
-        let text = ris(&review(), &cx());
+        let review = review();
+        let text = ris(&cite(&review));
         assert!(text.starts_with("TY  - RPRT\r\n") && text.ends_with("ER  - \r\n"));
         assert!(text.contains("TI  - Serious Case Review: Child {S} & 100% of agencies\r\n"));
         assert!(text.contains("DA  - 2009/03/01\r\n") && text.contains("KW  - neglect\r\n"));
@@ -208,7 +235,8 @@ mod tests {
 
     #[test]
     fn bibtex_escapes_and_keeps_braces_balanced() {
-        let text = bibtex(&review(), &cx());
+        let review = review();
+        let text = bibtex(&cite(&review));
         assert!(text.starts_with("@techreport{scr-2009-barsetshire-0001,\n"));
         assert!(text.contains("title = {Serious Case Review: Child S \\& 100\\% of agencies}"));
         assert_eq!(text.matches('{').count(), text.matches('}').count());
@@ -216,7 +244,8 @@ mod tests {
 
     #[test]
     fn suggested_citation_reads_as_a_sentence() {
-        let text = suggested(&review(), &cx());
+        let review = review();
+        let text = suggested(&cite(&review));
         assert!(
             text.starts_with("Barsetshire LSCB (2009) Serious Case Review"),
             "{text}"

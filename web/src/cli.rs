@@ -1,10 +1,10 @@
-//! The `lessons` command line (clap): `serve`, `import`, `reindex`, `board add`,
-//! `user add` and `token add`,
+//! The `lessons` command line (clap): `serve`, `import`, `reindex`, `export`,
+//! `board add`, `user add` and `token add`,
 //! each with `--data DIR`. Errors are printed with their causes and exit non-zero;
 //! progress goes to stderr.
 
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -14,6 +14,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use lessons_model::Board;
 
 use crate::demo::{holds_demo, load_demo, DemoLoad};
+use crate::export::{Encoder, ExportRequest, BATCH_ROWS};
 use crate::import::{field_messages, import_lines, ImportReport};
 use crate::pages::SiteConfig;
 use crate::repository::{Repository, RepositoryError};
@@ -56,6 +57,29 @@ enum Command {
     },
     /// Rebuild the search index from the store.
     Reindex,
+    /// Export every public match of a search to a file, as `GET /api/v1/export` does.
+    Export {
+        /// Search parameters as the API names them, each NAME=VALUE
+        /// (e.g. q=bruising theme=neglect view=lessons year_from=2008).
+        #[arg(value_name = "NAME=VALUE")]
+        parameters: Vec<String>,
+        /// csv, json, ndjson, ris or bibtex.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Start a CSV file with a UTF-8 byte-order mark (for Excel).
+        #[arg(long)]
+        bom: bool,
+        /// The file to write (replaced only once the export is complete).
+        #[arg(long)]
+        output: PathBuf,
+        /// Scheme and host that permalinks in the file start with.
+        #[arg(
+            long,
+            env = "LESSONS_SITE_URL",
+            default_value = "http://localhost:8080"
+        )]
+        site_url: String,
+    },
     /// Manage Local Safeguarding Children Boards.
     #[command(subcommand)]
     Board(BoardCommand),
@@ -150,6 +174,20 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Import { file } => import(&cli.data, &file),
         Command::Reindex => reindex(&cli.data),
+        Command::Export {
+            parameters,
+            format,
+            bom,
+            output,
+            site_url,
+        } => {
+            let mut pairs = parse_parameters(&parameters)?;
+            pairs.push(("format".into(), format));
+            if bom {
+                pairs.push(("bom".into(), "1".into()));
+            }
+            export(&cli.data, pairs, &output, &site_url)
+        }
         Command::User(UserCommand::Add { email, board, role }) => {
             add_user(&cli.data, email, board, role)
         }
@@ -303,6 +341,73 @@ fn reindex(data: &Path) -> anyhow::Result<ExitCode> {
     let count = repository.reindex(|| bar.inc(1))?;
     bar.finish_and_clear();
     eprintln!("reindexed {count} reviews");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `NAME=VALUE` arguments as query-string pairs.
+fn parse_parameters(arguments: &[String]) -> anyhow::Result<Vec<(String, String)>> {
+    arguments
+        .iter()
+        .map(|argument| match argument.split_once('=') {
+            Some((name, value)) => Ok((name.to_string(), value.to_string())),
+            None => bail!("search parameters are NAME=VALUE (e.g. q=bruising), not {argument:?}"),
+        })
+        .collect()
+}
+
+fn export(
+    data: &Path,
+    pairs: Vec<(String, String)>,
+    output: &Path,
+    site_url: &str,
+) -> anyhow::Result<ExitCode> {
+    let repository = open(data)?;
+    let request = match ExportRequest::from_pairs(pairs, &repository.board_slugs()) {
+        Ok(request) => request,
+        Err(error) => {
+            for detail in &error.details {
+                eprintln!("error: {}: {}", detail.field, detail.message);
+            }
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let mut cursor = repository
+        .index
+        .export(&request.search, lessons_model::dates::today(), site_url)
+        .context("cannot run the search")?;
+    let mut encoder = Encoder::new(request.format, request.search.view, site_url);
+    let directory = match output.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(directory)
+        .with_context(|| format!("cannot write in {}", directory.display()))?;
+    let bar = progress_bar(cursor.total(), "{wide_bar} {pos}/{len} rows");
+    let mut write = |bytes: &[u8]| {
+        file.write_all(bytes)
+            .with_context(|| format!("cannot write {}", output.display()))
+    };
+    write(&encoder.head(&request, cursor.total()))?;
+    loop {
+        let rows = cursor
+            .next_batch(BATCH_ROWS)
+            .context("cannot read the index")?;
+        if rows.is_empty() {
+            break;
+        }
+        write(&encoder.rows(&rows))?;
+        bar.set_position(cursor.position());
+    }
+    write(&encoder.tail())?;
+    bar.finish_and_clear();
+    file.persist(output)
+        .with_context(|| format!("cannot write {}", output.display()))?;
+    eprintln!(
+        "exported {} row{} to {}",
+        cursor.total(),
+        if cursor.total() == 1 { "" } else { "s" },
+        output.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -5,7 +5,8 @@
 //! - [`app`]: routes, headers and the server; [`api`] the JSON API (read side) and
 //!   [`deposit_api`] its write side; [`auth`] tokens, sessions and passwords; [`pages`] the site.
 //! - [`cli`]: the `lessons` binary's subcommands; [`import`] JSON Lines import; [`demo`] the bundled corpus.
-//! - [`errors`]: every error as an HTTP answer; [`citation`] citing a review (words, RIS, BibTeX).
+//! - [`errors`]: every error as an HTTP answer; [`citation`] citing a review (words, RIS, BibTeX);
+//!   [`export`] streamed exports of whole result sets and their codebook.
 
 pub mod api;
 pub mod app;
@@ -16,6 +17,7 @@ pub mod demo;
 pub mod deposit_api;
 pub mod deposit_form;
 pub mod errors;
+pub mod export;
 pub mod feeds;
 pub mod import;
 pub mod pages;

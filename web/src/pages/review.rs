@@ -12,7 +12,7 @@ use maud::{html, Markup};
 use super::search::{hit_item, similar_url};
 use super::{api_error_page, error_page, label, layout, Section, SiteConfig};
 use crate::auth::authenticate;
-use crate::citation::{permalink, suggested, CiteContext};
+use crate::citation::{permalink, suggested, Citable};
 use crate::deposit_api::readable_review;
 use crate::errors::ApiError;
 use crate::repository::Repository;
@@ -104,14 +104,10 @@ fn render(review: &Review, board_name: &str) -> Markup {
 /// The suggested citation of a public review, with its RIS and BibTeX records.
 fn cite_block(req: &HttpRequest, review: &Review, board_name: &str) -> Markup {
     let url = permalink(req, &review.id);
-    let cx = CiteContext {
-        board_name,
-        url: &url,
-        accessed: lessons_model::dates::today(),
-    };
+    let cite = Citable::of_review(review, board_name, &url);
     html! {
         h2 #cite { "Cite this review" }
-        p.citation { (suggested(review, &cx)) }
+        p.citation { (suggested(&cite)) }
         p {
             "Download the reference: "
             a href={"/api/v1/reviews/" (review.id) "/cite?format=ris"} { "RIS" } " · "

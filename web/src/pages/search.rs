@@ -57,6 +57,7 @@ fn render(request: &SearchRequest, results: &SearchResults) -> Markup {
             }
         }
         (active_filters(request))
+        @if results.total > 0 { (export_links(request, results.total)) }
         div.results-layout {
             section.results aria-labelledby="results-heading" {
                 h2 #results-heading .visually-hidden { "Results" }
@@ -138,6 +139,32 @@ fn summary_line(request: &SearchRequest, results: &SearchResults) -> Markup {
             " · " a href="#filters" { "filters" }
             " · " a href=(api_url(request)) { "this search as JSON" }
             " · " a href=(feed_url(request)) type="application/atom+xml" { "alerts (Atom feed)" }
+        }
+    }
+}
+
+/// Links that download every result of this search (not just this page).
+fn export_links(request: &SearchRequest, total: u64) -> Markup {
+    let url = |format: &str, extra: &str| {
+        let whole = SearchRequest {
+            page: 1,
+            per_page: lessons_index::params::DEFAULT_PER_PAGE,
+            ..request.clone()
+        };
+        let search = search_url(&whole);
+        let joiner = if search.contains('?') { '&' } else { '?' };
+        format!("{search}{joiner}format={format}{extra}").replacen("/search", "/api/v1/export", 1)
+    };
+    html! {
+        p.export-links {
+            "Download all " (total) " results: "
+            a href=(url("csv", "")) download { "CSV" } " · "
+            a href=(url("csv", "&bom=1")) download { "CSV for Excel" } " · "
+            a href=(url("json", "")) download { "JSON" } " · "
+            a href=(url("ndjson", "")) download { "NDJSON" } " · "
+            a href=(url("ris", "")) download { "RIS" } " · "
+            a href=(url("bibtex", "")) download { "BibTeX" }
+            " (" a href="/api/v1/codebook" { "what the columns mean" } ")"
         }
     }
 }

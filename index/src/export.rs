@@ -1,0 +1,588 @@
+//! Exports: every match of a search, in the search's order, read a batch at a time so
+//! that a caller can stream any number of rows with flat memory ([`ExportCursor`]), and
+//! the columns of each view with their types, descriptions and vocabularies
+//! ([`Column`], the codebook). A row comes from one stored document (the hit's display
+//! data, which carries the review's public metadata, plus its text), never from the
+//! store, so an export sees exactly the public documents a search sees.
+//!
+//! Memory: the cursor keeps one (sort key, address) pair per match (16 bytes) to put
+//! the matches in order, and one batch of rows at a time.
+
+use std::cmp::Ordering;
+
+use lessons_model::vocab::Vocabulary;
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column as FastColumn;
+use tantivy::schema::Value;
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument};
+
+use crate::params::{SearchRequest, Sort, View};
+use crate::query::build_text_query;
+use crate::schema::Fields;
+use crate::search::{effective_sort, Display, SearchContext};
+use crate::IndexError;
+
+/// The kind of value a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    String,
+    Integer,
+    Boolean,
+    /// `YYYY-MM-DD` (`incident_date` may be `YYYY-MM`).
+    Date,
+    /// Several strings: a JSON array, or joined with [`LIST_SEPARATOR`] in CSV.
+    List,
+}
+
+impl ColumnType {
+    pub fn key(self) -> &'static str {
+        match self {
+            ColumnType::String => "string",
+            ColumnType::Integer => "integer",
+            ColumnType::Boolean => "boolean",
+            ColumnType::Date => "date",
+            ColumnType::List => "list",
+        }
+    }
+}
+
+/// How the values of a list column are joined in a CSV cell.
+pub const LIST_SEPARATOR: &str = "; ";
+
+/// Every column an export can have. [`columns`] gives each view's, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Rank,
+    Id,
+    Permalink,
+    ReviewId,
+    Title,
+    Pseudonyms,
+    Board,
+    BoardName,
+    Region,
+    ReviewType,
+    Methodology,
+    Incident,
+    Abuse,
+    SourceOfHarm,
+    AgeBand,
+    Sex,
+    IncidentDate,
+    CommissionedOn,
+    CompletedOn,
+    PublishedOn,
+    Year,
+    DurationMonths,
+    OverSixMonths,
+    ParallelProcesses,
+    OfstedGrade,
+    Themes,
+    ReviewThemes,
+    Agencies,
+    Keywords,
+    LessonCount,
+    Kind,
+    Level,
+    Agency,
+    Text,
+    Summary,
+}
+
+const REVIEW_COLUMNS: &[Column] = &[
+    Column::Rank,
+    Column::Id,
+    Column::Permalink,
+    Column::Title,
+    Column::Pseudonyms,
+    Column::Board,
+    Column::BoardName,
+    Column::Region,
+    Column::ReviewType,
+    Column::Methodology,
+    Column::Incident,
+    Column::Abuse,
+    Column::SourceOfHarm,
+    Column::AgeBand,
+    Column::Sex,
+    Column::IncidentDate,
+    Column::CommissionedOn,
+    Column::CompletedOn,
+    Column::PublishedOn,
+    Column::Year,
+    Column::DurationMonths,
+    Column::OverSixMonths,
+    Column::ParallelProcesses,
+    Column::OfstedGrade,
+    Column::Themes,
+    Column::Agencies,
+    Column::Keywords,
+    Column::LessonCount,
+    Column::Summary,
+];
+
+const LESSON_COLUMNS: &[Column] = &[
+    Column::Rank,
+    Column::Id,
+    Column::Permalink,
+    Column::ReviewId,
+    Column::Title,
+    Column::Board,
+    Column::BoardName,
+    Column::Region,
+    Column::ReviewType,
+    Column::Incident,
+    Column::Abuse,
+    Column::AgeBand,
+    Column::PublishedOn,
+    Column::Year,
+    Column::OverSixMonths,
+    Column::Kind,
+    Column::Level,
+    Column::Agency,
+    Column::Themes,
+    Column::ReviewThemes,
+    Column::Text,
+];
+
+/// The columns of an export in `view`, in order.
+pub fn columns(view: View) -> &'static [Column] {
+    match view {
+        View::Reviews => REVIEW_COLUMNS,
+        View::Lessons => LESSON_COLUMNS,
+    }
+}
+
+impl Column {
+    pub fn name(self) -> &'static str {
+        match self {
+            Column::Rank => "rank",
+            Column::Id => "id",
+            Column::Permalink => "permalink",
+            Column::ReviewId => "review_id",
+            Column::Title => "title",
+            Column::Pseudonyms => "pseudonyms",
+            Column::Board => "board",
+            Column::BoardName => "board_name",
+            Column::Region => "region",
+            Column::ReviewType => "review_type",
+            Column::Methodology => "methodology",
+            Column::Incident => "incident",
+            Column::Abuse => "abuse",
+            Column::SourceOfHarm => "source_of_harm",
+            Column::AgeBand => "age_band",
+            Column::Sex => "sex",
+            Column::IncidentDate => "incident_date",
+            Column::CommissionedOn => "commissioned_on",
+            Column::CompletedOn => "completed_on",
+            Column::PublishedOn => "published_on",
+            Column::Year => "year",
+            Column::DurationMonths => "duration_months",
+            Column::OverSixMonths => "over_six_months",
+            Column::ParallelProcesses => "parallel_processes",
+            Column::OfstedGrade => "ofsted_grade",
+            Column::Themes => "themes",
+            Column::ReviewThemes => "review_themes",
+            Column::Agencies => "agencies",
+            Column::Keywords => "keywords",
+            Column::LessonCount => "lesson_count",
+            Column::Kind => "kind",
+            Column::Level => "level",
+            Column::Agency => "agency",
+            Column::Text => "text",
+            Column::Summary => "summary",
+        }
+    }
+
+    pub fn column_type(self) -> ColumnType {
+        match self {
+            Column::Rank | Column::Year | Column::DurationMonths | Column::LessonCount => {
+                ColumnType::Integer
+            }
+            Column::OverSixMonths => ColumnType::Boolean,
+            Column::IncidentDate
+            | Column::CommissionedOn
+            | Column::CompletedOn
+            | Column::PublishedOn => ColumnType::Date,
+            Column::Pseudonyms
+            | Column::Abuse
+            | Column::SourceOfHarm
+            | Column::AgeBand
+            | Column::Sex
+            | Column::ParallelProcesses
+            | Column::Themes
+            | Column::ReviewThemes
+            | Column::Agencies
+            | Column::Keywords => ColumnType::List,
+            _ => ColumnType::String,
+        }
+    }
+
+    /// The controlled vocabulary the column's values come from, if any.
+    pub fn vocabulary(self) -> Option<Vocabulary> {
+        Some(match self {
+            Column::Region => Vocabulary::Region,
+            Column::ReviewType => Vocabulary::ReviewType,
+            Column::Methodology => Vocabulary::Methodology,
+            Column::Incident => Vocabulary::Incident,
+            Column::Abuse => Vocabulary::Abuse,
+            Column::SourceOfHarm => Vocabulary::SourceOfHarm,
+            Column::AgeBand => Vocabulary::AgeBand,
+            Column::Sex => Vocabulary::Sex,
+            Column::ParallelProcesses => Vocabulary::ParallelProcess,
+            Column::OfstedGrade => Vocabulary::OfstedGrade,
+            Column::Themes | Column::ReviewThemes => Vocabulary::Theme,
+            Column::Agencies | Column::Agency => Vocabulary::Agency,
+            Column::Kind => Vocabulary::LessonKind,
+            Column::Level => Vocabulary::Level,
+            _ => return None,
+        })
+    }
+
+    /// What the column holds, for the codebook. `view` decides the wording of the
+    /// columns both views share.
+    pub fn description(self, view: View) -> &'static str {
+        let lessons = view == View::Lessons;
+        match self {
+            Column::Rank => "Position in the export's order (1 = first): relevance to the query, or date with sort=newest/oldest.",
+            Column::Id if lessons => "The finding's citable id: the review id, '#L' and the finding's number.",
+            Column::Id => "The review's citable id, stable and never reused.",
+            Column::Permalink if lessons => "Web address of the finding on its review's page.",
+            Column::Permalink => "Web address of the review's page.",
+            Column::ReviewId => "Id of the review the finding comes from.",
+            Column::Title => "The review's title as published.",
+            Column::Pseudonyms => "Names the review uses for the children and family (e.g. 'Child A').",
+            Column::Board => "Slug of the Local Safeguarding Children Board that ran the review.",
+            Column::BoardName => "Full name of that board.",
+            Column::Region => "The board's region.",
+            Column::ReviewType => "Kind of review.",
+            Column::Methodology => "Review methodology, where recorded.",
+            Column::Incident => "What happened to the child.",
+            Column::Abuse => "Kinds of abuse or neglect known or suspected.",
+            Column::SourceOfHarm => "Who harmed the child, where recorded.",
+            Column::AgeBand => "Age band of each child the review is about.",
+            Column::Sex => "Sex of each child the review is about, in the same order as age_band.",
+            Column::IncidentDate => "Date of the incident (YYYY-MM-DD or YYYY-MM).",
+            Column::CommissionedOn => "Date the board decided to initiate the review.",
+            Column::CompletedOn => "Date the review was completed.",
+            Column::PublishedOn => "Date the executive summary was published.",
+            Column::Year => "Year of publication (of completion when there is no publication date): the year facet.",
+            Column::DurationMonths => "Whole months from commissioning to completion, when both dates are known.",
+            Column::OverSixMonths => "Whether the review took longer than the six-month timescale of the statutory guidance; empty when unknown.",
+            Column::ParallelProcesses => "Processes running alongside the review (why publication may wait).",
+            Column::OfstedGrade => "Ofsted's evaluation of the review (2007 to 2012), where recorded.",
+            Column::Themes if lessons => "The finding's own themes.",
+            Column::Themes => "The review's themes and those of its findings.",
+            Column::ReviewThemes => "The themes of the finding's review.",
+            Column::Agencies => "Agencies involved with the child and family.",
+            Column::Keywords => "Free keywords as deposited.",
+            Column::LessonCount => "Number of findings (lessons, recommendations, good practice) in the review.",
+            Column::Kind => "Lesson, recommendation or good practice.",
+            Column::Level => "Whether the finding is about one agency or about agencies working together.",
+            Column::Agency => "The agency the finding is about or addressed to (individual-agency findings).",
+            Column::Text => "The finding's full text.",
+            Column::Summary => "Full text of the executive summary, paragraphs separated by blank lines. Long: spreadsheet programs cut cells at 32,767 characters.",
+        }
+    }
+}
+
+/// One cell of a row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Integer(Option<i64>),
+    Boolean(Option<bool>),
+    List(Vec<String>),
+}
+
+impl Cell {
+    fn optional(value: Option<String>) -> Cell {
+        Cell::Text(value.unwrap_or_default())
+    }
+}
+
+impl Serialize for Cell {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Cell::Text(text) if text.is_empty() => serializer.serialize_none(),
+            Cell::Text(text) => serializer.serialize_str(text),
+            Cell::Integer(value) => value.serialize(serializer),
+            Cell::Boolean(value) => value.serialize(serializer),
+            Cell::List(values) => values.serialize(serializer),
+        }
+    }
+}
+
+/// One exported row: a cell per column of its view, in the view's column order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportRow {
+    pub view: View,
+    pub cells: Vec<Cell>,
+}
+
+impl ExportRow {
+    /// `(column, cell)` in column order.
+    pub fn iter(&self) -> impl Iterator<Item = (Column, &Cell)> {
+        columns(self.view).iter().copied().zip(&self.cells)
+    }
+
+    /// The cell of `column`, if the row's view has it.
+    pub fn get(&self, column: Column) -> Option<&Cell> {
+        self.iter()
+            .find(|(c, _)| *c == column)
+            .map(|(_, cell)| cell)
+    }
+}
+
+/// A JSON object whose keys are the column names, in order (empty text is `null`).
+impl Serialize for ExportRow {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.cells.len()))?;
+        for (column, cell) in self.iter() {
+            map.serialize_entry(column.name(), cell)?;
+        }
+        map.end()
+    }
+}
+
+/// Every match of one search, in order, read [`ExportCursor::next_batch`] at a time.
+/// Owns a searcher snapshot, so the rows stay consistent while the index changes.
+pub struct ExportCursor {
+    searcher: Searcher,
+    fields: Fields,
+    view: View,
+    base_url: String,
+    order: Vec<DocAddress>,
+    next: usize,
+}
+
+impl ExportCursor {
+    /// Finds and orders every match of `request` (its page and page size are ignored).
+    /// Permalinks start with `base_url` (scheme and host, no trailing slash).
+    pub(crate) fn new(
+        context: &SearchContext,
+        request: &SearchRequest,
+        base_url: &str,
+    ) -> Result<ExportCursor, IndexError> {
+        let text = build_text_query(&request.q, request.view, context.fields, context.searcher);
+        let order = if text.nothing_searchable {
+            Vec::new()
+        } else {
+            let query = context.full_query(request, &text, None);
+            let sort = effective_sort(request, &text);
+            let mut matches = context.searcher.search(&query, &AllMatches { sort })?;
+            matches.sort_by(|a, b| compare(sort, a, b));
+            matches.into_iter().map(|(_, address)| address).collect()
+        };
+        Ok(ExportCursor {
+            searcher: context.searcher.clone(),
+            fields: *context.fields,
+            view: request.view,
+            base_url: base_url.trim_end_matches('/').to_string(),
+            order,
+            next: 0,
+        })
+    }
+
+    /// How many rows the export has in all (the search's total).
+    pub fn total(&self) -> u64 {
+        self.order.len() as u64
+    }
+
+    /// How many rows have been read so far.
+    pub fn position(&self) -> u64 {
+        self.next as u64
+    }
+
+    /// The next rows, at most `max`; empty at the end. Documents are read in address
+    /// order within the batch (the document store decompresses blocks in sequence) and
+    /// returned in the export's order.
+    pub fn next_batch(&mut self, max: usize) -> Result<Vec<ExportRow>, IndexError> {
+        let end = (self.next + max).min(self.order.len());
+        let addresses = &self.order[self.next..end];
+        let mut by_address: Vec<usize> = (0..addresses.len()).collect();
+        by_address.sort_by_key(|&i| addresses[i]);
+        let mut rows: Vec<Option<ExportRow>> = vec![None; addresses.len()];
+        for i in by_address {
+            let rank = (self.next + i + 1) as i64;
+            rows[i] = Some(self.row(addresses[i], rank)?);
+        }
+        self.next = end;
+        Ok(rows.into_iter().flatten().collect())
+    }
+
+    fn row(&self, address: DocAddress, rank: i64) -> Result<ExportRow, IndexError> {
+        let doc: TantivyDocument = self.searcher.doc(address)?;
+        let display: Display = doc
+            .get_first(self.fields.display)
+            .and_then(|v| v.as_str())
+            .and_then(|json| serde_json::from_str(json).ok())
+            .ok_or_else(|| IndexError::Corrupt("a document without display data".into()))?;
+        let text_field = match self.view {
+            View::Reviews => self.fields.summary,
+            View::Lessons => self.fields.lessons,
+        };
+        let text = doc
+            .get_first(text_field)
+            .and_then(|v| v.as_str())
+            .unwrap_or("");
+        let cells = columns(self.view)
+            .iter()
+            .map(|column| self.cell(*column, &display, text, rank))
+            .collect();
+        Ok(ExportRow {
+            view: self.view,
+            cells,
+        })
+    }
+
+    fn cell(&self, column: Column, d: &Display, text: &str, rank: i64) -> Cell {
+        let review = &d.review;
+        let list = |values: &Vec<String>| Cell::List(values.clone());
+        match column {
+            Column::Rank => Cell::Integer(Some(rank)),
+            Column::Id => Cell::Text(d.id.clone()),
+            Column::Permalink => Cell::Text(format!("{}/reviews/{}", self.base_url, d.id)),
+            Column::ReviewId => Cell::Text(d.review_id.clone()),
+            Column::Title => Cell::Text(d.title.clone()),
+            Column::Pseudonyms => list(&review.pseudonyms),
+            Column::Board => Cell::Text(d.board.clone()),
+            Column::BoardName => Cell::Text(d.board_name.clone()),
+            Column::Region => Cell::Text(d.region.clone()),
+            Column::ReviewType => Cell::Text(review.review_type.clone()),
+            Column::Methodology => Cell::optional(review.methodology.clone()),
+            Column::Incident => Cell::Text(d.incident.clone()),
+            Column::Abuse => list(&review.abuse),
+            Column::SourceOfHarm => list(&review.source_of_harm),
+            Column::AgeBand => list(&review.age_bands),
+            Column::Sex => list(&review.sexes),
+            Column::IncidentDate => Cell::optional(review.incident_date.clone()),
+            Column::CommissionedOn => Cell::optional(review.commissioned_on.clone()),
+            Column::CompletedOn => Cell::optional(review.completed_on.clone()),
+            Column::PublishedOn => Cell::optional(d.published_on.clone()),
+            Column::Year => Cell::Integer(d.year.map(i64::from)),
+            Column::DurationMonths => Cell::Integer(d.duration_months.map(i64::from)),
+            Column::OverSixMonths => Cell::Boolean(d.over_six_months),
+            Column::ParallelProcesses => list(&review.parallel_processes),
+            Column::OfstedGrade => Cell::optional(review.ofsted_grade.clone()),
+            Column::Themes => list(&d.themes),
+            Column::ReviewThemes => list(&d.review_themes),
+            Column::Agencies => list(&review.agencies),
+            Column::Keywords => list(&review.keywords),
+            Column::LessonCount => Cell::Integer(Some(review.lesson_count as i64)),
+            Column::Kind => Cell::optional(d.kind.clone()),
+            Column::Level => Cell::optional(d.level.clone()),
+            Column::Agency => Cell::optional(d.agency.clone()),
+            Column::Text | Column::Summary => Cell::Text(text.to_string()),
+        }
+    }
+}
+
+/// A match with what orders it: its score (relevance) or its date (newest, oldest).
+type Match = (f64, DocAddress);
+
+fn compare(sort: Sort, a: &Match, b: &Match) -> Ordering {
+    let by_key = match sort {
+        Sort::Relevance | Sort::Newest => b.0.total_cmp(&a.0),
+        Sort::Oldest => a.0.total_cmp(&b.0),
+    };
+    by_key.then_with(|| a.1.cmp(&b.1))
+}
+
+/// Collects every match with its sort key.
+struct AllMatches {
+    sort: Sort,
+}
+
+struct SegmentMatches {
+    segment: SegmentOrdinal,
+    dates: Option<FastColumn<i64>>,
+    matches: Vec<Match>,
+}
+
+impl Collector for AllMatches {
+    type Fruit = Vec<Match>;
+    type Child = SegmentMatches;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentMatches> {
+        let dates = match self.sort {
+            Sort::Relevance => None,
+            Sort::Newest | Sort::Oldest => Some(reader.fast_fields().i64("sort_date")?),
+        };
+        Ok(SegmentMatches {
+            segment,
+            dates,
+            matches: Vec::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.sort == Sort::Relevance
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<Match>>) -> tantivy::Result<Vec<Match>> {
+        Ok(fruits.concat())
+    }
+}
+
+impl SegmentCollector for SegmentMatches {
+    type Fruit = Vec<Match>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let key = match &self.dates {
+            Some(dates) => dates.first(doc).unwrap_or(0) as f64,
+            None => f64::from(score),
+        };
+        self.matches.push((key, DocAddress::new(self.segment, doc)));
+    }
+
+    fn harvest(self) -> Vec<Match> {
+        self.matches
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_column_has_a_distinct_name_and_a_description() {
+        for view in [View::Reviews, View::Lessons] {
+            let names: Vec<&str> = columns(view).iter().map(|c| c.name()).collect();
+            let mut distinct = names.clone();
+            distinct.sort_unstable();
+            distinct.dedup();
+            assert_eq!(distinct.len(), names.len(), "{names:?}");
+            assert!(columns(view)
+                .iter()
+                .all(|c| !c.description(view).is_empty()));
+            assert_eq!(names[..3], ["rank", "id", "permalink"]);
+        }
+    }
+
+    #[test]
+    fn empty_text_serialises_as_null_and_lists_as_arrays() {
+        let row = ExportRow {
+            view: View::Lessons,
+            cells: columns(View::Lessons)
+                .iter()
+                .map(|c| match c.column_type() {
+                    ColumnType::List => Cell::List(vec!["a".into(), "b".into()]),
+                    ColumnType::Integer => Cell::Integer(Some(3)),
+                    ColumnType::Boolean => Cell::Boolean(None),
+                    _ => Cell::Text(String::new()),
+                })
+                .collect(),
+        };
+        let json = serde_json::to_value(&row).unwrap();
+        assert_eq!(json["rank"], 3);
+        assert_eq!(json["themes"], serde_json::json!(["a", "b"]));
+        assert!(json["text"].is_null() && json["over_six_months"].is_null());
+        assert_eq!(row.get(Column::Summary), None);
+    }
+}
