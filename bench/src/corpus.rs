@@ -5,6 +5,7 @@
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use lessons_model::Board;
@@ -42,6 +43,35 @@ pub fn load(corpus_dir: &Path, data: &Path, progress: impl FnMut(u64)) -> Result
             refused.messages.join("; ")
         );
     }
+    Ok(repository)
+}
+
+/// Opens `data` when it already holds reviews (taken to be this corpus), else imports
+/// `corpus_dir` into it, printing the import rate.
+pub fn open_or_import(corpus_dir: &Path, data: &Path) -> Result<Repository> {
+    if data.join("store").exists() {
+        let repository = Repository::open(data).context("cannot open the data directory")?;
+        let count = repository.store.review_count();
+        if count > 0 {
+            println!("Reusing {} ({count} reviews)", data.display());
+            return Ok(repository);
+        }
+    }
+    let started = Instant::now();
+    let mut last_report = Instant::now();
+    let repository = load(corpus_dir, data, |bytes| {
+        if last_report.elapsed() > Duration::from_secs(10) {
+            eprintln!("  imported {:.0} MB", bytes as f64 / 1e6);
+            last_report = Instant::now();
+        }
+    })?;
+    let seconds = started.elapsed().as_secs_f64();
+    let count = repository.store.review_count();
+    println!(
+        "Imported {count} reviews in {seconds:.1} s ({:.0} reviews/s) into {}",
+        count as f64 / seconds,
+        data.display()
+    );
     Ok(repository)
 }
 

@@ -448,6 +448,70 @@ pub fn codebook() -> serde_json::Value {
     })
 }
 
+/// The codebook as Markdown: the text of `docs/codebook.md` (a test keeps the file
+/// equal to this, so the published codebook never drifts from the code).
+pub fn codebook_markdown() -> String {
+    let mut out = String::from(
+        "# Export codebook\n\n\
+         The columns of `GET /api/v1/export` and `lessons export`, view by view, in file order. \
+         Generated from the code (`web/src/export.rs`); the same list is served as JSON at \
+         `GET /api/v1/codebook`.\n\n\
+         - Types: `string`; `integer`; `boolean` (`true`/`false`); `date` (`YYYY-MM-DD`, \
+         `incident_date` may be `YYYY-MM`); `list` (a JSON array, or in CSV one cell with the \
+         values joined by `; `).\n\
+         - An unknown or unrecorded value is an empty CSV cell, or `null` in JSON.\n\
+         - Vocabulary columns hold slugs; their labels are at `GET /api/v1/vocabularies` and in \
+         the JSON codebook.\n",
+    );
+    out.push_str(&format!("- Codebook version: {CODEBOOK_VERSION}.\n"));
+    for view in [View::Reviews, View::Lessons] {
+        let heading = match view {
+            View::Reviews => "Reviews view (`view=reviews`, one row per review)",
+            View::Lessons => "Lessons view (`view=lessons`, one row per finding)",
+        };
+        out.push_str(&format!(
+            "\n## {heading}\n\n| column | type | vocabulary | description |\n|---|---|---|---|\n"
+        ));
+        for column in columns(view) {
+            let vocabulary = column
+                .vocabulary()
+                .map(vocabulary_name)
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} |\n",
+                column.name(),
+                column.column_type().key(),
+                vocabulary,
+                column.description(view)
+            ));
+        }
+    }
+    out
+}
+
+/// The name of a vocabulary as the codebook's Markdown shows it.
+fn vocabulary_name(vocabulary: lessons_model::Vocabulary) -> &'static str {
+    use lessons_model::Vocabulary as V;
+    match vocabulary {
+        V::Theme => "themes",
+        V::Agency => "agencies",
+        V::Region => "regions",
+        V::ReviewType => "review types",
+        V::Methodology => "methodologies",
+        V::AgeBand => "age bands",
+        V::Incident => "incidents",
+        V::Abuse => "abuse",
+        V::SourceOfHarm => "sources of harm",
+        V::Sex => "sexes",
+        V::ParallelProcess => "parallel processes",
+        V::OfstedGrade => "Ofsted grades",
+        V::LessonKind => "finding kinds",
+        V::Level => "levels",
+        V::DocumentType => "document types",
+        V::Timeliness => "timeliness",
+    }
+}
+
 /// `GET /api/v1/codebook`: takes no parameters.
 pub async fn codebook_route(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     if let Some((key, _)) = form_urlencoded::parse(req.query_string().as_bytes()).next() {
@@ -491,6 +555,21 @@ mod tests {
     fn paging_is_refused() {
         let pairs = vec![("page".to_string(), "2".to_string())];
         assert!(ExportRequest::from_pairs(pairs, &[]).is_err());
+    }
+
+    /// `docs/codebook.md` is generated: run with UPDATE_DOCS=1 to rewrite it.
+    #[test]
+    fn the_published_codebook_matches_the_code() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/codebook.md");
+        let expected = codebook_markdown();
+        if std::env::var_os("UPDATE_DOCS").is_some() {
+            std::fs::write(&path, &expected).unwrap();
+        }
+        let published = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            published == expected,
+            "docs/codebook.md is out of date: run UPDATE_DOCS=1 cargo test -p lessons-web --lib codebook"
+        );
     }
 
     #[test]

@@ -70,7 +70,7 @@ async fn main() -> Result<()> {
     let corpus_dir = args.corpus.unwrap_or_else(corpus::demo_dir);
     let temporary = tempfile::tempdir().context("cannot make a temporary directory")?;
     let data = args.data.unwrap_or_else(|| temporary.path().join("data"));
-    let repository = open_or_import(&corpus_dir, &data)?;
+    let repository = corpus::open_or_import(&corpus_dir, &data)?;
     let (reviews, findings) = repository.index.document_counts()?;
     println!(
         "Corpus: {} ({} reviews, {} findings indexed); {} rounds per query",
@@ -119,36 +119,6 @@ async fn main() -> Result<()> {
     }
     print_row("**all**", &mut all);
     Ok(())
-}
-
-fn open_or_import(corpus_dir: &std::path::Path, data: &std::path::Path) -> Result<Repository> {
-    if data.join("store").exists() {
-        let repository = Repository::open(data).context("cannot open the data directory")?;
-        if repository.store.review_count() > 0 {
-            println!(
-                "Reusing {} ({} reviews)",
-                data.display(),
-                repository.store.review_count()
-            );
-            return Ok(repository);
-        }
-    }
-    let started = Instant::now();
-    let mut last_report = Instant::now();
-    let repository = corpus::load(corpus_dir, data, |bytes| {
-        if last_report.elapsed() > Duration::from_secs(10) {
-            eprintln!("  imported {:.0} MB", bytes as f64 / 1e6);
-            last_report = Instant::now();
-        }
-    })?;
-    let seconds = started.elapsed().as_secs_f64();
-    let count = repository.store.review_count();
-    println!(
-        "Imported {count} reviews in {seconds:.1} s ({:.0} reviews/s) into {}",
-        count as f64 / seconds,
-        data.display()
-    );
-    Ok(repository)
 }
 
 fn print_row(class: &str, times: &mut [Duration]) {
