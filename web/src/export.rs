@@ -473,10 +473,7 @@ pub fn codebook_markdown() -> String {
             "\n## {heading}\n\n| column | type | vocabulary | description |\n|---|---|---|---|\n"
         ));
         for column in columns(view) {
-            let vocabulary = column
-                .vocabulary()
-                .map(vocabulary_name)
-                .unwrap_or_default();
+            let vocabulary = column.vocabulary().map(vocabulary_name).unwrap_or_default();
             out.push_str(&format!(
                 "| `{}` | {} | {} | {} |\n",
                 column.name(),

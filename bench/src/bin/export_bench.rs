@@ -138,7 +138,9 @@ fn fetch(url: &str, peak: &AtomicU64) -> Result<Run> {
     let rss_before_kb = rss_anon_kb();
     peak.store(rss_before_kb, Ordering::Relaxed);
     let started = Instant::now();
-    let response = ureq::get(url).call().with_context(|| format!("GET {url}"))?;
+    let response = ureq::get(url)
+        .call()
+        .with_context(|| format!("GET {url}"))?;
     let mut reader = response.into_reader();
     let mut first = [0u8; 1];
     if reader.read(&mut first)? == 0 {
@@ -194,7 +196,10 @@ impl<R: Read> Read for CountingReader<R> {
 }
 
 /// Samples this process's RssAnon every 5 ms, keeping the highest in `peak`.
-fn spawn_rss_sampler(peak: Arc<AtomicU64>, running: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+fn spawn_rss_sampler(
+    peak: Arc<AtomicU64>,
+    running: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         while running.load(Ordering::Relaxed) {
             peak.fetch_max(rss_anon_kb(), Ordering::Relaxed);

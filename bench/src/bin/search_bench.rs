@@ -18,7 +18,6 @@ use clap::Parser;
 use lessons_bench::corpus;
 use lessons_web::app::configure;
 use lessons_web::pages::SiteConfig;
-use lessons_web::repository::Repository;
 
 /// The fixed query set: (class, query string).
 const QUERIES: &[(&str, &str)] = &[
