@@ -89,7 +89,7 @@ fn main() -> Result<()> {
         for _ in 0..args.rounds {
             runs.push(fetch(&url, &peak)?);
         }
-        runs.sort_by(|a, b| a.elapsed.cmp(&b.elapsed));
+        runs.sort_by_key(|run| run.elapsed);
         let run = &runs[runs.len() / 2];
         println!(
             "| {name} | {} | {:.1} | {:.1} | {:.2} | {:.0} | {:.0} | {:.0} |",
