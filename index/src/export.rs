@@ -9,18 +9,21 @@
 //! the matches in order, and one batch of rows at a time.
 
 use std::cmp::Ordering;
+use std::mem::take;
+use std::sync::Arc;
 
 use lessons_model::vocab::Vocabulary;
+use serde::de::DeserializeOwned;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column as FastColumn;
-use tantivy::schema::Value;
+use tantivy::schema::{Field, Value};
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument};
 
 use crate::params::{SearchRequest, Sort, View};
 use crate::query::build_text_query;
 use crate::schema::Fields;
-use crate::search::{effective_sort, Display, SearchContext};
+use crate::search::{effective_sort, Display, ReviewMetadata, SearchContext};
 use crate::IndexError;
 
 /// The kind of value a column holds.
@@ -355,6 +358,8 @@ pub struct ExportCursor {
     base_url: String,
     order: Vec<DocAddress>,
     next: usize,
+    /// The metadata of the review of the last row read, with its id.
+    last_metadata: Option<(String, Arc<ReviewMetadata>)>,
 }
 
 impl ExportCursor {
@@ -382,6 +387,7 @@ impl ExportCursor {
             base_url: base_url.trim_end_matches('/').to_string(),
             order,
             next: 0,
+            last_metadata: None,
         })
     }
 
@@ -400,7 +406,7 @@ impl ExportCursor {
     /// returned in the export's order.
     pub fn next_batch(&mut self, max: usize) -> Result<Vec<ExportRow>, IndexError> {
         let end = (self.next + max).min(self.order.len());
-        let addresses = &self.order[self.next..end];
+        let addresses = self.order[self.next..end].to_vec();
         let mut by_address: Vec<usize> = (0..addresses.len()).collect();
         by_address.sort_by_key(|&i| addresses[i]);
         let mut rows: Vec<Option<ExportRow>> = vec![None; addresses.len()];
@@ -412,13 +418,20 @@ impl ExportCursor {
         Ok(rows.into_iter().flatten().collect())
     }
 
-    fn row(&self, address: DocAddress, rank: i64) -> Result<ExportRow, IndexError> {
+    fn row(&mut self, address: DocAddress, rank: i64) -> Result<ExportRow, IndexError> {
         let doc: TantivyDocument = self.searcher.doc(address)?;
-        let display: Display = doc
-            .get_first(self.fields.display)
-            .and_then(|v| v.as_str())
-            .and_then(|json| serde_json::from_str(json).ok())
-            .ok_or_else(|| IndexError::Corrupt("a document without display data".into()))?;
+        let display: Display = parse_stored(&doc, self.fields.display)?;
+        // A review's findings lie next to each other in the index, so the batch (read in
+        // address order) meets each review's metadata many times in a row.
+        let metadata = match &self.last_metadata {
+            Some((review_id, metadata)) if *review_id == display.review_id => metadata.clone(),
+            _ => {
+                let metadata: Arc<ReviewMetadata> =
+                    Arc::new(parse_stored(&doc, self.fields.metadata)?);
+                self.last_metadata = Some((display.review_id.clone(), metadata.clone()));
+                metadata
+            }
+        };
         let text_field = match self.view {
             View::Reviews => self.fields.summary,
             View::Lessons => self.fields.lessons,
@@ -426,57 +439,66 @@ impl ExportCursor {
         let text = doc
             .get_first(text_field)
             .and_then(|v| v.as_str())
-            .unwrap_or("");
-        let cells = columns(self.view)
-            .iter()
-            .map(|column| self.cell(*column, &display, text, rank))
-            .collect();
+            .unwrap_or("")
+            .to_string();
         Ok(ExportRow {
             view: self.view,
-            cells,
+            cells: self.cells(display, &metadata, text, rank),
         })
     }
 
-    fn cell(&self, column: Column, d: &Display, text: &str, rank: i64) -> Cell {
-        let review = &d.review;
+    /// The row's cells in column order, moving the document's values into them.
+    fn cells(&self, mut d: Display, review: &ReviewMetadata, text: String, rank: i64) -> Vec<Cell> {
+        let mut text = Some(text);
         let list = |values: &Vec<String>| Cell::List(values.clone());
-        match column {
-            Column::Rank => Cell::Integer(Some(rank)),
-            Column::Id => Cell::Text(d.id.clone()),
-            Column::Permalink => Cell::Text(format!("{}/reviews/{}", self.base_url, d.id)),
-            Column::ReviewId => Cell::Text(d.review_id.clone()),
-            Column::Title => Cell::Text(d.title.clone()),
-            Column::Pseudonyms => list(&review.pseudonyms),
-            Column::Board => Cell::Text(d.board.clone()),
-            Column::BoardName => Cell::Text(d.board_name.clone()),
-            Column::Region => Cell::Text(d.region.clone()),
-            Column::ReviewType => Cell::Text(review.review_type.clone()),
-            Column::Methodology => Cell::optional(review.methodology.clone()),
-            Column::Incident => Cell::Text(d.incident.clone()),
-            Column::Abuse => list(&review.abuse),
-            Column::SourceOfHarm => list(&review.source_of_harm),
-            Column::AgeBand => list(&review.age_bands),
-            Column::Sex => list(&review.sexes),
-            Column::IncidentDate => Cell::optional(review.incident_date.clone()),
-            Column::CommissionedOn => Cell::optional(review.commissioned_on.clone()),
-            Column::CompletedOn => Cell::optional(review.completed_on.clone()),
-            Column::PublishedOn => Cell::optional(d.published_on.clone()),
-            Column::Year => Cell::Integer(d.year.map(i64::from)),
-            Column::DurationMonths => Cell::Integer(d.duration_months.map(i64::from)),
-            Column::OverSixMonths => Cell::Boolean(d.over_six_months),
-            Column::ParallelProcesses => list(&review.parallel_processes),
-            Column::OfstedGrade => Cell::optional(review.ofsted_grade.clone()),
-            Column::Themes => list(&d.themes),
-            Column::ReviewThemes => list(&d.review_themes),
-            Column::Agencies => list(&review.agencies),
-            Column::Keywords => list(&review.keywords),
-            Column::LessonCount => Cell::Integer(Some(review.lesson_count as i64)),
-            Column::Kind => Cell::optional(d.kind.clone()),
-            Column::Level => Cell::optional(d.level.clone()),
-            Column::Agency => Cell::optional(d.agency.clone()),
-            Column::Text | Column::Summary => Cell::Text(text.to_string()),
-        }
+        columns(self.view)
+            .iter()
+            .map(|column| match column {
+                Column::Rank => Cell::Integer(Some(rank)),
+                Column::Id => Cell::Text(d.id.clone()),
+                Column::Permalink => Cell::Text(format!("{}/reviews/{}", self.base_url, d.id)),
+                Column::ReviewId => Cell::Text(take(&mut d.review_id)),
+                Column::Title => Cell::Text(take(&mut d.title)),
+                Column::Pseudonyms => list(&review.pseudonyms),
+                Column::Board => Cell::Text(take(&mut d.board)),
+                Column::BoardName => Cell::Text(take(&mut d.board_name)),
+                Column::Region => Cell::Text(take(&mut d.region)),
+                Column::ReviewType => Cell::Text(review.review_type.clone()),
+                Column::Methodology => Cell::optional(review.methodology.clone()),
+                Column::Incident => Cell::Text(take(&mut d.incident)),
+                Column::Abuse => list(&review.abuse),
+                Column::SourceOfHarm => list(&review.source_of_harm),
+                Column::AgeBand => list(&review.age_bands),
+                Column::Sex => list(&review.sexes),
+                Column::IncidentDate => Cell::optional(review.incident_date.clone()),
+                Column::CommissionedOn => Cell::optional(review.commissioned_on.clone()),
+                Column::CompletedOn => Cell::optional(review.completed_on.clone()),
+                Column::PublishedOn => Cell::optional(d.published_on.take()),
+                Column::Year => Cell::Integer(d.year.map(i64::from)),
+                Column::DurationMonths => Cell::Integer(d.duration_months.map(i64::from)),
+                Column::OverSixMonths => Cell::Boolean(d.over_six_months),
+                Column::ParallelProcesses => list(&review.parallel_processes),
+                Column::OfstedGrade => Cell::optional(review.ofsted_grade.clone()),
+                Column::Themes => Cell::List(take(&mut d.themes)),
+                Column::ReviewThemes => Cell::List(take(&mut d.review_themes)),
+                Column::Agencies => list(&review.agencies),
+                Column::Keywords => list(&review.keywords),
+                Column::LessonCount => Cell::Integer(Some(review.lesson_count as i64)),
+                Column::Kind => Cell::optional(d.kind.take()),
+                Column::Level => Cell::optional(d.level.take()),
+                Column::Agency => Cell::optional(d.agency.take()),
+                Column::Text | Column::Summary => Cell::Text(text.take().unwrap_or_default()),
+            })
+            .collect()
     }
+}
+
+/// Reads a stored JSON field of a document.
+fn parse_stored<T: DeserializeOwned>(doc: &TantivyDocument, field: Field) -> Result<T, IndexError> {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .and_then(|json| serde_json::from_str(json).ok())
+        .ok_or_else(|| IndexError::Corrupt("a document without its stored display data".into()))
 }
 
 /// A match with what orders it: its score (relevance) or its date (newest, oldest).

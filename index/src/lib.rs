@@ -300,10 +300,10 @@ impl SearchIndex {
             review_themes: review.themes.clone(),
             duration_months: review.timeliness().map(|(months, _)| months),
             over_six_months: review.timeliness().map(|(_, over)| over),
-            review: review_metadata(review),
             ..Display::default()
         };
         let f = &self.fields;
+        let metadata = serde_json::to_string(&review_metadata(review)).unwrap_or_default();
         let all_lesson_text: Vec<&str> = review.lessons.iter().map(|l| l.text.as_str()).collect();
         let keywords = [review.keywords.clone(), review.pseudonyms.clone()]
             .concat()
@@ -319,6 +319,7 @@ impl SearchIndex {
             f.sort_date => sort_date,
             f.public_from => public_from,
             f.display => to_json(&base),
+            f.metadata => metadata.as_str(),
         );
         add_common(&mut review_doc, f, review, facets::review_facets(review));
         for theme in all_themes(review) {
@@ -340,6 +341,7 @@ impl SearchIndex {
                 f.sort_date => sort_date,
                 f.public_from => public_from,
                 f.display => to_json(&base),
+                f.metadata => metadata.as_str(),
             );
             add_common(
                 &mut lesson_doc,

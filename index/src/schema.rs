@@ -22,7 +22,7 @@ pub const SPELLING_ANALYZER: &str = "en_spelling";
 
 /// Bumped whenever the schema, the analysis or the stored display data changes; a
 /// mismatch triggers a rebuild from the store.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
@@ -53,6 +53,8 @@ pub struct Fields {
     pub public_from: Field,
     /// JSON with what a hit displays.
     pub display: Field,
+    /// JSON with the review's other public metadata, read only by exports.
+    pub metadata: Field,
 }
 
 /// Builds the schema and returns it with its field handles.
@@ -87,6 +89,7 @@ pub fn build_schema() -> (Schema, Fields) {
         sort_date: builder.add_i64_field("sort_date", FAST),
         public_from: builder.add_i64_field("public_from", INDEXED | FAST),
         display: builder.add_text_field("display", STORED),
+        metadata: builder.add_text_field("metadata", STORED),
     };
     (builder.build(), fields)
 }

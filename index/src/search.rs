@@ -116,12 +116,10 @@ pub(crate) struct Display {
     pub kind: Option<String>,
     pub level: Option<String>,
     pub agency: Option<String>,
-    /// The rest of the review's public metadata, for exports (see `export`).
-    pub review: ReviewMetadata,
 }
 
-/// A review's public metadata beyond what a hit shows, stored with each of its
-/// documents so that an export reads one document per row.
+/// A review's public metadata beyond what a hit shows (the `metadata` field), stored
+/// with each of its documents so that an export reads one document per row.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub(crate) struct ReviewMetadata {

@@ -14,7 +14,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use lessons_model::Board;
 
 use crate::demo::{holds_demo, load_demo, DemoLoad};
-use crate::export::{Encoder, ExportRequest, BATCH_ROWS};
+use crate::export::{batch_rows, Encoder, ExportRequest};
 use crate::import::{field_messages, import_lines, ImportReport};
 use crate::pages::SiteConfig;
 use crate::repository::{Repository, RepositoryError};
@@ -390,7 +390,7 @@ fn export(
     write(&encoder.head(&request, cursor.total()))?;
     loop {
         let rows = cursor
-            .next_batch(BATCH_ROWS)
+            .next_batch(batch_rows(request.search.view))
             .context("cannot read the index")?;
         if rows.is_empty() {
             break;

@@ -3,6 +3,7 @@
 //! `GET /api/v1/codebook` describes every column. The [`Encoder`] is shared with
 //! `lessons export`, so the command line writes the same bytes as the API.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use actix_web::http::header;
@@ -21,8 +22,14 @@ use crate::repository::Repository;
 /// Version of the export columns and shapes; bumped when a column changes or goes.
 pub const CODEBOOK_VERSION: &str = "1";
 
-/// Rows read from the index per chunk of the response.
-pub const BATCH_ROWS: usize = 512;
+/// Rows read from the index per chunk of the response: fewer for reviews, whose rows
+/// carry whole summaries (tens of KB each), so a chunk stays a few MB in either view.
+pub fn batch_rows(view: View) -> usize {
+    match view {
+        View::Reviews => 64,
+        View::Lessons => 512,
+    }
+}
 
 /// The file formats of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,7 +192,7 @@ impl Encoder {
                     Vec::new()
                 };
                 let names = columns(self.view).iter().map(|c| c.name());
-                out.extend(csv_line(names));
+                out.extend(csv_records([names]));
                 out
             }
             Format::Json => {
@@ -220,21 +227,25 @@ impl Encoder {
 
     /// The bytes of a batch of rows.
     pub fn rows(&mut self, rows: &[ExportRow]) -> Vec<u8> {
-        let mut out = Vec::with_capacity(rows.len() * 512);
+        if let Format::Csv { .. } = self.format {
+            self.rows_written += rows.len() as u64;
+            return csv_records(rows.iter().map(|row| row.cells.iter().map(csv_cell)));
+        }
+        let mut out = Vec::with_capacity(rows.len() * 1024);
         for row in rows {
+            // Serialising to a Vec cannot fail.
             match self.format {
-                Format::Csv { .. } => out.extend(csv_line(row.cells.iter().map(csv_cell))),
                 Format::Json => {
                     if self.rows_written > 0 {
                         out.push(b',');
                     }
-                    out.extend(serde_json::to_vec(row).unwrap_or_default());
+                    let _ = serde_json::to_writer(&mut out, row);
                 }
                 Format::Ndjson => {
-                    out.extend(serde_json::to_vec(row).unwrap_or_default());
+                    let _ = serde_json::to_writer(&mut out, row);
                     out.push(b'\n');
                 }
-                Format::Ris | Format::Bibtex => self.cite(row, &mut out),
+                _ => self.cite(row, &mut out),
             }
             self.rows_written += 1;
         }
@@ -306,29 +317,38 @@ fn list(row: &ExportRow, column: Column) -> Vec<&str> {
     }
 }
 
-/// One CSV record (RFC 4180: fields quoted when needed, CRLF line ends).
-fn csv_line<S: AsRef<[u8]>>(fields: impl IntoIterator<Item = S>) -> Vec<u8> {
+/// CSV records (RFC 4180: fields quoted when needed, CRLF line ends).
+fn csv_records<R, F>(records: impl IntoIterator<Item = R>) -> Vec<u8>
+where
+    R: IntoIterator<Item = F>,
+    F: AsRef<[u8]>,
+{
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::with_capacity(256));
-    // Writing to a Vec cannot fail.
-    let _ = writer.write_record(fields);
+        .from_writer(Vec::with_capacity(64 * 1024));
+    for record in records {
+        // Writing to a Vec cannot fail.
+        let _ = writer.write_record(record);
+    }
     writer.into_inner().unwrap_or_default()
 }
 
 /// A cell as CSV text: lists joined with `; `, unknown values empty.
-fn csv_cell(cell: &Cell) -> Vec<u8> {
+fn csv_cell(cell: &Cell) -> Cow<'_, [u8]> {
     match cell {
-        Cell::Text(text) => text.as_bytes().to_vec(),
-        Cell::Integer(value) => value
-            .map(|v| v.to_string())
-            .unwrap_or_default()
-            .into_bytes(),
-        Cell::Boolean(value) => value
-            .map(|v| v.to_string())
-            .unwrap_or_default()
-            .into_bytes(),
-        Cell::List(values) => values.join(LIST_SEPARATOR).into_bytes(),
+        Cell::Text(text) => Cow::Borrowed(text.as_bytes()),
+        Cell::Integer(value) => Cow::Owned(
+            value
+                .map(|v| v.to_string())
+                .unwrap_or_default()
+                .into_bytes(),
+        ),
+        Cell::Boolean(value) => Cow::Borrowed(match value {
+            Some(true) => b"true",
+            Some(false) => b"false",
+            None => b"",
+        }),
+        Cell::List(values) => Cow::Owned(values.join(LIST_SEPARATOR).into_bytes()),
     }
 }
 
@@ -374,7 +394,7 @@ async fn next_chunk(state: Streaming) -> Option<(Result<Bytes, actix_web::Error>
         Streaming::Rows(work) => {
             let batch = web::block(move || {
                 let (mut cursor, mut encoder) = *work;
-                let rows = cursor.next_batch(BATCH_ROWS)?;
+                let rows = cursor.next_batch(batch_rows(encoder.view))?;
                 let bytes = if rows.is_empty() {
                     None
                 } else {
@@ -526,7 +546,7 @@ mod tests {
 
     #[test]
     fn csv_quotes_what_needs_quoting_and_ends_lines_with_crlf() {
-        let line = csv_line(["plain", "with, comma", "with \"quotes\"", "two\nlines"]);
+        let line = csv_records([["plain", "with, comma", "with \"quotes\"", "two\nlines"]]);
         assert_eq!(
             String::from_utf8(line).unwrap(),
             "plain,\"with, comma\",\"with \"\"quotes\"\"\",\"two\nlines\"\r\n"
