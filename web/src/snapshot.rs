@@ -508,7 +508,7 @@ mod tests {
         );
         check(
             &[header(1), unnumbered],
-            "line 2: revision: must be 1 or more",
+            "line 2: revision: must be a whole number from 1 to 4294967294",
         );
         let mut typo = line(1);
         typo["tilte"] = json!("x");

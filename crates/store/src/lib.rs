@@ -476,13 +476,14 @@ impl Store {
 
 /// Every reason [`Store::restore_review`] would refuse `review`, given the boards that
 /// exist (which need not be stored yet), apart from files: the checks of a new review, an
-/// id of the form the store issues and a revision of at least 1. Lets a caller check a
-/// whole dump before writing any of it.
+/// id of the form the store issues and a revision from 1 (below `u32::MAX`). Lets a
+/// caller check a whole dump before writing any of it.
 pub fn check_restorable(review: &Review, boards: &[Board]) -> Result<(), ValidationErrors> {
     in_order(restore_errors(review, boards))
 }
 
-/// The board slug and the number of an id the store issues (`scr-YEAR-BOARD-NNNN`).
+/// The board slug and the number of an id the store issues (`scr-YEAR-BOARD-NNNN`,
+/// the number at most `u32::MAX`, so that counting on from it cannot overflow).
 pub fn review_id_parts(id: &str) -> Option<(&str, u64)> {
     let rest = id.strip_prefix("scr-")?;
     let (year, rest) = rest.split_once('-')?;
@@ -491,7 +492,8 @@ pub fn review_id_parts(id: &str) -> Option<(&str, u64)> {
     if !all_digits(year) || !all_digits(number) || !is_board_slug(slug) {
         return None;
     }
-    Some((slug, number.parse().ok()?))
+    let number: u32 = number.parse().ok()?;
+    Some((slug, u64::from(number)))
 }
 
 /// The id of the `number`-th review of board `slug`, dated `year`.
@@ -508,8 +510,10 @@ fn restore_errors(review: &Review, boards: &[Board]) -> Vec<FieldError> {
             &format!("\"{}\" is not a review id (scr-YEAR-BOARD-NNNN)", review.id),
         ));
     }
-    if review.revision == 0 {
-        errors.push(field_error("revision", "must be 1 or more"));
+    if review.revision == 0 || review.revision == u32::MAX {
+        // The next change adds one: the largest revision is refused so that cannot overflow.
+        let message = format!("must be a whole number from 1 to {}", u32::MAX - 1);
+        errors.push(field_error("revision", &message));
     }
     errors
 }

@@ -376,7 +376,7 @@ fn a_restore_is_refused_whole_with_every_error() {
     ));
 
     let mut bad = restorable("child-m");
-    bad.revision = 0;
+    bad.revision = u32::MAX;
     bad.board = "nowhere".into();
     bad.files.push(lessons_model::FileRef {
         document_type: "executive_summary".into(),
@@ -431,6 +431,7 @@ fn issued_ids_parse_back_to_their_board_and_number() {
         (2009, "barsetshire", 1),
         (2024, "stockton-on-tees", 12345),
         (1999, "area-51", 42),
+        (2030, "x", u64::from(u32::MAX)),
     ] {
         let id = review_id(year, slug, number);
         assert_eq!(review_id_parts(&id), Some((slug, number)), "{id}");
@@ -445,6 +446,7 @@ fn issued_ids_parse_back_to_their_board_and_number() {
         "scr-2009-barsetshire-",
         "rev-2009-barsetshire-0001",
         "scr-2009-barsetshire-99999999999999999999999",
+        "scr-2009-barsetshire-4294967296",
     ] {
         assert_eq!(review_id_parts(bad), None, "{bad}");
     }
