@@ -10,6 +10,7 @@ mod export;
 mod feeds;
 mod pages;
 mod restart;
+mod snapshot;
 mod support;
 mod upload;
 mod visibility;

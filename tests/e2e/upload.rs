@@ -11,7 +11,7 @@ use crate::support::{
 const BOUNDARY: &str = "lessons-test-boundary-7e3f";
 
 /// A multipart body: the metadata part, then each `(filename, document_type, bytes)`.
-fn multipart(metadata: Option<&Value>, files: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
+pub fn multipart(metadata: Option<&Value>, files: &[(&str, Option<&str>, &[u8])]) -> Vec<u8> {
     let mut body = Vec::new();
     if let Some(metadata) = metadata {
         body.extend(format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"metadata\"\r\nContent-Type: application/json\r\n\r\n{metadata}\r\n").as_bytes());
@@ -71,7 +71,8 @@ fn pdf(lines: &[&str]) -> Vec<u8> {
     out
 }
 
-fn post(server: &Server, token: &str, body: &[u8]) -> (u16, Value) {
+/// Deposits a multipart body: status and JSON.
+pub fn post(server: &Server, token: &str, body: &[u8]) -> (u16, Value) {
     let (status, text) = server.send_raw(
         "POST",
         "/api/v1/reviews",

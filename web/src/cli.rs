@@ -1,23 +1,25 @@
-//! The `lessons` command line (clap): `serve`, `import`, `reindex`, `export`,
-//! `board add`, `user add` and `token add`,
+//! The `lessons` command line (clap): `serve`, `import`, `reindex`, `export`, `dump`,
+//! `restore`, `board add`, `user add` and `token add`,
 //! each with `--data DIR`. Errors are printed with their causes and exit non-zero;
 //! progress goes to stderr.
 
 use std::fs::File;
-use std::io::{BufReader, Write};
+use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
+use lessons_model::dates::{now_rfc3339, today};
 use lessons_model::Board;
 
 use crate::demo::{holds_demo, load_demo, DemoLoad};
 use crate::export::{batch_rows, Encoder, ExportRequest};
-use crate::import::{field_messages, import_lines, ImportReport};
+use crate::import::{field_messages, import_lines, ImportReport, LineError};
 use crate::pages::SiteConfig;
 use crate::repository::{Repository, RepositoryError};
+use crate::snapshot::{read_dump, Dump, SnapshotError};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -79,6 +81,19 @@ enum Command {
             default_value = "http://localhost:8080"
         )]
         site_url: String,
+    },
+    /// Write every public review with its findings to a versioned NDJSON snapshot
+    /// (see docs/dump-format.md).
+    Dump {
+        /// The file to write (replaced only once the dump is complete), or - for
+        /// standard output.
+        #[arg(long)]
+        output: PathBuf,
+    },
+    /// Load a snapshot written by `lessons dump` into an empty data directory.
+    Restore {
+        /// The dump file.
+        file: PathBuf,
     },
     /// Manage Local Safeguarding Children Boards.
     #[command(subcommand)]
@@ -188,6 +203,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             export(&cli.data, pairs, &output, &site_url)
         }
+        Command::Dump { output } => dump(&cli.data, &output),
+        Command::Restore { file } => restore(&cli.data, &file),
         Command::User(UserCommand::Add { email, board, role }) => {
             add_user(&cli.data, email, board, role)
         }
@@ -318,11 +335,7 @@ fn import(data: &Path, file: &Path) -> anyhow::Result<ExitCode> {
 }
 
 fn print_report(file: &Path, report: &ImportReport) {
-    for refused in &report.refused {
-        for message in &refused.messages {
-            eprintln!("{}: line {}: {message}", file.display(), refused.line);
-        }
-    }
+    print_line_errors(file, &report.refused);
     eprintln!(
         "imported {} review{}; refused {} line{}",
         report.imported.len(),
@@ -330,6 +343,14 @@ fn print_report(file: &Path, report: &ImportReport) {
         report.refused.len(),
         if report.refused.len() == 1 { "" } else { "s" },
     );
+}
+
+fn print_line_errors(file: &Path, errors: &[LineError]) {
+    for refused in errors {
+        for message in &refused.messages {
+            eprintln!("{}: line {}: {message}", file.display(), refused.line);
+        }
+    }
 }
 
 fn reindex(data: &Path) -> anyhow::Result<ExitCode> {
@@ -376,37 +397,143 @@ fn export(
         .export(&request.search, lessons_model::dates::today(), site_url)
         .context("cannot run the search")?;
     let mut encoder = Encoder::new(request.format, request.search.view, site_url);
-    let directory = match output.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let mut file = tempfile::NamedTempFile::new_in(directory)
-        .with_context(|| format!("cannot write in {}", directory.display()))?;
     let bar = progress_bar(cursor.total(), "{wide_bar} {pos}/{len} rows");
-    let mut write = |bytes: &[u8]| {
-        file.write_all(bytes)
-            .with_context(|| format!("cannot write {}", output.display()))
-    };
-    write(&encoder.head(&request, cursor.total()))?;
-    loop {
-        let rows = cursor
-            .next_batch(batch_rows(request.search.view))
-            .context("cannot read the index")?;
-        if rows.is_empty() {
-            break;
+    write_atomically(output, |out| {
+        out.write_all(&encoder.head(&request, cursor.total()))?;
+        loop {
+            let rows = cursor
+                .next_batch(batch_rows(request.search.view))
+                .context("cannot read the index")?;
+            if rows.is_empty() {
+                break;
+            }
+            out.write_all(&encoder.rows(&rows))?;
+            bar.set_position(cursor.position());
         }
-        write(&encoder.rows(&rows))?;
-        bar.set_position(cursor.position());
-    }
-    write(&encoder.tail())?;
+        out.write_all(&encoder.tail())?;
+        Ok(())
+    })?;
     bar.finish_and_clear();
-    file.persist(output)
-        .with_context(|| format!("cannot write {}", output.display()))?;
     eprintln!(
         "exported {} row{} to {}",
         cursor.total(),
         if cursor.total() == 1 { "" } else { "s" },
         output.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `write` on a temporary file beside `output`, then syncs the file and moves it
+/// into place, so that a failed run never leaves half a file behind.
+fn write_atomically(
+    output: &Path,
+    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let directory = match output.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let file = temporary_file(directory)
+        .with_context(|| format!("cannot write in {}", directory.display()))?;
+    let mut out = BufWriter::new(file);
+    let cannot = || format!("cannot write {}", output.display());
+    write(&mut out).with_context(cannot)?;
+    let file = out
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .with_context(cannot)?;
+    file.as_file().sync_all().with_context(cannot)?;
+    file.persist(output).with_context(cannot)?;
+    Ok(())
+}
+
+/// A temporary file in `directory`, created like any new file: readable by whom the
+/// umask allows (tempfile's default is the owner only).
+fn temporary_file(directory: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder.tempfile_in(directory)
+}
+
+fn dump(data: &Path, output: &Path) -> anyhow::Result<ExitCode> {
+    if !data.is_dir() {
+        bail!(
+            "{} is not a data directory: there is nothing to dump",
+            data.display()
+        );
+    }
+    let repository = open(data)?;
+    let plan = Dump::plan(&repository.store, today()).context("cannot read the store")?;
+    let bar = progress_bar(plan.review_count() as u64, "{wide_bar} {pos}/{len} reviews");
+    let generated_at = now_rfc3339();
+    let write = |out: &mut dyn Write| -> anyhow::Result<()> {
+        plan.write(&repository.store, out, &generated_at, || bar.inc(1))?;
+        Ok(())
+    };
+    let destination = if output == Path::new("-") {
+        let mut out = BufWriter::new(std::io::stdout().lock());
+        write(&mut out).context("cannot write to standard output")?;
+        out.flush().context("cannot write to standard output")?;
+        "standard output".to_string()
+    } else {
+        write_atomically(output, write)?;
+        output.display().to_string()
+    };
+    bar.finish_and_clear();
+    eprintln!(
+        "dumped {} public review{} of {} board{} to {destination}",
+        plan.review_count(),
+        if plan.review_count() == 1 { "" } else { "s" },
+        plan.board_count(),
+        if plan.board_count() == 1 { "" } else { "s" },
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn restore(data: &Path, file: &Path) -> anyhow::Result<ExitCode> {
+    let handle = File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
+    let size = handle.metadata().map(|m| m.len()).unwrap_or(0);
+    let repository = open(data)?;
+    let refused = || format!("cannot restore {} into {}", file.display(), data.display());
+    repository.check_empty().with_context(refused)?;
+    let bar = progress_bar(size, "{wide_bar} {bytes}/{total_bytes} checked");
+    let checked = read_dump(BufReader::new(handle), today(), |bytes| {
+        bar.set_position(bytes)
+    });
+    bar.finish_and_clear();
+    let snapshot = match checked {
+        Ok(snapshot) => snapshot,
+        Err(SnapshotError::Refused(lines)) => {
+            print_line_errors(file, &lines);
+            eprintln!("error: {}; nothing was restored", refused());
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(other) => return Err(other).with_context(refused),
+    };
+    let bar = progress_bar(
+        snapshot.reviews.len() as u64,
+        "{wide_bar} {pos}/{len} reviews",
+    );
+    repository
+        .restore(&snapshot.boards, &snapshot.reviews, || bar.inc(1))
+        .with_context(|| {
+            format!(
+                "restore into {} stopped part way: delete the data directory and restore again",
+                data.display()
+            )
+        })?;
+    bar.finish_and_clear();
+    eprintln!(
+        "restored {} review{} and {} board{} from {}",
+        snapshot.reviews.len(),
+        if snapshot.reviews.len() == 1 { "" } else { "s" },
+        snapshot.boards.len(),
+        if snapshot.boards.len() == 1 { "" } else { "s" },
+        file.display()
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -103,25 +103,37 @@ fn store_batch(
 pub fn parse_line(line: &str) -> Result<Review, Vec<String>> {
     let value: serde_json::Value =
         serde_json::from_str(line).map_err(|e| vec![format!("not valid JSON: {e}")])?;
-    let (mut review, status_given) = review_from_value(value).map_err(|errors| {
-        errors
-            .iter()
-            .map(|e| match e.field.as_str() {
-                "" => e.message.clone(),
-                field => format!("{field}: {}", e.message),
-            })
-            .collect::<Vec<_>>()
-    })?;
+    let (mut review, status_given) =
+        review_from_value(value).map_err(|errors| shape_messages(&errors))?;
     if !status_given {
         review.status = Status::Published;
     }
     Ok(review)
 }
 
+/// One message per shape error: `field: message`, or the message alone for the whole line.
+pub fn shape_messages(errors: &[FieldError]) -> Vec<String> {
+    errors
+        .iter()
+        .map(|e| match e.field.as_str() {
+            "" => e.message.clone(),
+            field => format!("{field}: {}", e.message),
+        })
+        .collect()
+}
+
 /// Reads a review from JSON in the API's shape: unknown fields and wrong types are
 /// errors naming the field; server-owned fields are cleared. Also says whether the
 /// JSON gave a `status` (import honours it; the API does not).
 pub fn review_from_value(value: serde_json::Value) -> Result<(Review, bool), Vec<FieldError>> {
+    let (mut review, status_given) = review_as_given(value)?;
+    review.clear_server_fields();
+    Ok((review, status_given))
+}
+
+/// Reads a review from JSON in the API's shape as [`review_from_value`] does, but keeps
+/// every field as given, server-owned ones included (for `lessons restore`).
+pub fn review_as_given(value: serde_json::Value) -> Result<(Review, bool), Vec<FieldError>> {
     let Some(object) = value.as_object() else {
         return Err(vec![field_error("", "expected a JSON object (one review)")]);
     };
@@ -134,9 +146,8 @@ pub fn review_from_value(value: serde_json::Value) -> Result<(Review, bool), Vec
         return Err(unknown);
     }
     let status_given = object.contains_key("status");
-    let mut review: Review = serde_path_to_error::deserialize(value)
+    let review: Review = serde_path_to_error::deserialize(value)
         .map_err(|e| vec![field_error(&e.path().to_string(), &e.inner().to_string())])?;
-    review.clear_server_fields();
     Ok((review, status_given))
 }
 

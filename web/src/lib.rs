@@ -4,7 +4,8 @@
 //! - [`repository`]: a data directory opened for use; keeps the index in step with the store.
 //! - [`app`]: routes, headers and the server; [`api`] the JSON API (read side) and
 //!   [`deposit_api`] its write side; [`auth`] tokens, sessions and passwords; [`pages`] the site.
-//! - [`cli`]: the `lessons` binary's subcommands; [`import`] JSON Lines import; [`demo`] the bundled corpus.
+//! - [`cli`]: the `lessons` binary's subcommands; [`import`] JSON Lines import; [`demo`] the bundled corpus;
+//!   [`snapshot`] the public dump (`lessons dump` / `lessons restore`).
 //! - [`errors`]: every error as an HTTP answer; [`citation`] citing a review (words, RIS, BibTeX);
 //!   [`export`] streamed exports of whole result sets and their codebook.
 
@@ -22,6 +23,7 @@ pub mod feeds;
 pub mod import;
 pub mod pages;
 pub mod repository;
+pub mod snapshot;
 pub mod upload;
 
 #[cfg(test)]

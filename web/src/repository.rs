@@ -26,6 +26,8 @@ pub enum RepositoryError {
     Index(#[from] IndexError),
     #[error("a write lock was poisoned by an earlier failure; restart the service")]
     Poisoned,
+    #[error("the data directory is not empty (reviews: {reviews}, boards: {boards}); a dump is restored only into an empty data directory")]
+    NotEmpty { reviews: usize, boards: usize },
 }
 
 pub type Result<T, E = RepositoryError> = std::result::Result<T, E>;
@@ -241,6 +243,42 @@ impl Repository {
             .map_err(RepositoryError::from)?;
         self.catch_up()?;
         Ok(stored)
+    }
+
+    /// Refuses unless the store holds no review and no board.
+    pub fn check_empty(&self) -> Result<()> {
+        let reviews = self.store.review_count();
+        let boards = self.store.boards()?.len();
+        if reviews > 0 || boards > 0 {
+            return Err(RepositoryError::NotEmpty { reviews, boards });
+        }
+        Ok(())
+    }
+
+    /// Loads boards and reviews from a dump into an empty data directory, every field
+    /// of every review kept (see [`Store::restore_review`]), then indexes them. The
+    /// caller checks the dump first ([`lessons_store::check_restorable`]); a storage
+    /// failure part way leaves the reviews stored so far, each whole.
+    pub fn restore(
+        &self,
+        boards: &[Board],
+        reviews: &[Review],
+        mut progress: impl FnMut(),
+    ) -> Result<()> {
+        let _guard = self
+            .write_lock
+            .lock()
+            .map_err(|_| RepositoryError::Poisoned)?;
+        self.check_empty()?;
+        for board in boards {
+            self.store.put_board(board)?;
+        }
+        for review in reviews {
+            self.store.restore_review(review, "restore")?;
+            progress();
+        }
+        self.catch_up()?;
+        Ok(())
     }
 
     /// Board slugs, for checking search parameters (from memory; no disk read).

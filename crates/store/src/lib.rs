@@ -14,13 +14,14 @@
 //! `boards` (slug -> board), `settings` (name -> value), `users` (email -> user),
 //! `tokens` (SHA-256 of secret -> token), `sessions` (SHA-256 of cookie -> session),
 //! `file_owners` (board \0 sha256 -> review id), `changes` (seq -> [`Change`]), `meta` (format version,
-//! sequence, per-board id counters).
+//! sequence, per-board id counters: the last number issued, never lowered).
 
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use lessons_model::dates::now_rfc3339;
 use lessons_model::review::REVIEW_FIELDS;
+use lessons_model::validate::is_board_slug;
 use lessons_model::{
     validate_board, validate_review, Board, FieldError, Review, RevisionInfo, ValidationErrors,
 };
@@ -33,6 +34,8 @@ pub const FORMAT_VERSION: u32 = 1;
 
 const KEY_FORMAT: &[u8] = b"format_version";
 const KEY_SEQ: &[u8] = b"seq";
+/// The action recorded for a review written by [`Store::restore_review`].
+const RESTORED: &str = "restored";
 
 /// Everything that can go wrong in the store, in the user's terms.
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +59,8 @@ pub enum StoreError {
     Corrupt { what: String, message: String },
     #[error("review {0} not found")]
     ReviewNotFound(String),
+    #[error("review {0} already exists")]
+    AlreadyExists(String),
     #[error("invalid review: {0}")]
     Invalid(#[from] ValidationErrors),
     #[error("storage error: {0}")]
@@ -263,7 +268,7 @@ impl Store {
         let year = review
             .year()
             .unwrap_or_else(|| lessons_model::dates::today().year());
-        let counter_key = format!("next/{}", board.slug).into_bytes();
+        let counter_key = counter_key(&board.slug);
         let trees = (
             &self.reviews,
             &self.revisions,
@@ -273,13 +278,10 @@ impl Store {
         );
         let stored = trees
             .transaction(|(reviews, revisions, changes, meta, owners)| {
-                let number = match meta.get(&counter_key)? {
-                    Some(bytes) => decode_u64(&bytes, "id counter").map_err(abort)? + 1,
-                    None => 1,
-                };
+                let number = last_number(meta, &counter_key)? + 1;
                 meta.insert(counter_key.clone(), &number.to_be_bytes())?;
                 let mut review = review.clone();
-                review.id = format!("scr-{year}-{}-{number:04}", board.slug);
+                review.id = review_id(year, &board.slug, number);
                 review.fill_derived();
                 write_revision(reviews, revisions, changes, meta, &review, by, action, &now)?;
                 record_file_owners(owners, &review)?;
@@ -333,6 +335,62 @@ impl Store {
         Ok(stored)
     }
 
+    /// Stores `review` as another store held it (from a dump): id, revision, status,
+    /// embargo, timestamps and derived fields are kept exactly as given. The review must
+    /// be new to this store and pass [`check_restorable`]. Its history here is one entry,
+    /// at `review.revision`, with action `restored`; the id counter of the board named in
+    /// the id moves past the id's number, so the id is never issued again. Files are kept
+    /// only when this store holds their bytes.
+    pub fn restore_review(&self, review: &Review, by: &str) -> Result<()> {
+        let mut errors = restore_errors(review, &self.boards_for(&review.board)?);
+        errors.extend(self.missing_files(review)?);
+        in_order(errors)?;
+        let (slug, number) = review_id_parts(&review.id).ok_or_else(|| StoreError::Corrupt {
+            what: "review id".into(),
+            message: "checked id no longer parses".into(),
+        })?;
+        let counter_key = counter_key(slug);
+        let now = now_rfc3339();
+        let trees = (
+            &self.reviews,
+            &self.revisions,
+            &self.changes,
+            &self.meta,
+            &self.file_owners,
+        );
+        trees
+            .transaction(|(reviews, revisions, changes, meta, owners)| {
+                if reviews.get(review.id.as_bytes())?.is_some() {
+                    return Err(abort(StoreError::AlreadyExists(review.id.clone())));
+                }
+                if last_number(meta, &counter_key)? < number {
+                    meta.insert(counter_key.clone(), &number.to_be_bytes())?;
+                }
+                write_revision(
+                    reviews, revisions, changes, meta, review, by, RESTORED, &now,
+                )?;
+                record_file_owners(owners, review)?;
+                Ok(())
+            })
+            .map_err(transaction_error)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// One error per file of `review` whose bytes this store does not hold.
+    fn missing_files(&self, review: &Review) -> Result<Vec<FieldError>> {
+        let mut errors = Vec::new();
+        for (i, file) in review.files.iter().enumerate() {
+            if self.file(&file.sha256)?.is_none() {
+                errors.push(field_error(
+                    &format!("files[{i}]"),
+                    &format!("this store does not hold the file {}", file.sha256),
+                ));
+            }
+        }
+        Ok(errors)
+    }
+
     /// Checks a review as [`Store::create_review`] would, without writing anything.
     pub fn check_review(&self, review: &Review) -> Result<()> {
         self.prepare(&mut review.clone()).map(|_| ())
@@ -340,32 +398,25 @@ impl Store {
 
     /// Validates a review and fills its region from its board.
     fn prepare(&self, review: &mut Review) -> Result<Board> {
-        let mut errors = match validate_review(review) {
-            Ok(()) => Vec::new(),
-            Err(ValidationErrors(errors)) => errors,
-        };
-        let board = if review.board.is_empty() {
-            None
-        } else {
-            self.board(&review.board)?
-        };
-        if board.is_none() && !errors.iter().any(|e| e.field == "board") {
-            errors.push(FieldError {
-                field: "board".into(),
-                message: format!("unknown board \"{}\"", review.board),
-                allowed: Some(self.boards()?.into_iter().map(|b| b.slug).collect()),
-            });
-        }
-        if !errors.is_empty() {
-            errors.sort_by_key(|e| field_order(&e.field));
-            return Err(StoreError::Invalid(ValidationErrors(errors)));
-        }
-        let board = board.ok_or_else(|| StoreError::Corrupt {
-            what: "board".into(),
-            message: "board vanished during validation".into(),
-        })?;
+        let boards = self.boards_for(&review.board)?;
+        in_order(review_errors(review, &boards))?;
+        let board = boards
+            .into_iter()
+            .find(|b| b.slug == review.board)
+            .ok_or_else(|| StoreError::Corrupt {
+                what: "board".into(),
+                message: "board vanished during validation".into(),
+            })?;
         review.region = Some(board.region.clone());
         Ok(board)
+    }
+
+    /// The board `slug` alone when it exists, else every board (to list as allowed).
+    fn boards_for(&self, slug: &str) -> Result<Vec<Board>> {
+        match self.board(slug)? {
+            Some(board) => Ok(vec![board]),
+            None => self.boards(),
+        }
     }
 
     /// The current revision of review `id`.
@@ -423,7 +474,98 @@ impl Store {
     }
 }
 
+/// Every reason [`Store::restore_review`] would refuse `review`, given the boards that
+/// exist (which need not be stored yet), apart from files: the checks of a new review, an
+/// id of the form the store issues and a revision from 1 (below `u32::MAX`). Lets a
+/// caller check a whole dump before writing any of it.
+pub fn check_restorable(review: &Review, boards: &[Board]) -> Result<(), ValidationErrors> {
+    in_order(restore_errors(review, boards))
+}
+
+/// The board slug and the number of an id the store issues (`scr-YEAR-BOARD-NNNN`,
+/// the number at most `u32::MAX`, so that counting on from it cannot overflow).
+pub fn review_id_parts(id: &str) -> Option<(&str, u64)> {
+    let rest = id.strip_prefix("scr-")?;
+    let (year, rest) = rest.split_once('-')?;
+    let (slug, number) = rest.rsplit_once('-')?;
+    let all_digits = |text: &str| !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(year) || !all_digits(number) || !is_board_slug(slug) {
+        return None;
+    }
+    let number: u32 = number.parse().ok()?;
+    Some((slug, u64::from(number)))
+}
+
+/// The id of the `number`-th review of board `slug`, dated `year`.
+fn review_id(year: i32, slug: &str, number: u64) -> String {
+    format!("scr-{year}-{slug}-{number:04}")
+}
+
+/// The errors of a new review plus those of a restored one's id and revision.
+fn restore_errors(review: &Review, boards: &[Board]) -> Vec<FieldError> {
+    let mut errors = review_errors(review, boards);
+    if review_id_parts(&review.id).is_none() {
+        errors.push(field_error(
+            "id",
+            &format!("\"{}\" is not a review id (scr-YEAR-BOARD-NNNN)", review.id),
+        ));
+    }
+    if review.revision == 0 || review.revision == u32::MAX {
+        // The next change adds one: the largest revision is refused so that cannot overflow.
+        let message = format!("must be a whole number from 1 to {}", u32::MAX - 1);
+        errors.push(field_error("revision", &message));
+    }
+    errors
+}
+
+/// Every field error of `review` as a new review, its board checked against `boards`.
+fn review_errors(review: &Review, boards: &[Board]) -> Vec<FieldError> {
+    let mut errors = match validate_review(review) {
+        Ok(()) => Vec::new(),
+        Err(ValidationErrors(errors)) => errors,
+    };
+    let known = boards.iter().any(|b| b.slug == review.board);
+    if !known && !errors.iter().any(|e| e.field == "board") {
+        errors.push(FieldError {
+            field: "board".into(),
+            message: format!("unknown board \"{}\"", review.board),
+            allowed: Some(boards.iter().map(|b| b.slug.clone()).collect()),
+        });
+    }
+    errors
+}
+
+/// `Ok` when there are no errors, else every error in document order.
+fn in_order(mut errors: Vec<FieldError>) -> Result<(), ValidationErrors> {
+    if errors.is_empty() {
+        return Ok(());
+    }
+    errors.sort_by_key(|e| field_order(&e.field));
+    Err(ValidationErrors(errors))
+}
+
+fn field_error(field: &str, message: &str) -> FieldError {
+    FieldError {
+        field: field.to_string(),
+        message: message.to_string(),
+        allowed: None,
+    }
+}
+
 type TxResult<T> = std::result::Result<T, ConflictableTransactionError<StoreError>>;
+
+/// Key of a board's id counter in `meta`: the last number issued.
+fn counter_key(slug: &str) -> Vec<u8> {
+    format!("next/{slug}").into_bytes()
+}
+
+/// The last id number issued under `counter_key` (0 when none).
+fn last_number(meta: &TransactionalTree, counter_key: &[u8]) -> TxResult<u64> {
+    match meta.get(counter_key)? {
+        Some(bytes) => decode_u64(&bytes, "id counter").map_err(abort),
+        None => Ok(0),
+    }
+}
 
 #[allow(clippy::too_many_arguments)]
 fn write_revision(

@@ -286,3 +286,168 @@ fn sessions_come_and_go() {
     store.remove_session("h").unwrap();
     assert_eq!(store.session("h").unwrap(), None);
 }
+
+/// A review as another store held it: published, revision 4, with its own timestamps.
+fn restorable(id: &str) -> Review {
+    let mut review = review();
+    review.id = id.into();
+    review.status = Status::Published;
+    review.embargo_until = Some("2009-03-01".into());
+    review.revision = 4;
+    review.region = Some("north_east".into()); // kept as given, not re-derived
+    review.created_at = Some("2009-01-20T10:02:11Z".into());
+    review.updated_at = Some("2009-02-12T09:00:00Z".into());
+    review.fill_derived();
+    review
+}
+
+#[test]
+fn a_restored_review_keeps_every_field_and_has_one_restored_revision() {
+    let (_dir, store) = open_with_board();
+    let review = restorable("scr-2009-barsetshire-0007");
+    store.restore_review(&review, "restore").unwrap();
+    assert_eq!(
+        store.review("scr-2009-barsetshire-0007").unwrap(),
+        Some(review.clone())
+    );
+    let history = store.revisions(&review.id).unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(
+        (
+            history[0].revision,
+            history[0].by.as_str(),
+            history[0].action.as_str()
+        ),
+        (4, "restore", RESTORED)
+    );
+    assert_eq!(
+        store.revision(&review.id, 4).unwrap().unwrap().review,
+        review
+    );
+    assert_eq!(
+        store.changes_since(1).unwrap(),
+        vec![(2, Change::Review(review.id.clone()))]
+    );
+    // The next revision follows on from the restored one.
+    let updated = store
+        .update_review(&review.id, review.clone(), "a", "update")
+        .unwrap();
+    assert_eq!(updated.revision, 5);
+    assert_eq!(updated.created_at, review.created_at);
+}
+
+#[test]
+fn restored_ids_are_never_issued_again() {
+    let (_dir, store) = open_with_board();
+    store
+        .restore_review(&restorable("scr-2009-barsetshire-0007"), "restore")
+        .unwrap();
+    // A lower number does not move the counter back.
+    store
+        .restore_review(&restorable("scr-2008-barsetshire-0002"), "restore")
+        .unwrap();
+    // A review that moved board keeps its id; the counter of the id's board moves.
+    let wessex = Board {
+        slug: "wessex".into(),
+        name: "Wessex LSCB".into(),
+        region: "south_west".into(),
+    };
+    store.put_board(&wessex).unwrap();
+    store
+        .restore_review(&restorable("scr-2010-wessex-0003"), "restore")
+        .unwrap();
+    let created = store.create_review(review(), "a", "create").unwrap();
+    assert_eq!(created.id, "scr-2009-barsetshire-0008");
+    let mut other = review();
+    other.board = "wessex".into();
+    let created = store.create_review(other, "a", "create").unwrap();
+    assert_eq!(created.id, "scr-2009-wessex-0004");
+}
+
+#[test]
+fn a_restore_is_refused_whole_with_every_error() {
+    let (_dir, store) = open_with_board();
+    let existing = restorable("scr-2009-barsetshire-0001");
+    store.restore_review(&existing, "restore").unwrap();
+    let seq = store.last_seq().unwrap();
+    assert!(matches!(
+        store.restore_review(&existing, "restore"),
+        Err(StoreError::AlreadyExists(id)) if id == existing.id
+    ));
+
+    let mut bad = restorable("child-m");
+    bad.revision = u32::MAX;
+    bad.board = "nowhere".into();
+    bad.files.push(lessons_model::FileRef {
+        document_type: "executive_summary".into(),
+        filename: "es.pdf".into(),
+        media_type: "application/pdf".into(),
+        size: 16,
+        sha256: "0".repeat(64),
+    });
+    let Err(StoreError::Invalid(ValidationErrors(errors))) = store.restore_review(&bad, "restore")
+    else {
+        panic!("expected a validation error")
+    };
+    let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, ["id", "board", "files[0]", "revision"]);
+    assert_eq!(store.last_seq().unwrap(), seq, "nothing was written");
+    assert_eq!(store.review_count(), 1);
+}
+
+#[test]
+fn a_restored_review_keeps_files_the_store_holds() {
+    let (_dir, store) = open_with_board();
+    let bytes = b"%PDF-1.4 pretend".to_vec();
+    let sha = store.put_file(&bytes).unwrap();
+    let mut review = restorable("scr-2009-barsetshire-0001");
+    review.files.push(lessons_model::FileRef {
+        document_type: "executive_summary".into(),
+        filename: "es.pdf".into(),
+        media_type: "application/pdf".into(),
+        size: 16,
+        sha256: sha.clone(),
+    });
+    store.restore_review(&review, "restore").unwrap();
+    assert_eq!(
+        store.file_owner("barsetshire", &sha).unwrap(),
+        Some(review.id.clone())
+    );
+}
+
+#[test]
+fn restorable_reviews_are_checked_against_boards_not_yet_stored() {
+    let review = restorable("scr-2009-barsetshire-0001");
+    assert_eq!(check_restorable(&review, &[board()]), Ok(()));
+    let Err(ValidationErrors(errors)) = check_restorable(&review, &[]) else {
+        panic!("expected an unknown board")
+    };
+    assert_eq!(errors[0].field, "board");
+}
+
+#[test]
+fn issued_ids_parse_back_to_their_board_and_number() {
+    for (year, slug, number) in [
+        (2009, "barsetshire", 1),
+        (2024, "stockton-on-tees", 12345),
+        (1999, "area-51", 42),
+        (2030, "x", u64::from(u32::MAX)),
+    ] {
+        let id = review_id(year, slug, number);
+        assert_eq!(review_id_parts(&id), Some((slug, number)), "{id}");
+    }
+    for bad in [
+        "",
+        "scr-2009-barsetshire",
+        "scr-2009--0001",
+        "scr-x-barsetshire-0001",
+        "scr-2009-Barsetshire-0001",
+        "scr-2009-barsetshire-00a1",
+        "scr-2009-barsetshire-",
+        "rev-2009-barsetshire-0001",
+        "scr-2009-barsetshire-99999999999999999999999",
+        "scr-2009-barsetshire-4294967296",
+    ] {
+        assert_eq!(review_id_parts(bad), None, "{bad}");
+    }
+}
