@@ -10,6 +10,7 @@ mod export;
 mod feeds;
 mod pages;
 mod restart;
+mod stats;
 mod support;
 mod upload;
 mod visibility;

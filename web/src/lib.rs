@@ -6,7 +6,8 @@
 //!   [`deposit_api`] its write side; [`auth`] tokens, sessions and passwords; [`pages`] the site.
 //! - [`cli`]: the `lessons` binary's subcommands; [`import`] JSON Lines import; [`demo`] the bundled corpus.
 //! - [`errors`]: every error as an HTTP answer; [`citation`] citing a review (words, RIS, BibTeX);
-//!   [`export`] streamed exports of whole result sets and their codebook.
+//!   [`export`] streamed exports of whole result sets and their codebook; [`stats`]
+//!   cross-tabulations of any search (JSON and CSV).
 
 pub mod api;
 pub mod app;
@@ -22,6 +23,7 @@ pub mod feeds;
 pub mod import;
 pub mod pages;
 pub mod repository;
+pub mod stats;
 pub mod upload;
 
 #[cfg(test)]
