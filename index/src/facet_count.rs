@@ -14,7 +14,7 @@ use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 use crate::facets::FacetName;
 
 /// What one facet ordinal of a segment stands for (`None`: a path that is no facet value).
-type OrdinalTable = Arc<Vec<Option<(FacetName, String)>>>;
+pub(crate) type OrdinalTable = Arc<Vec<Option<(FacetName, String)>>>;
 
 /// Ordinal tables by segment, shared by every search of one index.
 #[derive(Default)]
@@ -23,7 +23,11 @@ pub(crate) struct FacetTables {
 }
 
 impl FacetTables {
-    fn table(&self, segment: &SegmentReader, field: &str) -> tantivy::Result<OrdinalTable> {
+    pub(crate) fn table(
+        &self,
+        segment: &SegmentReader,
+        field: &str,
+    ) -> tantivy::Result<OrdinalTable> {
         let id = segment.segment_id();
         if let Some(table) = self.lock().get(&id) {
             return Ok(table.clone());

@@ -1,14 +1,16 @@
 //! The search index of Lessons, on tantivy 0.27: [`SearchIndex`] holds one document per
 //! public review and one per finding ([`schema`]), answers [`SearchRequest`]s with facets
-//! and snippets ([`search`]), and records in its commit payload the store sequence it
-//! has caught up to, so that the web crate can replay the store's change log after a
-//! crash. It is derived data: it never writes to the store and can always be rebuilt.
+//! and snippets ([`search`]) and cross-tabulates their matches by two facets
+//! ([`crosstab`]), and records in its commit payload the store sequence it has caught up
+//! to, so that the web crate can replay the store's change log after a crash. It is
+//! derived data: it never writes to the store and can always be rebuilt.
 //!
 //! Drafts and withdrawn reviews are never indexed. Embargoed reviews are indexed with
 //! the day they become public (`public_from`), and every search filters on it, so they
 //! appear by themselves when the embargo ends.
 
 mod bonus;
+pub mod crosstab;
 pub mod export;
 mod facet_count;
 pub mod facets;
@@ -30,6 +32,7 @@ use tantivy::schema::Schema;
 use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 use time::Date;
 
+pub use crosstab::{CrossCell, CrossTab};
 pub use facets::FacetName;
 pub use params::{SearchRequest, Sort, View};
 pub use search::{FacetCount, Hit, SearchResults};
@@ -203,6 +206,20 @@ impl SearchIndex {
     /// Runs a search as the public sees the repository on `today`.
     pub fn search(&self, request: &SearchRequest, today: Date) -> Result<SearchResults> {
         self.with_context(today, |context| context.run(request))
+    }
+
+    /// The matches of `request` as the public sees the index on `today` (the search's
+    /// match set), counted by the values of two facets (see [`crosstab`]).
+    pub fn cross_tab(
+        &self,
+        request: &SearchRequest,
+        rows: FacetName,
+        cols: FacetName,
+        today: Date,
+    ) -> Result<CrossTab> {
+        self.with_context(today, |context| {
+            crosstab::cross_tab(context, request, rows, cols)
+        })
     }
 
     /// Every match of `request` as the public sees the index on `today`, in the

@@ -329,7 +329,7 @@ impl SearchContext<'_> {
         values
     }
 
-    fn label(&self, facet: FacetName, value: &str) -> String {
+    pub(crate) fn label(&self, facet: FacetName, value: &str) -> String {
         if facet == FacetName::Board {
             return self
                 .board_names

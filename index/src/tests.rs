@@ -651,3 +651,5 @@ fn exports_leave_out_what_the_public_cannot_see() {
         }
     }
 }
+
+mod crosstab;

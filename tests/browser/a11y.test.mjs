@@ -83,7 +83,7 @@ async function violations(path, width) {
 test("public pages have no serious accessibility violations, at desktop and phone widths", { skip: browserMissing && !inCI }, async () => {
   const search = await (await fetch(`${base}/api/v1/search?q=bruising&per_page=1`)).json();
   const review = search.hits[0].id;
-  const pages = ["/", "/search", "/search?q=neglect&theme=neglect", "/search?q=GP+missed+appointments&view=lessons&level=individual", `/reviews/${review}`, `/similar?to=${review}%23L1`, "/search?q=chronic+neglekt", "/themes", "/themes/unseen_men", "/login"];
+  const pages = ["/", "/search", "/search?q=neglect&theme=neglect", "/search?q=GP+missed+appointments&view=lessons&level=individual", `/reviews/${review}`, `/similar?to=${review}%23L1`, "/search?q=chronic+neglekt", "/themes", "/themes/unseen_men", "/insights", "/insights?rows=region&cols=year&view=lessons&theme=neglect", "/login"];
   const problems = [];
   for (const path of pages) {
     for (const width of [1280, 360]) {

@@ -11,6 +11,7 @@ mod feeds;
 mod pages;
 mod restart;
 mod snapshot;
+mod stats;
 mod support;
 mod upload;
 mod visibility;

@@ -13,7 +13,7 @@ use anyhow::Context;
 
 use crate::pages::SiteConfig;
 use crate::repository::Repository;
-use crate::{api, citation, deposit_api, deposit_form, export, feeds, pages};
+use crate::{api, citation, deposit_api, deposit_form, export, feeds, pages, stats};
 
 /// Mounts every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -43,6 +43,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(api_get("/export", export::export))
                 .service(api_get("/codebook", export::codebook_route))
                 .service(api_get("/similar/{id}", api::similar))
+                .service(api_get("/stats", stats::stats))
                 .default_service(web::to(api::not_found)),
         )
         .service(web::scope("/api").default_service(web::to(api::not_found)))
@@ -53,6 +54,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/similar", web::get().to(pages::similar_lessons))
         .route("/themes", web::get().to(pages::themes))
         .route("/themes/{slug}", web::get().to(pages::theme))
+        .route("/insights", web::get().to(pages::insights))
         .route("/login", web::get().to(pages::login_form))
         .route("/login", web::post().to(pages::login))
         .route("/logout", web::post().to(pages::logout))

@@ -7,7 +7,8 @@
 //! - [`cli`]: the `lessons` binary's subcommands; [`import`] JSON Lines import; [`demo`] the bundled corpus;
 //!   [`snapshot`] the public dump (`lessons dump` / `lessons restore`).
 //! - [`errors`]: every error as an HTTP answer; [`citation`] citing a review (words, RIS, BibTeX);
-//!   [`export`] streamed exports of whole result sets and their codebook.
+//!   [`export`] streamed exports of whole result sets and their codebook; [`stats`]
+//!   cross-tabulations of any search (JSON and CSV).
 
 pub mod api;
 pub mod app;
@@ -24,6 +25,7 @@ pub mod import;
 pub mod pages;
 pub mod repository;
 pub mod snapshot;
+pub mod stats;
 pub mod upload;
 
 #[cfg(test)]

@@ -2,13 +2,16 @@
 //! and one module per page. Pages work without JavaScript; all state is in the URL.
 
 pub mod account;
+mod charts;
 mod home;
+mod insights;
 mod review;
 mod search;
 mod theme;
 
 pub use account::{add_token, login, login_form, logout, my, revoke_token};
 pub use home::{home, themes};
+pub use insights::insights;
 pub use review::{review, similar_lessons};
 pub use search::search;
 pub use theme::theme;
@@ -59,6 +62,7 @@ pub enum Section {
     Reviews,
     Lessons,
     Themes,
+    Insights,
     Other,
 }
 
@@ -68,6 +72,7 @@ pub fn layout(title: &str, config: &SiteConfig, section: Section, body: Markup) 
         ("/search", "Search reviews", Section::Reviews),
         ("/search?view=lessons", "Search lessons", Section::Lessons),
         ("/themes", "Themes", Section::Themes),
+        ("/insights", "Insights", Section::Insights),
     ];
     html! {
         (DOCTYPE)
