@@ -7,6 +7,7 @@ mod api;
 mod cli;
 mod deposit;
 mod feeds;
+mod openapi;
 mod pages;
 mod restart;
 mod support;

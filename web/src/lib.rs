@@ -6,6 +6,7 @@
 //!   [`deposit_api`] its write side; [`auth`] tokens, sessions and passwords; [`pages`] the site.
 //! - [`cli`]: the `lessons` binary's subcommands; [`import`] JSON Lines import; [`demo`] the bundled corpus.
 //! - [`errors`]: every error as an HTTP answer; [`citation`] citing a review (words, RIS, BibTeX).
+//! - [`openapi`]: the OpenAPI document of the API (`/api/openapi.json`, and the `/api` page).
 
 pub mod api;
 pub mod app;
@@ -18,6 +19,7 @@ pub mod deposit_form;
 pub mod errors;
 pub mod feeds;
 pub mod import;
+pub mod openapi;
 pub mod pages;
 pub mod repository;
 pub mod upload;

@@ -2,12 +2,14 @@
 //! and one module per page. Pages work without JavaScript; all state is in the URL.
 
 pub mod account;
+mod api_docs;
 mod home;
 mod review;
 mod search;
 mod theme;
 
 pub use account::{add_token, login, login_form, logout, my, revoke_token};
+pub use api_docs::api_docs;
 pub use home::{home, themes};
 pub use review::{review, similar_lessons};
 pub use search::search;
@@ -59,6 +61,7 @@ pub enum Section {
     Reviews,
     Lessons,
     Themes,
+    Api,
     Other,
 }
 
@@ -68,6 +71,7 @@ pub fn layout(title: &str, config: &SiteConfig, section: Section, body: Markup) 
         ("/search", "Search reviews", Section::Reviews),
         ("/search?view=lessons", "Search lessons", Section::Lessons),
         ("/themes", "Themes", Section::Themes),
+        ("/api", "API", Section::Api),
     ];
     html! {
         (DOCTYPE)
@@ -106,7 +110,7 @@ pub fn layout(title: &str, config: &SiteConfig, section: Section, body: Markup) 
                 footer.site-footer {
                     div.wrap {
                         p { "Lessons: a national repository of serious case review lessons, for Local Safeguarding Children Boards, practitioners and researchers." }
-                        p { "Data as JSON: " a href="/api/v1/search" { "/api/v1/search" } ", " a href="/api/v1/vocabularies" { "/api/v1/vocabularies" } "." }
+                        p { "Data as JSON: " a href="/api/v1/search" { "/api/v1/search" } ", " a href="/api/v1/vocabularies" { "/api/v1/vocabularies" } "; " a href="/api" { "the API documentation" } "." }
                     }
                 }
             }
