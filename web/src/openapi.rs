@@ -53,6 +53,16 @@ impl SpecContext {
             example_finding,
         })
     }
+
+    /// A board slug the service knows. With no boards yet, no value is valid (an empty
+    /// `enum` is not allowed, so the schema says `not: {}`).
+    fn board(&self) -> Value {
+        if self.boards.is_empty() {
+            json!({ "type": "string", "not": {}, "description": "No boards yet" })
+        } else {
+            string_enum(&self.boards)
+        }
+    }
 }
 
 /// The id of the newest public hit in `view`.
@@ -414,8 +424,7 @@ fn facet_parameter(facet: FacetName, cx: &SpecContext) -> Value {
     let items = match (facet, facet.vocabulary()) {
         (_, Some(vocabulary)) => self::vocabulary(vocabulary),
         (FacetName::Year, None) => year(),
-        _ if cx.boards.is_empty() => text(),
-        _ => string_enum(&cx.boards),
+        _ => cx.board(),
     };
     let scope = match facet {
         FacetName::Theme | FacetName::Agency | FacetName::Level => " In the reviews view it matches a review that carries the value or has a finding that does; in the lessons view, the finding (theme and agency also match its review's tags).",
@@ -1060,6 +1069,17 @@ mod tests {
             ["barsetshire", "wessex"].map(String::from).into()
         );
         assert_eq!(items("year")["minimum"], 1900);
+        let no_boards = document(&SpecContext::default());
+        let board = &no_boards["paths"]["/api/v1/search"]["get"]["parameters"]
+            .as_array()
+            .and_then(|all| all.iter().find(|p| p["name"] == "board"))
+            .map(|p| p["schema"]["items"].clone())
+            .unwrap();
+        assert_eq!(
+            board["not"],
+            json!({}),
+            "no board is valid before boards exist"
+        );
         assert!(strings(&items("timeliness")["enum"]).contains("over_6_months"));
     }
 

@@ -273,11 +273,6 @@ fn search_schemas(cx: &SpecContext) -> Map<String, Value> {
 }
 
 fn hit_schema(cx: &SpecContext) -> Value {
-    let board = if cx.boards.is_empty() {
-        text()
-    } else {
-        string_enum(&cx.boards)
-    };
     closed(object(
         &[
             "id",
@@ -298,7 +293,7 @@ fn hit_schema(cx: &SpecContext) -> Value {
             "id": described(text(), "The review id, or the finding id (`<review id>#L<n>`) in the lessons view"),
             "review_id": described(text(), "Lessons view: the finding's review"),
             "title": text(),
-            "board": board,
+            "board": cx.board(),
             "board_name": text(),
             "region": described(text(), "A region slug, or empty when unknown"),
             "year": described(nullable(json!({ "type": "integer" })), "Year of publication (of completion when unpublished)"),
