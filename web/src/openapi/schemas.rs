@@ -155,7 +155,7 @@ fn review_schemas() -> Map<String, Value> {
                 "agency": described(vocabulary(Vocabulary::Agency), "Required when level is individual"),
                 "themes": slug_list(Vocabulary::Theme),
                 "text": { "type": "string", "minLength": 1, "maxLength": lessons_model::validate::MAX_LESSON_CHARS },
-                "suggested": described(json!({ "type": "boolean", "enum": [true] }), "Present (true) on a finding proposed by extraction and not yet confirmed"),
+                "suggested": described(json!({ "type": "boolean" }), "true on a finding proposed by extraction and not yet confirmed (left out once confirmed)"),
             }),
         ),
     );
