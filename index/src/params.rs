@@ -12,7 +12,21 @@ use crate::facets::FacetName;
 
 pub const DEFAULT_PER_PAGE: usize = 20;
 pub const MAX_PER_PAGE: usize = 100;
-const YEAR_RANGE: std::ops::RangeInclusive<i32> = 1900..=2100;
+/// Highest page number accepted.
+pub const MAX_PAGE: usize = 100_000;
+/// Years accepted by `year`, `year_from` and `year_to`.
+pub const YEAR_RANGE: std::ops::RangeInclusive<i32> = 1900..=2100;
+
+/// The parameters that take one value; the facet filters may be repeated.
+const SINGLE_VALUED: [&str; 7] = [
+    "q",
+    "view",
+    "sort",
+    "page",
+    "per_page",
+    "year_from",
+    "year_to",
+];
 
 /// One hit per review, or one per finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -23,6 +37,8 @@ pub enum View {
 }
 
 impl View {
+    pub const ALL: [View; 2] = [View::Reviews, View::Lessons];
+
     pub fn key(self) -> &'static str {
         match self {
             View::Reviews => "reviews",
@@ -41,6 +57,8 @@ pub enum Sort {
 }
 
 impl Sort {
+    pub const ALL: [Sort; 3] = [Sort::Relevance, Sort::Newest, Sort::Oldest];
+
     pub fn key(self) -> &'static str {
         match self {
             Sort::Relevance => "relevance",
@@ -99,31 +117,33 @@ impl SearchRequest {
     ) -> Result<SearchRequest, ValidationErrors> {
         let mut request = SearchRequest::default();
         let mut check = Checker::new();
+        let mut seen: Vec<&str> = Vec::new();
         for (key, raw) in pairs {
             let value = raw.trim();
+            if SINGLE_VALUED.contains(&key) {
+                if seen.contains(&key) {
+                    check.error(key, "is given more than once (only filters repeat)");
+                    continue;
+                }
+                seen.push(key);
+            }
             match key {
                 "q" => request.q = raw.to_string(),
-                "view" => match value {
-                    "reviews" | "" => request.view = View::Reviews,
-                    "lessons" => request.view = View::Lessons,
-                    _ => allowed(&mut check, "view", value, &["reviews", "lessons"]),
+                "view" if value.is_empty() => request.view = View::Reviews,
+                "view" => match View::ALL.into_iter().find(|v| v.key() == value) {
+                    Some(view) => request.view = view,
+                    None => allowed(&mut check, "view", value, View::ALL.map(View::key)),
                 },
-                "sort" => match value {
-                    "relevance" | "" => request.sort = Sort::Relevance,
-                    "newest" => request.sort = Sort::Newest,
-                    "oldest" => request.sort = Sort::Oldest,
-                    _ => allowed(
-                        &mut check,
-                        "sort",
-                        value,
-                        &["relevance", "newest", "oldest"],
-                    ),
+                "sort" if value.is_empty() => request.sort = Sort::Relevance,
+                "sort" => match Sort::ALL.into_iter().find(|s| s.key() == value) {
+                    Some(sort) => request.sort = sort,
+                    None => allowed(&mut check, "sort", value, Sort::ALL.map(Sort::key)),
                 },
                 "page" => match value.parse::<usize>() {
-                    Ok(page) if (1..=100_000).contains(&page) => request.page = page,
+                    Ok(page) if (1..=MAX_PAGE).contains(&page) => request.page = page,
                     _ => check.error(
                         "page",
-                        format!("must be a whole number from 1 to 100000, not \"{value}\""),
+                        format!("must be a whole number from 1 to {MAX_PAGE}, not \"{value}\""),
                     ),
                 },
                 "per_page" => match value.parse::<usize>() {
@@ -156,11 +176,9 @@ impl SearchRequest {
                 },
             }
         }
-        if let (Some(from), Some(to)) = (request.year_from, request.year_to) {
-            if from > to {
-                check.error("year_to", format!("{to} is before year_from {from}"));
-            }
-        }
+        // A range that ends before it starts is well formed and simply matches nothing
+        // (OpenAPI cannot state a rule between two parameters; clients must be able to
+        // tell a valid request from the description alone).
         check.finish().map(|()| request)
     }
 
@@ -197,7 +215,7 @@ impl SearchRequest {
     }
 }
 
-fn allowed(check: &mut Checker, field: &str, value: &str, allowed: &[&str]) {
+fn allowed<const N: usize>(check: &mut Checker, field: &str, value: &str, allowed: [&str; N]) {
     check.error(field, format!("unknown value \"{value}\""));
     check.set_allowed_on_last(allowed.iter().map(|s| s.to_string()).collect());
 }
@@ -206,7 +224,14 @@ fn parse_year(check: &mut Checker, field: &str, value: &str) -> Option<i32> {
     match value.parse::<i32>() {
         Ok(year) if YEAR_RANGE.contains(&year) => Some(year),
         _ => {
-            check.error(field, format!("\"{value}\" is not a year (1900-2100)"));
+            check.error(
+                field,
+                format!(
+                    "\"{value}\" is not a year ({}-{})",
+                    YEAR_RANGE.start(),
+                    YEAR_RANGE.end()
+                ),
+            );
             None
         }
     }
@@ -245,18 +270,7 @@ fn check_facet_value(
 
 /// Every search parameter name, plus the caller's own.
 fn parameter_names(other_keys: &[&str]) -> Vec<String> {
-    let mut names: Vec<String> = [
-        "q",
-        "view",
-        "sort",
-        "page",
-        "per_page",
-        "year_from",
-        "year_to",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let mut names: Vec<String> = SINGLE_VALUED.iter().map(|s| s.to_string()).collect();
     names.extend(FacetName::ALL.iter().map(|f| f.key().to_string()));
     names.extend(other_keys.iter().map(|s| s.to_string()));
     names
@@ -333,9 +347,27 @@ mod tests {
                 "level"
             ]
         );
-        assert_eq!(error_fields("year_from=2010&year_to=2005"), ["year_to"]);
         assert_eq!(error_fields("theme=&year_from="), Vec::<String>::new());
         assert_eq!(error_fields("thme=neglect"), ["thme"]);
+    }
+
+    #[test]
+    fn a_range_that_ends_before_it_starts_is_valid() {
+        let request = parse("year_from=2010&year_to=2005").unwrap();
+        assert_eq!(
+            (request.year_from, request.year_to),
+            (Some(2010), Some(2005))
+        );
+    }
+
+    #[test]
+    fn only_filters_may_be_repeated() {
+        assert_eq!(error_fields("view=reviews&view=lessons"), ["view"]);
+        assert_eq!(error_fields("page=1&q=a&page=2&q=b"), ["page", "q"]);
+        assert_eq!(
+            error_fields("theme=neglect&theme=unseen_men"),
+            Vec::<String>::new()
+        );
     }
 
     #[test]

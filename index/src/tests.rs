@@ -331,6 +331,7 @@ fn filters_or_within_a_facet_and_and_across() {
     );
     assert_eq!(search(&f.index, "theme=neglect&board=barsetshire").total, 1);
     assert_eq!(search(&f.index, "year_from=2010&year_to=2011").total, 2);
+    assert_eq!(search(&f.index, "year_from=2011&year_to=2010").total, 0);
 }
 
 #[test]

@@ -1,5 +1,6 @@
 // Accessibility: axe-core in headless Chromium finds no serious or critical WCAG 2.1 AA
-// violation on the public pages and the sign-in page, at desktop width and at 360 px.
+// violation on the public pages, the API documentation and the sign-in page, at desktop
+// width and at 360 px.
 // Needs the `lessons` binary (LESSONS_BIN) and Debian's chromium (CHROMIUM), as the
 // deposit test does; outside CI a missing browser skips loudly.
 
@@ -83,7 +84,7 @@ async function violations(path, width) {
 test("public pages have no serious accessibility violations, at desktop and phone widths", { skip: browserMissing && !inCI }, async () => {
   const search = await (await fetch(`${base}/api/v1/search?q=bruising&per_page=1`)).json();
   const review = search.hits[0].id;
-  const pages = ["/", "/search", "/search?q=neglect&theme=neglect", "/search?q=GP+missed+appointments&view=lessons&level=individual", `/reviews/${review}`, `/similar?to=${review}%23L1`, "/search?q=chronic+neglekt", "/themes", "/themes/unseen_men", "/insights", "/insights?rows=region&cols=year&view=lessons&theme=neglect", "/login"];
+  const pages = ["/", "/search", "/search?q=neglect&theme=neglect", "/search?q=GP+missed+appointments&view=lessons&level=individual", `/reviews/${review}`, `/similar?to=${review}%23L1`, "/search?q=chronic+neglekt", "/themes", "/themes/unseen_men", "/insights", "/insights?rows=region&cols=year&view=lessons&theme=neglect", "/login", "/api"];
   const problems = [];
   for (const path of pages) {
     for (const width of [1280, 360]) {

@@ -8,6 +8,7 @@ mod cli;
 mod deposit;
 mod export;
 mod feeds;
+mod openapi;
 mod pages;
 mod restart;
 mod snapshot;

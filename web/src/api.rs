@@ -189,13 +189,23 @@ pub async fn not_found(req: HttpRequest) -> HttpResponse {
     ApiError::not_found(format!("no API route {} {}", req.method(), req.path())).error_response()
 }
 
-/// Known API paths asked with a method they do not answer.
-pub async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
+/// Known API paths asked with a method they do not answer: 405 with the methods they
+/// do answer in `Allow` (RFC 9110).
+pub async fn method_not_allowed(req: HttpRequest, allow: &'static str) -> HttpResponse {
     use actix_web::ResponseError;
-    ApiError::new(
+    let mut response = ApiError::new(
         actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",
-        format!("{} is not allowed on {}", req.method(), req.path()),
+        format!(
+            "{} is not allowed on {}; use {allow}",
+            req.method(),
+            req.path()
+        ),
     )
-    .error_response()
+    .error_response();
+    response.headers_mut().insert(
+        actix_web::http::header::ALLOW,
+        actix_web::http::header::HeaderValue::from_static(allow),
+    );
+    response
 }

@@ -8,28 +8,34 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header;
 use actix_web::middleware::{self, DefaultHeaders, Logger, Next};
-use actix_web::{web, App, HttpServer};
+use actix_web::{web, App, HttpRequest, HttpServer};
 use anyhow::Context;
 
 use crate::pages::SiteConfig;
 use crate::repository::Repository;
-use crate::{api, citation, deposit_api, deposit_form, export, feeds, pages, stats};
+use crate::{api, citation, deposit_api, deposit_form, export, feeds, openapi, pages, stats};
+
+/// Methods answered by a read-only API resource.
+const READ: &str = "GET, HEAD";
 
 /// Mounts every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(api::healthz))
+    cfg.service(api_get("/healthz", api::healthz))
         .service(
             web::scope("/api/v1")
                 .service(api_get("/search", api::search))
-                .service(resource("/reviews").route(web::post().to(deposit_api::create)))
+                .service(resource("/reviews", "POST").route(web::post().to(deposit_api::create)))
                 .service(
-                    api_get("/reviews/{id}", api::review).route(web::put().to(deposit_api::update)),
+                    api_get_allowing("/reviews/{id}", api::review, "GET, HEAD, PUT")
+                        .route(web::put().to(deposit_api::update)),
                 )
                 .service(
-                    resource("/reviews/{id}/publish").route(web::post().to(deposit_api::publish)),
+                    resource("/reviews/{id}/publish", "POST")
+                        .route(web::post().to(deposit_api::publish)),
                 )
                 .service(
-                    resource("/reviews/{id}/withdraw").route(web::post().to(deposit_api::withdraw)),
+                    resource("/reviews/{id}/withdraw", "POST")
+                        .route(web::post().to(deposit_api::withdraw)),
                 )
                 .service(api_get("/reviews/{id}/revisions", deposit_api::revisions))
                 .service(api_get("/reviews/{id}/cite", citation::cite))
@@ -46,8 +52,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(api_get("/stats", stats::stats))
                 .default_service(web::to(api::not_found)),
         )
-        .service(web::scope("/api").default_service(web::to(api::not_found)))
-        .route("/feeds/reviews.atom", web::get().to(feeds::reviews))
+        .service(
+            web::scope("/api")
+                .service(api_get("", pages::api_docs))
+                .service(api_get("/openapi.json", openapi::openapi_json))
+                .default_service(web::to(api::not_found)),
+        )
+        .service(api_get("/feeds/reviews.atom", feeds::reviews))
         .route("/", web::get().to(pages::home))
         .route("/search", web::get().to(pages::search))
         .route("/reviews/{id}", web::get().to(pages::review))
@@ -91,14 +102,27 @@ where
     Args: actix_web::FromRequest + 'static,
     F::Output: actix_web::Responder + 'static,
 {
-    resource(path)
+    api_get_allowing(path, handler, READ)
+}
+
+/// Like [`api_get`], for a resource that also answers the other methods in `allow`
+/// (routes added by the caller).
+fn api_get_allowing<F, Args>(path: &str, handler: F, allow: &'static str) -> actix_web::Resource
+where
+    F: actix_web::Handler<Args>,
+    Args: actix_web::FromRequest + 'static,
+    F::Output: actix_web::Responder + 'static,
+{
+    resource(path, allow)
         .route(web::get().to(handler.clone()))
         .route(web::head().to(handler))
 }
 
-/// An API resource whose unrouted methods answer a JSON 405.
-fn resource(path: &str) -> actix_web::Resource {
-    web::resource(path).default_service(web::to(api::method_not_allowed))
+/// A resource whose unrouted methods answer a JSON 405 listing `allow`.
+fn resource(path: &str, allow: &'static str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(move |req: HttpRequest| {
+        api::method_not_allowed(req, allow)
+    }))
 }
 
 /// Answers to requests that carry credentials may hold drafts or tokens: no cache may

@@ -9,6 +9,7 @@
 //! - [`errors`]: every error as an HTTP answer; [`citation`] citing a review (words, RIS, BibTeX);
 //!   [`export`] streamed exports of whole result sets and their codebook; [`stats`]
 //!   cross-tabulations of any search (JSON and CSV).
+//! - [`openapi`]: the OpenAPI document of the API (`/api/openapi.json`, and the `/api` page).
 
 pub mod api;
 pub mod app;
@@ -22,6 +23,7 @@ pub mod errors;
 pub mod export;
 pub mod feeds;
 pub mod import;
+pub mod openapi;
 pub mod pages;
 pub mod repository;
 pub mod snapshot;

@@ -133,6 +133,12 @@ async fn routes_answer_with_json_errors_and_security_headers() {
             "not_found",
         ),
         ("/api/v2/anything", 404, "not_found"),
+        ("/api/openapi.yaml", 404, "not_found"),
+        (
+            "/api/v1/search?view=reviews&view=lessons",
+            422,
+            "validation_failed",
+        ),
     ];
     for (uri, status, code) in cases {
         let response =
@@ -147,6 +153,7 @@ async fn routes_answer_with_json_errors_and_security_headers() {
     )
     .await;
     assert_eq!(response.status(), 405);
+    assert_eq!(response.headers().get("allow").unwrap(), "GET, HEAD");
     let body: serde_json::Value = http::read_body_json(response).await;
     assert_eq!(body["error"]["code"], "method_not_allowed");
 
@@ -160,6 +167,51 @@ async fn routes_answer_with_json_errors_and_security_headers() {
     assert_eq!(response.status(), 422);
     let html = String::from_utf8(http::read_body(response).await.to_vec()).unwrap();
     assert!(html.contains("year_from") && html.contains("<h1>"));
+}
+
+#[actix_web::test]
+async fn the_api_is_described_at_api_openapi_json_and_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let repository = Repository::open(dir.path()).unwrap();
+    repository.put_board(&board()).unwrap();
+    let created = repository
+        .create_review(review("Child P"), "test", "create")
+        .unwrap();
+    let app = http::init_service(
+        App::new()
+            .app_data(web::Data::new(repository))
+            .app_data(web::Data::new(SiteConfig::default()))
+            .configure(configure),
+    )
+    .await;
+    let get = |uri: &str| http::TestRequest::get().uri(uri).to_request();
+
+    let doc: serde_json::Value =
+        http::call_and_read_body_json(&app, get("/api/openapi.json")).await;
+    assert_eq!(doc["openapi"], crate::openapi::OPENAPI_VERSION);
+    let id = &doc["paths"]["/api/v1/reviews/{id}"]["get"]["parameters"][0];
+    assert_eq!(id["example"], created.id.as_str());
+
+    let response = http::call_service(&app, get("/api")).await;
+    assert_eq!(response.status(), 200);
+    let html = String::from_utf8(http::read_body(response).await.to_vec()).unwrap();
+    assert!(html.contains("<h1>API</h1>") && html.contains("/api/openapi.json"));
+
+    let response = http::call_service(
+        &app,
+        http::TestRequest::delete().uri("/healthz").to_request(),
+    )
+    .await;
+    assert_eq!(response.status(), 405);
+    assert_eq!(response.headers().get("allow").unwrap(), "GET, HEAD");
+
+    let response = http::call_service(&app, get("/search?year_from=2011&year_to=2010")).await;
+    assert_eq!(response.status(), 200);
+    let html = String::from_utf8(http::read_body(response).await.to_vec()).unwrap();
+    assert!(
+        html.contains("year_from=2010&amp;year_to=2011"),
+        "a link with the years turned round"
+    );
 }
 
 #[test]

@@ -33,6 +33,9 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, for lists of accepted and served media types.
+    pub const ALL: [Format; 4] = [Format::Pdf, Format::Docx, Format::Html, Format::Text];
+
     /// The media type stored with the original file.
     pub fn media_type(self) -> &'static str {
         match self {

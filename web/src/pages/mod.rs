@@ -2,6 +2,7 @@
 //! and one module per page. Pages work without JavaScript; all state is in the URL.
 
 pub mod account;
+mod api_docs;
 mod charts;
 mod home;
 mod insights;
@@ -10,6 +11,7 @@ mod search;
 mod theme;
 
 pub use account::{add_token, login, login_form, logout, my, revoke_token};
+pub use api_docs::api_docs;
 pub use home::{home, themes};
 pub use insights::insights;
 pub use review::{review, similar_lessons};
@@ -63,6 +65,7 @@ pub enum Section {
     Lessons,
     Themes,
     Insights,
+    Api,
     Other,
 }
 
@@ -73,6 +76,7 @@ pub fn layout(title: &str, config: &SiteConfig, section: Section, body: Markup) 
         ("/search?view=lessons", "Search lessons", Section::Lessons),
         ("/themes", "Themes", Section::Themes),
         ("/insights", "Insights", Section::Insights),
+        ("/api", "API", Section::Api),
     ];
     html! {
         (DOCTYPE)
@@ -111,7 +115,7 @@ pub fn layout(title: &str, config: &SiteConfig, section: Section, body: Markup) 
                 footer.site-footer {
                     div.wrap {
                         p { "Lessons: a national repository of serious case review lessons, for Local Safeguarding Children Boards, practitioners and researchers." }
-                        p { "Data as JSON: " a href="/api/v1/search" { "/api/v1/search" } ", " a href="/api/v1/vocabularies" { "/api/v1/vocabularies" } "." }
+                        p { "Data as JSON: " a href="/api/v1/search" { "/api/v1/search" } ", " a href="/api/v1/vocabularies" { "/api/v1/vocabularies" } "; " a href="/api" { "the API documentation" } "." }
                     }
                 }
             }

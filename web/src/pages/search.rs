@@ -44,6 +44,19 @@ pub async fn search(
     }
 }
 
+/// The request with its year range turned round, when it ends before it starts.
+fn swapped_years(request: &SearchRequest) -> Option<SearchRequest> {
+    match (request.year_from, request.year_to) {
+        (Some(from), Some(to)) if from > to => Some(SearchRequest {
+            year_from: Some(to),
+            year_to: Some(from),
+            page: 1,
+            ..request.clone()
+        }),
+        _ => None,
+    }
+}
+
 fn render(request: &SearchRequest, results: &SearchResults) -> Markup {
     html! {
         h1 { @if request.view == View::Lessons { "Search lessons" } @else { "Search reviews" } }
@@ -64,6 +77,9 @@ fn render(request: &SearchRequest, results: &SearchResults) -> Markup {
                 @if results.hits.is_empty() && results.total > 0 {
                     p { "There are no results on page " (request.page) ". "
                         a href=(search_url(&SearchRequest { page: 1, ..request.clone() })) { "Go to the first page" } "." }
+                } @else if let Some(swapped) = swapped_years(request).filter(|_| results.hits.is_empty()) {
+                    p { "No results: no year is both from " (request.year_from.unwrap_or_default()) " and to " (request.year_to.unwrap_or_default()) ". "
+                        a href=(search_url(&swapped)) { "Search the years the other way round" } "." }
                 } @else if results.hits.is_empty() {
                     p { "No results. Try fewer words, another spelling, or remove a filter." }
                 } @else {

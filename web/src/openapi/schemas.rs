@@ -1,0 +1,486 @@
+//! The schemas of the OpenAPI document (`components/schemas`): the error body, the
+//! review and its parts as GET returns them and as a deposit sends them, search results
+//! and hits, the vocabularies, and the export, codebook and stats answers.
+
+use lessons_index::params::MAX_PER_PAGE;
+use lessons_index::{FacetName, View};
+use lessons_model::vocab::Vocabulary;
+use serde_json::{json, Map, Value};
+
+use super::{
+    closed, date, date_time, described, integer, list_of, nullable, object, schema_ref, slug_list,
+    string_enum, text, vocabulary, SpecContext,
+};
+
+/// Every schema the paths refer to.
+pub(super) fn schemas(cx: &SpecContext) -> Value {
+    let mut schemas = Map::new();
+    schemas.extend(error_schemas());
+    schemas.extend(review_schemas());
+    schemas.extend(search_schemas(cx));
+    schemas.extend(vocabulary_schemas());
+    schemas.extend(export_schemas());
+    schemas.insert("Stats".into(), stats_schema());
+    Value::Object(schemas)
+}
+
+fn error_schemas() -> Map<String, Value> {
+    let mut schemas = Map::new();
+    schemas.insert(
+        "Error".into(),
+        object(
+            &["error"],
+            json!({ "error": object(&["code", "message"], json!({
+                "code": described(text(), "A stable code, e.g. `validation_failed`, `not_found`, `unauthorized`"),
+                "message": text(),
+                "details": list_of(schema_ref("FieldError")),
+            })) }),
+        ),
+    );
+    schemas.insert(
+        "FieldError".into(),
+        object(
+            &["field", "message"],
+            json!({
+                "field": described(text(), "The parameter or field path, e.g. `theme` or `lessons[2].agency`"),
+                "message": text(),
+                "allowed": described(list_of(text()), "The values the field may take"),
+            }),
+        ),
+    );
+    schemas
+}
+
+/// Pattern of a board slug (`lessons_model::validate::is_board_slug`).
+const BOARD_SLUG_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
+
+/// Every field of a review (`lessons_model::REVIEW_FIELDS`) with its schema.
+fn review_properties() -> Map<String, Value> {
+    use lessons_model::validate::{MAX_LESSONS, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS};
+    use lessons_model::Status;
+    let statuses = [Status::Draft, Status::Published, Status::Withdrawn].map(Status::as_str);
+    let properties = json!({
+        "id": described(text(), "Stable, citable, never reused; assigned by the server"),
+        "title": { "type": "string", "minLength": 1, "maxLength": MAX_TITLE_CHARS },
+        "pseudonyms": list_of(text()),
+        "board": { "type": "string", "pattern": BOARD_SLUG_PATTERN, "maxLength": 64 },
+        "region": described(vocabulary(Vocabulary::Region), "Derived from the board"),
+        "review_type": vocabulary(Vocabulary::ReviewType),
+        "methodology": vocabulary(Vocabulary::Methodology),
+        "incident": vocabulary(Vocabulary::Incident),
+        "abuse": slug_list(Vocabulary::Abuse),
+        "source_of_harm": slug_list(Vocabulary::SourceOfHarm),
+        "child": schema_ref("Child"),
+        "children": list_of(schema_ref("Child")),
+        "incident_date": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$", "description": "YYYY-MM-DD or YYYY-MM" },
+        "commissioned_on": date(),
+        "completed_on": date(),
+        "published_on": date(),
+        "duration_months": described(integer(0), "Derived: whole months from commissioning to completion"),
+        "over_six_months": described(json!({ "type": "boolean" }), "Derived: whether the review took longer than six months"),
+        "parallel_processes": slug_list(Vocabulary::ParallelProcess),
+        "ofsted_grade": vocabulary(Vocabulary::OfstedGrade),
+        "themes": slug_list(Vocabulary::Theme),
+        "agencies": slug_list(Vocabulary::Agency),
+        "keywords": list_of(text()),
+        "summary": { "type": "string", "maxLength": MAX_SUMMARY_CHARS },
+        "lessons": { "type": "array", "items": schema_ref("Lesson"), "maxItems": MAX_LESSONS },
+        "files": list_of(schema_ref("FileRef")),
+        "status": string_enum(statuses),
+        "embargo_until": date(),
+        "withdrawn_on": date(),
+        "withdrawal_reason": text(),
+        "revision": integer(1),
+        "created_at": date_time(),
+        "updated_at": date_time(),
+    });
+    match properties {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}
+
+/// The fields a stored review always has (the others are left out when empty).
+const REVIEW_REQUIRED: &[&str] = &[
+    "id",
+    "title",
+    "pseudonyms",
+    "board",
+    "review_type",
+    "incident",
+    "abuse",
+    "source_of_harm",
+    "child",
+    "parallel_processes",
+    "themes",
+    "agencies",
+    "keywords",
+    "summary",
+    "lessons",
+    "files",
+    "status",
+    "revision",
+];
+
+fn review_schemas() -> Map<String, Value> {
+    let mut schemas = Map::new();
+    let properties = review_properties();
+    schemas.insert(
+        "Review".into(),
+        closed(object(REVIEW_REQUIRED, Value::Object(properties.clone()))),
+    );
+    let mut deposited = properties.clone();
+    deposited.insert("warnings".into(), list_of(schema_ref("Warning")));
+    let mut deposited_required = REVIEW_REQUIRED.to_vec();
+    deposited_required.push("warnings");
+    schemas.insert(
+        "DepositedReview".into(),
+        closed(object(&deposited_required, Value::Object(deposited))),
+    );
+    schemas.insert(
+        "ReviewInput".into(),
+        described(
+            closed(object(&["title", "board", "incident"], Value::Object(properties))),
+            "A review as deposited. Server-owned and derived fields (id, region, duration_months, over_six_months, revision, status, files, created_at, updated_at, embargo_until, withdrawal, finding ids) are ignored, so a review as GET returns it can be sent back unchanged. Unknown fields are refused.",
+        ),
+    );
+    schemas.insert(
+        "Lesson".into(),
+        object(
+            &["id", "kind", "level", "themes", "text"],
+            json!({
+                "id": described(text(), "`<review id>#L<n>`, citable; assigned by the server"),
+                "kind": vocabulary(Vocabulary::LessonKind),
+                "level": vocabulary(Vocabulary::Level),
+                "agency": described(vocabulary(Vocabulary::Agency), "Required when level is individual"),
+                "themes": slug_list(Vocabulary::Theme),
+                "text": { "type": "string", "minLength": 1, "maxLength": lessons_model::validate::MAX_LESSON_CHARS },
+                "suggested": described(json!({ "type": "boolean" }), "true on a finding proposed by extraction and not yet confirmed (left out once confirmed)"),
+            }),
+        ),
+    );
+    schemas.insert(
+        "Child".into(),
+        object(
+            &["age_band", "sex"],
+            json!({ "age_band": vocabulary(Vocabulary::AgeBand), "sex": vocabulary(Vocabulary::Sex) }),
+        ),
+    );
+    let media_types: Vec<&str> = lessons_ingest::Format::ALL
+        .iter()
+        .map(|f| f.media_type())
+        .collect();
+    schemas.insert(
+        "FileRef".into(),
+        object(
+            &["document_type", "filename", "media_type", "size", "sha256"],
+            json!({
+                "document_type": vocabulary(Vocabulary::DocumentType),
+                "filename": text(),
+                "media_type": string_enum(media_types),
+                "size": integer(0),
+                "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" },
+            }),
+        ),
+    );
+    schemas.insert(
+        "Warning".into(),
+        object(
+            &["code", "message", "excerpt"],
+            json!({ "code": described(text(), "e.g. `no_text`, `possible_name`, `postcode`"), "message": text(), "excerpt": text() }),
+        ),
+    );
+    schemas.insert(
+        "RevisionInfo".into(),
+        object(
+            &["revision", "at", "by", "action"],
+            json!({ "revision": integer(1), "at": date_time(), "by": described(text(), "The user's email"), "action": text() }),
+        ),
+    );
+    schemas.insert(
+        "PublishRequest".into(),
+        closed(object(
+            &["anonymisation_checked"],
+            json!({
+                "anonymisation_checked": described(json!({ "type": "boolean" }), "Must be true: the anonymisation check was done"),
+                "embargo_until": described(text(), "YYYY-MM-DD: public from that day (empty or absent: now)"),
+            }),
+        )),
+    );
+    schemas.insert(
+        "WithdrawRequest".into(),
+        closed(object(
+            &["reason"],
+            json!({ "reason": { "type": "string", "minLength": 1, "maxLength": 2000, "description": "Shown on the public notice" } }),
+        )),
+    );
+    schemas
+}
+
+fn search_schemas(cx: &SpecContext) -> Map<String, Value> {
+    let mut schemas = Map::new();
+    let facets: Map<String, Value> = FacetName::ALL
+        .iter()
+        .map(|f| {
+            let values = json!({ "type": "array", "items": schema_ref("FacetCount"), "maxItems": lessons_index::search::MAX_FACET_VALUES });
+            (f.key().to_string(), values)
+        })
+        .collect();
+    let facet_keys: Vec<&str> = FacetName::ALL.iter().map(|f| f.key()).collect();
+    let mut per_page = integer(1);
+    per_page["maximum"] = json!(MAX_PER_PAGE);
+    schemas.insert(
+        "SearchResults".into(),
+        object(
+            &["total", "page", "per_page", "took_ms", "did_you_mean", "hits", "facets"],
+            json!({
+                "total": described(integer(0), "Every match, not just this page"),
+                "page": integer(1),
+                "per_page": per_page,
+                "took_ms": integer(0),
+                "did_you_mean": described(nullable(text()), "The query with likely misspellings corrected, or null"),
+                "hits": { "type": "array", "items": schema_ref("Hit"), "maxItems": MAX_PER_PAGE },
+                "facets": described(
+                    closed(object(&facet_keys, Value::Object(facets))),
+                    "Every facet; each value with a count > 0, most frequent first",
+                ),
+            }),
+        ),
+    );
+    schemas.insert(
+        "FacetCount".into(),
+        object(
+            &["value", "label", "count"],
+            json!({ "value": text(), "label": text(), "count": integer(1) }),
+        ),
+    );
+    schemas.insert("Hit".into(), hit_schema(cx));
+    schemas.insert(
+        "Similar".into(),
+        object(
+            &["id", "hits"],
+            json!({ "id": text(), "hits": list_of(schema_ref("Hit")) }),
+        ),
+    );
+    schemas.insert(
+        "Health".into(),
+        object(
+            &["status", "indexed_seq"],
+            json!({ "status": string_enum(["ok"]), "indexed_seq": described(integer(0), "The store sequence the index has caught up to") }),
+        ),
+    );
+    schemas
+}
+
+fn hit_schema(cx: &SpecContext) -> Value {
+    closed(object(
+        &[
+            "id",
+            "title",
+            "board",
+            "board_name",
+            "region",
+            "year",
+            "published_on",
+            "incident",
+            "themes",
+            "duration_months",
+            "over_six_months",
+            "snippet",
+            "score",
+        ],
+        json!({
+            "id": described(text(), "The review id, or the finding id (`<review id>#L<n>`) in the lessons view"),
+            "review_id": described(text(), "Lessons view: the finding's review"),
+            "title": text(),
+            "board": cx.board(),
+            "board_name": text(),
+            "region": described(text(), "A region slug, or empty when unknown"),
+            "year": described(nullable(json!({ "type": "integer" })), "Year of publication (of completion when unpublished)"),
+            "published_on": nullable(date()),
+            "incident": vocabulary(Vocabulary::Incident),
+            "themes": described(list_of(vocabulary(Vocabulary::Theme)), "Reviews: the review's themes and its findings'. Lessons: the finding's own"),
+            "review_themes": described(list_of(vocabulary(Vocabulary::Theme)), "Lessons view: the themes of the finding's review"),
+            "duration_months": nullable(integer(0)),
+            "over_six_months": nullable(json!({ "type": "boolean" })),
+            "kind": vocabulary(Vocabulary::LessonKind),
+            "level": vocabulary(Vocabulary::Level),
+            "agency": vocabulary(Vocabulary::Agency),
+            "snippet": described(text(), "HTML: escaped text with the matched words in <mark>"),
+            "score": { "type": "number" },
+        }),
+    ))
+}
+
+/// The keys of `GET /api/v1/vocabularies`: the themes, then plain vocabularies.
+const VOCABULARY_KEYS: &[(&str, Option<Vocabulary>)] = &[
+    ("themes", Some(Vocabulary::Theme)),
+    ("theme_groups", None),
+    ("agencies", Some(Vocabulary::Agency)),
+    ("regions", Some(Vocabulary::Region)),
+    ("age_bands", Some(Vocabulary::AgeBand)),
+    ("review_types", Some(Vocabulary::ReviewType)),
+    ("methodologies", Some(Vocabulary::Methodology)),
+    ("incidents", Some(Vocabulary::Incident)),
+    ("abuse", Some(Vocabulary::Abuse)),
+    ("source_of_harm", Some(Vocabulary::SourceOfHarm)),
+    ("sexes", Some(Vocabulary::Sex)),
+    ("parallel_processes", Some(Vocabulary::ParallelProcess)),
+    ("ofsted_grades", Some(Vocabulary::OfstedGrade)),
+    ("lesson_kinds", Some(Vocabulary::LessonKind)),
+    ("levels", Some(Vocabulary::Level)),
+    ("document_types", Some(Vocabulary::DocumentType)),
+    ("timeliness", Some(Vocabulary::Timeliness)),
+];
+
+fn vocabulary_schemas() -> Map<String, Value> {
+    let mut schemas = Map::new();
+    let groups = lessons_model::vocab::THEME_GROUPS.iter().map(|g| g.slug);
+    let properties: Map<String, Value> = VOCABULARY_KEYS
+        .iter()
+        .map(|(key, vocabulary)| {
+            let items = match vocabulary {
+                Some(Vocabulary::Theme) => schema_ref("Theme"),
+                _ => schema_ref("Term"),
+            };
+            let mut list = list_of(items);
+            if let Some(vocabulary) = vocabulary {
+                list["minItems"] = json!(vocabulary.terms().len());
+                list["maxItems"] = json!(vocabulary.terms().len());
+            }
+            (key.to_string(), list)
+        })
+        .collect();
+    let keys: Vec<&str> = VOCABULARY_KEYS.iter().map(|(key, _)| *key).collect();
+    schemas.insert(
+        "Vocabularies".into(),
+        closed(object(&keys, Value::Object(properties))),
+    );
+    schemas.insert(
+        "Term".into(),
+        object(
+            &["slug", "label"],
+            json!({ "slug": text(), "label": text() }),
+        ),
+    );
+    schemas.insert(
+        "Theme".into(),
+        object(
+            &["slug", "label", "group", "synonyms"],
+            json!({
+                "slug": vocabulary(Vocabulary::Theme),
+                "label": text(),
+                "group": string_enum(groups),
+                "synonyms": described(list_of(text()), "Search phrases that also mean this theme"),
+            }),
+        ),
+    );
+    schemas
+}
+
+/// The JSON export and the codebook (DESIGN §6).
+fn export_schemas() -> Map<String, Value> {
+    let mut schemas = Map::new();
+    schemas.insert(
+        "Export".into(),
+        object(
+            &["provenance", "results"],
+            json!({
+                "provenance": object(
+                    &["parameters", "generated_at", "total", "version", "codebook"],
+                    json!({
+                        "parameters": described(
+                            json!({ "type": "object", "additionalProperties": list_of(text()) }),
+                            "Every parameter as given: name -> values",
+                        ),
+                        "generated_at": date_time(),
+                        "total": integer(0),
+                        "version": text(),
+                        "codebook": { "type": "string", "format": "uri", "description": "Where the columns are described" },
+                    }),
+                ),
+                "results": described(
+                    list_of(json!({ "type": "object" })),
+                    "One object per hit, its keys the codebook's columns",
+                ),
+            }),
+        ),
+    );
+    let views: Map<String, Value> = View::ALL
+        .iter()
+        .map(|v| (v.key().to_string(), list_of(schema_ref("CodebookColumn"))))
+        .collect();
+    let view_keys: Vec<&str> = View::ALL.iter().map(|v| v.key()).collect();
+    schemas.insert(
+        "Codebook".into(),
+        object(
+            &["version", "separator", "views"],
+            json!({
+                "version": text(),
+                "separator": described(string_enum(["; "]), "How list cells are joined in CSV"),
+                "views": object(&view_keys, Value::Object(views)),
+            }),
+        ),
+    );
+    schemas.insert(
+        "CodebookColumn".into(),
+        object(
+            &["name", "type", "description"],
+            json!({
+                "name": text(),
+                "type": string_enum(["string", "integer", "boolean", "date", "list"]),
+                "description": text(),
+                "vocabulary": list_of(object(&["value", "label"], json!({ "value": text(), "label": text() }))),
+            }),
+        ),
+    );
+    schemas
+}
+
+/// The cross-tabulation of `GET /api/v1/stats`. Row and column values are facet values
+/// (vocabulary slugs, board slugs, years as text, or `not_recorded`).
+fn stats_schema() -> Value {
+    let facet = string_enum(FacetName::ALL.map(FacetName::key));
+    let value = object(
+        &["value", "label"],
+        json!({ "value": text(), "label": text() }),
+    );
+    let totals = |what: &str| {
+        described(
+            json!({ "type": "object", "additionalProperties": integer(0) }),
+            &format!("Matches carrying each {what} value, by value"),
+        )
+    };
+    object(
+        &[
+            "row_facet",
+            "col_facet",
+            "view",
+            "parameters",
+            "total",
+            "rows",
+            "cols",
+            "cells",
+            "row_totals",
+            "col_totals",
+        ],
+        json!({
+            "row_facet": facet,
+            "col_facet": facet,
+            "view": string_enum(View::ALL.map(View::key)),
+            "parameters": described(
+                json!({ "type": "object", "additionalProperties": list_of(text()) }),
+                "Every parameter as given: name -> values",
+            ),
+            "total": described(integer(0), "The number of matches (the search's total)"),
+            "rows": described(list_of(value.clone()), "The row facet's values, in vocabulary order"),
+            "cols": described(list_of(value), "The column facet's values, in vocabulary order"),
+            "cells": described(
+                list_of(object(&["row", "col", "count"], json!({ "row": text(), "col": text(), "count": integer(1) }))),
+                "The non-zero cells; a pair not listed counts 0",
+            ),
+            "row_totals": totals("row"),
+            "col_totals": totals("column"),
+        }),
+    )
+}
