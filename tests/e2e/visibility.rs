@@ -98,6 +98,31 @@ fn hidden_reviews_never_appear_on_any_route() {
         }
     }
 
+    // Cross-tabulations count only the two public reviews: no online_abuse row or cell.
+    for view in ["reviews", "lessons"] {
+        let (status, stats) =
+            server.json(&format!("/api/v1/stats?rows=theme&cols=board&view={view}"));
+        assert_eq!(status, 200, "{stats}");
+        assert_eq!(stats["total"], 2, "{view}");
+        assert_eq!(stats["row_totals"], json!({ "neglect": 2 }), "{view}");
+        assert_eq!(
+            stats["cells"],
+            json!([{ "row": "neglect", "col": "barsetshire", "count": 2 }])
+        );
+        let (_, csv) = server.get(&format!(
+            "/api/v1/stats?rows=theme&cols=year&view={view}&format=csv"
+        ));
+        assert!(!csv.contains("online_abuse"), "{csv}");
+    }
+    let (_, insights) = server.get("/insights?rows=theme&cols=agency");
+    // Its filter form offers every theme; no table row or chart label may.
+    assert!(insights.contains(r#"<th scope="row">Neglect</th>"#), "{insights}");
+    assert!(
+        !insights.contains(r#"<th scope="row">Online abuse</th>"#)
+            && !insights.contains(">Online abuse</text>"),
+        "online abuse on /insights"
+    );
+
     // Undated reviews take the current year in their id; numbers follow import order.
     let year = time::OffsetDateTime::now_utc().year();
     for (n, expected) in [(1, 200), (2, 404), (3, 410), (4, 404), (5, 200)] {
