@@ -116,7 +116,10 @@ fn hidden_reviews_never_appear_on_any_route() {
     }
     let (_, insights) = server.get("/insights?rows=theme&cols=agency");
     // Its filter form offers every theme; no table row or chart label may.
-    assert!(insights.contains(r#"<th scope="row">Neglect</th>"#), "{insights}");
+    assert!(
+        insights.contains(r#"<th scope="row">Neglect</th>"#),
+        "{insights}"
+    );
     assert!(
         !insights.contains(r#"<th scope="row">Online abuse</th>"#)
             && !insights.contains(">Online abuse</text>"),
