@@ -205,6 +205,8 @@ fn exports_cite_result_sets_and_check_their_parameters() {
         "theme=not_a_theme",
         "year_from=nineteen",
         "colour=blue",
+        "format=csv&format=json",
+        "bom=1&bom=1",
     ] {
         let (status, body) = server.json(&format!("/api/v1/export?{bad}"));
         assert_eq!(status, 422, "{bad}: {body}");

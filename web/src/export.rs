@@ -129,6 +129,11 @@ impl ExportRequest {
                 "an export holds every match, so it takes no page or per_page",
             ));
         }
+        for name in ["format", "bom"] {
+            if pairs.iter().filter(|(k, _)| k == name).count() > 1 {
+                return Err(ApiError::invalid_field(name, "give it once"));
+            }
+        }
         let value_of = |name: &str| {
             pairs
                 .iter()
