@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use lessons_model::Board;
+use lessons_model::{Board, Review};
 use lessons_web::import::import_lines;
 use lessons_web::repository::Repository;
 
@@ -75,7 +75,8 @@ pub fn open_or_import(corpus_dir: &Path, data: &Path) -> Result<Repository> {
     Ok(repository)
 }
 
-fn read_boards(path: &Path) -> Result<Vec<Board>> {
+/// The boards of a corpus folder (`boards.jsonl`).
+pub fn read_boards(path: &Path) -> Result<Vec<Board>> {
     let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let mut boards = Vec::new();
     for (number, line) in BufReader::new(file).lines().enumerate() {
@@ -88,4 +89,41 @@ fn read_boards(path: &Path) -> Result<Vec<Board>> {
         boards.push(board);
     }
     Ok(boards)
+}
+
+/// Calls `each` with every review of `reviews.jsonl` in a corpus folder, as deposited
+/// (no id), and the bytes of its line; returns the bytes read. For the peers of the
+/// side-by-side benchmark, which read the same text as our import.
+pub fn for_each_review(
+    corpus_dir: &Path,
+    mut each: impl FnMut(Review, u64) -> Result<()>,
+) -> Result<u64> {
+    let path = corpus_dir.join("reviews.jsonl");
+    let file = File::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
+    let mut bytes = 0;
+    for (number, line) in BufReader::new(file).lines().enumerate() {
+        let line = line.with_context(|| format!("cannot read {}", path.display()))?;
+        bytes += line.len() as u64 + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let review: Review = serde_json::from_str(&line)
+            .with_context(|| format!("{} line {}: not a review", path.display(), number + 1))?;
+        each(review, line.len() as u64 + 1)?;
+    }
+    Ok(bytes)
+}
+
+/// The bytes under `path`, counting every file below it.
+pub fn disk_bytes(path: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    };
+    entries
+        .flatten()
+        .map(|entry| match entry.file_type() {
+            Ok(kind) if kind.is_dir() => disk_bytes(&entry.path()),
+            _ => entry.metadata().map(|m| m.len()).unwrap_or(0),
+        })
+        .sum()
 }
