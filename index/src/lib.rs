@@ -10,6 +10,8 @@
 //! appear by themselves when the embargo ends.
 
 mod bonus;
+mod cached_stemmer;
+
 pub mod crosstab;
 pub mod export;
 mod facet_count;

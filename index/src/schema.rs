@@ -8,9 +8,10 @@ use tantivy::schema::{
     STORED, STRING,
 };
 use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
-    TokenizerManager,
+    LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, TokenizerManager,
 };
+
+use crate::cached_stemmer::CachedStemmer;
 
 /// Name of the English analyzer: lower case and Snowball stemming, with no stop-word
 /// filter ("was not brought", "not yet mobile" and "A&E" carry meaning here).
@@ -99,7 +100,7 @@ pub fn analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
-        .filter(Stemmer::new(Language::English))
+        .filter(CachedStemmer)
         .build()
 }
 

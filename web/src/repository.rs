@@ -160,10 +160,7 @@ impl Repository {
             .write_lock
             .lock()
             .map_err(|_| RepositoryError::Poisoned)?;
-        let results: Vec<Result<Review, StoreError>> = reviews
-            .into_iter()
-            .map(|review| self.store.create_review(review, by, action))
-            .collect();
+        let results = self.store.create_reviews(reviews, by, action)?;
         self.catch_up()?;
         Ok(results)
     }

@@ -259,7 +259,31 @@ impl Store {
 
     /// Stores a new review as revision 1 with a newly allocated id. The review's
     /// `status` and `embargo_until` are kept as given; server-owned fields are replaced.
-    pub fn create_review(&self, mut review: Review, by: &str, action: &str) -> Result<Review> {
+    pub fn create_review(&self, review: Review, by: &str, action: &str) -> Result<Review> {
+        let stored = self.write_new_review(review, by, action)?;
+        self.db.flush()?;
+        Ok(stored)
+    }
+
+    /// Stores several new reviews as [`Store::create_review`] does, each in its own
+    /// transaction (results in input order), and flushes once at the end: nothing is
+    /// returned before every stored review is on disk.
+    pub fn create_reviews(
+        &self,
+        reviews: Vec<Review>,
+        by: &str,
+        action: &str,
+    ) -> Result<Vec<Result<Review>>> {
+        let results = reviews
+            .into_iter()
+            .map(|review| self.write_new_review(review, by, action))
+            .collect();
+        self.db.flush()?;
+        Ok(results)
+    }
+
+    /// Writes a new review (not flushed).
+    fn write_new_review(&self, mut review: Review, by: &str, action: &str) -> Result<Review> {
         let board = self.prepare(&mut review)?;
         let now = now_rfc3339();
         review.revision = 1;
@@ -288,7 +312,6 @@ impl Store {
                 Ok(review)
             })
             .map_err(transaction_error)?;
-        self.db.flush()?;
         Ok(stored)
     }
 
