@@ -65,8 +65,20 @@ impl ServerProcess {
 }
 
 impl Drop for ServerProcess {
+    /// Asks the server to stop (SIGTERM: it finishes and flushes the store), and kills it
+    /// if it has not stopped within 10 s.
     fn drop(&mut self) {
         // The process may already have gone; nothing more to do then.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let asked = Instant::now();
+        while asked.elapsed() < Duration::from_secs(10) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
