@@ -12,8 +12,10 @@ use lessons_store::StoreError;
 
 use crate::repository::{Repository, RepositoryError};
 
-/// Reviews stored per batch (one index commit per batch).
-const BATCH: usize = 200;
+/// Reviews stored per batch (one store flush and one index commit per batch). 500
+/// rather than 200 took a quarter off importing 4,000 synthetic reviews (fewer small
+/// segments to write and merge) for about 60 MB more memory.
+const BATCH: usize = 500;
 /// Allowed values listed in full only for short vocabularies.
 const MAX_ALLOWED_SHOWN: usize = 12;
 
