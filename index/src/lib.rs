@@ -16,6 +16,7 @@ pub mod crosstab;
 pub mod export;
 mod facet_count;
 pub mod facets;
+pub mod inventory;
 pub mod params;
 pub mod query;
 pub mod schema;
@@ -36,6 +37,7 @@ use time::Date;
 
 pub use crosstab::{CrossCell, CrossTab};
 pub use facets::FacetName;
+pub use inventory::Inventory;
 pub use params::{SearchRequest, Sort, View};
 pub use search::{FacetCount, Hit, SearchResults};
 

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod api;
+mod check;
 mod cli;
 mod deposit;
 mod export;

@@ -59,6 +59,13 @@ enum Command {
     },
     /// Rebuild the search index from the store.
     Reindex,
+    /// Verify the store (every record, revision and original file) and that the index
+    /// holds exactly the public reviews and findings. Exit status 0: all well; 1: problems.
+    Check {
+        /// Rebuild what is derived from the store (the index), then check again.
+        #[arg(long)]
+        repair: bool,
+    },
     /// Export every public match of a search to a file, as `GET /api/v1/export` does.
     Export {
         /// Search parameters as the API names them, each NAME=VALUE
@@ -189,6 +196,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Import { file } => import(&cli.data, &file),
         Command::Reindex => reindex(&cli.data),
+        Command::Check { repair } => check(&cli.data, repair),
         Command::Export {
             parameters,
             format,
@@ -363,6 +371,68 @@ fn reindex(data: &Path) -> anyhow::Result<ExitCode> {
     bar.finish_and_clear();
     eprintln!("reindexed {count} reviews");
     Ok(ExitCode::SUCCESS)
+}
+
+fn check(data: &Path, repair: bool) -> anyhow::Result<ExitCode> {
+    let repository = open(data)?;
+    let mut report = crate::check::check(&repository).context("cannot check the data directory")?;
+    if repair && !report.index_problems.is_empty() {
+        print_check(&report);
+        eprintln!("repairing: rebuilding the index from the store");
+        let bar = progress_bar(
+            repository.store.review_count() as u64,
+            "{wide_bar} {pos}/{len} reviews",
+        );
+        report =
+            crate::check::repair(&repository, || bar.inc(1)).context("cannot rebuild the index")?;
+        bar.finish_and_clear();
+    }
+    print_check(&report);
+    if report.is_clean() {
+        println!("ok");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        if !report.index_problems.is_empty() {
+            eprintln!("the index can be rebuilt from the store: lessons check --repair");
+        }
+        if !report.store.problems.is_empty() {
+            eprintln!("the store has problems that no rebuild can fix: restore from a backup");
+        }
+        Ok(ExitCode::FAILURE)
+    }
+}
+
+fn print_check(report: &crate::check::CheckReport) {
+    let store = &report.store;
+    println!(
+        "store: {} reviews, {} revisions, {} original files read; {} problem{}",
+        store.reviews,
+        store.revisions,
+        store.files,
+        store.problems.len(),
+        plural(store.problems.len())
+    );
+    for problem in &store.problems {
+        println!("  {}: {}", problem.record, problem.message);
+    }
+    println!(
+        "index: {} reviews, {} findings; {} problem{}",
+        report.indexed_reviews,
+        report.indexed_findings,
+        report.index_problems.len(),
+        plural(report.index_problems.len())
+    );
+    for problem in &report.index_problems {
+        println!("  {}: {}", problem.record, problem.message);
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
 }
 
 /// `NAME=VALUE` arguments as query-string pairs.

@@ -253,3 +253,80 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+/// `lessons check` over a repository with a published, an embargoed, a draft and a
+/// withdrawn review: clean at first; an index that lost a review, or holds one the
+/// store does not publish, is reported and `repair` makes it clean again.
+#[test]
+fn check_finds_an_index_out_of_step_with_the_store_and_repair_rebuilds_it() {
+    use lessons_index::IndexUpdate;
+    use lessons_model::Lesson;
+
+    let dir = tempfile::tempdir().unwrap();
+    let repository = Repository::open(dir.path()).unwrap();
+    repository.put_board(&board()).unwrap();
+    let with_finding = |title: &str, status: Status, embargo: Option<&str>| {
+        let mut review = review(title);
+        review.status = status;
+        review.embargo_until = embargo.map(str::to_string);
+        review.lessons = vec![Lesson {
+            kind: "lesson".into(),
+            level: "inter_agency".into(),
+            text: "Ask who lives in the house.".into(),
+            ..Lesson::default()
+        }];
+        repository.create_review(review, "test", "create").unwrap()
+    };
+    let published = with_finding("Child P", Status::Published, None);
+    with_finding("Child E", Status::Published, Some("2099-01-01"));
+    let draft = with_finding("Child D", Status::Draft, None);
+    with_finding("Child W", Status::Withdrawn, None);
+
+    let report = crate::check::check(&repository).unwrap();
+    assert!(report.is_clean(), "{report:?}");
+    assert_eq!((report.indexed_reviews, report.indexed_findings), (2, 2));
+
+    let seq = repository.store.last_seq().unwrap();
+    let mut stray = draft.clone();
+    stray.status = Status::Published;
+    repository
+        .index
+        .apply(
+            &[
+                IndexUpdate::Remove(published.id.clone()),
+                IndexUpdate::Put(Box::new(stray)),
+            ],
+            seq,
+        )
+        .unwrap();
+    let report = crate::check::check(&repository).unwrap();
+    let found: Vec<String> = report
+        .index_problems
+        .iter()
+        .map(|p| format!("{}: {}", p.record, p.message))
+        .collect();
+    assert!(report.store.problems.is_empty());
+    for expected in [
+        format!(
+            "review {}: is public in the store but not in the index",
+            published.id
+        ),
+        format!(
+            "finding {}#L1: is public in the store but not in the index",
+            published.id
+        ),
+        format!(
+            "review {}: is in the index but not public in the store",
+            draft.id
+        ),
+    ] {
+        assert!(
+            found.iter().any(|p| p.starts_with(&expected)),
+            "{expected} in {found:?}"
+        );
+    }
+
+    let repaired = crate::check::repair(&repository, || {}).unwrap();
+    assert!(repaired.is_clean(), "{repaired:?}");
+    assert_eq!(total(&repository, "wombat"), 1);
+}

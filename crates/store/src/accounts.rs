@@ -129,7 +129,7 @@ impl Store {
 
 /// A user as stored: the model's `User` skips its hash when serialised for display.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct StoredUser {
+pub(crate) struct StoredUser {
     email: String,
     #[serde(default)]
     board: Option<String>,

@@ -715,9 +715,11 @@ fn decode_u32(bytes: &[u8], what: &str) -> Result<u32> {
 }
 
 mod accounts;
+mod check;
 mod files;
 
 pub use accounts::{SessionRecord, TokenRecord};
+pub use check::{Problem, StoreReport};
 pub use files::sha256_hex;
 
 #[cfg(test)]

@@ -451,3 +451,104 @@ fn issued_ids_parse_back_to_their_board_and_number() {
         assert_eq!(review_id_parts(bad), None, "{bad}");
     }
 }
+
+/// A store with one review at revision 2 that refers to a stored file.
+fn store_with_history() -> (tempfile::TempDir, Store, Review, String) {
+    let (dir, store) = open_with_board();
+    let bytes = b"%PDF-1.4 pretend".to_vec();
+    let sha = store.put_file(&bytes).unwrap();
+    let mut with_file = review();
+    with_file.files.push(lessons_model::FileRef {
+        document_type: "executive_summary".into(),
+        filename: "es.pdf".into(),
+        media_type: "application/pdf".into(),
+        size: bytes.len() as u64,
+        sha256: sha.clone(),
+    });
+    let created = store.create_review(with_file, "a", "create").unwrap();
+    let updated = store
+        .update_review(&created.id, review(), "a", "update")
+        .unwrap();
+    (dir, store, updated, sha)
+}
+
+fn problems(store: &Store) -> Vec<String> {
+    store
+        .verify()
+        .unwrap()
+        .problems
+        .into_iter()
+        .map(|p| format!("{}: {}", p.record, p.message))
+        .collect()
+}
+
+#[test]
+fn a_sound_store_verifies_clean() {
+    let (_dir, store, review, _) = store_with_history();
+    let report = store.verify().unwrap();
+    assert_eq!(report.problems, vec![]);
+    assert_eq!((report.reviews, report.revisions, report.files), (1, 2, 1));
+    assert_eq!(review.revision, 2);
+}
+
+#[test]
+fn a_missing_revision_and_an_unreadable_record_are_reported() {
+    let (_dir, store, review, _) = store_with_history();
+    store.revisions.remove(revision_key(&review.id, 1)).unwrap();
+    store
+        .reviews
+        .insert(b"scr-2010-barsetshire-0009", &b"{not json"[..])
+        .unwrap();
+    let found = problems(&store);
+    assert!(
+        found
+            .iter()
+            .any(|p| p.contains(&review.id) && p.contains("stored revisions are 2")),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|p| p.starts_with("review scr-2010-barsetshire-0009: cannot be read")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_current_review_unlike_its_last_revision_is_reported() {
+    let (_dir, store, mut review, _) = store_with_history();
+    review.title = "Changed behind the store's back".into();
+    store
+        .reviews
+        .insert(review.id.as_bytes(), encode_json(&review).unwrap())
+        .unwrap();
+    let found = problems(&store);
+    assert!(
+        found
+            .iter()
+            .any(|p| p.contains("differs from the current review")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn altered_or_missing_files_are_reported() {
+    let (dir, store, _, sha) = store_with_history();
+    let path = dir.path().join("files").join(&sha);
+    std::fs::write(&path, b"%PDF-1.4 altered").unwrap();
+    let found = problems(&store);
+    assert!(
+        found
+            .iter()
+            .any(|p| p.starts_with(&format!("file {sha}: cannot be read"))),
+        "{found:?}"
+    );
+    std::fs::remove_file(&path).unwrap();
+    let found = problems(&store);
+    assert!(
+        found
+            .iter()
+            .any(|p| p.starts_with(&format!("file {sha}: is missing"))),
+        "{found:?}"
+    );
+}
