@@ -83,7 +83,7 @@ pub fn build_schema() -> (Schema, Fields) {
                     .set_index_option(IndexRecordOption::Basic),
             ),
         ),
-        facets: builder.add_facet_field("facets", FacetOptions::default()),
+        facets: builder.add_facet_field(crate::FACETS_FIELD, FacetOptions::default()),
         own_themes: builder.add_text_field("own_themes", STRING),
         year: builder.add_u64_field("year", INDEXED | FAST),
         sort_date: builder.add_i64_field("sort_date", FAST),
@@ -99,8 +99,13 @@ pub fn analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
         .filter(LowerCaser)
-        .filter(Stemmer::new(Language::English))
+        .filter(stemmer())
         .build()
+}
+
+/// The stemmer of [`analyzer`].
+pub(crate) fn stemmer() -> Stemmer {
+    Stemmer::new(Language::English)
 }
 
 /// A tokenizer manager with the default tokenizers plus [`ANALYZER`] and
