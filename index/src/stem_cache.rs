@@ -1,9 +1,10 @@
-//! The English analyzer for snippets, with a memory: stemming is most of the cost of
-//! marking a snippet, and the words of the 20 snippets of one page repeat a lot, so each
-//! word is stemmed once per page. Gives exactly the tokens of [`crate::schema::analyzer`].
+//! The English analyzer for snippets, with a memory: stemming was most of the cost of
+//! marking a snippet, and the words of snippets repeat a lot, so each thread keeps the
+//! stems it has computed (up to [`MAX_STEMS`] words, then it starts afresh). Gives
+//! exactly the tokens of [`crate::schema::analyzer`].
 
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 
 use tantivy::tokenizer::{
     LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenFilter,
@@ -12,8 +13,15 @@ use tantivy::tokenizer::{
 
 use crate::schema::stemmer;
 
-/// [`crate::schema::analyzer`] with a stem cache shared by all its clones (a snippet
-/// generator clones its analyzer for every snippet): make one per page of results.
+/// Words whose stems a thread keeps.
+const MAX_STEMS: usize = 50_000;
+
+thread_local! {
+    /// Stems by lower-case word.
+    static STEMS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
+
+/// [`crate::schema::analyzer`] with the stem cache.
 pub(crate) fn caching_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))
@@ -22,10 +30,9 @@ pub(crate) fn caching_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Stems through a cache of the words already seen.
+/// Stems through the thread's cache of the words already seen.
 #[derive(Clone)]
 struct CachedStemmer {
-    stems: Arc<Mutex<HashMap<String, String>>>,
     /// Stems one word (a raw tokenizer followed by the stemmer).
     stemmer: TextAnalyzer,
 }
@@ -33,7 +40,6 @@ struct CachedStemmer {
 impl Default for CachedStemmer {
     fn default() -> Self {
         CachedStemmer {
-            stems: Arc::default(),
             stemmer: TextAnalyzer::builder(RawTokenizer::default())
                 .filter(stemmer())
                 .build(),
@@ -44,20 +50,25 @@ impl Default for CachedStemmer {
 impl CachedStemmer {
     /// Replaces the text of `token` (a lower-case word) by its stem.
     fn stem(&mut self, token: &mut Token) {
-        // A poisoned cache holds nothing wrong: entries are inserted whole.
-        let mut stems = self.stems.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(stem) = stems.get(&token.text) {
-            token.text.clone_from(stem);
-            return;
-        }
-        let stem = {
-            let mut stream = self.stemmer.token_stream(&token.text);
-            match stream.next() {
-                Some(stemmed) => stemmed.text.clone(),
-                None => token.text.clone(),
+        STEMS.with_borrow_mut(|stems| {
+            if let Some(stem) = stems.get(&token.text) {
+                token.text.clone_from(stem);
+                return;
             }
-        };
-        stems.insert(std::mem::replace(&mut token.text, stem.clone()), stem);
+            let stem = self.stem_uncached(&token.text);
+            if stems.len() >= MAX_STEMS {
+                stems.clear();
+            }
+            stems.insert(std::mem::replace(&mut token.text, stem.clone()), stem);
+        });
+    }
+
+    fn stem_uncached(&mut self, word: &str) -> String {
+        let mut stream = self.stemmer.token_stream(word);
+        match stream.next() {
+            Some(stemmed) => stemmed.text.clone(),
+            None => word.to_string(),
+        }
     }
 }
 
@@ -130,9 +141,8 @@ mod tests {
     fn gives_the_tokens_of_the_index_analyzer() {
         let text = "Babies bruised; the baby's BRUISING was not explained. Running runs ran \
                     A&E and é-accented Ünïcode words, babies again";
-        let cached = caching_analyzer();
-        assert_eq!(tokens(cached.clone(), text), tokens(analyzer(), text));
-        // Again, now from the cache shared by the clone.
-        assert_eq!(tokens(cached, text), tokens(analyzer(), text));
+        assert_eq!(tokens(caching_analyzer(), text), tokens(analyzer(), text));
+        // Again, now from the cache.
+        assert_eq!(tokens(caching_analyzer(), text), tokens(analyzer(), text));
     }
 }
