@@ -68,7 +68,7 @@ pub(crate) fn cross_tab(
     } else {
         let query = context.full_query(request, &text, None);
         let counter = CrossCounter {
-            field: "facets",
+            field: crate::FACETS_FIELD,
             tables: context.facet_tables,
             rows,
             cols,

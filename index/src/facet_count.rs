@@ -3,6 +3,8 @@
 //! decompression per value per segment: most of a search's time at 10,000 reviews).
 //! Here a segment's ordinal → `(facet, value)` table is read once, by one pass over its
 //! dictionary, and cached for as long as the segment lives (segments never change).
+//! So is each document's list of distinct ordinals, as plain arrays: reading them through
+//! tantivy's multi-valued column for every match cost more than the counting itself.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -16,10 +18,58 @@ use crate::facets::FacetName;
 /// What one facet ordinal of a segment stands for (`None`: a path that is no facet value).
 pub(crate) type OrdinalTable = Arc<Vec<Option<(FacetName, String)>>>;
 
-/// Ordinal tables by segment, shared by every search of one index.
+/// One segment's facets: what each ordinal stands for, and each document's distinct
+/// ordinals (those of document `d` are `ords[starts[d]..starts[d + 1]]`).
+pub(crate) struct SegmentFacets {
+    pub table: OrdinalTable,
+    starts: Vec<u32>,
+    ords: Vec<u32>,
+}
+
+impl SegmentFacets {
+    fn read(segment: &SegmentReader, field: &str) -> tantivy::Result<SegmentFacets> {
+        let reader = segment.facet_reader(field)?;
+        let mut table = Vec::with_capacity(reader.num_facets());
+        let mut terms = reader.facet_dict().stream()?;
+        while terms.advance() {
+            table.push(facet_value(terms.key()));
+        }
+        let mut starts = Vec::with_capacity(segment.max_doc() as usize + 1);
+        let mut ords = Vec::new();
+        for doc in 0..segment.max_doc() {
+            starts.push(ords.len() as u32);
+            let first = ords.len();
+            // A document's ordinals come sorted, repeats included: keep each once.
+            for ord in reader.facet_ords(doc) {
+                if ords.len() == first || ords.last() != Some(&(ord as u32)) {
+                    ords.push(ord as u32);
+                }
+            }
+        }
+        starts.push(ords.len() as u32);
+        Ok(SegmentFacets {
+            table: Arc::new(table),
+            starts,
+            ords,
+        })
+    }
+
+    /// The distinct ordinals of `doc`.
+    fn of(&self, doc: DocId) -> &[u32] {
+        let at = doc as usize;
+        match (self.starts.get(at), self.starts.get(at + 1)) {
+            (Some(&start), Some(&end)) => {
+                self.ords.get(start as usize..end as usize).unwrap_or(&[])
+            }
+            _ => &[],
+        }
+    }
+}
+
+/// Per-segment facets, shared by every search of one index.
 #[derive(Default)]
 pub(crate) struct FacetTables {
-    by_segment: Mutex<HashMap<tantivy::index::SegmentId, OrdinalTable>>,
+    by_segment: Mutex<HashMap<tantivy::index::SegmentId, Arc<SegmentFacets>>>,
 }
 
 impl FacetTables {
@@ -28,26 +78,40 @@ impl FacetTables {
         segment: &SegmentReader,
         field: &str,
     ) -> tantivy::Result<OrdinalTable> {
-        let id = segment.segment_id();
-        if let Some(table) = self.lock().get(&id) {
-            return Ok(table.clone());
-        }
-        let reader = segment.facet_reader(field)?;
-        let mut table = Vec::with_capacity(reader.num_facets());
-        let mut terms = reader.facet_dict().stream()?;
-        while terms.advance() {
-            table.push(facet_value(terms.key()));
-        }
-        let table = Arc::new(table);
-        let mut tables = self.lock();
-        if tables.len() > MAX_CACHED_SEGMENTS {
-            tables.clear();
-        }
-        tables.insert(id, table.clone());
-        Ok(table)
+        Ok(self.segment(segment, field)?.table.clone())
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<tantivy::index::SegmentId, OrdinalTable>> {
+    /// Reads the facets of every segment of `searcher` not read yet, so that no search
+    /// pays for it.
+    pub(crate) fn warm(&self, searcher: &tantivy::Searcher, field: &str) -> tantivy::Result<()> {
+        for segment in searcher.segment_readers() {
+            self.segment(segment, field)?;
+        }
+        Ok(())
+    }
+
+    /// The segment's facets, read on first use.
+    pub(crate) fn segment(
+        &self,
+        segment: &SegmentReader,
+        field: &str,
+    ) -> tantivy::Result<Arc<SegmentFacets>> {
+        let id = segment.segment_id();
+        if let Some(facets) = self.lock().get(&id) {
+            return Ok(facets.clone());
+        }
+        let facets = Arc::new(SegmentFacets::read(segment, field)?);
+        let mut cache = self.lock();
+        if cache.len() > MAX_CACHED_SEGMENTS {
+            cache.clear();
+        }
+        cache.insert(id, facets.clone());
+        Ok(facets)
+    }
+
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<tantivy::index::SegmentId, Arc<SegmentFacets>>> {
         // A poisoned cache holds nothing wrong: tables are inserted whole.
         self.by_segment
             .lock()
@@ -72,12 +136,11 @@ pub(crate) struct FacetCounter<'a> {
     pub tables: &'a FacetTables,
 }
 
-/// Counts per facet value.
-pub(crate) type Tally = HashMap<(FacetName, String), u64>;
+/// Counts per facet, per value.
+pub(crate) type Tally = HashMap<FacetName, HashMap<String, u64>>;
 
 pub(crate) struct SegmentFacetCounter {
-    reader: tantivy::fastfield::FacetReader,
-    table: OrdinalTable,
+    facets: Arc<SegmentFacets>,
     counts: Vec<u64>,
 }
 
@@ -90,11 +153,10 @@ impl Collector for FacetCounter<'_> {
         _: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
-        let table = self.tables.table(segment, self.field)?;
+        let facets = self.tables.segment(segment, self.field)?;
         Ok(SegmentFacetCounter {
-            reader: segment.facet_reader(self.field)?,
-            counts: vec![0; table.len()],
-            table,
+            counts: vec![0; facets.table.len()],
+            facets,
         })
     }
 
@@ -102,11 +164,25 @@ impl Collector for FacetCounter<'_> {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<Tally>) -> tantivy::Result<Tally> {
+    /// Adds up the segments' counts by value (a value's name is copied once, not once
+    /// per segment).
+    fn merge_fruits(&self, fruits: Vec<SegmentFacetCounter>) -> tantivy::Result<Tally> {
         let mut total = Tally::new();
         for fruit in fruits {
-            for (key, count) in fruit {
-                *total.entry(key).or_default() += count;
+            for (ord, &count) in fruit.counts.iter().enumerate() {
+                let Some(Some((facet, value))) = fruit.facets.table.get(ord) else {
+                    continue;
+                };
+                if count == 0 {
+                    continue;
+                }
+                let values = total.entry(*facet).or_default();
+                match values.get_mut(value.as_str()) {
+                    Some(sum) => *sum += count,
+                    None => {
+                        values.insert(value.clone(), count);
+                    }
+                }
             }
         }
         Ok(total)
@@ -114,33 +190,19 @@ impl Collector for FacetCounter<'_> {
 }
 
 impl SegmentCollector for SegmentFacetCounter {
-    type Fruit = Tally;
+    /// The counts by ordinal, named in [`Collector::merge_fruits`].
+    type Fruit = SegmentFacetCounter;
 
-    /// Counts each of the document's values once (its ordinals come sorted, repeats
-    /// included).
+    /// Counts each of the document's values once.
     fn collect(&mut self, doc: DocId, _: Score) {
-        let mut previous = None;
-        for ord in self.reader.facet_ords(doc) {
-            if previous == Some(ord) {
-                continue;
-            }
-            previous = Some(ord);
+        for &ord in self.facets.of(doc) {
             if let Some(count) = self.counts.get_mut(ord as usize) {
                 *count += 1;
             }
         }
     }
 
-    fn harvest(self) -> Tally {
-        let mut tally = Tally::new();
-        for (ord, count) in self.counts.into_iter().enumerate() {
-            if count == 0 {
-                continue;
-            }
-            if let Some(Some(key)) = self.table.get(ord) {
-                *tally.entry(key.clone()).or_default() += count;
-            }
-        }
-        tally
+    fn harvest(self) -> SegmentFacetCounter {
+        self
     }
 }

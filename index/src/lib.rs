@@ -22,6 +22,7 @@ pub mod query;
 pub mod schema;
 pub mod search;
 mod spelling;
+mod stem_cache;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -45,6 +46,8 @@ use crate::schema::{build_schema, tokenizers, Fields, SCHEMA_VERSION};
 use crate::search::{Display, ReviewMetadata, SearchContext};
 
 const WRITER_MEMORY_BYTES: usize = 64 << 20;
+/// Name of the facet field (see [`schema`]).
+pub(crate) const FACETS_FIELD: &str = "facets";
 
 /// Everything that can go wrong in the index.
 #[derive(Debug, thiserror::Error)]
@@ -114,8 +117,10 @@ impl SearchIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         let seq = read_payload(&index).map(|p| p.seq).unwrap_or(0);
+        let facet_tables = facet_count::FacetTables::default();
+        facet_tables.warm(&reader.searcher(), FACETS_FIELD)?;
         Ok(SearchIndex {
-            facet_tables: facet_count::FacetTables::default(),
+            facet_tables,
             reader,
             writer: Mutex::new(writer),
             fields,
@@ -201,6 +206,8 @@ impl SearchIndex {
         prepared.set_payload(&payload);
         prepared.commit()?;
         self.reader.reload()?;
+        self.facet_tables
+            .warm(&self.reader.searcher(), FACETS_FIELD)?;
         if let Ok(mut indexed) = self.indexed_seq.write() {
             *indexed = seq;
         }

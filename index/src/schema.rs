@@ -84,7 +84,7 @@ pub fn build_schema() -> (Schema, Fields) {
                     .set_index_option(IndexRecordOption::Basic),
             ),
         ),
-        facets: builder.add_facet_field("facets", FacetOptions::default()),
+        facets: builder.add_facet_field(crate::FACETS_FIELD, FacetOptions::default()),
         own_themes: builder.add_text_field("own_themes", STRING),
         year: builder.add_u64_field("year", INDEXED | FAST),
         sort_date: builder.add_i64_field("sort_date", FAST),
@@ -102,6 +102,11 @@ pub fn analyzer() -> TextAnalyzer {
         .filter(LowerCaser)
         .filter(CachedStemmer)
         .build()
+}
+
+/// The English stemmer (uncached; [`analyzer`] wraps the same algorithm in a cache).
+pub(crate) fn stemmer() -> tantivy::tokenizer::Stemmer {
+    tantivy::tokenizer::Stemmer::new(tantivy::tokenizer::Language::English)
 }
 
 /// A tokenizer manager with the default tokenizers plus [`ANALYZER`] and

@@ -31,6 +31,7 @@ use crate::facets::FacetName;
 use crate::params::{SearchRequest, Sort, View};
 use crate::query::{build_text_query, TextQuery};
 use crate::schema::Fields;
+use crate::stem_cache::caching_analyzer;
 use crate::IndexError;
 
 /// Most values listed per facet.
@@ -316,9 +317,10 @@ impl SearchContext<'_> {
 
     fn facet_values(&self, tally: &Tally, facet: FacetName) -> Vec<FacetCount> {
         let mut values: Vec<FacetCount> = tally
-            .iter()
-            .filter(|((name, _), _)| *name == facet)
-            .map(|((_, value), count)| FacetCount {
+            .get(&facet)
+            .into_iter()
+            .flatten()
+            .map(|(value, count)| FacetCount {
                 label: self.label(facet, value),
                 value: value.clone(),
                 count: *count,
@@ -361,7 +363,7 @@ impl SearchContext<'_> {
 
     fn facet_counter(&self) -> FacetCounter<'_> {
         FacetCounter {
-            field: "facets",
+            field: crate::FACETS_FIELD,
             tables: self.facet_tables,
         }
     }
@@ -484,10 +486,9 @@ impl Snippets {
             ),
             View::Lessons => (vec![fields.lessons], LESSON_SNIPPET_CHARS),
         };
+        let analyzer = caching_analyzer();
         let mut generators = Vec::new();
         for field in &order {
-            let mut generator = SnippetGenerator::create(searcher, highlight, *field)?;
-            generator.set_max_num_chars(chars);
             let mut words: Vec<String> = Vec::new();
             highlight.query_terms(&mut |term, _| {
                 if term.field() == *field {
@@ -496,6 +497,8 @@ impl Snippets {
                     }
                 }
             });
+            let weights = word_weights(searcher, *field, &words)?;
+            let generator = SnippetGenerator::new(weights, analyzer.clone(), *field, chars);
             generators.push((*field, generator, word_finder(&words)));
         }
         Ok(Snippets {
@@ -524,6 +527,23 @@ impl Snippets {
             .unwrap_or("");
         escape_html(&truncate_words(text, self.fallback_chars))
     }
+}
+
+/// The weight of each of `words` (analysed) that `field` holds, as tantivy's
+/// `SnippetGenerator::create` gives it: the rarer, the heavier.
+fn word_weights(
+    searcher: &Searcher,
+    field: Field,
+    words: &[String],
+) -> Result<BTreeMap<String, f32>, IndexError> {
+    let mut weights = BTreeMap::new();
+    for word in words {
+        let doc_freq = searcher.doc_freq(&Term::from_field_text(field, word))?;
+        if doc_freq > 0 {
+            weights.insert(word.clone(), 1.0 / (1.0 + doc_freq as f32));
+        }
+    }
+    Ok(weights)
 }
 
 /// Bytes of a long text handed to the snippet generator per character of snippet: the
@@ -556,41 +576,77 @@ fn word_finder(words: &[String]) -> Option<AhoCorasick> {
 }
 
 /// The part of `text` worth handing to the snippet generator: `None` when there are no
-/// query words (the snippet is then the text's start) or `finder` finds none in it; the whole of a short text; for a long one,
-/// the `focus_bytes` around the place where most of the different words occur close
-/// together. Finding words this way costs a scan, not an analysis, of the text.
+/// query words (the snippet is then the text's start) or `finder` finds none in it; the
+/// whole of a short text; for a long one, the `focus_bytes` around the first place where
+/// most of the different words occur close together. Finding words this way costs a
+/// scan, not an analysis, of the text, and the scan stops at the first place where every
+/// word occurs.
 fn focus<'t>(text: &'t str, finder: Option<&AhoCorasick>, focus_bytes: usize) -> Option<&'t str> {
     let finder = finder?;
-    let bytes = text.as_bytes();
-    let places: Vec<(usize, usize)> = finder
-        .find_iter(text)
-        .filter(|m| m.start() == 0 || !bytes[m.start() - 1].is_ascii_alphanumeric())
-        .take(MAX_PLACES)
-        .map(|m| (m.start(), m.pattern().as_usize()))
-        .collect();
-    if places.is_empty() {
-        return None;
-    }
     if text.len() <= focus_bytes {
-        return Some(text);
+        return finds_word(text, finder).then_some(text);
     }
-    let span = focus_bytes / 2;
-    let mut best = (0, 0usize);
-    for (i, (start, _)) in places.iter().enumerate() {
-        let mut seen: Vec<usize> = places[i..]
-            .iter()
-            .take_while(|(at, _)| *at < start + span)
-            .map(|(_, word)| *word)
-            .collect();
-        seen.sort_unstable();
-        seen.dedup();
-        if seen.len() > best.1 {
-            best = (*start, seen.len());
-        }
-    }
-    let start = floor_boundary(text, best.0.saturating_sub(focus_bytes / 4));
+    let start = densest_place(text, finder, focus_bytes / 2)?;
+    let start = floor_boundary(text, start.saturating_sub(focus_bytes / 4));
     let end = floor_boundary(text, (start + focus_bytes).min(text.len()));
     Some(&text[start..end])
+}
+
+/// Whether `finder` finds a word in `text` (a match that starts a word).
+fn finds_word(text: &str, finder: &AhoCorasick) -> bool {
+    word_starts(text, finder).next().is_some()
+}
+
+/// Matches of `finder` in `text` that start a word: (offset, word).
+fn word_starts<'t>(
+    text: &'t str,
+    finder: &'t AhoCorasick,
+) -> impl Iterator<Item = (usize, usize)> + 't {
+    let bytes = text.as_bytes();
+    finder
+        .find_iter(text)
+        .filter(move |m| m.start() == 0 || !bytes[m.start() - 1].is_ascii_alphanumeric())
+        .map(|m| (m.start(), m.pattern().as_usize()))
+}
+
+/// The offset of the first match of `finder` whose following `span` bytes hold the most
+/// different words, among the first [`MAX_PLACES`] matches; `None` without matches.
+fn densest_place(text: &str, finder: &AhoCorasick, span: usize) -> Option<usize> {
+    let all_words = finder.patterns_len();
+    let mut places: Vec<(usize, usize)> = Vec::new();
+    let mut best: Option<(usize, usize)> = None;
+    let mut next = 0;
+    let mut matches = word_starts(text, finder).take(MAX_PLACES).peekable();
+    loop {
+        let reached = matches.peek().map(|(at, _)| *at);
+        // Score every window that the places seen so far complete.
+        while next < places.len() && reached.is_none_or(|at| at >= places[next].0 + span) {
+            let distinct = distinct_words(&places[next..], places[next].0 + span);
+            if best.is_none_or(|(_, most)| distinct > most) {
+                best = Some((places[next].0, distinct));
+            }
+            if distinct == all_words {
+                return best.map(|(at, _)| at);
+            }
+            next += 1;
+        }
+        match matches.next() {
+            Some(place) => places.push(place),
+            None => return best.map(|(at, _)| at),
+        }
+    }
+}
+
+/// The number of different words among `places` before offset `end`.
+fn distinct_words(places: &[(usize, usize)], end: usize) -> usize {
+    let mut seen: Vec<usize> = places
+        .iter()
+        .take_while(|(at, _)| *at < end)
+        .map(|(_, word)| *word)
+        .collect();
+    seen.sort_unstable();
+    seen.dedup();
+    seen.len()
 }
 
 /// Matches of the query's words looked at per text.
