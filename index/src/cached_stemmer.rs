@@ -1,15 +1,22 @@
 //! The English stemmer as a token filter that remembers the stems it has made. Review
-//! text repeats a few thousand words endlessly, and the Snowball algorithm was about a
-//! quarter of the CPU time of an import; a hash lookup is far cheaper. Each analyzer
-//! instance keeps its own bounded cache (an index writer holds one per segment), so
-//! nothing is shared between threads. Gives exactly tantivy's `Stemmer` output.
+//! text repeats a few thousand words endlessly: the Snowball algorithm was about a
+//! quarter of the CPU time of an import and most of the cost of marking snippets, and a
+//! hash lookup is far cheaper. Each thread keeps its own bounded cache (the indexing
+//! thread and the blocking-pool threads live long), so nothing is shared or locked.
+//! Gives exactly tantivy's `Stemmer` output.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
-/// More distinct words than this and the cache starts again (about 20 MB at most).
-const CACHE_LIMIT: usize = 200_000;
+/// More distinct words than this and a thread's cache starts again (a few MB at most).
+const CACHE_LIMIT: usize = 100_000;
+
+thread_local! {
+    /// Stems by lower-case word.
+    static STEMS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
 
 /// The token filter: stems lower-cased tokens with the English Snowball stemmer.
 #[derive(Clone, Default)]
@@ -19,10 +26,7 @@ impl TokenFilter for CachedStemmer {
     type Tokenizer<T: Tokenizer> = CachedStemmerFilter<T>;
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> CachedStemmerFilter<T> {
-        CachedStemmerFilter {
-            inner: tokenizer,
-            cache: HashMap::new(),
-        }
+        CachedStemmerFilter { inner: tokenizer }
     }
 }
 
@@ -30,49 +34,43 @@ impl TokenFilter for CachedStemmer {
 #[derive(Clone)]
 pub struct CachedStemmerFilter<T> {
     inner: T,
-    /// Word -> stem.
-    cache: HashMap<String, String>,
 }
 
 impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
-    type TokenStream<'a> = CachedStemmerTokenStream<'a, T::TokenStream<'a>>;
+    type TokenStream<'a> = CachedStemmerTokenStream<T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         CachedStemmerTokenStream {
             tail: self.inner.token_stream(text),
-            cache: &mut self.cache,
             stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
         }
     }
 }
 
 /// The token stream of [`CachedStemmerFilter`].
-pub struct CachedStemmerTokenStream<'a, S> {
+pub struct CachedStemmerTokenStream<S> {
     tail: S,
-    cache: &'a mut HashMap<String, String>,
     stemmer: frostem::Stemmer,
 }
 
-impl<S: TokenStream> TokenStream for CachedStemmerTokenStream<'_, S> {
+impl<S: TokenStream> TokenStream for CachedStemmerTokenStream<S> {
     fn advance(&mut self) -> bool {
         if !self.tail.advance() {
             return false;
         }
         let token = self.tail.token_mut();
-        match self.cache.get(token.text.as_str()) {
-            Some(stem) => {
-                token.text.clear();
-                token.text.push_str(stem);
-            }
+        let stemmer = &self.stemmer;
+        STEMS.with_borrow_mut(|stems| match stems.get(token.text.as_str()) {
+            Some(stem) => token.text.clone_from(stem),
             None => {
-                let stem = self.stemmer.stem(&token.text).into_owned();
-                if self.cache.len() >= CACHE_LIMIT {
-                    self.cache.clear();
+                let stem = stemmer.stem(&token.text).into_owned();
+                if stems.len() >= CACHE_LIMIT {
+                    stems.clear();
                 }
                 let word = std::mem::replace(&mut token.text, stem.clone());
-                self.cache.insert(word, stem);
+                stems.insert(word, stem);
             }
-        }
+        });
         true
     }
 

@@ -22,7 +22,6 @@ pub mod query;
 pub mod schema;
 pub mod search;
 mod spelling;
-mod stem_cache;
 
 use std::collections::HashMap;
 use std::path::Path;

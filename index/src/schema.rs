@@ -104,11 +104,6 @@ pub fn analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// The English stemmer (uncached; [`analyzer`] wraps the same algorithm in a cache).
-pub(crate) fn stemmer() -> tantivy::tokenizer::Stemmer {
-    tantivy::tokenizer::Stemmer::new(tantivy::tokenizer::Language::English)
-}
-
 /// A tokenizer manager with the default tokenizers plus [`ANALYZER`] and
 /// [`SPELLING_ANALYZER`].
 pub fn tokenizers() -> TokenizerManager {

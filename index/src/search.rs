@@ -31,7 +31,6 @@ use crate::facets::FacetName;
 use crate::params::{SearchRequest, Sort, View};
 use crate::query::{build_text_query, TextQuery};
 use crate::schema::Fields;
-use crate::stem_cache::caching_analyzer;
 use crate::IndexError;
 
 /// Most values listed per facet.
@@ -486,7 +485,7 @@ impl Snippets {
             ),
             View::Lessons => (vec![fields.lessons], LESSON_SNIPPET_CHARS),
         };
-        let analyzer = caching_analyzer();
+        let analyzer = crate::schema::analyzer();
         let mut generators = Vec::new();
         for field in &order {
             let mut words: Vec<String> = Vec::new();
