@@ -29,7 +29,7 @@ pub fn load(corpus_dir: &Path, data: &Path, progress: impl FnMut(u64)) -> Result
         );
     }
     for board in read_boards(&corpus_dir.join("boards.jsonl"))? {
-        repository.put_board(&board)?;
+        repository.put_board(&board, "cli")?;
     }
     let reviews_path = corpus_dir.join("reviews.jsonl");
     let reviews = File::open(&reviews_path)

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod api;
+mod audit;
 mod check;
 mod cli;
 mod deposit;

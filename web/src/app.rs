@@ -70,6 +70,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/login", web::post().to(pages::login))
         .route("/logout", web::post().to(pages::logout))
         .route("/my", web::get().to(pages::my))
+        .route("/admin/audit", web::get().to(pages::audit))
         .route("/my/tokens", web::post().to(pages::add_token))
         .route("/deposit", web::get().to(deposit_form::deposit_page))
         .route("/deposit", web::post().to(deposit_form::deposit_submit))

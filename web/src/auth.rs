@@ -68,11 +68,13 @@ pub fn new_secret() -> Result<String, ApiError> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// Creates an API token for `email`; returns the secret (shown once) and its record.
+/// Creates an API token for `email` (`by` is who asked, for the audit log); returns the
+/// secret (shown once) and its record.
 pub fn create_token(
     repository: &Repository,
     email: &str,
     label: &str,
+    by: &str,
 ) -> Result<(String, TokenRecord), ApiError> {
     let user = repository
         .store
@@ -87,7 +89,7 @@ pub fn create_token(
     };
     repository
         .store
-        .add_token(&sha256_hex(secret.as_bytes()), &record)
+        .add_token(&sha256_hex(secret.as_bytes()), &record, by)
         .map_err(RepositoryError::from)?;
     Ok((secret, record))
 }

@@ -218,7 +218,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Token(TokenCommand::Add { email, label }) => {
             let repository = open(&cli.data)?;
-            let (secret, record) = crate::auth::create_token(&repository, &email, &label)
+            let (secret, record) = crate::auth::create_token(&repository, &email, &label, "cli")
                 .map_err(|e| anyhow::anyhow!("{}", e.message))?;
             println!("{secret}");
             eprintln!(
@@ -230,7 +230,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Board(BoardCommand::Add { slug, name, region }) => {
             let repository = open(&cli.data)?;
             let board = Board { slug, name, region };
-            match repository.put_board(&board) {
+            match repository.put_board(&board, "cli") {
                 Ok(()) => {
                     eprintln!("board {} saved", board.slug);
                     Ok(ExitCode::SUCCESS)
@@ -275,7 +275,7 @@ fn add_user(
         password_hash: crate::auth::hash_password(password)
             .map_err(|e| anyhow::anyhow!("{}", e.message))?,
     };
-    match repository.store.put_user(&user) {
+    match repository.store.put_user(&user, "cli") {
         Ok(()) => {
             eprintln!("user {} saved", user.email.trim().to_lowercase());
             Ok(ExitCode::SUCCESS)

@@ -34,7 +34,7 @@ pub fn load_demo(repository: &Repository) -> Result<DemoLoad, RepositoryError> {
                 message: e.to_string(),
             })
         })?;
-        repository.put_board(&board)?;
+        repository.put_board(&board, "demo")?;
     }
     repository.put_setting(DEMO_SETTING, "loaded")?;
     let report = import_lines(repository, Cursor::new(REVIEWS), "demo", |_| {})?;

@@ -130,13 +130,13 @@ impl Repository {
         Ok(())
     }
 
-    /// Adds or replaces a board.
-    pub fn put_board(&self, board: &Board) -> Result<()> {
+    /// Adds or replaces a board; `by` is who did it (for the audit log).
+    pub fn put_board(&self, board: &Board, by: &str) -> Result<()> {
         let _guard = self
             .write_lock
             .lock()
             .map_err(|_| RepositoryError::Poisoned)?;
-        self.store.put_board(board)?;
+        self.store.put_board(board, by)?;
         self.catch_up()?;
         Ok(())
     }
@@ -268,7 +268,7 @@ impl Repository {
             .map_err(|_| RepositoryError::Poisoned)?;
         self.check_empty()?;
         for board in boards {
-            self.store.put_board(board)?;
+            self.store.put_board(board, "restore")?;
         }
         for review in reviews {
             self.store.restore_review(review, "restore")?;

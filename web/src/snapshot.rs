@@ -320,8 +320,8 @@ mod tests {
     fn repository() -> (tempfile::TempDir, Repository) {
         let dir = tempfile::tempdir().unwrap();
         let repository = Repository::open(dir.path()).unwrap();
-        repository.put_board(&board("wessex")).unwrap();
-        repository.put_board(&board("barsetshire")).unwrap();
+        repository.put_board(&board("wessex"), "cli").unwrap();
+        repository.put_board(&board("barsetshire"), "cli").unwrap();
         for (title, status, embargo) in [
             ("Child A", "published", None),
             ("Child B", "draft", None),

@@ -43,7 +43,7 @@ fn a_store_write_the_index_missed_is_indexed_at_the_next_open() {
     let dir = tempfile::tempdir().unwrap();
     {
         let repository = Repository::open(dir.path()).unwrap();
-        repository.put_board(&board()).unwrap();
+        repository.put_board(&board(), "cli").unwrap();
         // As if the process died after the store flushed and before the index committed.
         repository
             .store
@@ -59,7 +59,7 @@ fn a_store_write_the_index_missed_is_indexed_at_the_next_open() {
 fn writes_are_searchable_when_they_return_and_drafts_never() {
     let dir = tempfile::tempdir().unwrap();
     let repository = Repository::open(dir.path()).unwrap();
-    repository.put_board(&board()).unwrap();
+    repository.put_board(&board(), "cli").unwrap();
     repository
         .create_review(review("Child V"), "test", "create")
         .unwrap();
@@ -76,7 +76,7 @@ fn a_lost_index_is_rebuilt_from_the_store() {
     let dir = tempfile::tempdir().unwrap();
     {
         let repository = Repository::open(dir.path()).unwrap();
-        repository.put_board(&board()).unwrap();
+        repository.put_board(&board(), "cli").unwrap();
         repository
             .create_review(review("Child T"), "test", "create")
             .unwrap();
@@ -90,7 +90,7 @@ fn a_lost_index_is_rebuilt_from_the_store() {
 async fn routes_answer_with_json_errors_and_security_headers() {
     let dir = tempfile::tempdir().unwrap();
     let repository = Repository::open(dir.path()).unwrap();
-    repository.put_board(&board()).unwrap();
+    repository.put_board(&board(), "cli").unwrap();
     repository
         .create_review(review("Child S"), "test", "create")
         .unwrap();
@@ -173,7 +173,7 @@ async fn routes_answer_with_json_errors_and_security_headers() {
 async fn the_api_is_described_at_api_openapi_json_and_api() {
     let dir = tempfile::tempdir().unwrap();
     let repository = Repository::open(dir.path()).unwrap();
-    repository.put_board(&board()).unwrap();
+    repository.put_board(&board(), "cli").unwrap();
     let created = repository
         .create_review(review("Child P"), "test", "create")
         .unwrap();
@@ -220,7 +220,7 @@ fn an_index_ahead_of_its_store_is_rebuilt() {
     let older = tempfile::tempdir().unwrap();
     {
         let repository = Repository::open(dir.path()).unwrap();
-        repository.put_board(&board()).unwrap();
+        repository.put_board(&board(), "cli").unwrap();
         repository
             .create_review(review("Child R"), "test", "create")
             .unwrap();
@@ -264,7 +264,7 @@ fn check_finds_an_index_out_of_step_with_the_store_and_repair_rebuilds_it() {
 
     let dir = tempfile::tempdir().unwrap();
     let repository = Repository::open(dir.path()).unwrap();
-    repository.put_board(&board()).unwrap();
+    repository.put_board(&board(), "cli").unwrap();
     let with_finding = |title: &str, status: Status, embargo: Option<&str>| {
         let mut review = review(title);
         review.status = status;

@@ -5,7 +5,11 @@
 use lessons_model::{validate_user, FieldError, User, ValidationErrors};
 use serde::{Deserialize, Serialize};
 
-use crate::{decode_json, encode_json, Change, Result, Store, StoreError};
+use lessons_model::dates::now_rfc3339;
+use sled::Transactional;
+
+use crate::audit::{self, AuditNote};
+use crate::{decode_json, encode_json, transaction_error, Change, Result, Store, StoreError};
 
 /// An API token as stored (under the SHA-256 of the secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,8 +32,9 @@ pub struct SessionRecord {
 }
 
 impl Store {
-    /// Adds or replaces a user (emails are case-insensitive). A depositor's board must exist.
-    pub fn put_user(&self, user: &User) -> Result<()> {
+    /// Adds or replaces a user (emails are case-insensitive). A depositor's board must
+    /// exist. `by` is who did it (for the audit log).
+    pub fn put_user(&self, user: &User, by: &str) -> Result<()> {
         let mut user = user.clone();
         user.email = user.email.trim().to_lowercase();
         let mut errors = match validate_user(&user) {
@@ -50,7 +55,14 @@ impl Store {
         }
         let value = encode_json(&StoredUser::from(&user))?;
         let change = Change::User(user.email.clone());
-        self.put_logged(&self.users, user.email.as_bytes(), &value, &change)
+        let note = AuditNote::record(by, "user", format!("user {}", user.email));
+        self.put_logged(
+            &self.users,
+            user.email.as_bytes(),
+            Some(&value),
+            &change,
+            &note,
+        )
     }
 
     /// The user with this email (any case).
@@ -62,11 +74,18 @@ impl Store {
         }
     }
 
-    /// Stores a new API token under the SHA-256 of its secret.
-    pub fn add_token(&self, secret_hash: &str, token: &TokenRecord) -> Result<()> {
+    /// Stores a new API token under the SHA-256 of its secret; `by` is who created it.
+    pub fn add_token(&self, secret_hash: &str, token: &TokenRecord, by: &str) -> Result<()> {
         let value = encode_json(token)?;
         let change = Change::Token(token.id.clone());
-        self.put_logged(&self.tokens, secret_hash.as_bytes(), &value, &change)
+        let note = token_note(by, "token-create", token);
+        self.put_logged(
+            &self.tokens,
+            secret_hash.as_bytes(),
+            Some(&value),
+            &change,
+            &note,
+        )
     }
 
     /// The token stored under this secret hash.
@@ -92,26 +111,29 @@ impl Store {
         Ok(tokens)
     }
 
-    /// Deletes a user's token by its public id. Returns whether one was deleted.
-    pub fn revoke_token(&self, email: &str, token_id: &str) -> Result<bool> {
+    /// Deletes a user's token by its public id; `by` is who did it. Returns whether one
+    /// was deleted.
+    pub fn revoke_token(&self, email: &str, token_id: &str, by: &str) -> Result<bool> {
         let email = email.trim().to_lowercase();
         for entry in self.tokens.iter() {
             let (key, value) = entry?;
             let token: TokenRecord = decode_json(&value, "token")?;
             if token.email == email && token.id == token_id {
-                self.remove_logged(&self.tokens, &key, &Change::Token(token.id))?;
+                let note = token_note(by, "token-revoke", &token);
+                let change = Change::Token(token.id);
+                self.put_logged(&self.tokens, &key, None, &change, &note)?;
                 return Ok(true);
             }
         }
         Ok(false)
     }
 
-    /// Stores a session under the SHA-256 of its cookie value. Sessions are not part of
-    /// the change log (they are not content), but are flushed like every write.
+    /// Stores a session under the SHA-256 of its cookie value (a login, in the audit
+    /// log). Sessions are not part of the change log (they are not content), but are
+    /// flushed like every write.
     pub fn put_session(&self, id_hash: &str, session: &SessionRecord) -> Result<()> {
-        self.sessions
-            .insert(id_hash.as_bytes(), encode_json(session)?)?;
-        self.flush()
+        let note = AuditNote::record(&session.email, "login", format!("user {}", session.email));
+        self.write_session(id_hash, Some(encode_json(session)?), &note)
     }
 
     pub fn session(&self, id_hash: &str) -> Result<Option<SessionRecord>> {
@@ -121,10 +143,35 @@ impl Store {
         }
     }
 
+    /// Ends a session (a logout, in the audit log); nothing happens for an unknown one.
     pub fn remove_session(&self, id_hash: &str) -> Result<()> {
-        self.sessions.remove(id_hash.as_bytes())?;
+        let Some(session) = self.session(id_hash)? else {
+            return Ok(());
+        };
+        let note = AuditNote::record(&session.email, "logout", format!("user {}", session.email));
+        self.write_session(id_hash, None, &note)
+    }
+
+    /// Inserts (or, given no value, removes) a session with its audit entry, then flushes.
+    fn write_session(&self, id_hash: &str, value: Option<Vec<u8>>, note: &AuditNote) -> Result<()> {
+        let now = now_rfc3339();
+        (&self.sessions, &self.meta, &self.audit)
+            .transaction(|(sessions, meta, audit_log)| {
+                match &value {
+                    Some(value) => sessions.insert(id_hash.as_bytes(), value.clone())?,
+                    None => sessions.remove(id_hash.as_bytes())?,
+                };
+                audit::append(meta, audit_log, note, &now)?;
+                Ok(())
+            })
+            .map_err(transaction_error)?;
         self.flush()
     }
+}
+
+/// The audit note of a token write: the token's public id and owner, never its secret.
+fn token_note(by: &str, action: &str, token: &TokenRecord) -> AuditNote {
+    AuditNote::record(by, action, format!("token {} of {}", token.id, token.email))
 }
 
 /// A user as stored: the model's `User` skips its hash when serialised for display.

@@ -1,7 +1,8 @@
 //! Verifying the store (`lessons check`): every record parses, every review's revisions
 //! run 1..=current with none missing or extra and the last equal to the current review,
 //! every review's board exists, the change log is in step with the sequence number, and
-//! every original file referred to by any revision is present with its SHA-256 and size.
+//! every original file referred to by any revision is present with its SHA-256 and size,
+//! and the audit log reads back without gaps.
 //! Reading only; a problem is reported, never "fixed" here (the store is the truth).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -9,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use lessons_model::{Board, Review};
 
 use crate::accounts::{SessionRecord, StoredUser, TokenRecord};
+use crate::audit::AuditEntry;
 use crate::{decode_json, decode_u64, Change, Result, RevisionRecord, Store, StoreError, KEY_SEQ};
 
 /// One thing wrong in the store.
@@ -39,6 +41,7 @@ impl Store {
         self.check_files(&files, &mut report);
         self.check_change_log(&mut report)?;
         self.check_accounts(&mut report)?;
+        self.check_audit_log(&mut report)?;
         Ok(report)
     }
 
@@ -235,6 +238,40 @@ impl Store {
             if let Err(error) = decode_json::<SessionRecord>(&value, "session") {
                 report.unreadable("a session".into(), error);
             }
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Every audit entry parses and sits under its own position, and the positions run
+    /// from 1 without a gap.
+    fn check_audit_log(&self, report: &mut StoreReport) -> Result<()> {
+        let mut expected = 1;
+        for entry in self.audit.iter() {
+            let (key, value) = entry?;
+            let Ok(seq) = decode_u64(&key, "audit key") else {
+                report.problem(
+                    "audit log".into(),
+                    "has a key that is not a position".into(),
+                );
+                continue;
+            };
+            match decode_json::<AuditEntry>(&value, "audit entry") {
+                Ok(entry) if entry.seq == seq => {}
+                Ok(entry) => report.problem(
+                    format!("audit entry {seq}"),
+                    format!("says it is entry {}", entry.seq),
+                ),
+                Err(error) => report.unreadable(format!("audit entry {seq}"), error),
+            }
+            if seq != expected {
+                report.problem(
+                    "audit log".into(),
+                    format!("jumps from entry {} to {seq}", expected - 1),
+                );
+            }
+            expected = seq + 1;
         }
         Ok(())
     }

@@ -13,8 +13,9 @@
 //! Trees: `reviews` (id -> review), `revisions` (id \0 revision -> [`RevisionRecord`]),
 //! `boards` (slug -> board), `settings` (name -> value), `users` (email -> user),
 //! `tokens` (SHA-256 of secret -> token), `sessions` (SHA-256 of cookie -> session),
-//! `file_owners` (board \0 sha256 -> review id), `changes` (seq -> [`Change`]), `meta` (format version,
-//! sequence, per-board id counters: the last number issued, never lowered).
+//! `file_owners` (board \0 sha256 -> review id), `changes` (seq -> [`Change`]), `audit`
+//! (seq -> [`AuditEntry`], see [`audit`]), `meta` (format version, sequences, per-board id
+//! counters: the last number issued, never lowered).
 
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
@@ -103,6 +104,7 @@ pub struct Store {
     sessions: sled::Tree,
     file_owners: sled::Tree,
     changes: sled::Tree,
+    audit: sled::Tree,
     meta: sled::Tree,
     files_dir: PathBuf,
 }
@@ -131,6 +133,7 @@ impl Store {
             file_owners: db.open_tree("file_owners")?,
             files_dir: path.join("files"),
             changes: db.open_tree("changes")?,
+            audit: db.open_tree("audit")?,
             meta: db.open_tree("meta")?,
             db,
         };
@@ -181,43 +184,42 @@ impl Store {
         Ok(out)
     }
 
-    /// Adds or replaces a board.
-    pub fn put_board(&self, board: &Board) -> Result<()> {
+    /// Adds or replaces a board; `by` is who did it (for the audit log).
+    pub fn put_board(&self, board: &Board, by: &str) -> Result<()> {
         validate_board(board)?;
         let value = encode_json(board)?;
         let change = Change::Board(board.slug.clone());
-        self.put_logged(&self.boards, board.slug.as_bytes(), &value, &change)
+        let note = AuditNote::record(by, "board", format!("board {}", board.slug));
+        self.put_logged(
+            &self.boards,
+            board.slug.as_bytes(),
+            Some(&value),
+            &change,
+            &note,
+        )
     }
 
-    /// Inserts one key into `tree` and logs `change`, in one transaction, then flushes.
+    /// Inserts (or, given no value, removes) one key of `tree`, logs `change` and
+    /// appends `note` to the audit log, in one transaction, then flushes.
     fn put_logged(
         &self,
         tree: &sled::Tree,
         key: &[u8],
-        value: &[u8],
+        value: Option<&[u8]>,
         change: &Change,
+        note: &AuditNote,
     ) -> Result<()> {
         let change = encode_json(change)?;
-        (tree, &self.changes, &self.meta)
-            .transaction(|(tree, changes, meta)| {
-                tree.insert(key, value)?;
+        let now = now_rfc3339();
+        (tree, &self.changes, &self.meta, &self.audit)
+            .transaction(|(tree, changes, meta, audit_log)| {
+                match value {
+                    Some(value) => tree.insert(key, value)?,
+                    None => tree.remove(key)?,
+                };
                 let seq = next_seq(meta)?;
                 changes.insert(&seq.to_be_bytes(), change.clone())?;
-                Ok(())
-            })
-            .map_err(transaction_error)?;
-        self.db.flush()?;
-        Ok(())
-    }
-
-    /// Removes one key from `tree` and logs `change`, in one transaction, then flushes.
-    fn remove_logged(&self, tree: &sled::Tree, key: &[u8], change: &Change) -> Result<()> {
-        let change = encode_json(change)?;
-        (tree, &self.changes, &self.meta)
-            .transaction(|(tree, changes, meta)| {
-                tree.remove(key)?;
-                let seq = next_seq(meta)?;
-                changes.insert(&seq.to_be_bytes(), change.clone())?;
+                audit::append(meta, audit_log, note, &now)?;
                 Ok(())
             })
             .map_err(transaction_error)?;
@@ -246,7 +248,14 @@ impl Store {
     /// Records a repository-wide setting (for example that the demo corpus was loaded).
     pub fn put_setting(&self, name: &str, value: &str) -> Result<()> {
         let change = Change::Setting(name.to_string());
-        self.put_logged(&self.settings, name.as_bytes(), value.as_bytes(), &change)
+        let note = AuditNote::record("system", "setting", format!("setting {name}"));
+        self.put_logged(
+            &self.settings,
+            name.as_bytes(),
+            Some(value.as_bytes()),
+            &change,
+            &note,
+        )
     }
 
     /// A setting recorded with [`Store::put_setting`].
@@ -299,15 +308,23 @@ impl Store {
             &self.changes,
             &self.meta,
             &self.file_owners,
+            &self.audit,
         );
         let stored = trees
-            .transaction(|(reviews, revisions, changes, meta, owners)| {
+            .transaction(|(reviews, revisions, changes, meta, owners, audit_log)| {
                 let number = last_number(meta, &counter_key)? + 1;
                 meta.insert(counter_key.clone(), &number.to_be_bytes())?;
                 let mut review = review.clone();
                 review.id = review_id(year, &board.slug, number);
                 review.fill_derived();
-                write_revision(reviews, revisions, changes, meta, &review, by, action, &now)?;
+                let trees = RevisionTrees {
+                    reviews,
+                    revisions,
+                    changes,
+                    meta,
+                    audit: audit_log,
+                };
+                write_revision(&trees, &review, by, action, &now)?;
                 record_file_owners(owners, &review)?;
                 Ok(review)
             })
@@ -333,9 +350,10 @@ impl Store {
             &self.changes,
             &self.meta,
             &self.file_owners,
+            &self.audit,
         );
         let stored = trees
-            .transaction(|(reviews, revisions, changes, meta, owners)| {
+            .transaction(|(reviews, revisions, changes, meta, owners, audit_log)| {
                 let Some(bytes) = reviews.get(id.as_bytes())? else {
                     return Err(abort(StoreError::ReviewNotFound(id.to_string())));
                 };
@@ -349,7 +367,14 @@ impl Store {
                     review.files = current.files.clone();
                 }
                 review.fill_derived();
-                write_revision(reviews, revisions, changes, meta, &review, by, action, &now)?;
+                let trees = RevisionTrees {
+                    reviews,
+                    revisions,
+                    changes,
+                    meta,
+                    audit: audit_log,
+                };
+                write_revision(&trees, &review, by, action, &now)?;
                 record_file_owners(owners, &review)?;
                 Ok(review)
             })
@@ -380,18 +405,24 @@ impl Store {
             &self.changes,
             &self.meta,
             &self.file_owners,
+            &self.audit,
         );
         trees
-            .transaction(|(reviews, revisions, changes, meta, owners)| {
+            .transaction(|(reviews, revisions, changes, meta, owners, audit_log)| {
                 if reviews.get(review.id.as_bytes())?.is_some() {
                     return Err(abort(StoreError::AlreadyExists(review.id.clone())));
                 }
                 if last_number(meta, &counter_key)? < number {
                     meta.insert(counter_key.clone(), &number.to_be_bytes())?;
                 }
-                write_revision(
-                    reviews, revisions, changes, meta, review, by, RESTORED, &now,
-                )?;
+                let trees = RevisionTrees {
+                    reviews,
+                    revisions,
+                    changes,
+                    meta,
+                    audit: audit_log,
+                };
+                write_revision(&trees, review, by, RESTORED, &now)?;
                 record_file_owners(owners, review)?;
                 Ok(())
             })
@@ -590,17 +621,31 @@ fn last_number(meta: &TransactionalTree, counter_key: &[u8]) -> TxResult<u64> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The trees a new revision is written to, inside one transaction.
+struct RevisionTrees<'a> {
+    reviews: &'a TransactionalTree,
+    revisions: &'a TransactionalTree,
+    changes: &'a TransactionalTree,
+    meta: &'a TransactionalTree,
+    audit: &'a TransactionalTree,
+}
+
+/// Writes `review` as its current and its numbered revision, logs the change and
+/// appends the audit entry.
 fn write_revision(
-    reviews: &TransactionalTree,
-    revisions: &TransactionalTree,
-    changes: &TransactionalTree,
-    meta: &TransactionalTree,
+    trees: &RevisionTrees,
     review: &Review,
     by: &str,
     action: &str,
     at: &str,
 ) -> TxResult<()> {
+    let RevisionTrees {
+        reviews,
+        revisions,
+        changes,
+        meta,
+        audit: audit_log,
+    } = trees;
     let record = RevisionRecord {
         revision: review.revision,
         at: at.to_string(),
@@ -616,6 +661,8 @@ fn write_revision(
     let seq = next_seq(meta)?;
     let change = encode_json(&Change::Review(review.id.clone())).map_err(abort)?;
     changes.insert(&seq.to_be_bytes(), change)?;
+    let note = AuditNote::review(by, action, &review.id, review.revision);
+    audit::append(meta, audit_log, &note, at)?;
     Ok(())
 }
 
@@ -715,10 +762,12 @@ fn decode_u32(bytes: &[u8], what: &str) -> Result<u32> {
 }
 
 mod accounts;
+pub mod audit;
 mod check;
 mod files;
 
 pub use accounts::{SessionRecord, TokenRecord};
+pub use audit::{AuditEntry, AuditFilter, AuditNote};
 pub use check::{Problem, StoreReport};
 pub use files::sha256_hex;
 

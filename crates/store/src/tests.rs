@@ -24,7 +24,7 @@ fn review() -> Review {
 fn open_with_board() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
-    store.put_board(&board()).unwrap();
+    store.put_board(&board(), "cli").unwrap();
     (dir, store)
 }
 
@@ -130,7 +130,7 @@ fn data_survives_reopening() {
     let dir = tempfile::tempdir().unwrap();
     let id = {
         let store = Store::open(dir.path()).unwrap();
-        store.put_board(&board()).unwrap();
+        store.put_board(&board(), "cli").unwrap();
         store.create_review(review(), "a", "create").unwrap().id
     };
     let store = Store::open(dir.path()).unwrap();
@@ -204,7 +204,7 @@ fn depositor(email: &str) -> lessons_model::User {
 fn users_are_kept_with_their_hash_and_found_in_any_case() {
     let (_dir, store) = open_with_board();
     store
-        .put_user(&depositor("Officer@Barsetshire.Example"))
+        .put_user(&depositor("Officer@Barsetshire.Example"), "cli")
         .unwrap();
     let user = store.user("officer@barsetshire.example").unwrap().unwrap();
     assert_eq!(user.email, "officer@barsetshire.example");
@@ -212,7 +212,7 @@ fn users_are_kept_with_their_hash_and_found_in_any_case() {
     let mut stranger = depositor("x@y.example");
     stranger.board = Some("atlantis".into());
     assert!(matches!(
-        store.put_user(&stranger),
+        store.put_user(&stranger, "cli"),
         Err(StoreError::Invalid(_))
     ));
 }
@@ -226,7 +226,9 @@ fn tokens_are_found_by_hash_listed_and_revoked() {
         label: "laptop".into(),
         created_at: "2026-01-01T00:00:00Z".into(),
     };
-    store.add_token(&sha256_hex(b"secret"), &token).unwrap();
+    store
+        .add_token(&sha256_hex(b"secret"), &token, "cli")
+        .unwrap();
     assert_eq!(
         store.token(&sha256_hex(b"secret")).unwrap(),
         Some(token.clone())
@@ -235,9 +237,11 @@ fn tokens_are_found_by_hash_listed_and_revoked() {
         store.tokens_of("OFFICER@barsetshire.example").unwrap(),
         vec![token]
     );
-    assert!(!store.revoke_token("someone@else.example", "t1").unwrap());
+    assert!(!store
+        .revoke_token("someone@else.example", "t1", "cli")
+        .unwrap());
     assert!(store
-        .revoke_token("officer@barsetshire.example", "t1")
+        .revoke_token("officer@barsetshire.example", "t1", "cli")
         .unwrap());
     assert_eq!(store.token(&sha256_hex(b"secret")).unwrap(), None);
 }
@@ -352,7 +356,7 @@ fn restored_ids_are_never_issued_again() {
         name: "Wessex LSCB".into(),
         region: "south_west".into(),
     };
-    store.put_board(&wessex).unwrap();
+    store.put_board(&wessex, "cli").unwrap();
     store
         .restore_review(&restorable("scr-2010-wessex-0003"), "restore")
         .unwrap();
@@ -551,4 +555,129 @@ fn altered_or_missing_files_are_reported() {
             .any(|p| p.starts_with(&format!("file {sha}: is missing"))),
         "{found:?}"
     );
+}
+
+/// Position, who, action, review or record, revision.
+type AuditSummary<'a> = (u64, &'a str, &'a str, Option<&'a str>, Option<u32>);
+
+#[test]
+fn every_write_is_in_the_audit_log_with_who_what_and_which_revision() {
+    let (_dir, store) = open_with_board();
+    let created = store
+        .create_review(review(), "alice@b.example", "create")
+        .unwrap();
+    store
+        .update_review(&created.id, created.clone(), "bob@b.example", "publish")
+        .unwrap();
+    store
+        .put_user(&depositor("officer@barsetshire.example"), "cli")
+        .unwrap();
+    let session = SessionRecord {
+        email: "officer@barsetshire.example".into(),
+        csrf: "c".into(),
+        expires_at: 1,
+    };
+    store.put_session("h", &session).unwrap();
+    store.remove_session("h").unwrap();
+    store.remove_session("unknown").unwrap();
+
+    let log = store.audit(&AuditFilter::default(), 100).unwrap();
+    let summary: Vec<AuditSummary> = log
+        .iter()
+        .map(|e| {
+            let what = e.review.as_deref().or(e.record.as_deref());
+            (e.seq, e.by.as_str(), e.action.as_str(), what, e.revision)
+        })
+        .collect();
+    let officer = "officer@barsetshire.example";
+    let user = Some("user officer@barsetshire.example");
+    assert_eq!(
+        summary,
+        vec![
+            (6, officer, "logout", user, None),
+            (5, officer, "login", user, None),
+            (4, "cli", "user", user, None),
+            (
+                3,
+                "bob@b.example",
+                "publish",
+                Some(created.id.as_str()),
+                Some(2)
+            ),
+            (
+                2,
+                "alice@b.example",
+                "create",
+                Some(created.id.as_str()),
+                Some(1)
+            ),
+            (1, "cli", "board", Some("board barsetshire"), None),
+        ]
+    );
+    assert!(log.iter().all(|e| e.at.starts_with("20")));
+    assert_eq!(store.audit_len(), 6);
+}
+
+#[test]
+fn the_audit_log_filters_and_pages_newest_first() {
+    let (_dir, store) = open_with_board();
+    let first = store
+        .create_review(review(), "alice@b.example", "create")
+        .unwrap();
+    let second = store
+        .create_review(review(), "bob@b.example", "create")
+        .unwrap();
+    store
+        .update_review(&first.id, first.clone(), "Alice@B.example", "update")
+        .unwrap();
+    let by_alice = AuditFilter {
+        by: Some("alice@b.example".into()),
+        ..AuditFilter::default()
+    };
+    let seqs = |entries: Vec<AuditEntry>| entries.iter().map(|e| e.seq).collect::<Vec<_>>();
+    assert_eq!(seqs(store.audit(&by_alice, 10).unwrap()), vec![4, 2]);
+    let of_second = AuditFilter {
+        review: Some(second.id.clone()),
+        ..AuditFilter::default()
+    };
+    assert_eq!(seqs(store.audit(&of_second, 10).unwrap()), vec![3]);
+    let updates = AuditFilter {
+        action: Some("update".into()),
+        ..AuditFilter::default()
+    };
+    assert_eq!(seqs(store.audit(&updates, 10).unwrap()), vec![4]);
+    let page_two = AuditFilter {
+        before: Some(3),
+        ..AuditFilter::default()
+    };
+    assert_eq!(seqs(store.audit(&page_two, 1).unwrap()), vec![2]);
+    let today = &first.created_at.clone().unwrap()[..10];
+    let until_today = AuditFilter {
+        from: Some(today.to_string()),
+        to: Some(today.to_string()),
+        ..AuditFilter::default()
+    };
+    assert_eq!(
+        seqs(store.audit(&until_today, 10).unwrap()),
+        vec![4, 3, 2, 1]
+    );
+    let before_today = AuditFilter {
+        to: Some("2000-01-01".into()),
+        ..AuditFilter::default()
+    };
+    assert!(store.audit(&before_today, 10).unwrap().is_empty());
+}
+
+#[test]
+fn a_failed_write_leaves_no_audit_entry() {
+    let (_dir, store) = open_with_board();
+    let mut bad = review();
+    bad.title = String::new();
+    assert!(store
+        .create_review(bad, "alice@b.example", "create")
+        .is_err());
+    assert!(store
+        .update_review("scr-2009-barsetshire-0099", review(), "a", "update")
+        .is_err());
+    assert_eq!(store.audit_len(), 1, "only the board write is logged");
 }

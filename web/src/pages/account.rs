@@ -359,7 +359,10 @@ fn my_page(
     let body = html! {
         h1 { "My reviews" }
         p.lede { "Signed in as " strong { (principal.email) } " (" (if principal.role == Role::Admin { "administrator" } else { "depositor" }) ", " (scope) ")." }
-        p { a href="/deposit" { "Deposit a review" } }
+        p {
+            a href="/deposit" { "Deposit a review" }
+            @if principal.role == Role::Admin { " · " a href="/admin/audit" { "Audit log" } }
+        }
         form method="post" action="/logout" {
             input type="hidden" name="csrf" value=(csrf);
             button.secondary type="submit" { "Sign out" }
@@ -473,7 +476,7 @@ pub async fn add_token(
     } else {
         label_text
     };
-    match create_token(&repository, &principal.email, &label_text) {
+    match create_token(&repository, &principal.email, &label_text, &principal.email) {
         Ok((secret, _)) => my_page(&principal, &repository, &config, Some(&secret)),
         Err(error) => error_page(
             error.status,
@@ -499,7 +502,7 @@ pub async fn revoke_token(
     };
     match repository
         .store
-        .revoke_token(&principal.email, &path.into_inner())
+        .revoke_token(&principal.email, &path.into_inner(), &principal.email)
     {
         Ok(_) => HttpResponse::SeeOther()
             .insert_header((header::LOCATION, "/my#tokens"))

@@ -2,6 +2,7 @@
 //! and one module per page. Pages work without JavaScript; all state is in the URL.
 
 pub mod account;
+mod admin;
 mod api_docs;
 mod charts;
 mod home;
@@ -11,6 +12,7 @@ mod search;
 mod theme;
 
 pub use account::{add_token, login, login_form, logout, my, revoke_token};
+pub use admin::audit;
 pub use api_docs::api_docs;
 pub use home::{home, themes};
 pub use insights::insights;
