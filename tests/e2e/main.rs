@@ -5,6 +5,7 @@
 mod accounts;
 mod api;
 mod audit;
+mod backup;
 mod check;
 mod cli;
 mod deposit;

@@ -13,6 +13,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use lessons_model::dates::{now_rfc3339, today};
 use lessons_model::Board;
+use lessons_store::{Store, StoreError};
 
 use crate::demo::{holds_demo, load_demo, DemoLoad};
 use crate::export::{batch_rows, Encoder, ExportRequest};
@@ -94,6 +95,14 @@ enum Command {
     Dump {
         /// The file to write (replaced only once the dump is complete), or - for
         /// standard output.
+        #[arg(long)]
+        output: PathBuf,
+    },
+    /// Write a consistent backup of the store (reviews, revisions, files, users, tokens,
+    /// audit log) to a new folder, while the server runs or not. The folder is a data
+    /// directory: run the service on a copy of it to restore (see README).
+    Backup {
+        /// The folder to create (it must not exist, or be empty).
         #[arg(long)]
         output: PathBuf,
     },
@@ -212,6 +221,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             export(&cli.data, pairs, &output, &site_url)
         }
         Command::Dump { output } => dump(&cli.data, &output),
+        Command::Backup { output } => backup(&cli.data, &output),
         Command::Restore { file } => restore(&cli.data, &file),
         Command::User(UserCommand::Add { email, board, role }) => {
             add_user(&cli.data, email, board, role)
@@ -321,6 +331,7 @@ fn serve(data: &Path, addr: &str, mut config: SiteConfig) -> anyhow::Result<Exit
         }
     }
     config.demo = holds_demo(&repository)?;
+    let _control = crate::control::ControlSocket::start(data, repository.store.clone())?;
     actix_web::rt::System::new().block_on(crate::app::serve(repository, addr, config))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -527,6 +538,32 @@ fn temporary_file(directory: &Path) -> std::io::Result<tempfile::NamedTempFile> 
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
     builder.tempfile_in(directory)
+}
+
+fn backup(data: &Path, output: &Path) -> anyhow::Result<ExitCode> {
+    let store_dir = data.join("store");
+    if !store_dir.is_dir() {
+        bail!(
+            "{} is not a data directory: there is nothing to back up",
+            data.display()
+        );
+    }
+    let report = match Store::open(&store_dir) {
+        Ok(store) => store.backup(output)?,
+        Err(StoreError::Locked { .. }) => crate::control::request_backup(data, output)?,
+        Err(error) => return Err(error).context("cannot open the store"),
+    };
+    eprintln!(
+        "backed up {} reviews ({} revisions), {} files ({:.1} MB) and {} audit entries, up to write {}, to {}",
+        report.reviews,
+        report.revisions,
+        report.files,
+        report.file_bytes as f64 / 1e6,
+        report.audit_entries,
+        report.last_seq,
+        output.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn dump(data: &Path, output: &Path) -> anyhow::Result<ExitCode> {

@@ -5,7 +5,8 @@
 //! - [`app`]: routes, headers and the server; [`api`] the JSON API (read side) and
 //!   [`deposit_api`] its write side; [`auth`] tokens, sessions and passwords; [`pages`] the site.
 //! - [`cli`]: the `lessons` binary's subcommands; [`import`] JSON Lines import; [`demo`] the bundled corpus;
-//!   [`snapshot`] the public dump (`lessons dump` / `lessons restore`); [`check`] `lessons check`.
+//!   [`snapshot`] the public dump (`lessons dump` / `lessons restore`); [`check`] `lessons check`;
+//!   [`control`] the operator's socket (`lessons backup` while the server runs).
 //! - [`errors`]: every error as an HTTP answer; [`citation`] citing a review (words, RIS, BibTeX);
 //!   [`export`] streamed exports of whole result sets and their codebook; [`stats`]
 //!   cross-tabulations of any search (JSON and CSV).
@@ -17,6 +18,7 @@ pub mod auth;
 pub mod check;
 pub mod citation;
 pub mod cli;
+pub mod control;
 pub mod demo;
 pub mod deposit_api;
 pub mod deposit_form;

@@ -155,6 +155,7 @@ impl Store {
     /// Inserts (or, given no value, removes) a session with its audit entry, then flushes.
     fn write_session(&self, id_hash: &str, value: Option<Vec<u8>>, note: &AuditNote) -> Result<()> {
         let now = now_rfc3339();
+        let _writing = self.writing();
         (&self.sessions, &self.meta, &self.audit)
             .transaction(|(sessions, meta, audit_log)| {
                 match &value {

@@ -32,6 +32,7 @@ impl Store {
             path: self.files_dir.clone(),
             source: e,
         };
+        let _writing = self.writing();
         fs::create_dir_all(&self.files_dir).map_err(io)?;
         let unique = PARTIAL_COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let temporary = self

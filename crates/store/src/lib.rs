@@ -19,6 +19,7 @@
 
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 use lessons_model::dates::now_rfc3339;
 use lessons_model::review::REVIEW_FIELDS;
@@ -64,6 +65,8 @@ pub enum StoreError {
     AlreadyExists(String),
     #[error("invalid review: {0}")]
     Invalid(#[from] ValidationErrors),
+    #[error("cannot write the backup at {path}: {message}")]
+    Backup { path: PathBuf, message: String },
     #[error("storage error: {0}")]
     Sled(#[from] sled::Error),
 }
@@ -107,6 +110,8 @@ pub struct Store {
     audit: sled::Tree,
     meta: sled::Tree,
     files_dir: PathBuf,
+    /// Taken shared by every write and exclusively by a backup (see [`backup`]).
+    gate: Arc<RwLock<()>>,
 }
 
 impl Store {
@@ -135,10 +140,17 @@ impl Store {
             changes: db.open_tree("changes")?,
             audit: db.open_tree("audit")?,
             meta: db.open_tree("meta")?,
+            gate: Arc::new(RwLock::new(())),
             db,
         };
         store.check_format(path)?;
         Ok(store)
+    }
+
+    /// Held by a write while it runs, so that a backup sees all of it or none of it.
+    fn writing(&self) -> RwLockReadGuard<'_, ()> {
+        // The gate guards no data: a panic elsewhere while holding it changes nothing.
+        self.gate.read().unwrap_or_else(|e| e.into_inner())
     }
 
     fn check_format(&self, path: &Path) -> Result<()> {
@@ -211,6 +223,7 @@ impl Store {
     ) -> Result<()> {
         let change = encode_json(change)?;
         let now = now_rfc3339();
+        let _writing = self.writing();
         (tree, &self.changes, &self.meta, &self.audit)
             .transaction(|(tree, changes, meta, audit_log)| {
                 match value {
@@ -269,6 +282,7 @@ impl Store {
     /// Stores a new review as revision 1 with a newly allocated id. The review's
     /// `status` and `embargo_until` are kept as given; server-owned fields are replaced.
     pub fn create_review(&self, review: Review, by: &str, action: &str) -> Result<Review> {
+        let _writing = self.writing();
         let stored = self.write_new_review(review, by, action)?;
         self.db.flush()?;
         Ok(stored)
@@ -283,6 +297,7 @@ impl Store {
         by: &str,
         action: &str,
     ) -> Result<Vec<Result<Review>>> {
+        let _writing = self.writing();
         let results = reviews
             .into_iter()
             .map(|review| self.write_new_review(review, by, action))
@@ -344,6 +359,7 @@ impl Store {
     ) -> Result<Review> {
         self.prepare(&mut review)?;
         let now = now_rfc3339();
+        let _writing = self.writing();
         let trees = (
             &self.reviews,
             &self.revisions,
@@ -399,6 +415,7 @@ impl Store {
         })?;
         let counter_key = counter_key(slug);
         let now = now_rfc3339();
+        let _writing = self.writing();
         let trees = (
             &self.reviews,
             &self.revisions,
@@ -763,11 +780,13 @@ fn decode_u32(bytes: &[u8], what: &str) -> Result<u32> {
 
 mod accounts;
 pub mod audit;
+pub mod backup;
 mod check;
 mod files;
 
 pub use accounts::{SessionRecord, TokenRecord};
 pub use audit::{AuditEntry, AuditFilter, AuditNote};
+pub use backup::BackupReport;
 pub use check::{Problem, StoreReport};
 pub use files::sha256_hex;
 

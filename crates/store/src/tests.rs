@@ -681,3 +681,123 @@ fn a_failed_write_leaves_no_audit_entry() {
         .is_err());
     assert_eq!(store.audit_len(), 1, "only the board write is logged");
 }
+
+#[test]
+fn a_backup_holds_everything_but_sessions_and_verifies_clean() {
+    let (_dir, store) = open_with_board();
+    let sha = store.put_file(b"%PDF-1.4 the executive summary").unwrap();
+    let mut with_file = review();
+    with_file.files = vec![lessons_model::FileRef {
+        document_type: "executive_summary".into(),
+        filename: "summary.pdf".into(),
+        media_type: "application/pdf".into(),
+        size: 30,
+        sha256: sha.clone(),
+    }];
+    let created = store
+        .create_review(with_file, "alice@b.example", "create")
+        .unwrap();
+    store
+        .update_review(&created.id, created.clone(), "alice@b.example", "update")
+        .unwrap();
+    let session = SessionRecord {
+        email: "alice@b.example".into(),
+        csrf: "c".into(),
+        expires_at: 1,
+    };
+    store.put_session("h", &session).unwrap();
+
+    let out = tempfile::tempdir().unwrap();
+    let destination = out.path().join("backup");
+    let report = store.backup(&destination).unwrap();
+    assert_eq!(
+        (
+            report.reviews,
+            report.revisions,
+            report.files,
+            report.audit_entries
+        ),
+        (1, 2, 1, 4)
+    );
+    assert_eq!(report.last_seq, store.last_seq().unwrap());
+    assert_eq!(backup::read_manifest(&destination).unwrap(), report);
+
+    let copy = Store::open(&destination.join("store")).unwrap();
+    assert!(copy.verify().unwrap().problems.is_empty());
+    assert_eq!(
+        copy.review(&created.id).unwrap(),
+        store.review(&created.id).unwrap()
+    );
+    assert_eq!(copy.revisions(&created.id).unwrap().len(), 2);
+    assert_eq!(
+        copy.audit(&AuditFilter::default(), 10).unwrap(),
+        store.audit(&AuditFilter::default(), 10).unwrap()
+    );
+    assert_eq!(
+        copy.file(&sha).unwrap().as_deref(),
+        Some(&b"%PDF-1.4 the executive summary"[..])
+    );
+    assert_eq!(copy.session("h").unwrap(), None, "sessions stay behind");
+    let leftovers: Vec<_> = std::fs::read_dir(out.path()).unwrap().collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "no partial folder is left beside the backup"
+    );
+}
+
+#[test]
+fn a_backup_refuses_a_folder_in_use_and_a_missing_parent() {
+    let (_dir, store) = open_with_board();
+    let out = tempfile::tempdir().unwrap();
+    std::fs::write(out.path().join("keep.txt"), "mine").unwrap();
+    let error = store.backup(out.path()).unwrap_err().to_string();
+    assert!(error.contains("not empty"), "{error}");
+    assert_eq!(
+        std::fs::read_to_string(out.path().join("keep.txt")).unwrap(),
+        "mine"
+    );
+    let error = store
+        .backup(&out.path().join("no/such/place"))
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("does not exist"), "{error}");
+    let empty = out.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    store.backup(&empty).unwrap();
+    assert!(backup::read_manifest(&empty).is_ok());
+}
+
+#[test]
+fn a_backup_taken_during_writes_is_consistent() {
+    let (_dir, store) = open_with_board();
+    let writer = {
+        let store = store.clone();
+        std::thread::spawn(move || {
+            for _ in 0..40 {
+                let created = store.create_review(review(), "a", "create").unwrap();
+                let id = created.id.clone();
+                store.update_review(&id, created, "a", "update").unwrap();
+            }
+        })
+    };
+    let out = tempfile::tempdir().unwrap();
+    let mut reports = Vec::new();
+    for n in 0..4 {
+        let destination = out.path().join(format!("backup-{n}"));
+        reports.push((store.backup(&destination).unwrap(), destination));
+    }
+    writer.join().unwrap();
+    for (report, destination) in reports {
+        let copy = Store::open(&destination.join("store")).unwrap();
+        assert_eq!(copy.verify().unwrap().problems, Vec::new());
+        assert_eq!(copy.last_seq().unwrap(), report.last_seq);
+        assert_eq!(
+            copy.audit_len() as u64,
+            report.last_seq,
+            "one audit entry per logged write"
+        );
+        let revisions: u32 = copy.reviews().map(|r| r.unwrap().revision).sum();
+        assert_eq!(copy.revisions.len(), revisions as usize);
+    }
+}
