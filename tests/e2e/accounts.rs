@@ -394,3 +394,77 @@ fn part(body: &mut String, name: &str, value: &str) {
         "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
     ));
 }
+
+/// Posts the sign-in form for `email` with `password`.
+fn attempt(server: &Server, browser: &mut Browser, email: &str, password: &str) -> Page {
+    let form = browser.request("GET", &server.url("/login"), None);
+    let csrf = hidden(&form.body, "csrf");
+    browser.request(
+        "POST",
+        &server.url("/login"),
+        Some(&[
+            ("csrf", &csrf),
+            ("next", "/my"),
+            ("email", email),
+            ("password", password),
+        ]),
+    )
+}
+
+#[test]
+fn repeated_wrong_passwords_pause_signing_in_to_that_account() {
+    let (_dir, data) = temp_data();
+    add_barsetshire(&data);
+    user_with_token(
+        &data,
+        "officer@barsetshire.example",
+        Some("barsetshire"),
+        "depositor",
+    );
+    user_with_token(
+        &data,
+        "clerk@barsetshire.example",
+        Some("barsetshire"),
+        "depositor",
+    );
+    let server = Server::start(&data, false);
+    let mut browser = Browser::new();
+    for _ in 0..5 {
+        let page = attempt(
+            &server,
+            &mut browser,
+            "officer@barsetshire.example",
+            "guess",
+        );
+        assert_eq!(page.status, 401);
+        assert!(page
+            .body
+            .contains("The email address or password is not right."));
+    }
+    // Now even the right password waits, with a clear message and no session.
+    let page = attempt(
+        &server,
+        &mut browser,
+        "Officer@Barsetshire.example",
+        "a long enough password",
+    );
+    assert_eq!(page.status, 429);
+    assert!(
+        page.body.contains("Too many failed sign-in attempts")
+            && page.body.contains("try again in 15 minutes"),
+        "{}",
+        page.body
+    );
+    assert!(page
+        .set_cookies
+        .iter()
+        .all(|c| !c.starts_with("lessons_session=")));
+    // Another account is not affected.
+    let page = attempt(
+        &server,
+        &mut browser,
+        "clerk@barsetshire.example",
+        "a long enough password",
+    );
+    assert_eq!(page.status, 303);
+}

@@ -13,6 +13,7 @@ use anyhow::Context;
 
 use crate::pages::SiteConfig;
 use crate::repository::Repository;
+use crate::throttle::LoginThrottle;
 use crate::{api, citation, deposit_api, deposit_form, export, feeds, openapi, pages, stats};
 
 /// Methods answered by a read-only API resource.
@@ -160,11 +161,13 @@ pub fn security_headers() -> DefaultHeaders {
 pub async fn serve(repository: Repository, addr: &str, config: SiteConfig) -> anyhow::Result<()> {
     let data = web::Data::new(repository);
     let site = web::Data::new(config);
+    let throttle = web::Data::new(LoginThrottle::default());
     let app_data = data.clone();
     let server = HttpServer::new(move || {
         App::new()
             .app_data(app_data.clone())
             .app_data(site.clone())
+            .app_data(throttle.clone())
             .wrap(middleware::from_fn(private_when_credentialed))
             .wrap(security_headers())
             .wrap(Logger::new("%r %s %b %Dms"))

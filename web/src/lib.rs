@@ -31,6 +31,7 @@ pub mod pages;
 pub mod repository;
 pub mod snapshot;
 pub mod stats;
+pub mod throttle;
 pub mod upload;
 
 #[cfg(test)]

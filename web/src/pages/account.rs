@@ -11,6 +11,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use lessons_model::{Review, Role, Status};
 use lessons_store::{sha256_hex, SessionRecord};
 use maud::{html, Markup};
+use subtle::ConstantTimeEq;
 
 use super::{error_page, layout, Section, SiteConfig};
 use crate::auth::{
@@ -19,6 +20,7 @@ use crate::auth::{
 use crate::deposit_api::read_body;
 use crate::errors::ApiError;
 use crate::repository::Repository;
+use crate::throttle::LoginThrottle;
 
 /// How long a session lasts.
 const SESSION_SECONDS: i64 = 8 * 60 * 60;
@@ -85,12 +87,10 @@ pub fn check_csrf(
     }
 }
 
-/// Compares two secrets in time that does not depend on where they differ.
+/// Compares two secrets in time that does not depend on where they differ (`subtle`;
+/// only their lengths, which are public, may show).
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.ct_eq(b).into()
 }
 
 /// The signed-in principal and the CSRF-checked fields of a form posted to an HTML
@@ -209,6 +209,7 @@ pub async fn login(
     payload: web::Payload,
     repository: web::Data<Repository>,
     config: web::Data<SiteConfig>,
+    throttle: web::Data<LoginThrottle>,
 ) -> HttpResponse {
     let pairs = match read_form(payload).await {
         Ok(pairs) => pairs,
@@ -235,7 +236,12 @@ pub async fn login(
     }
     let email = field(&pairs, "email").unwrap_or_default().to_string();
     let password = field(&pairs, "password").unwrap_or_default().to_string();
+    let address = req.peer_addr().map(|a| a.ip());
+    if let Err(wait) = throttle.check(&email, address) {
+        return paused(&config, &next, wait);
+    }
     let store = repository.clone();
+    let attempted = email.clone();
     let verified = web::block(move || match store.store.user(&email) {
         Ok(Some(user)) if verify_password(&password, &user.password_hash) => Some(user),
         _ => None,
@@ -244,6 +250,8 @@ pub async fn login(
     .ok()
     .flatten();
     let Some(user) = verified else {
+        throttle.failed(&attempted, address);
+        tracing::warn!(email = %attempted, ?address, "failed sign-in");
         return login_page(
             &config,
             &next,
@@ -251,6 +259,7 @@ pub async fn login(
             StatusCode::UNAUTHORIZED,
         );
     };
+    throttle.succeeded(&user.email);
     match start_session(&repository, &user.email) {
         Ok(secret) => {
             let cookie = Cookie::build(SESSION_COOKIE, secret)
@@ -273,6 +282,20 @@ pub async fn login(
             &config,
         ),
     }
+}
+
+/// The sign-in page again, with 429 and `Retry-After`: too many recent failures.
+fn paused(config: &SiteConfig, next: &str, wait: std::time::Duration) -> HttpResponse {
+    let minutes = wait.as_secs().div_ceil(60);
+    let message = format!(
+        "Too many failed sign-in attempts. To protect the account, signing in is paused: try again in {minutes} minute{}.",
+        if minutes == 1 { "" } else { "s" }
+    );
+    let mut response = login_page(config, next, Some(&message), StatusCode::TOO_MANY_REQUESTS);
+    if let Ok(value) = header::HeaderValue::from_str(&wait.as_secs().to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
 }
 
 fn start_session(repository: &Repository, email: &str) -> Result<String, ApiError> {
