@@ -468,3 +468,77 @@ fn repeated_wrong_passwords_pause_signing_in_to_that_account() {
     );
     assert_eq!(page.status, 303);
 }
+
+#[test]
+fn every_form_refuses_a_post_without_the_session_csrf_token() {
+    let (_dir, data) = temp_data();
+    add_barsetshire(&data);
+    let token = user_with_token(
+        &data,
+        "officer@barsetshire.example",
+        Some("barsetshire"),
+        "depositor",
+    );
+    let server = Server::start(&data, false);
+    let draft = serde_json::json!({
+        "title": "Serious Case Review: Child Finch", "board": "barsetshire", "incident": "serious_harm",
+        "child": { "age_band": "1_to_5", "sex": "female" }, "themes": ["neglect"],
+        "commissioned_on": "2011-01-10", "completed_on": "2011-09-30", "summary": "Finch.",
+        "lessons": [{ "kind": "lesson", "level": "inter_agency", "text": "Share." }]
+    });
+    let (status, created) = server.send("POST", "/api/v1/reviews", Some(&token), Some(&draft));
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap();
+    let mut browser = Browser::new();
+    sign_in(&server, &mut browser);
+
+    let forms = [
+        "/logout".to_string(),
+        "/my/tokens".to_string(),
+        "/my/tokens/00000000/revoke".to_string(),
+        format!("/my/reviews/{id}"),
+        format!("/my/reviews/{id}/publish"),
+        format!("/my/reviews/{id}/withdraw"),
+    ];
+    for path in &forms {
+        for csrf in [None, Some("forged")] {
+            let mut fields = vec![("label", "x"), ("summary", "changed")];
+            if let Some(csrf) = csrf {
+                fields.push(("csrf", csrf));
+            }
+            let page = browser.request("POST", &server.url(path), Some(&fields));
+            assert_eq!(page.status, 403, "{path} with csrf {csrf:?}");
+        }
+    }
+    let mut body = String::new();
+    for (name, value) in [
+        ("csrf", "forged"),
+        ("title", "Serious Case Review: Child Forged"),
+        ("board", "barsetshire"),
+        ("incident", "serious_harm"),
+        ("age_band", "1_to_5"),
+        ("sex", "female"),
+        ("themes", "neglect"),
+        ("commissioned_on", "2010-01-04"),
+        ("completed_on", "2010-06-30"),
+    ] {
+        part(&mut body, name, value);
+    }
+    body.push_str("--web-form-boundary\r\nContent-Disposition: form-data; name=\"file\"; filename=\"forged.txt\"\r\nContent-Type: text/plain\r\n\r\nExecutive summary\n\nA forged deposit.\r\n");
+    part(&mut body, "document_type", "executive_summary");
+    body.push_str("--web-form-boundary--\r\n");
+    let page = browser.post_multipart(
+        &server.url("/deposit"),
+        "web-form-boundary",
+        body.as_bytes(),
+    );
+    assert_eq!(page.status, 403, "/deposit");
+
+    // Nothing changed: the review is still revision 1, no other review was made, and
+    // the session still works.
+    let (_, review) = server.send("GET", &format!("/api/v1/reviews/{id}"), Some(&token), None);
+    assert_eq!(review["revision"], 1);
+    let forged = format!("/api/v1/reviews/{}2", &id[..id.len() - 1]);
+    assert_eq!(server.send("GET", &forged, Some(&token), None).0, 404);
+    assert_eq!(browser.request("GET", &server.url("/my"), None).status, 200);
+}
