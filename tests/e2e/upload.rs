@@ -146,6 +146,9 @@ fn documents_deposit_as_drafts_with_text_suggestions_and_warnings() {
         .header("content-disposition")
         .unwrap()
         .starts_with("attachment"));
+    // The type sniffed from the bytes, not the one the client sent (octet-stream).
+    assert_eq!(original.content_type(), "text/plain");
+    assert_eq!(original.header("x-content-type-options"), Some("nosniff"));
     let mut bytes = Vec::new();
     std::io::Read::read_to_end(&mut original.into_reader(), &mut bytes).unwrap();
     assert_eq!(bytes, SUMMARY_1252);
