@@ -4,8 +4,9 @@
 //! reading [`Store::changes_since`].
 //!
 //! Every write is one sled transaction across the trees it touches, flushed to disk
-//! before the call returns. Values are JSON; keys that carry numbers are big-endian so
-//! that sled's order is numeric order.
+//! before the call returns. Values are JSON, LZ4-compressed above [`COMPRESS_OVER`]
+//! bytes (marked by a leading [`COMPRESSED`] byte, which JSON never starts with); keys
+//! that carry numbers are big-endian so that sled's order is numeric order.
 //!
 //! Layout of the store folder: `sled/` (the database) and `files/` (original uploads,
 //! named by SHA-256; see [`Store::put_file`]).
@@ -31,8 +32,17 @@ use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use sled::Transactional;
 
-/// The on-disk format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// The on-disk format this build writes. Version 2 may hold compressed values; a
+/// version 1 store (plain JSON only) is read as it is and marked version 2 when opened.
+pub const FORMAT_VERSION: u32 = 2;
+/// The oldest format this build opens.
+const OLDEST_READABLE_VERSION: u32 = 1;
+/// The first byte of a compressed value.
+const COMPRESSED: u8 = 0x01;
+/// Values longer than this (in bytes of JSON) are stored compressed.
+const COMPRESS_OVER: usize = 1024;
+/// The largest value a compressed record may claim to expand to.
+const MAX_VALUE_BYTES: usize = 1 << 30;
 
 const KEY_FORMAT: &[u8] = b"format_version";
 const KEY_SEQ: &[u8] = b"seq";
@@ -157,12 +167,17 @@ impl Store {
         match self.meta.get(KEY_FORMAT)? {
             Some(bytes) => {
                 let found = decode_u32(&bytes, "format version")?;
-                if found != FORMAT_VERSION {
+                if !(OLDEST_READABLE_VERSION..=FORMAT_VERSION).contains(&found) {
                     return Err(StoreError::IncompatibleVersion {
                         path: path.to_path_buf(),
                         found,
                         supported: FORMAT_VERSION,
                     });
+                }
+                if found < FORMAT_VERSION {
+                    self.meta
+                        .insert(KEY_FORMAT, &FORMAT_VERSION.to_be_bytes())?;
+                    self.db.flush()?;
                 }
             }
             None => {
@@ -748,18 +763,49 @@ fn open_error(path: &Path, error: sled::Error) -> StoreError {
     }
 }
 
+/// `value` as JSON, compressed when long (see the module doc).
 fn encode_json<T: Serialize>(value: &T) -> Result<Vec<u8>> {
-    serde_json::to_vec(value).map_err(|e| StoreError::Corrupt {
+    let json = serde_json::to_vec(value).map_err(|e| StoreError::Corrupt {
         what: "encoding".into(),
         message: e.to_string(),
-    })
+    })?;
+    if json.len() <= COMPRESS_OVER {
+        return Ok(json);
+    }
+    let compressed = lz4_flex::block::compress_prepend_size(&json);
+    let mut stored = Vec::with_capacity(compressed.len() + 1);
+    stored.push(COMPRESSED);
+    stored.extend_from_slice(&compressed);
+    Ok(stored)
 }
 
+/// A value written by [`encode_json`] (or plain JSON, as format version 1 wrote).
 fn decode_json<T: for<'de> Deserialize<'de>>(bytes: &[u8], what: &str) -> Result<T> {
-    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt {
+    let corrupt = |message: String| StoreError::Corrupt {
         what: what.to_string(),
-        message: e.to_string(),
-    })
+        message,
+    };
+    let parsed = match bytes.split_first() {
+        Some((&COMPRESSED, rest)) => {
+            let json = decompress(rest).map_err(corrupt)?;
+            serde_json::from_slice(&json)
+        }
+        _ => serde_json::from_slice(bytes),
+    };
+    parsed.map_err(|e| corrupt(e.to_string()))
+}
+
+/// LZ4 block with its little-endian u32 length first; the length is checked before
+/// anything is allocated.
+fn decompress(block: &[u8]) -> std::result::Result<Vec<u8>, String> {
+    let (size, data) = match block.split_first_chunk::<4>() {
+        Some((size, data)) => (u32::from_le_bytes(*size) as usize, data),
+        None => return Err("a compressed value is cut short".into()),
+    };
+    if size > MAX_VALUE_BYTES {
+        return Err(format!("a compressed value claims {size} bytes"));
+    }
+    lz4_flex::block::decompress(data, size).map_err(|e| e.to_string())
 }
 
 fn decode_u64(bytes: &[u8], what: &str) -> Result<u64> {

@@ -801,3 +801,55 @@ fn a_backup_taken_during_writes_is_consistent() {
         assert_eq!(copy.revisions.len(), revisions as usize);
     }
 }
+
+#[test]
+fn long_values_are_stored_compressed_and_read_back() {
+    let (_dir, store) = open_with_board();
+    let mut long = review();
+    long.summary = "The health visitor saw the family at home. ".repeat(400);
+    let created = store.create_review(long, "a", "create").unwrap();
+    let raw = store.reviews.get(created.id.as_bytes()).unwrap().unwrap();
+    assert_eq!(raw[0], COMPRESSED);
+    assert!(
+        raw.len() * 5 < created.summary.len(),
+        "{} bytes stored",
+        raw.len()
+    );
+    assert_eq!(store.review(&created.id).unwrap(), Some(created));
+    let short = store.boards.get(b"barsetshire").unwrap().unwrap();
+    assert_eq!(short[0], b'{', "short values stay plain JSON");
+}
+
+#[test]
+fn damaged_compressed_values_are_reported_not_trusted() {
+    for bytes in [
+        vec![COMPRESSED],
+        vec![COMPRESSED, 1, 2],
+        vec![COMPRESSED, 0xff, 0xff, 0xff, 0xff, 0],
+        vec![COMPRESSED, 10, 0, 0, 0, 0xf0],
+    ] {
+        let error = decode_json::<Board>(&bytes, "board").unwrap_err();
+        assert!(matches!(error, StoreError::Corrupt { .. }), "{error}");
+    }
+}
+
+#[test]
+fn a_version_1_store_of_plain_json_opens_and_is_marked_version_2() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        store.put_board(&board(), "cli").unwrap();
+        let plain = serde_json::to_vec(&review()).unwrap();
+        store
+            .reviews
+            .insert("scr-2009-barsetshire-0001", plain)
+            .unwrap();
+        store.meta.insert(KEY_FORMAT, &1u32.to_be_bytes()).unwrap();
+        store.flush().unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    let review = store.review("scr-2009-barsetshire-0001").unwrap().unwrap();
+    assert_eq!(review.title, "Serious Case Review: Child M");
+    let version = store.meta.get(KEY_FORMAT).unwrap().unwrap();
+    assert_eq!(decode_u32(&version, "format").unwrap(), FORMAT_VERSION);
+}
