@@ -6,6 +6,7 @@ mod accounts;
 mod api;
 mod check;
 mod cli;
+mod crash;
 mod deposit;
 mod export;
 mod feeds;
