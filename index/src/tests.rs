@@ -437,38 +437,6 @@ fn the_caught_up_sequence_survives_reopening() {
     assert_eq!(index.document_counts().unwrap(), (1, 2));
 }
 
-/// A writer killed between writing a commit's delete file and replacing meta.json
-/// leaves that file behind; the next writer, from the same committed opstamp, names its
-/// own delete file the same. Reopening must clear the orphan (found by the crash harness,
-/// `tests/e2e/crash.rs`).
-#[test]
-fn files_of_a_commit_cut_short_do_not_block_the_next_writer() {
-    let dir = tempfile::tempdir().unwrap();
-    let review = corpus().remove(0);
-    let meta = dir.path().join("meta.json");
-    let committed = {
-        let index = SearchIndex::open(dir.path()).unwrap();
-        index
-            .apply(&[IndexUpdate::Put(Box::new(review.clone()))], 1)
-            .unwrap();
-        let committed = std::fs::read(&meta).unwrap();
-        // This commit writes `<segment>.<opstamp>.del`; putting the old meta.json back
-        // is what a kill before the meta.json rename leaves on disk.
-        index
-            .apply(&[IndexUpdate::Put(Box::new(review.clone()))], 2)
-            .unwrap();
-        committed
-    };
-    std::fs::write(&meta, committed).unwrap();
-    let index = SearchIndex::open(dir.path()).unwrap();
-    assert_eq!(index.indexed_seq(), 1);
-    index
-        .apply(&[IndexUpdate::Put(Box::new(review))], 2)
-        .unwrap();
-    assert_eq!(index.indexed_seq(), 2);
-    assert_eq!(index.document_counts().unwrap(), (1, 2));
-}
-
 #[test]
 fn a_second_writer_is_refused() {
     let dir = tempfile::tempdir().unwrap();
