@@ -111,6 +111,12 @@ impl SearchIndex {
                 tantivy::TantivyError::LockFailure(..) => IndexError::Locked,
                 other => IndexError::Tantivy(other),
             })?;
+        // A writer killed inside a commit leaves files that the committed meta.json does
+        // not name, among them deletes named `<segment>.<opstamp>.del`. This writer
+        // restarts from the committed opstamp, so replaying the same changes would write
+        // the same name and fail with FileAlreadyExists: the data directory could not be
+        // opened after such a crash. Remove them before anything is written.
+        writer.garbage_collect_files().wait()?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)

@@ -8,6 +8,7 @@ mod audit;
 mod backup;
 mod check;
 mod cli;
+mod crash;
 mod deposit;
 mod export;
 mod feeds;
