@@ -1,7 +1,8 @@
 //! The security headers on every answer: every HTML route (pages, forms, signed-in
-//! pages, redirects, error pages of every kind: 400, 403, 404, 405, 413, 422) and the
-//! API, feeds and stylesheet carry a Content-Security-Policy without inline script that
-//! forbids framing, `X-Content-Type-Options: nosniff` and a `Referrer-Policy`.
+//! pages, redirects, error pages: 400, 403, 404 (also for unrouted methods), 422) and
+//! the API (401, 404, 405, 422), feeds, exports and stylesheet carry a
+//! Content-Security-Policy without inline script that forbids framing,
+//! `X-Content-Type-Options: nosniff` and a `Referrer-Policy`.
 
 use crate::hostile::{assert_security_headers, hidden, Client};
 use crate::support::{add_barsetshire, query, temp_data, user_with_token, Server};

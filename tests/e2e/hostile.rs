@@ -616,7 +616,7 @@ fn hostile_text_in_every_field_never_executes_nor_breaks_a_page_or_an_export() {
         (
             format!(
                 "/login?{}",
-                query(&[("next", &format!("/my\"><script>alert(1)</script>"))])
+                query(&[("next", "/my\"><script>alert(1)</script>")])
             ),
             false,
         ),
