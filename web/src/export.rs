@@ -234,7 +234,10 @@ impl Encoder {
     pub fn rows(&mut self, rows: &[ExportRow]) -> Vec<u8> {
         if let Format::Csv { .. } = self.format {
             self.rows_written += rows.len() as u64;
-            return csv_records(rows.iter().map(|row| row.cells.iter().map(csv_cell)));
+            return csv_records(
+                rows.iter()
+                    .map(|row| row.iter().map(|(column, cell)| csv_cell(column, cell))),
+            );
         }
         let mut out = Vec::with_capacity(rows.len() * 1024);
         for row in rows {
@@ -338,8 +341,51 @@ where
     writer.into_inner().unwrap_or_default()
 }
 
+/// Columns of text typed by people (depositors, administrators), whose CSV cells are
+/// guarded against formula injection (see [`neutralise_formula`]).
+fn is_free_text(column: Column) -> bool {
+    matches!(
+        column,
+        Column::Title
+            | Column::Pseudonyms
+            | Column::BoardName
+            | Column::Keywords
+            | Column::Text
+            | Column::Summary
+    )
+}
+
+/// The first characters that make a spreadsheet read a cell as a formula (OWASP, "CSV
+/// Injection"): `=`, `+`, `-`, `@`, tab and carriage return.
+const FORMULA_STARTS: [u8; 6] = [b'=', b'+', b'-', b'@', b'\t', b'\r'];
+
+/// A free-text cell that would start a formula, prefixed with a single quote (which
+/// spreadsheets read as "this is text"); any other cell as it is.
+fn neutralise_formula(cell: Cow<'_, [u8]>) -> Cow<'_, [u8]> {
+    match cell.first() {
+        Some(first) if FORMULA_STARTS.contains(first) => {
+            let mut quoted = Vec::with_capacity(cell.len() + 1);
+            quoted.push(b'\'');
+            quoted.extend_from_slice(&cell);
+            Cow::Owned(quoted)
+        }
+        _ => cell,
+    }
+}
+
+/// A cell of `column` as CSV text: lists joined with `; `, unknown values empty, free
+/// text guarded against formula injection.
+fn csv_cell(column: Column, cell: &Cell) -> Cow<'_, [u8]> {
+    let text = csv_text(cell);
+    if is_free_text(column) {
+        neutralise_formula(text)
+    } else {
+        text
+    }
+}
+
 /// A cell as CSV text: lists joined with `; `, unknown values empty.
-fn csv_cell(cell: &Cell) -> Cow<'_, [u8]> {
+fn csv_text(cell: &Cell) -> Cow<'_, [u8]> {
     match cell {
         Cell::Text(text) => Cow::Borrowed(text.as_bytes()),
         Cell::Integer(value) => Cow::Owned(
@@ -485,6 +531,12 @@ pub fn codebook_markdown() -> String {
          `incident_date` may be `YYYY-MM`); `list` (a JSON array, or in CSV one cell with the \
          values joined by `; `).\n\
          - An unknown or unrecorded value is an empty CSV cell, or `null` in JSON.\n\
+         - CSV only: a cell of text people typed (`title`, `pseudonyms`, `board_name`, \
+         `keywords`, `text`, `summary`) that starts with `=`, `+`, `-`, `@`, a tab or a carriage \
+         return gets a single quote (`'`) in front, so that spreadsheet programs show it as text \
+         instead of running it as a formula (OWASP's advice on CSV injection). Remove that one \
+         leading quote to get the text as deposited; JSON, NDJSON, RIS and BibTeX give it \
+         unchanged.\n\
          - Vocabulary columns hold slugs; their labels are at `GET /api/v1/vocabularies` and in \
          the JSON codebook.\n",
     );
@@ -556,6 +608,23 @@ mod tests {
             String::from_utf8(line).unwrap(),
             "plain,\"with, comma\",\"with \"\"quotes\"\"\",\"two\nlines\"\r\n"
         );
+    }
+
+    #[test]
+    fn free_text_cells_never_start_a_formula() {
+        let cell = |column, text: &str| {
+            String::from_utf8(csv_cell(column, &Cell::Text(text.into())).into_owned()).unwrap()
+        };
+        for start in ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"] {
+            assert_eq!(cell(Column::Title, start), format!("'{start}"));
+            assert_eq!(cell(Column::Text, start), format!("'{start}"));
+        }
+        assert_eq!(cell(Column::Summary, "Child A =1"), "Child A =1");
+        assert_eq!(cell(Column::Summary, "'=1"), "'=1");
+        assert_eq!(cell(Column::Id, "-1"), "-1", "only free text is touched");
+        let list = Cell::List(vec!["@a".into(), "b".into()]);
+        assert_eq!(csv_cell(Column::Keywords, &list).as_ref(), b"'@a; b");
+        assert_eq!(csv_cell(Column::Themes, &list).as_ref(), b"@a; b");
     }
 
     #[test]
