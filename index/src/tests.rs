@@ -654,3 +654,4 @@ fn exports_leave_out_what_the_public_cannot_see() {
 }
 
 mod crosstab;
+mod properties;

@@ -330,3 +330,5 @@ fn check_finds_an_index_out_of_step_with_the_store_and_repair_rebuilds_it() {
     assert!(repaired.is_clean(), "{repaired:?}");
     assert_eq!(total(&repository, "wombat"), 1);
 }
+
+mod upload_properties;
