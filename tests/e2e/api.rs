@@ -316,3 +316,46 @@ fn reviews_and_vocabularies(server: &Server) {
     assert_eq!(status, 404);
     assert!(body["error"]["message"].is_string());
 }
+
+#[test]
+fn links_use_the_configured_site_url_and_never_a_strange_host() {
+    let (_dir, data) = temp_data();
+    let configured = Server::start_with(
+        &data,
+        &["--demo", "--site-url", "https://lessons.example.org/"],
+    );
+    let first = configured.search(&[("sort", "newest")])["hits"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let ris = ureq::get(&configured.url(&format!("/api/v1/reviews/{first}/cite?format=ris")))
+        .set("Host", "evil.example")
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    assert!(
+        ris.contains(&format!(
+            "UR  - https://lessons.example.org/reviews/{first}"
+        )),
+        "{ris}"
+    );
+    drop(configured);
+
+    let unconfigured = Server::start(&data, false);
+    let bibtex =
+        ureq::get(&unconfigured.url(&format!("/api/v1/reviews/{first}/cite?format=bibtex")))
+            .set("Host", "evil.example}")
+            .call()
+            .unwrap()
+            .into_string()
+            .unwrap();
+    assert!(
+        bibtex.contains(&format!("http://localhost/reviews/{first}")),
+        "{bibtex}"
+    );
+    assert!(!bibtex.contains("evil"), "{bibtex}");
+    let refused = crate::support::run_cli(&data, &["serve", "--site-url", "lessons.example.org/x"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--site-url must be"));
+}

@@ -9,6 +9,7 @@ use time::Date;
 
 use crate::deposit_api::readable_review;
 use crate::errors::ApiError;
+use crate::pages::SiteConfig;
 use crate::repository::Repository;
 
 /// The repository's name as it appears in citations.
@@ -168,10 +169,34 @@ pub fn permalink(req: &HttpRequest, review_id: &str) -> String {
     format!("{}/reviews/{review_id}", site_url(req))
 }
 
-/// Scheme and host of the site as this request reached it (no trailing slash).
+/// Scheme and host of the site (no trailing slash): the configured `--site-url`, else as
+/// this request reached the server, with a Host header that is not a plain host name
+/// (or address, with a port) replaced by `localhost`, so that no client-chosen markup
+/// reaches a link.
 pub fn site_url(req: &HttpRequest) -> String {
+    if let Some(url) = req
+        .app_data::<web::Data<SiteConfig>>()
+        .and_then(|config| config.site_url.clone())
+    {
+        return url;
+    }
     let info = req.connection_info();
-    format!("{}://{}", info.scheme(), info.host())
+    let host = info.host();
+    let host = if is_plain_host(host) {
+        host
+    } else {
+        "localhost"
+    };
+    format!("{}://{host}", info.scheme())
+}
+
+/// Letters, digits, `.`, `-`, `:` and IPv6 brackets only, at most 255 characters.
+pub fn is_plain_host(host: &str) -> bool {
+    !host.is_empty()
+        && host.len() <= 255
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
 }
 
 fn long_date(date: Date) -> String {
@@ -251,5 +276,20 @@ mod tests {
             "{text}"
         );
         assert!(text.ends_with("(accessed 26 November 2026)."), "{text}");
+    }
+
+    #[test]
+    fn only_plain_hosts_reach_links() {
+        for good in [
+            "lessons.example.org",
+            "127.0.0.1:8080",
+            "[::1]:8080",
+            "localhost",
+        ] {
+            assert!(is_plain_host(good), "{good}");
+        }
+        for bad in ["", "evil.example/}", "a b", "x\"><script>", "host{1}"] {
+            assert!(!is_plain_host(bad), "{bad}");
+        }
     }
 }

@@ -52,6 +52,10 @@ enum Command {
         /// Largest upload accepted, in megabytes (all files of one deposit together).
         #[arg(long, default_value_t = 50)]
         max_upload_mb: usize,
+        /// Scheme and host of the public site (e.g. https://lessons.example.org), used
+        /// in permalinks, citations and exports instead of the request's Host header.
+        #[arg(long = "site-url", env = "LESSONS_SITE_URL")]
+        public_url: Option<String>,
     },
     /// Import reviews from a JSON Lines file (one review per line, as the API returns it).
     Import {
@@ -195,11 +199,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             demo,
             secure_cookies,
             max_upload_mb,
+            public_url,
         } => {
             let config = SiteConfig {
                 demo,
                 secure_cookies,
                 max_upload_bytes: max_upload_mb.saturating_mul(1_000_000),
+                site_url: public_url.map(|url| checked_site_url(&url)).transpose()?,
             };
             serve(&cli.data, &addr, config)
         }
@@ -538,6 +544,18 @@ fn temporary_file(directory: &Path) -> std::io::Result<tempfile::NamedTempFile> 
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
     builder.tempfile_in(directory)
+}
+
+/// A site URL without its trailing slash; refused unless it is `http(s)://host[:port]`.
+fn checked_site_url(url: &str) -> anyhow::Result<String> {
+    let trimmed = url.trim().trim_end_matches('/');
+    let host = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"));
+    match host {
+        Some(host) if crate::citation::is_plain_host(host) => Ok(trimmed.to_string()),
+        _ => bail!("--site-url must be http(s)://host[:port], without a path (got {url:?})"),
+    }
 }
 
 fn backup(data: &Path, output: &Path) -> anyhow::Result<ExitCode> {

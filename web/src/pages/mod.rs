@@ -37,6 +37,8 @@ pub struct SiteConfig {
     pub secure_cookies: bool,
     /// Largest upload accepted (all files of one deposit together).
     pub max_upload_bytes: usize,
+    /// Scheme and host of the public site, when configured (else taken from requests).
+    pub site_url: Option<String>,
 }
 
 impl Default for SiteConfig {
@@ -45,6 +47,7 @@ impl Default for SiteConfig {
             demo: false,
             secure_cookies: false,
             max_upload_bytes: 50_000_000,
+            site_url: None,
         }
     }
 }
