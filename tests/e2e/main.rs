@@ -9,6 +9,7 @@ mod cli;
 mod deposit;
 mod export;
 mod feeds;
+mod metrics;
 mod openapi;
 mod pages;
 mod restart;

@@ -51,6 +51,9 @@ enum Command {
         /// Largest upload accepted, in megabytes (all files of one deposit together).
         #[arg(long, default_value_t = 50)]
         max_upload_mb: usize,
+        /// Serve /metrics (Prometheus) to anyone, not only to admins' tokens and sessions.
+        #[arg(long, env = "LESSONS_PUBLIC_METRICS")]
+        public_metrics: bool,
     },
     /// Import reviews from a JSON Lines file (one review per line, as the API returns it).
     Import {
@@ -186,11 +189,13 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             demo,
             secure_cookies,
             max_upload_mb,
+            public_metrics,
         } => {
             let config = SiteConfig {
                 demo,
                 secure_cookies,
                 max_upload_bytes: max_upload_mb.saturating_mul(1_000_000),
+                public_metrics,
             };
             serve(&cli.data, &addr, config)
         }

@@ -35,6 +35,8 @@ pub struct SiteConfig {
     pub secure_cookies: bool,
     /// Largest upload accepted (all files of one deposit together).
     pub max_upload_bytes: usize,
+    /// `/metrics` answers anyone, not only admins (`--public-metrics`).
+    pub public_metrics: bool,
 }
 
 impl Default for SiteConfig {
@@ -43,6 +45,7 @@ impl Default for SiteConfig {
             demo: false,
             secure_cookies: false,
             max_upload_bytes: 50_000_000,
+            public_metrics: false,
         }
     }
 }
