@@ -82,8 +82,17 @@ impl FacetTables {
     }
 
     /// Reads the facets of every segment of `searcher` not read yet, so that no search
-    /// pays for it.
+    /// pays for it, and forgets the segments it no longer has (merged away or deleted):
+    /// the cache holds the live segments only, so its memory follows the index's size
+    /// however many commits and merges there are. (A search still running on an older
+    /// snapshot reads a forgotten segment again, once.)
     pub(crate) fn warm(&self, searcher: &tantivy::Searcher, field: &str) -> tantivy::Result<()> {
+        let live: std::collections::HashSet<tantivy::index::SegmentId> = searcher
+            .segment_readers()
+            .iter()
+            .map(SegmentReader::segment_id)
+            .collect();
+        self.lock().retain(|id, _| live.contains(id));
         for segment in searcher.segment_readers() {
             self.segment(segment, field)?;
         }
@@ -107,6 +116,12 @@ impl FacetTables {
         }
         cache.insert(id, facets.clone());
         Ok(facets)
+    }
+
+    /// How many segments' facets are cached.
+    #[cfg(test)]
+    pub(crate) fn cached_segments(&self) -> usize {
+        self.lock().len()
     }
 
     fn lock(

@@ -276,6 +276,24 @@ impl SearchIndex {
         work(&context)
     }
 
+    /// How many reviews the public can read on `today`: published and out of any embargo
+    /// (the same filter as every search), so the number is public information.
+    pub fn public_review_count(&self, today: Date) -> Result<u64> {
+        self.with_context(today, |context| {
+            let kind = tantivy::query::TermQuery::new(
+                Term::from_field_text(self.fields.doc_kind, "review"),
+                tantivy::schema::IndexRecordOption::Basic,
+            );
+            let query = tantivy::query::BooleanQuery::new(vec![
+                (tantivy::query::Occur::Must, Box::new(kind)),
+                context.public_today(),
+            ]);
+            Ok(context
+                .searcher
+                .search(&query, &tantivy::collector::Count)? as u64)
+        })
+    }
+
     /// How many review and lesson documents the index holds (any visibility date).
     pub fn document_counts(&self) -> Result<(u64, u64)> {
         let searcher = self.reader.searcher();

@@ -655,3 +655,21 @@ fn exports_leave_out_what_the_public_cannot_see() {
 
 mod crosstab;
 mod properties;
+
+#[test]
+fn facet_tables_hold_only_live_segments_across_commits_and_merges() {
+    let fixture = fixture();
+    let index = &fixture.index;
+    // One commit per review, as deposits do: segments come and go with merges.
+    for (n, review) in corpus().into_iter().cycle().take(40).enumerate() {
+        index
+            .apply(&[IndexUpdate::Put(Box::new(review))], 8 + n as u64)
+            .unwrap();
+        let live = index.reader.searcher().segment_readers().len();
+        assert_eq!(
+            index.facet_tables.cached_segments(),
+            live,
+            "after commit {n}"
+        );
+    }
+}

@@ -12,6 +12,7 @@ use lessons_model::vocab;
 use serde::Serialize;
 
 use crate::errors::ApiError;
+use crate::metrics::SearchKind;
 use crate::repository::Repository;
 
 /// Reads and checks the search parameters of a query string.
@@ -34,7 +35,12 @@ pub async fn run_search(
     repository: web::Data<Repository>,
     request: SearchRequest,
 ) -> Result<SearchResults, ApiError> {
-    let results = web::block(move || repository.index.search(&request, today())).await??;
+    let results = web::block(move || {
+        repository.metrics.time_search(SearchKind::Search, || {
+            repository.index.search(&request, today())
+        })
+    })
+    .await??;
     Ok(results)
 }
 
@@ -141,8 +147,12 @@ pub async fn similar(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let lookup = id.clone();
-    let found =
-        web::block(move || repository.index.similar(&lookup, today(), SIMILAR_LIMIT)).await??;
+    let found = web::block(move || {
+        repository.metrics.time_search(SearchKind::Similar, || {
+            repository.index.similar(&lookup, today(), SIMILAR_LIMIT)
+        })
+    })
+    .await??;
     match found {
         Some(hits) => Ok(HttpResponse::Ok().json(serde_json::json!({ "id": id, "hits": hits }))),
         None => Err(ApiError::not_found(format!(

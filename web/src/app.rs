@@ -14,7 +14,9 @@ use anyhow::Context;
 use crate::pages::SiteConfig;
 use crate::repository::Repository;
 use crate::throttle::LoginThrottle;
-use crate::{api, citation, deposit_api, deposit_form, export, feeds, openapi, pages, stats};
+use crate::{
+    api, citation, deposit_api, deposit_form, export, feeds, metrics, openapi, pages, stats,
+};
 
 /// Methods answered by a read-only API resource.
 const READ: &str = "GET, HEAD";
@@ -22,6 +24,7 @@ const READ: &str = "GET, HEAD";
 /// Mounts every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(api_get("/healthz", api::healthz))
+        .service(api_get("/metrics", metrics::metrics))
         .service(
             web::scope("/api/v1")
                 .service(api_get("/search", api::search))
@@ -171,6 +174,7 @@ pub async fn serve(repository: Repository, addr: &str, config: SiteConfig) -> an
             .wrap(middleware::from_fn(private_when_credentialed))
             .wrap(security_headers())
             .wrap(Logger::new("%r %s %b %Dms"))
+            .wrap(middleware::from_fn(metrics::record))
             .configure(configure)
     })
     .bind(addr)

@@ -56,6 +56,9 @@ enum Command {
         /// in permalinks, citations and exports instead of the request's Host header.
         #[arg(long = "site-url", env = "LESSONS_SITE_URL")]
         public_url: Option<String>,
+        /// Serve /metrics (Prometheus) to anyone, not only to admins' tokens and sessions.
+        #[arg(long, env = "LESSONS_PUBLIC_METRICS")]
+        public_metrics: bool,
     },
     /// Import reviews from a JSON Lines file (one review per line, as the API returns it).
     Import {
@@ -200,12 +203,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             secure_cookies,
             max_upload_mb,
             public_url,
+            public_metrics,
         } => {
             let config = SiteConfig {
                 demo,
                 secure_cookies,
                 max_upload_bytes: max_upload_mb.saturating_mul(1_000_000),
                 site_url: public_url.map(|url| checked_site_url(&url)).transpose()?,
+                public_metrics,
             };
             serve(&cli.data, &addr, config)
         }

@@ -17,6 +17,7 @@ use serde_json::json;
 
 use crate::citation::{bibtex, ris, site_url, Citable};
 use crate::errors::ApiError;
+use crate::metrics::SearchKind;
 use crate::repository::Repository;
 
 /// Version of the export columns and shapes; bumped when a column changes or goes.
@@ -415,8 +416,12 @@ pub async fn export(
     let site = site_url(&req);
     let search = request.search.clone();
     let index_site = site.clone();
-    let cursor =
-        web::block(move || repository.index.export(&search, today(), &index_site)).await??;
+    let cursor = web::block(move || {
+        repository.metrics.time_search(SearchKind::Export, || {
+            repository.index.export(&search, today(), &index_site)
+        })
+    })
+    .await??;
     let encoder = Encoder::new(request.format, request.search.view, &site);
     let head = encoder.head(&request, cursor.total());
     let stream = futures_util::stream::unfold(

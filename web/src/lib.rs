@@ -10,6 +10,7 @@
 //! - [`errors`]: every error as an HTTP answer; [`citation`] citing a review (words, RIS, BibTeX);
 //!   [`export`] streamed exports of whole result sets and their codebook; [`stats`]
 //!   cross-tabulations of any search (JSON and CSV).
+//! - [`metrics`]: `GET /metrics` (Prometheus) and the middleware that counts requests.
 //! - [`openapi`]: the OpenAPI document of the API (`/api/openapi.json`, and the `/api` page).
 
 pub mod api;
@@ -26,6 +27,7 @@ pub mod errors;
 pub mod export;
 pub mod feeds;
 pub mod import;
+pub mod metrics;
 pub mod openapi;
 pub mod pages;
 pub mod repository;

@@ -95,6 +95,7 @@ pub fn document(cx: &SpecContext) -> Value {
     paths.insert("/api/v1/stats".into(), stats_path(cx));
     paths.insert("/feeds/reviews.atom".into(), feed_path(cx));
     paths.insert("/healthz".into(), health_path());
+    paths.insert("/metrics".into(), metrics_path());
     paths.insert(DOCUMENT_PATH.into(), document_path());
     json!({
         "openapi": OPENAPI_VERSION,
@@ -797,6 +798,21 @@ fn health_path() -> Value {
         "Answers once the search index has caught up with the store.",
     )
     .responses(vec![("200", json_response("Healthy", schema_ref("Health")))]) })
+}
+
+fn metrics_path() -> Value {
+    json!({ "get": Operation::new(
+        "metrics",
+        "service",
+        "Metrics (Prometheus)",
+        "Requests by matched route and status, latency, search and index timings, data size and the number of public reviews, in the OpenMetrics text format that Prometheus scrapes. For admins (an admin's API token), or for anyone when the server runs with `--public-metrics`.",
+    )
+    .auth(Auth::Optional)
+    .responses(vec![
+        ("200", text_response("The metrics", &["application/openmetrics-text"])),
+        ("401", needs_token()),
+        ("403", error("The caller is not an admin (and the metrics are not public)")),
+    ]) })
 }
 
 fn document_path() -> Value {

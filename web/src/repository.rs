@@ -10,10 +10,13 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::time::Instant;
 
 use lessons_index::{IndexError, IndexUpdate, SearchIndex};
 use lessons_model::{Board, Review};
 use lessons_store::{Change, Store, StoreError};
+
+use crate::metrics::{IndexOperation, Metrics};
 
 /// Why a data directory could not be opened or used.
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +39,9 @@ pub type Result<T, E = RepositoryError> = std::result::Result<T, E>;
 pub struct Repository {
     pub store: Store,
     pub index: SearchIndex,
+    /// What the service measures (`/metrics`); index updates are timed here.
+    pub metrics: Metrics,
+    dir: PathBuf,
     write_lock: Mutex<()>,
 }
 
@@ -49,11 +55,18 @@ impl Repository {
         let repository = Repository {
             store,
             index,
+            metrics: Metrics::new(),
+            dir: dir.to_path_buf(),
             write_lock: Mutex::new(()),
         };
         repository.refresh_board_names()?;
         repository.catch_up()?;
         Ok(repository)
+    }
+
+    /// The data directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     /// Applies every store change the index has not seen yet. Returns how many reviews
@@ -65,7 +78,10 @@ impl Repository {
             let seq = self.store.last_seq()?;
             let reviews: Vec<Review> = self.store.reviews().collect::<Result<_, _>>()?;
             let count = reviews.len();
+            let started = Instant::now();
             self.index.rebuild(reviews, seq, || {})?;
+            self.metrics
+                .observe_index_update(IndexOperation::Rebuild, count, started.elapsed());
             return Ok(count);
         }
         let changes = self.store.changes_since(self.index.indexed_seq())?;
@@ -101,7 +117,10 @@ impl Repository {
                 None => IndexUpdate::Remove(id.clone()),
             });
         }
+        let started = Instant::now();
         self.index.apply(&updates, *last_seq)?;
+        self.metrics
+            .observe_index_update(IndexOperation::Apply, updates.len(), started.elapsed());
         Ok(review_ids.len())
     }
 
@@ -115,7 +134,10 @@ impl Repository {
         let seq = self.store.last_seq()?;
         let reviews: Vec<Review> = self.store.reviews().collect::<Result<_, _>>()?;
         let count = reviews.len();
+        let started = Instant::now();
         self.index.rebuild(reviews, seq, progress)?;
+        self.metrics
+            .observe_index_update(IndexOperation::Rebuild, count, started.elapsed());
         Ok(count)
     }
 

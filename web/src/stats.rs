@@ -14,6 +14,7 @@ use lessons_model::{FieldError, ValidationErrors};
 use serde::Serialize;
 
 use crate::errors::ApiError;
+use crate::metrics::SearchKind;
 use crate::repository::Repository;
 
 /// Parameters of a cross-tabulation that are not search parameters.
@@ -185,8 +186,12 @@ pub async fn run_cross_tab(
     rows: FacetName,
     cols: FacetName,
 ) -> Result<CrossTab, ApiError> {
-    let table =
-        web::block(move || repository.index.cross_tab(&search, rows, cols, today())).await??;
+    let table = web::block(move || {
+        repository.metrics.time_search(SearchKind::CrossTab, || {
+            repository.index.cross_tab(&search, rows, cols, today())
+        })
+    })
+    .await??;
     Ok(table)
 }
 

@@ -332,3 +332,64 @@ fn check_finds_an_index_out_of_step_with_the_store_and_repair_rebuilds_it() {
 }
 
 mod upload_properties;
+#[actix_web::test]
+async fn metrics_label_routes_by_pattern_and_count_only_public_reviews() {
+    let dir = tempfile::tempdir().unwrap();
+    let repository = Repository::open(dir.path()).unwrap();
+    repository.put_board(&board(), "cli").unwrap();
+    repository
+        .create_review(review("Child M"), "test", "create")
+        .unwrap();
+    let mut draft = review("Child N");
+    draft.status = Status::Draft;
+    repository.create_review(draft, "test", "create").unwrap();
+    let mut embargoed = review("Child O");
+    embargoed.embargo_until = Some("2999-01-01".into());
+    repository
+        .create_review(embargoed, "test", "create")
+        .unwrap();
+    let repository = web::Data::new(repository);
+    let public = SiteConfig {
+        public_metrics: true,
+        ..SiteConfig::default()
+    };
+    let app = http::init_service(
+        App::new()
+            .app_data(repository.clone())
+            .app_data(web::Data::new(public))
+            .wrap(actix_web::middleware::from_fn(crate::metrics::record))
+            .configure(configure),
+    )
+    .await;
+    let get = |uri: &str| http::TestRequest::get().uri(uri).to_request();
+    for uri in [
+        "/api/v1/reviews/scr-2000-barsetshire-0099",
+        "/api/v2/anything",
+        "/nowhere/at/all",
+    ] {
+        assert_eq!(http::call_service(&app, get(uri)).await.status(), 404);
+    }
+    let response = http::call_service(&app, get("/metrics")).await;
+    assert_eq!(response.status(), 200);
+    let text = String::from_utf8(http::read_body(response).await.to_vec()).unwrap();
+    for expected in [
+        "lessons_http_requests_total{method=\"GET\",route=\"/api/v1/reviews/{id}\",status=\"404\"} 1",
+        "lessons_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 2",
+        // The draft and the embargoed review are not counted.
+        "lessons_reviews_public 1\n",
+    ] {
+        assert!(text.contains(expected), "{expected} in\n{text}");
+    }
+    assert!(!text.contains("scr-2000") && !text.contains("nowhere"));
+
+    // Without --public-metrics, no credentials: 401.
+    let app = http::init_service(
+        App::new()
+            .app_data(repository)
+            .app_data(web::Data::new(SiteConfig::default()))
+            .configure(configure),
+    )
+    .await;
+    let response = http::call_service(&app, get("/metrics")).await;
+    assert_eq!(response.status(), 401);
+}

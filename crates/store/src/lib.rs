@@ -553,6 +553,17 @@ impl Store {
         self.reviews.len()
     }
 
+    /// Bytes on disk of the sled database (its log and blobs; a directory read, no walk
+    /// of the data).
+    pub fn db_size_on_disk(&self) -> Result<u64> {
+        Ok(self.db.size_on_disk()?)
+    }
+
+    /// The folder that holds the original uploaded files (may not exist yet).
+    pub fn files_dir(&self) -> &Path {
+        &self.files_dir
+    }
+
     /// Flushes everything to disk (writes already flush; this is for shutdown).
     pub fn flush(&self) -> Result<()> {
         self.db.flush()?;

@@ -39,6 +39,8 @@ pub struct SiteConfig {
     pub max_upload_bytes: usize,
     /// Scheme and host of the public site, when configured (else taken from requests).
     pub site_url: Option<String>,
+    /// `/metrics` answers anyone, not only admins (`--public-metrics`).
+    pub public_metrics: bool,
 }
 
 impl Default for SiteConfig {
@@ -48,6 +50,7 @@ impl Default for SiteConfig {
             secure_cookies: false,
             max_upload_bytes: 50_000_000,
             site_url: None,
+            public_metrics: false,
         }
     }
 }
