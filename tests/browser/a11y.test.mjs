@@ -17,7 +17,7 @@ import { chromium } from "playwright-core";
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const root = resolve(import.meta.dirname, "..", "..");
-const bin = process.env.LESSONS_BIN || join(root, "target", "debug", "lessons");
+const bin = process.env.LESSONS_BIN || join(process.env.CARGO_TARGET_DIR ? resolve(root, process.env.CARGO_TARGET_DIR) : join(root, "target"), "debug", "lessons");
 const browserPath = process.env.CHROMIUM || "/usr/bin/chromium";
 const inCI = Boolean(process.env.CI);
 const browserMissing = !existsSync(browserPath);

@@ -14,7 +14,7 @@ import { join, resolve } from "node:path";
 import { chromium } from "playwright-core";
 
 const root = resolve(import.meta.dirname, "..", "..");
-const bin = process.env.LESSONS_BIN || join(root, "target", "debug", "lessons");
+const bin = process.env.LESSONS_BIN || join(process.env.CARGO_TARGET_DIR ? resolve(root, process.env.CARGO_TARGET_DIR) : join(root, "target"), "debug", "lessons");
 const browserPath = process.env.CHROMIUM || "/usr/bin/chromium";
 const inCI = Boolean(process.env.CI);
 const password = "a long enough password";
