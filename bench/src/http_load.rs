@@ -84,6 +84,38 @@ impl Drop for ServerProcess {
     }
 }
 
+/// Builds the release `lessons` binary beside this one (when run through cargo) and
+/// returns its path.
+pub fn build_server_binary() -> Result<PathBuf> {
+    if let Ok(cargo) = std::env::var("CARGO") {
+        let status = Command::new(cargo)
+            .args([
+                "build",
+                "--release",
+                "-p",
+                "lessons-web",
+                "--bin",
+                "lessons",
+            ])
+            .status()
+            .context("cannot run cargo build")?;
+        if !status.success() {
+            bail!("cargo build of the lessons binary failed");
+        }
+    }
+    let binary = std::env::current_exe()?
+        .parent()
+        .context("this program has no folder")?
+        .join("lessons");
+    if !binary.exists() {
+        bail!(
+            "{} is missing: cargo build --release --bin lessons",
+            binary.display()
+        );
+    }
+    Ok(binary)
+}
+
 fn free_port() -> Result<u16> {
     let listener = TcpListener::bind("127.0.0.1:0").context("cannot find a free port")?;
     Ok(listener.local_addr()?.port())

@@ -19,15 +19,16 @@
 //! rusqlite stays out of the default build and of CI.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use clap::Parser;
 use lessons_bench::bare_tantivy;
 use lessons_bench::corpus::{self, disk_bytes};
 use lessons_bench::fts5::Fts5;
-use lessons_bench::http_load::{self, LoadPlan, LoadRun, PeakSampler, ServerProcess};
+use lessons_bench::http_load::{
+    self, build_server_binary, LoadPlan, LoadRun, PeakSampler, ServerProcess,
+};
 use lessons_bench::queries::{ComparedQuery, CLASSES, QUERIES};
 use lessons_index::SearchRequest;
 use lessons_web::repository::Repository;
@@ -129,38 +130,6 @@ fn main() -> Result<()> {
     let serving = serve_and_load(&server_binary, &data, &work, &args)?;
     print_serving(&serving);
     Ok(())
-}
-
-/// Builds the release `lessons` binary beside this one (when run through cargo) and
-/// returns its path.
-fn build_server_binary() -> Result<PathBuf> {
-    if let Ok(cargo) = std::env::var("CARGO") {
-        let status = Command::new(cargo)
-            .args([
-                "build",
-                "--release",
-                "-p",
-                "lessons-web",
-                "--bin",
-                "lessons",
-            ])
-            .status()
-            .context("cannot run cargo build")?;
-        if !status.success() {
-            bail!("cargo build of the lessons binary failed");
-        }
-    }
-    let binary = std::env::current_exe()?
-        .parent()
-        .context("this program has no folder")?
-        .join("lessons");
-    if !binary.exists() {
-        bail!(
-            "{} is missing: cargo build --release --bin lessons",
-            binary.display()
-        );
-    }
-    Ok(binary)
 }
 
 fn prepare_work_dir(work: &Path) -> Result<()> {

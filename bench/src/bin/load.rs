@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use clap::Parser;
-use lessons_bench::http_load::{rss_anon_kb, PeakSampler, ServerProcess};
+use lessons_bench::http_load::{build_server_binary, rss_anon_kb, PeakSampler, ServerProcess};
 use lessons_bench::synth::{self, SynthConfig};
 use lessons_web::repository::Repository;
 use rand::{Rng, SeedableRng};
@@ -551,36 +551,4 @@ fn deposit_body(rng: &mut impl Rng, board: &str, worker: u64, n: u64) -> serde_j
             "text": format!("When {word} is raised, the agencies should agree who acts and when."),
         }],
     })
-}
-
-/// Builds the release `lessons` binary beside this one (when run through cargo) and
-/// returns its path.
-fn build_server_binary() -> Result<PathBuf> {
-    if let Ok(cargo) = std::env::var("CARGO") {
-        let status = Command::new(cargo)
-            .args([
-                "build",
-                "--release",
-                "-p",
-                "lessons-web",
-                "--bin",
-                "lessons",
-            ])
-            .status()
-            .context("cannot run cargo build")?;
-        if !status.success() {
-            bail!("cargo build of the lessons binary failed");
-        }
-    }
-    let binary = std::env::current_exe()?
-        .parent()
-        .context("this program has no folder")?
-        .join("lessons");
-    if !binary.exists() {
-        bail!(
-            "{} is missing: cargo build --release --bin lessons",
-            binary.display()
-        );
-    }
-    Ok(binary)
 }

@@ -332,34 +332,17 @@ impl Store {
             .year()
             .unwrap_or_else(|| lessons_model::dates::today().year());
         let counter_key = counter_key(&board.slug);
-        let trees = (
-            &self.reviews,
-            &self.revisions,
-            &self.changes,
-            &self.meta,
-            &self.file_owners,
-            &self.audit,
-        );
-        let stored = trees
-            .transaction(|(reviews, revisions, changes, meta, owners, audit_log)| {
-                let number = last_number(meta, &counter_key)? + 1;
-                meta.insert(counter_key.clone(), &number.to_be_bytes())?;
-                let mut review = review.clone();
-                review.id = review_id(year, &board.slug, number);
-                review.fill_derived();
-                let trees = RevisionTrees {
-                    reviews,
-                    revisions,
-                    changes,
-                    meta,
-                    audit: audit_log,
-                };
-                write_revision(&trees, &review, by, action, &now)?;
-                record_file_owners(owners, &review)?;
-                Ok(review)
-            })
-            .map_err(transaction_error)?;
-        Ok(stored)
+        self.revision_transaction(|trees| {
+            let number = last_number(trees.meta, &counter_key)? + 1;
+            trees
+                .meta
+                .insert(counter_key.clone(), &number.to_be_bytes())?;
+            let mut review = review.clone();
+            review.id = review_id(year, &board.slug, number);
+            review.fill_derived();
+            write_revision(trees, &review, by, action, &now)?;
+            Ok(review)
+        })
     }
 
     /// Replaces review `id` with `review` as a new revision. `status` and
@@ -375,41 +358,23 @@ impl Store {
         self.prepare(&mut review)?;
         let now = now_rfc3339();
         let _writing = self.writing();
-        let trees = (
-            &self.reviews,
-            &self.revisions,
-            &self.changes,
-            &self.meta,
-            &self.file_owners,
-            &self.audit,
-        );
-        let stored = trees
-            .transaction(|(reviews, revisions, changes, meta, owners, audit_log)| {
-                let Some(bytes) = reviews.get(id.as_bytes())? else {
-                    return Err(abort(StoreError::ReviewNotFound(id.to_string())));
-                };
-                let current: Review = decode_json(&bytes, "review").map_err(abort)?;
-                let mut review = review.clone();
-                review.id = current.id.clone();
-                review.revision = current.revision + 1;
-                review.created_at = current.created_at.clone();
-                review.updated_at = Some(now.clone());
-                if review.files.is_empty() {
-                    review.files = current.files.clone();
-                }
-                review.fill_derived();
-                let trees = RevisionTrees {
-                    reviews,
-                    revisions,
-                    changes,
-                    meta,
-                    audit: audit_log,
-                };
-                write_revision(&trees, &review, by, action, &now)?;
-                record_file_owners(owners, &review)?;
-                Ok(review)
-            })
-            .map_err(transaction_error)?;
+        let stored = self.revision_transaction(|trees| {
+            let Some(bytes) = trees.reviews.get(id.as_bytes())? else {
+                return Err(abort(StoreError::ReviewNotFound(id.to_string())));
+            };
+            let current: Review = decode_json(&bytes, "review").map_err(abort)?;
+            let mut review = review.clone();
+            review.id = current.id.clone();
+            review.revision = current.revision + 1;
+            review.created_at = current.created_at.clone();
+            review.updated_at = Some(now.clone());
+            if review.files.is_empty() {
+                review.files = current.files.clone();
+            }
+            review.fill_derived();
+            write_revision(trees, &review, by, action, &now)?;
+            Ok(review)
+        })?;
         self.db.flush()?;
         Ok(stored)
     }
@@ -431,6 +396,23 @@ impl Store {
         let counter_key = counter_key(slug);
         let now = now_rfc3339();
         let _writing = self.writing();
+        self.revision_transaction(|trees| {
+            if trees.reviews.get(review.id.as_bytes())?.is_some() {
+                return Err(abort(StoreError::AlreadyExists(review.id.clone())));
+            }
+            if last_number(trees.meta, &counter_key)? < number {
+                trees
+                    .meta
+                    .insert(counter_key.clone(), &number.to_be_bytes())?;
+            }
+            write_revision(trees, review, by, RESTORED, &now)
+        })?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Runs `write` in one transaction over the trees a new revision touches.
+    fn revision_transaction<T>(&self, write: impl Fn(&RevisionTrees) -> TxResult<T>) -> Result<T> {
         let trees = (
             &self.reviews,
             &self.revisions,
@@ -440,27 +422,17 @@ impl Store {
             &self.audit,
         );
         trees
-            .transaction(|(reviews, revisions, changes, meta, owners, audit_log)| {
-                if reviews.get(review.id.as_bytes())?.is_some() {
-                    return Err(abort(StoreError::AlreadyExists(review.id.clone())));
-                }
-                if last_number(meta, &counter_key)? < number {
-                    meta.insert(counter_key.clone(), &number.to_be_bytes())?;
-                }
-                let trees = RevisionTrees {
+            .transaction(|(reviews, revisions, changes, meta, owners, audit)| {
+                write(&RevisionTrees {
                     reviews,
                     revisions,
                     changes,
                     meta,
-                    audit: audit_log,
-                };
-                write_revision(&trees, review, by, RESTORED, &now)?;
-                record_file_owners(owners, review)?;
-                Ok(())
+                    owners,
+                    audit,
+                })
             })
-            .map_err(transaction_error)?;
-        self.db.flush()?;
-        Ok(())
+            .map_err(transaction_error)
     }
 
     /// One error per file of `review` whose bytes this store does not hold.
@@ -670,11 +642,12 @@ struct RevisionTrees<'a> {
     revisions: &'a TransactionalTree,
     changes: &'a TransactionalTree,
     meta: &'a TransactionalTree,
+    owners: &'a TransactionalTree,
     audit: &'a TransactionalTree,
 }
 
-/// Writes `review` as its current and its numbered revision, logs the change and
-/// appends the audit entry.
+/// Writes `review` as its current and its numbered revision, records its files' owner,
+/// logs the change and appends the audit entry.
 fn write_revision(
     trees: &RevisionTrees,
     review: &Review,
@@ -687,6 +660,7 @@ fn write_revision(
         revisions,
         changes,
         meta,
+        owners,
         audit: audit_log,
     } = trees;
     let record = RevisionRecord {
@@ -706,7 +680,7 @@ fn write_revision(
     changes.insert(&seq.to_be_bytes(), change)?;
     let note = AuditNote::review(by, action, &review.id, review.revision);
     audit::append(meta, audit_log, &note, at)?;
-    Ok(())
+    record_file_owners(owners, review)
 }
 
 fn record_file_owners(owners: &TransactionalTree, review: &Review) -> TxResult<()> {
