@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use lessons_model::{Board, Review};
-use lessons_web::import::import_lines;
-use lessons_web::repository::Repository;
+use lessons_web::service::import::import_lines;
+use lessons_web::service::Repository;
 
 /// The bundled demo corpus, relative to the workspace root.
 pub fn demo_dir() -> std::path::PathBuf {
@@ -22,7 +22,7 @@ pub fn demo_dir() -> std::path::PathBuf {
 pub fn load(corpus_dir: &Path, data: &Path, progress: impl FnMut(u64)) -> Result<Repository> {
     let repository = Repository::open(data)
         .with_context(|| format!("cannot open a data directory in {}", data.display()))?;
-    if repository.store.review_count() > 0 {
+    if repository.review_count() > 0 {
         bail!(
             "{} already holds reviews: give an empty directory",
             data.display()
@@ -51,7 +51,7 @@ pub fn load(corpus_dir: &Path, data: &Path, progress: impl FnMut(u64)) -> Result
 pub fn open_or_import(corpus_dir: &Path, data: &Path) -> Result<Repository> {
     if data.join("store").exists() {
         let repository = Repository::open(data).context("cannot open the data directory")?;
-        let count = repository.store.review_count();
+        let count = repository.review_count();
         if count > 0 {
             println!("Reusing {} ({count} reviews)", data.display());
             return Ok(repository);
@@ -66,7 +66,7 @@ pub fn open_or_import(corpus_dir: &Path, data: &Path) -> Result<Repository> {
         }
     })?;
     let seconds = started.elapsed().as_secs_f64();
-    let count = repository.store.review_count();
+    let count = repository.review_count();
     println!(
         "Imported {count} reviews in {seconds:.1} s ({:.0} reviews/s) into {}",
         count as f64 / seconds,

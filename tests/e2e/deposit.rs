@@ -86,12 +86,13 @@ fn deposit_review_publish_and_withdraw_through_the_api() {
     assert_eq!(server.send("GET", &review_path, Some(&admin), None).0, 200);
     assert_eq!(total(&server, "kestrel"), 0);
 
-    // Another board may not touch it, nor may a depositor write for another board.
+    // Another board may not touch it, nor learn that it exists (as for a missing id),
+    // nor may a depositor write for another board.
     assert_eq!(
         server
             .send("PUT", &review_path, Some(&theirs), Some(&draft("kestrel")))
             .0,
-        403
+        404
     );
     assert_eq!(
         server
@@ -102,7 +103,7 @@ fn deposit_review_publish_and_withdraw_through_the_api() {
                 Some(&json!({"anonymisation_checked": true}))
             )
             .0,
-        403
+        404
     );
     assert_eq!(
         server
@@ -113,7 +114,7 @@ fn deposit_review_publish_and_withdraw_through_the_api() {
                 None
             )
             .0,
-        403
+        404
     );
     assert_eq!(
         server
@@ -125,8 +126,8 @@ fn deposit_review_publish_and_withdraw_through_the_api() {
         .set("Authorization", &format!("Bearer {theirs}"))
         .call();
     assert!(
-        matches!(other_board_screen, Err(ureq::Error::Status(403, _))),
-        "another board's review screen"
+        matches!(other_board_screen, Err(ureq::Error::Status(404, _))),
+        "another board's draft screen"
     );
     let mut elsewhere = draft("osprey");
     elsewhere["board"] = json!("wessex");

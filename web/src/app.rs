@@ -1,99 +1,95 @@
-//! The HTTP application: every route in one [`configure`] function (shared by the server
-//! and the tests), the security headers, and [`serve`], which runs the server until it
-//! is told to stop and then flushes the store.
+//! The HTTP application: every route in one [`configure`] function (shared by the server,
+//! the tests and the benches), the app state ([`AppState`]: the service, metrics, site
+//! settings, sign-in throttle), and [`serve`], which runs the server until it is told to
+//! stop and then flushes the store.
 
 use std::net::SocketAddr;
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::header;
-use actix_web::middleware::{self, DefaultHeaders, Logger, Next};
+use actix_web::middleware::{self, Logger};
 use actix_web::{web, App, HttpRequest, HttpServer};
 use anyhow::Context;
 
-use crate::pages::SiteConfig;
-use crate::repository::Repository;
+use crate::api::reviews::transition;
+use crate::api::{cite, docs, export, health, reviews, search, stats};
+use crate::http::config::SiteConfig;
+use crate::http::errors::{api_route_not_found, method_not_allowed};
+use crate::http::middleware::{private_when_credentialed, record_metrics, security_headers};
+use crate::pages::{account, admin, api_docs, deposit, home, insights, review, theme};
+use crate::service::input::{PublishBody, WithdrawBody};
+use crate::service::Repository;
 use crate::throttle::LoginThrottle;
-use crate::{
-    api, citation, deposit_api, deposit_form, export, feeds, metrics, openapi, pages, stats,
-};
+use crate::{feeds, pages};
 
 /// Methods answered by a read-only API resource.
 const READ: &str = "GET, HEAD";
 
 /// Mounts every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(api_get("/healthz", api::healthz))
-        .service(api_get("/metrics", metrics::metrics))
+    cfg.service(api_get("/healthz", health::healthz))
+        .service(api_get("/metrics", health::metrics))
         .service(
             web::scope("/api/v1")
-                .service(api_get("/search", api::search))
-                .service(resource("/reviews", "POST").route(web::post().to(deposit_api::create)))
+                .service(api_get("/search", search::search))
+                .service(resource("/reviews", "POST").route(web::post().to(reviews::create)))
                 .service(
-                    api_get_allowing("/reviews/{id}", api::review, "GET, HEAD, PUT")
-                        .route(web::put().to(deposit_api::update)),
+                    api_get_allowing("/reviews/{id}", reviews::review, "GET, HEAD, PUT")
+                        .route(web::put().to(reviews::update)),
                 )
                 .service(
                     resource("/reviews/{id}/publish", "POST")
-                        .route(web::post().to(deposit_api::publish)),
+                        .route(web::post().to(transition::<PublishBody>)),
                 )
                 .service(
                     resource("/reviews/{id}/withdraw", "POST")
-                        .route(web::post().to(deposit_api::withdraw)),
+                        .route(web::post().to(transition::<WithdrawBody>)),
                 )
-                .service(api_get("/reviews/{id}/revisions", deposit_api::revisions))
-                .service(api_get("/reviews/{id}/cite", citation::cite))
-                .service(api_get(
-                    "/reviews/{id}/revisions/{n}",
-                    deposit_api::revision,
-                ))
-                .service(api_get("/reviews/{id}/file", deposit_api::file))
-                .service(api_get("/reviews/{id}/files/{n}", deposit_api::file))
-                .service(api_get("/vocabularies", api::vocabularies))
+                .service(api_get("/reviews/{id}/revisions", reviews::revisions))
+                .service(api_get("/reviews/{id}/cite", cite::cite))
+                .service(api_get("/reviews/{id}/revisions/{n}", reviews::revision))
+                .service(api_get("/reviews/{id}/file", reviews::file))
+                .service(api_get("/reviews/{id}/files/{n}", reviews::file))
+                .service(api_get("/vocabularies", search::vocabularies))
                 .service(api_get("/export", export::export))
-                .service(api_get("/codebook", export::codebook_route))
-                .service(api_get("/similar/{id}", api::similar))
+                .service(api_get("/codebook", export::codebook))
+                .service(api_get("/similar/{id}", search::similar))
                 .service(api_get("/stats", stats::stats))
-                .default_service(web::to(api::not_found)),
+                .default_service(web::to(api_route_not_found)),
         )
         .service(
             web::scope("/api")
-                .service(api_get("", pages::api_docs))
-                .service(api_get("/openapi.json", openapi::openapi_json))
-                .default_service(web::to(api::not_found)),
+                .service(api_get("", api_docs::api_docs))
+                .service(api_get("/openapi.json", docs::openapi_json))
+                .default_service(web::to(api_route_not_found)),
         )
         .service(api_get("/feeds/reviews.atom", feeds::reviews))
-        .route("/", web::get().to(pages::home))
-        .route("/search", web::get().to(pages::search))
-        .route("/reviews/{id}", web::get().to(pages::review))
-        .route("/similar", web::get().to(pages::similar_lessons))
-        .route("/themes", web::get().to(pages::themes))
-        .route("/themes/{slug}", web::get().to(pages::theme))
-        .route("/insights", web::get().to(pages::insights))
-        .route("/login", web::get().to(pages::login_form))
-        .route("/login", web::post().to(pages::login))
-        .route("/logout", web::post().to(pages::logout))
-        .route("/my", web::get().to(pages::my))
-        .route("/admin/audit", web::get().to(pages::audit))
-        .route("/my/tokens", web::post().to(pages::add_token))
-        .route("/deposit", web::get().to(deposit_form::deposit_page))
-        .route("/deposit", web::post().to(deposit_form::deposit_submit))
-        .route("/my/reviews/{id}", web::get().to(deposit_form::edit_page))
-        .route(
-            "/my/reviews/{id}",
-            web::post().to(deposit_form::edit_submit),
-        )
+        .route("/", web::get().to(home::home))
+        .route("/search", web::get().to(pages::search::search))
+        .route("/reviews/{id}", web::get().to(review::review))
+        .route("/similar", web::get().to(review::similar_lessons))
+        .route("/themes", web::get().to(home::themes))
+        .route("/themes/{slug}", web::get().to(theme::theme))
+        .route("/insights", web::get().to(insights::insights))
+        .route("/login", web::get().to(account::login_form))
+        .route("/login", web::post().to(account::login))
+        .route("/logout", web::post().to(account::logout))
+        .route("/my", web::get().to(account::my))
+        .route("/admin/audit", web::get().to(admin::audit))
+        .route("/my/tokens", web::post().to(account::add_token))
+        .route("/deposit", web::get().to(deposit::deposit_page))
+        .route("/deposit", web::post().to(deposit::deposit_submit))
+        .route("/my/reviews/{id}", web::get().to(deposit::edit_page))
+        .route("/my/reviews/{id}", web::post().to(deposit::edit_submit))
         .route(
             "/my/reviews/{id}/publish",
-            web::post().to(deposit_form::publish_submit),
+            web::post().to(deposit::publish_submit),
         )
         .route(
             "/my/reviews/{id}/withdraw",
-            web::post().to(deposit_form::withdraw_submit),
+            web::post().to(deposit::withdraw_submit),
         )
         .route(
             "/my/tokens/{id}/revoke",
-            web::post().to(pages::revoke_token),
+            web::post().to(account::revoke_token),
         )
         .route("/static/site.css", web::get().to(pages::stylesheet))
         .default_service(web::to(pages::not_found));
@@ -125,56 +121,52 @@ where
 
 /// A resource whose unrouted methods answer a JSON 405 listing `allow`.
 fn resource(path: &str, allow: &'static str) -> actix_web::Resource {
-    web::resource(path).default_service(web::to(move |req: HttpRequest| {
-        api::method_not_allowed(req, allow)
+    web::resource(path).default_service(web::to(move |req: HttpRequest| async move {
+        method_not_allowed(&req, allow)
     }))
 }
 
-/// Answers to requests that carry credentials may hold drafts or tokens: no cache may
-/// keep them.
-async fn private_when_credentialed(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let credentialed = req.headers().contains_key(header::AUTHORIZATION)
-        || req.cookie(crate::auth::SESSION_COOKIE).is_some();
-    let mut response = next.call(req).await?;
-    if credentialed {
-        response.headers_mut().insert(
-            header::CACHE_CONTROL,
-            header::HeaderValue::from_static("private, no-store"),
-        );
-    }
-    Ok(response)
+/// The app data every route needs: the service, its metrics, the site's settings and
+/// the sign-in throttle (shared by the server's workers, and by tests).
+pub struct AppState {
+    pub service: web::Data<Repository>,
+    pub metrics: web::Data<crate::metrics::Metrics>,
+    pub site: web::Data<SiteConfig>,
+    pub throttle: web::Data<LoginThrottle>,
 }
 
-/// Headers sent with every answer: no inline script or style, no framing, no sniffing.
-pub fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
-        .add((
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
-        ))
-        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .add((header::REFERRER_POLICY, "same-origin"))
-        .add((header::X_FRAME_OPTIONS, "DENY"))
+impl AppState {
+    pub fn new(repository: Repository, site: SiteConfig) -> AppState {
+        let metrics = web::Data::from(repository.metrics());
+        AppState {
+            service: web::Data::new(repository),
+            metrics,
+            site: web::Data::new(site),
+            throttle: web::Data::new(LoginThrottle::default()),
+        }
+    }
+
+    /// Registers the state with an app (clones of shared handles).
+    pub fn register(&self, cfg: &mut web::ServiceConfig) {
+        cfg.app_data(self.service.clone())
+            .app_data(self.metrics.clone())
+            .app_data(self.site.clone())
+            .app_data(self.throttle.clone());
+    }
 }
 
 /// Serves `repository` on `addr` until SIGTERM or Ctrl-C, then flushes the store.
 pub async fn serve(repository: Repository, addr: &str, config: SiteConfig) -> anyhow::Result<()> {
-    let data = web::Data::new(repository);
-    let site = web::Data::new(config);
-    let throttle = web::Data::new(LoginThrottle::default());
-    let app_data = data.clone();
+    let state = std::sync::Arc::new(AppState::new(repository, config));
+    let data = state.service.clone();
     let server = HttpServer::new(move || {
+        let state = state.clone();
         App::new()
-            .app_data(app_data.clone())
-            .app_data(site.clone())
-            .app_data(throttle.clone())
+            .configure(move |cfg| state.register(cfg))
             .wrap(middleware::from_fn(private_when_credentialed))
             .wrap(security_headers())
             .wrap(Logger::new("%r %s %b %Dms"))
-            .wrap(middleware::from_fn(metrics::record))
+            .wrap(middleware::from_fn(record_metrics))
             .configure(configure)
     })
     .bind(addr)
@@ -188,8 +180,6 @@ pub async fn serve(repository: Repository, addr: &str, config: SiteConfig) -> an
         .run()
         .await
         .context("the server stopped with an error")?;
-    data.store
-        .flush()
-        .context("cannot flush the store at shutdown")?;
+    data.flush().context("cannot flush the store at shutdown")?;
     Ok(())
 }

@@ -2,29 +2,28 @@
 //! reviews matching a search, so that a practitioner can be told when a review on their
 //! theme is published. Entries are the search's hits, newest first.
 
-use actix_web::{web, HttpRequest, HttpResponse};
-use lessons_index::search::escape_html;
+use actix_web::{HttpRequest, HttpResponse};
 use lessons_index::{Hit, SearchRequest, Sort, View};
 
-use crate::api::{run_search, search_request};
-use crate::errors::ApiError;
-use crate::pages::search_url;
-use crate::repository::Repository;
+use crate::http::blocking::Pool;
+use crate::http::config::{search_url, site_url};
+use crate::http::errors::ApiError;
 
 /// `GET /feeds/reviews.atom`
-pub async fn reviews(
-    req: HttpRequest,
-    repository: web::Data<Repository>,
-) -> Result<HttpResponse, ApiError> {
-    let mut request = search_request(req.query_string(), &repository)?;
-    request.view = View::Reviews;
-    if request.sort == Sort::Relevance {
-        request.sort = Sort::Newest;
-    }
-    let results = run_search(repository, request.clone()).await?;
-    let info = req.connection_info();
-    let base = format!("{}://{}", info.scheme(), info.host());
-    let body = atom(&base, &request, &results.hits);
+pub async fn reviews(req: HttpRequest, pool: Pool) -> Result<HttpResponse, ApiError> {
+    let query = req.query_string().to_string();
+    let (request, results) = pool
+        .run(move |service| {
+            let mut request = service.search_request(&query)?;
+            request.view = View::Reviews;
+            if request.sort == Sort::Relevance {
+                request.sort = Sort::Newest;
+            }
+            let results = service.search(&request)?;
+            Ok((request, results))
+        })
+        .await?;
+    let body = atom(&site_url(&req), &request, &results.hits);
     Ok(HttpResponse::Ok()
         .content_type("application/atom+xml; charset=utf-8")
         .body(body))
@@ -98,11 +97,18 @@ fn escape(text: &str) -> String {
     let allowed = |c: char| {
         matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && !matches!(c, '\u{fffe}' | '\u{ffff}'))
     };
-    if text.chars().all(allowed) {
-        escape_html(text)
-    } else {
-        escape_html(&text.chars().filter(|c| allowed(*c)).collect::<String>())
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().filter(|c| allowed(*c)) {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            _ => out.push(c),
+        }
     }
+    out
 }
 
 /// An entry's date: its publication day, as RFC 3339.

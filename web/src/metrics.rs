@@ -20,33 +20,28 @@
 //!   index; the two folder walks are cached for [`SIZE_REFRESH`]) and `index_sequence`
 //!   (the store sequence the index has applied, as `/healthz` says).
 //!
-//! Who may read it: admins (an admin's API token or session) always; anyone when the
-//! server runs with `--public-metrics`. Otherwise 401 without credentials and 403 for a
-//! depositor. Request rates by route show when boards deposit, and the data size moves
-//! with drafts, so by default only operators see them.
+//! Two audiences ([`Audience`]): operators (admins) see everything. The public view
+//! (anyone, when the server runs with `--public-metrics`) holds only what public data
+//! implies: `reviews_public`, the search durations, and requests counted only when they
+//! carried no credentials and read a public route (GET or HEAD, not under `/my`,
+//! `/deposit`, `/admin`, `/login`, `/logout` or a review's revisions). Write requests,
+//! index updates, the data size and the index sequence move with unpublished work, so
+//! only operators see them. The registry knows nothing of the store or the index: the
+//! service hands it the figures it shows ([`Gauges`]).
 
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
+use std::path::PathBuf;
+
 use actix_web::http::Method;
-use actix_web::middleware::Next;
-use actix_web::{web, HttpRequest, HttpResponse};
-use lessons_model::dates::today;
-use lessons_model::Role;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::{Registry, Unit};
-
-use crate::auth;
-use crate::errors::ApiError;
-use crate::pages::SiteConfig;
-use crate::repository::Repository;
 
 /// The media type of the answer (OpenMetrics 1.0 text, which Prometheus reads).
 pub const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
@@ -137,6 +132,55 @@ fn update_histogram() -> Histogram {
     Histogram::new(exponential_buckets(0.001, 2.0, 18))
 }
 
+/// Who reads the exposition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    /// Admins: every metric.
+    Operators,
+    /// Anyone (`--public-metrics`): only what public data implies.
+    Public,
+}
+
+/// Figures read from the service when the metrics are read.
+#[derive(Clone, Debug)]
+pub struct Gauges {
+    /// Reviews the public can read today.
+    pub public_reviews: u64,
+    /// The store sequence the index has applied.
+    pub index_sequence: u64,
+    /// Bytes on disk of the sled database.
+    pub store_bytes: u64,
+    /// The folders whose sizes are walked (at most every [`SIZE_REFRESH`]).
+    pub files_dir: PathBuf,
+    pub index_dir: PathBuf,
+}
+
+/// One answered request, as the middleware saw it.
+#[derive(Clone, Debug)]
+pub struct RequestRecord {
+    pub method: Method,
+    /// The matched route pattern, `None` when nothing matched.
+    pub route: Option<String>,
+    pub status: u16,
+    pub elapsed: Duration,
+    /// It carried a token or a session cookie.
+    pub credentialed: bool,
+}
+
+/// Route prefixes whose requests the public view never counts.
+const PRIVATE_ROUTES: [&str; 6] = ["/my", "/deposit", "/admin", "/login", "/logout", "/metrics"];
+
+impl RequestRecord {
+    /// Whether the public view counts this request: anonymous, reading, not private.
+    fn is_public(&self) -> bool {
+        let reading = matches!(self.method, Method::GET | Method::HEAD);
+        let route = self.route.as_deref().unwrap_or(UNMATCHED);
+        let private =
+            PRIVATE_ROUTES.iter().any(|p| route.starts_with(p)) || route.contains("/revisions");
+        !self.credentialed && reading && !private
+    }
+}
+
 /// Folder sizes, walked at most once per [`SIZE_REFRESH`].
 struct WalkedSizes {
     at: Instant,
@@ -147,8 +191,11 @@ struct WalkedSizes {
 /// The measurements of one running service.
 pub struct Metrics {
     registry: Registry,
+    public_registry: Registry,
     requests: Family<RequestLabels, Counter>,
     request_seconds: HistogramFamily<RouteLabels>,
+    public_requests: Family<RequestLabels, Counter>,
+    public_request_seconds: HistogramFamily<RouteLabels>,
     search_seconds: HistogramFamily<KindLabels>,
     update_seconds: HistogramFamily<OperationLabels>,
     reviews_applied: Counter,
@@ -174,8 +221,12 @@ impl Metrics {
     /// Every metric registered, all at zero.
     pub fn new() -> Metrics {
         let mut registry = Registry::with_prefix("lessons");
+        let mut public_registry = Registry::with_prefix("lessons");
         let requests = Family::<RequestLabels, Counter>::default();
         let request_seconds: HistogramFamily<RouteLabels> =
+            Family::new_with_constructor(latency_histogram);
+        let public_requests = Family::<RequestLabels, Counter>::default();
+        let public_request_seconds: HistogramFamily<RouteLabels> =
             Family::new_with_constructor(latency_histogram);
         let search_seconds: HistogramFamily<KindLabels> =
             Family::new_with_constructor(latency_histogram);
@@ -229,10 +280,35 @@ impl Metrics {
             "The store sequence the index has applied",
             index_sequence.clone(),
         );
+        public_registry.register(
+            "http_requests",
+            "Anonymous HTTP requests that read a public route, by method, matched route pattern and status",
+            public_requests.clone(),
+        );
+        public_registry.register_with_unit(
+            "http_request_duration",
+            "Time to the response head of anonymous reads of public routes, by method and route pattern",
+            Unit::Seconds,
+            public_request_seconds.clone(),
+        );
+        public_registry.register_with_unit(
+            "search_duration",
+            "Time spent in the search index per search, by kind",
+            Unit::Seconds,
+            search_seconds.clone(),
+        );
+        public_registry.register(
+            "reviews_public",
+            "Reviews the public can read today (published, not embargoed)",
+            public_reviews.clone(),
+        );
         Metrics {
             registry,
+            public_registry,
             requests,
             request_seconds,
+            public_requests,
+            public_request_seconds,
             search_seconds,
             update_seconds,
             reviews_applied,
@@ -268,53 +344,65 @@ impl Metrics {
         self.reviews_applied.inc_by(reviews as u64);
     }
 
-    /// Records one answered request.
-    fn observe_request(
-        &self,
-        method: &Method,
-        route: Option<String>,
-        status: u16,
-        elapsed: Duration,
-    ) {
-        let method = method_label(method);
-        let route = route.unwrap_or_else(|| UNMATCHED.to_string());
+    /// Records one answered request (in the public view too when it is public).
+    pub fn observe_request(&self, record: &RequestRecord) {
+        let method = method_label(&record.method);
+        let route = record
+            .route
+            .clone()
+            .unwrap_or_else(|| UNMATCHED.to_string());
+        let seconds = record.elapsed.as_secs_f64();
+        let route_labels = RouteLabels {
+            method,
+            route: route.clone(),
+        };
+        let labels = RequestLabels {
+            method,
+            route,
+            status: record.status,
+        };
         self.request_seconds
-            .get_or_create(&RouteLabels {
-                method,
-                route: route.clone(),
-            })
-            .observe(elapsed.as_secs_f64());
-        self.requests
-            .get_or_create(&RequestLabels {
-                method,
-                route,
-                status,
-            })
-            .inc();
+            .get_or_create(&route_labels)
+            .observe(seconds);
+        self.requests.get_or_create(&labels).inc();
+        if record.is_public() {
+            self.public_request_seconds
+                .get_or_create(&route_labels)
+                .observe(seconds);
+            self.public_requests.get_or_create(&labels).inc();
+        }
     }
 
-    /// The exposition: gauges read now (folder walks at most every [`SIZE_REFRESH`]),
-    /// then every metric encoded.
-    pub fn render(&self, repository: &Repository) -> Result<String, ApiError> {
-        self.public_reviews.set(saturating_i64(
-            repository.index.public_review_count(today())?,
-        ));
-        self.index_sequence
-            .set(saturating_i64(repository.index.indexed_seq()));
-        let store = repository.store.db_size_on_disk().unwrap_or(0);
-        let (files, index) = self.walked_sizes(repository);
-        for (part, bytes) in [("store", store), ("files", files), ("index", index)] {
-            self.data_bytes
-                .get_or_create(&PartLabels { part })
-                .set(saturating_i64(bytes));
-        }
+    /// The exposition for `audience`: gauges set from `gauges` (folder walks at most
+    /// every [`SIZE_REFRESH`]), then every metric that audience sees, encoded.
+    pub fn render(&self, gauges: &Gauges, audience: Audience) -> Result<String, std::fmt::Error> {
+        self.public_reviews
+            .set(saturating_i64(gauges.public_reviews));
+        let registry = match audience {
+            Audience::Public => &self.public_registry,
+            Audience::Operators => {
+                self.index_sequence
+                    .set(saturating_i64(gauges.index_sequence));
+                let (files, index) = self.walked_sizes(gauges);
+                let parts = [
+                    ("store", gauges.store_bytes),
+                    ("files", files),
+                    ("index", index),
+                ];
+                for (part, bytes) in parts {
+                    self.data_bytes
+                        .get_or_create(&PartLabels { part })
+                        .set(saturating_i64(bytes));
+                }
+                &self.registry
+            }
+        };
         let mut text = String::new();
-        prometheus_client::encoding::text::encode(&mut text, &self.registry)
-            .map_err(|e| ApiError::internal(format!("cannot encode the metrics: {e}")))?;
+        prometheus_client::encoding::text::encode(&mut text, registry)?;
         Ok(text)
     }
 
-    fn walked_sizes(&self, repository: &Repository) -> (u64, u64) {
+    fn walked_sizes(&self, gauges: &Gauges) -> (u64, u64) {
         let mut cached = match self.walked.lock() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
@@ -324,8 +412,8 @@ impl Metrics {
                 return (sizes.files, sizes.index);
             }
         }
-        let files = dir_bytes(repository.store.files_dir());
-        let index = dir_bytes(&repository.dir().join("index"));
+        let files = dir_bytes(&gauges.files_dir);
+        let index = dir_bytes(&gauges.index_dir);
         *cached = Some(WalkedSizes {
             at: Instant::now(),
             files,
@@ -376,54 +464,6 @@ fn dir_bytes(dir: &Path) -> u64 {
     total
 }
 
-/// Middleware: counts and times every request by method, matched route pattern and
-/// status (see the module documentation). Does nothing when the app has no
-/// [`Repository`].
-pub async fn record(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let started = Instant::now();
-    let repository = req.app_data::<web::Data<Repository>>().cloned();
-    let method = req.method().clone();
-    let result = next.call(req).await;
-    if let Some(repository) = repository {
-        let (route, status) = match &result {
-            Ok(response) => (
-                response.request().match_pattern(),
-                response.status().as_u16(),
-            ),
-            // An error that no handler turned into a response: no route to name.
-            Err(error) => (None, error.as_response_error().status_code().as_u16()),
-        };
-        repository
-            .metrics
-            .observe_request(&method, route, status, started.elapsed());
-    }
-    result
-}
-
-/// `GET /metrics`: the exposition, for admins, or for anyone with `--public-metrics`.
-pub async fn metrics(
-    req: HttpRequest,
-    repository: web::Data<Repository>,
-    site: web::Data<SiteConfig>,
-) -> Result<HttpResponse, ApiError> {
-    if !site.public_metrics {
-        let principal = auth::require(&req, &repository)?;
-        if principal.role != Role::Admin {
-            return Err(ApiError::forbidden(
-                "the metrics are for admins (or served to everyone with --public-metrics)",
-            ));
-        }
-    }
-    let text = web::block(move || repository.metrics.render(&repository)).await??;
-    Ok(HttpResponse::Ok()
-        .content_type(CONTENT_TYPE)
-        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
-        .body(text))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -447,7 +487,13 @@ mod tests {
     #[test]
     fn names_follow_the_conventions() {
         let metrics = Metrics::new();
-        metrics.observe_request(&Method::GET, None, 404, Duration::from_millis(3));
+        metrics.observe_request(&RequestRecord {
+            method: Method::GET,
+            route: None,
+            status: 404,
+            elapsed: Duration::from_millis(3),
+            credentialed: false,
+        });
         metrics.time_search(SearchKind::Search, || ());
         metrics.observe_index_update(IndexOperation::Apply, 2, Duration::from_millis(5));
         let mut text = String::new();
@@ -462,6 +508,45 @@ mod tests {
             "# EOF",
         ] {
             assert!(text.contains(expected), "{expected} in\n{text}");
+        }
+    }
+
+    #[test]
+    fn the_public_view_counts_only_anonymous_reads_of_public_routes() {
+        let metrics = Metrics::new();
+        let record = |method: Method, route: &str, credentialed| RequestRecord {
+            method,
+            route: Some(route.to_string()),
+            status: 200,
+            elapsed: Duration::from_millis(1),
+            credentialed,
+        };
+        metrics.observe_request(&record(Method::GET, "/api/v1/search", false));
+        metrics.observe_request(&record(Method::GET, "/api/v1/reviews/{id}", true));
+        metrics.observe_request(&record(Method::POST, "/api/v1/reviews", true));
+        metrics.observe_request(&record(Method::GET, "/my", false));
+        metrics.observe_index_update(IndexOperation::Apply, 1, Duration::from_millis(5));
+        let gauges = Gauges {
+            public_reviews: 3,
+            index_sequence: 9,
+            store_bytes: 1,
+            files_dir: PathBuf::from("/nonexistent"),
+            index_dir: PathBuf::from("/nonexistent"),
+        };
+        let public = metrics.render(&gauges, Audience::Public).unwrap();
+        assert!(public.contains("route=\"/api/v1/search\""), "{public}");
+        assert!(public.contains("lessons_reviews_public 3"), "{public}");
+        for hidden in ["POST", "{id}", "/my", "index_", "data_bytes"] {
+            assert!(!public.contains(hidden), "{hidden} in\n{public}");
+        }
+        let operators = metrics.render(&gauges, Audience::Operators).unwrap();
+        for shown in [
+            "method=\"POST\"",
+            "route=\"/my\"",
+            "lessons_index_sequence 9",
+            "lessons_data_bytes",
+        ] {
+            assert!(operators.contains(shown), "{shown} in\n{operators}");
         }
     }
 }

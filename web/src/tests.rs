@@ -1,14 +1,13 @@
-//! Web crate tests: the repository keeps the index in step with the store across a
-//! crash, and the routes answer with the right statuses, bodies and headers.
+//! Route tests: the app answers with the right statuses, bodies and headers, through
+//! `app::configure` on an in-process service.
 
 use actix_web::{test as http, web, App};
-use lessons_index::SearchRequest;
-use lessons_model::dates::today;
 use lessons_model::{Board, Review, Status};
 
 use crate::app::configure;
-use crate::pages::SiteConfig;
-use crate::repository::Repository;
+use crate::http::config::SiteConfig;
+use crate::http::middleware::{record_metrics, security_headers};
+use crate::service::Repository;
 
 fn board() -> Board {
     Board {
@@ -30,62 +29,6 @@ fn review(title: &str) -> Review {
     }
 }
 
-fn total(repository: &Repository, q: &str) -> u64 {
-    let request = SearchRequest {
-        q: q.into(),
-        ..SearchRequest::default()
-    };
-    repository.index.search(&request, today()).unwrap().total
-}
-
-#[test]
-fn a_store_write_the_index_missed_is_indexed_at_the_next_open() {
-    let dir = tempfile::tempdir().unwrap();
-    {
-        let repository = Repository::open(dir.path()).unwrap();
-        repository.put_board(&board(), "cli").unwrap();
-        // As if the process died after the store flushed and before the index committed.
-        repository
-            .store
-            .create_review(review("Child W"), "test", "create")
-            .unwrap();
-        assert_eq!(total(&repository, "wombat"), 0);
-    }
-    let repository = Repository::open(dir.path()).unwrap();
-    assert_eq!(total(&repository, "wombat"), 1);
-}
-
-#[test]
-fn writes_are_searchable_when_they_return_and_drafts_never() {
-    let dir = tempfile::tempdir().unwrap();
-    let repository = Repository::open(dir.path()).unwrap();
-    repository.put_board(&board(), "cli").unwrap();
-    repository
-        .create_review(review("Child V"), "test", "create")
-        .unwrap();
-    assert_eq!(total(&repository, "wombat"), 1);
-    let mut draft = review("Child U");
-    draft.status = Status::Draft;
-    repository.create_review(draft, "test", "create").unwrap();
-    assert_eq!(total(&repository, "wombat"), 1);
-    assert_eq!(repository.index.document_counts().unwrap(), (1, 0));
-}
-
-#[test]
-fn a_lost_index_is_rebuilt_from_the_store() {
-    let dir = tempfile::tempdir().unwrap();
-    {
-        let repository = Repository::open(dir.path()).unwrap();
-        repository.put_board(&board(), "cli").unwrap();
-        repository
-            .create_review(review("Child T"), "test", "create")
-            .unwrap();
-    }
-    std::fs::remove_dir_all(dir.path().join("index")).unwrap();
-    let repository = Repository::open(dir.path()).unwrap();
-    assert_eq!(total(&repository, "wombat"), 1);
-}
-
 #[actix_web::test]
 async fn routes_answer_with_json_errors_and_security_headers() {
     let dir = tempfile::tempdir().unwrap();
@@ -98,7 +41,7 @@ async fn routes_answer_with_json_errors_and_security_headers() {
         App::new()
             .app_data(web::Data::new(repository))
             .app_data(web::Data::new(SiteConfig::default()))
-            .wrap(crate::app::security_headers())
+            .wrap(security_headers())
             .configure(configure),
     )
     .await;
@@ -214,124 +157,6 @@ async fn the_api_is_described_at_api_openapi_json_and_api() {
     );
 }
 
-#[test]
-fn an_index_ahead_of_its_store_is_rebuilt() {
-    let dir = tempfile::tempdir().unwrap();
-    let older = tempfile::tempdir().unwrap();
-    {
-        let repository = Repository::open(dir.path()).unwrap();
-        repository.put_board(&board(), "cli").unwrap();
-        repository
-            .create_review(review("Child R"), "test", "create")
-            .unwrap();
-    }
-    copy_dir(&dir.path().join("store"), &older.path().join("store"));
-    {
-        let repository = Repository::open(dir.path()).unwrap();
-        let mut later = review("Child Q");
-        later.summary = "A platypus was seen.".into();
-        repository.create_review(later, "test", "create").unwrap();
-        assert_eq!(total(&repository, "platypus"), 1);
-    }
-    // Put the older store back, as a restore from an older backup would.
-    std::fs::remove_dir_all(dir.path().join("store")).unwrap();
-    copy_dir(&older.path().join("store"), &dir.path().join("store"));
-    let repository = Repository::open(dir.path()).unwrap();
-    assert_eq!(total(&repository, "platypus"), 0);
-    assert_eq!(total(&repository, "wombat"), 1);
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-/// `lessons check` over a repository with a published, an embargoed, a draft and a
-/// withdrawn review: clean at first; an index that lost a review, or holds one the
-/// store does not publish, is reported and `repair` makes it clean again.
-#[test]
-fn check_finds_an_index_out_of_step_with_the_store_and_repair_rebuilds_it() {
-    use lessons_index::IndexUpdate;
-    use lessons_model::Lesson;
-
-    let dir = tempfile::tempdir().unwrap();
-    let repository = Repository::open(dir.path()).unwrap();
-    repository.put_board(&board(), "cli").unwrap();
-    let with_finding = |title: &str, status: Status, embargo: Option<&str>| {
-        let mut review = review(title);
-        review.status = status;
-        review.embargo_until = embargo.map(str::to_string);
-        review.lessons = vec![Lesson {
-            kind: "lesson".into(),
-            level: "inter_agency".into(),
-            text: "Ask who lives in the house.".into(),
-            ..Lesson::default()
-        }];
-        repository.create_review(review, "test", "create").unwrap()
-    };
-    let published = with_finding("Child P", Status::Published, None);
-    with_finding("Child E", Status::Published, Some("2099-01-01"));
-    let draft = with_finding("Child D", Status::Draft, None);
-    with_finding("Child W", Status::Withdrawn, None);
-
-    let report = crate::check::check(&repository).unwrap();
-    assert!(report.is_clean(), "{report:?}");
-    assert_eq!((report.indexed_reviews, report.indexed_findings), (2, 2));
-
-    let seq = repository.store.last_seq().unwrap();
-    let mut stray = draft.clone();
-    stray.status = Status::Published;
-    repository
-        .index
-        .apply(
-            &[
-                IndexUpdate::Remove(published.id.clone()),
-                IndexUpdate::Put(Box::new(stray)),
-            ],
-            seq,
-        )
-        .unwrap();
-    let report = crate::check::check(&repository).unwrap();
-    let found: Vec<String> = report
-        .index_problems
-        .iter()
-        .map(|p| format!("{}: {}", p.record, p.message))
-        .collect();
-    assert!(report.store.problems.is_empty());
-    for expected in [
-        format!(
-            "review {}: is public in the store but not in the index",
-            published.id
-        ),
-        format!(
-            "finding {}#L1: is public in the store but not in the index",
-            published.id
-        ),
-        format!(
-            "review {}: is in the index but not public in the store",
-            draft.id
-        ),
-    ] {
-        assert!(
-            found.iter().any(|p| p.starts_with(&expected)),
-            "{expected} in {found:?}"
-        );
-    }
-
-    let repaired = crate::check::repair(&repository, || {}).unwrap();
-    assert!(repaired.is_clean(), "{repaired:?}");
-    assert_eq!(total(&repository, "wombat"), 1);
-}
-
-mod upload_properties;
 #[actix_web::test]
 async fn metrics_label_routes_by_pattern_and_count_only_public_reviews() {
     let dir = tempfile::tempdir().unwrap();
@@ -357,7 +182,8 @@ async fn metrics_label_routes_by_pattern_and_count_only_public_reviews() {
         App::new()
             .app_data(repository.clone())
             .app_data(web::Data::new(public))
-            .wrap(actix_web::middleware::from_fn(crate::metrics::record))
+            .app_data(web::Data::from(repository.metrics()))
+            .wrap(actix_web::middleware::from_fn(record_metrics))
             .configure(configure),
     )
     .await;

@@ -31,7 +31,7 @@ use lessons_bench::http_load::{
 };
 use lessons_bench::queries::{ComparedQuery, CLASSES, QUERIES};
 use lessons_index::SearchRequest;
-use lessons_web::repository::Repository;
+use lessons_web::service::Repository;
 
 #[derive(Parser)]
 #[command(about = "Lessons side by side with SQLite FTS5: import, queries, HTTP load, memory")]
@@ -77,7 +77,7 @@ fn main() -> Result<()> {
     eprintln!("importing into Lessons (store and index)...");
     let data = work.join("lessons-data");
     let (ours_import, repository) = import_ours(&corpus_dir, &data)?;
-    let (reviews, findings) = repository.index.document_counts()?;
+    let (reviews, findings) = repository.document_counts()?;
     println!(
         "{reviews} reviews, {findings} findings; {} timed runs per query",
         args.rounds
@@ -92,7 +92,7 @@ fn main() -> Result<()> {
             &boards,
         )
         .map_err(|e| anyhow::anyhow!("{}: {e:?}", query.api))?;
-        let results = repository.index.search(&request, today)?;
+        let results = repository.search(&request)?;
         Ok(results.total)
     })?;
     drop(repository);
@@ -154,7 +154,7 @@ fn import_ours(corpus_dir: &Path, data: &Path) -> Result<(ImportRow, Repository)
     let seconds = started.elapsed().as_secs_f64();
     let row = ImportRow {
         engine: "Lessons (durable store + index)",
-        reviews: repository.store.review_count() as u64,
+        reviews: repository.review_count() as u64,
         json_bytes,
         seconds,
         disk_bytes: disk_bytes(data),

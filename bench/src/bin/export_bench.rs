@@ -21,7 +21,7 @@ use anyhow::{bail, Context, Result};
 use clap::Parser;
 use lessons_bench::corpus;
 use lessons_web::app::configure;
-use lessons_web::pages::SiteConfig;
+use lessons_web::http::config::SiteConfig;
 
 /// The exports timed: (name, query string).
 const EXPORTS: &[(&str, &str)] = &[
@@ -68,7 +68,7 @@ fn main() -> Result<()> {
     let temporary = tempfile::tempdir().context("cannot make a temporary directory")?;
     let data = args.data.unwrap_or_else(|| temporary.path().join("data"));
     let repository = corpus::open_or_import(&corpus_dir, &data)?;
-    let (reviews, findings) = repository.index.document_counts()?;
+    let (reviews, findings) = repository.document_counts()?;
     println!(
         "Corpus: {} ({reviews} reviews, {findings} findings indexed); {} rounds per export",
         corpus_dir.display(),
@@ -108,7 +108,7 @@ fn main() -> Result<()> {
 }
 
 /// Serves the repository on a free loopback port from a background thread.
-fn start_server(repository: lessons_web::repository::Repository) -> Result<String> {
+fn start_server(repository: lessons_web::service::Repository) -> Result<String> {
     let listener = TcpListener::bind("127.0.0.1:0").context("cannot bind a loopback port")?;
     let address = listener.local_addr()?.to_string();
     let data = web::Data::new(repository);

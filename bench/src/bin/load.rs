@@ -33,7 +33,7 @@ use anyhow::{bail, Context, Result};
 use clap::Parser;
 use lessons_bench::http_load::{build_server_binary, rss_anon_kb, PeakSampler, ServerProcess};
 use lessons_bench::synth::{self, SynthConfig};
-use lessons_web::repository::Repository;
+use lessons_web::service::Repository;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::json;
@@ -345,7 +345,7 @@ fn prepare_data(data: &Path, reviews: usize) -> Result<Vec<String>> {
             result.context("a synthetic review was refused")?;
         }
     }
-    repository.store.flush()?;
+    repository.flush()?;
     Ok(boards.into_iter().map(|b| b.slug).collect())
 }
 

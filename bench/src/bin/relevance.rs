@@ -35,7 +35,6 @@ fn main() -> Result<()> {
     let data = tempfile::tempdir().context("cannot make a temporary data directory")?;
     let repository = corpus::load(&corpus_dir, data.path(), |_| {})?;
     let reviews = repository
-        .store
         .reviews()
         .collect::<Result<Vec<_>, _>>()
         .context("cannot read the imported reviews")?

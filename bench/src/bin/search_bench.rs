@@ -17,7 +17,7 @@ use anyhow::{bail, Context, Result};
 use clap::Parser;
 use lessons_bench::corpus;
 use lessons_web::app::configure;
-use lessons_web::pages::SiteConfig;
+use lessons_web::http::config::SiteConfig;
 
 /// The fixed query set: (class, query string).
 const QUERIES: &[(&str, &str)] = &[
@@ -70,7 +70,7 @@ async fn main() -> Result<()> {
     let temporary = tempfile::tempdir().context("cannot make a temporary directory")?;
     let data = args.data.unwrap_or_else(|| temporary.path().join("data"));
     let repository = corpus::open_or_import(&corpus_dir, &data)?;
-    let (reviews, findings) = repository.index.document_counts()?;
+    let (reviews, findings) = repository.document_counts()?;
     println!(
         "Corpus: {} ({} reviews, {} findings indexed); {} rounds per query",
         corpus_dir.display(),

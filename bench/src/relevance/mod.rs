@@ -12,9 +12,8 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use lessons_index::{SearchRequest, View};
-use lessons_web::repository::Repository;
+use lessons_web::service::Repository;
 use serde::Deserialize;
-use time::OffsetDateTime;
 
 use self::baseline::Baseline;
 
@@ -86,7 +85,7 @@ pub fn load_judgements(path: &Path, known_ids: &HashSet<String>) -> Result<Vec<J
 /// Every review and finding id held by `repository`.
 pub fn corpus_ids(repository: &Repository) -> Result<HashSet<String>> {
     let mut ids = HashSet::new();
-    for review in repository.store.reviews() {
+    for review in repository.reviews() {
         let review = review?;
         ids.extend(review.lessons.iter().map(|l| l.id.clone()));
         ids.insert(review.id);
@@ -119,7 +118,6 @@ pub fn evaluate(
     judgements: &[Judgement],
 ) -> Result<Vec<QueryResult>> {
     let boards = repository.board_slugs();
-    let today = OffsetDateTime::now_utc().date();
     let mut results = Vec::new();
     for judgement in judgements {
         for view in [View::Reviews, View::Lessons] {
@@ -127,7 +125,7 @@ pub fn evaluate(
             if grades.is_empty() {
                 continue;
             }
-            let ours = rank_ours(repository, &boards, &judgement.query, view, today)?;
+            let ours = rank_ours(repository, &boards, &judgement.query, view)?;
             let theirs = baseline.rank(&judgement.query, view, RECALL_AT)?;
             results.push(QueryResult {
                 id: judgement.id.clone(),
@@ -147,7 +145,6 @@ fn rank_ours(
     boards: &[String],
     query: &str,
     view: View,
-    today: time::Date,
 ) -> Result<Vec<String>> {
     let per_page = RECALL_AT.to_string();
     let pairs = [
@@ -157,7 +154,7 @@ fn rank_ours(
     ];
     let request = SearchRequest::from_pairs(pairs, boards)
         .map_err(|e| anyhow::anyhow!("query {query:?} was refused: {e:?}"))?;
-    let results = repository.index.search(&request, today)?;
+    let results = repository.search(&request)?;
     Ok(results.hits.into_iter().map(|hit| hit.id).collect())
 }
 

@@ -11,6 +11,7 @@ use lessons_model::{Board, Review};
 
 use crate::accounts::{SessionRecord, StoredUser, TokenRecord};
 use crate::audit::AuditEntry;
+use crate::listing::{listing_key, ReviewListing};
 use crate::{decode_json, decode_u64, Change, Result, RevisionRecord, Store, StoreError, KEY_SEQ};
 
 /// One thing wrong in the store.
@@ -40,6 +41,7 @@ impl Store {
         let files = self.check_revisions(&reviews, &mut report)?;
         self.check_files(&files, &mut report);
         self.check_change_log(&mut report)?;
+        self.check_listings(&mut report)?;
         self.check_accounts(&mut report)?;
         self.check_audit_log(&mut report)?;
         Ok(report)
@@ -187,6 +189,46 @@ impl Store {
                 Err(error) => report.unreadable(record, error),
             }
         }
+    }
+
+    /// Every review is listed once, under its board, as it is now; nothing else is listed.
+    fn check_listings(&self, report: &mut StoreReport) -> Result<()> {
+        let mut expected = BTreeMap::new();
+        for entry in self.reviews.iter() {
+            let (_, value) = entry?;
+            // A review that cannot be read is reported by the review check.
+            if let Ok(review) = decode_json::<Review>(&value, "review") {
+                expected.insert(
+                    listing_key(&review.board, &review.id),
+                    ReviewListing::of(&review),
+                );
+            }
+        }
+        for entry in self.board_reviews.iter() {
+            let (key, value) = entry?;
+            let record = format!(
+                "listing {}",
+                String::from_utf8_lossy(&key).replace('\0', "/")
+            );
+            match (
+                expected.remove(key.as_ref()),
+                decode_json::<ReviewListing>(&value, "listing"),
+            ) {
+                (None, _) => report.problem(record, "lists no stored review".into()),
+                (Some(_), Err(error)) => report.unreadable(record, error),
+                (Some(listing), Ok(found)) if listing != found => {
+                    report.problem(record, "differs from the review it lists".into())
+                }
+                (Some(_), Ok(_)) => {}
+            }
+        }
+        for listing in expected.values() {
+            report.problem(
+                format!("review {}", listing.id),
+                format!("is missing from the list of board {}", listing.board),
+            );
+        }
+        Ok(())
     }
 
     fn check_change_log(&self, report: &mut StoreReport) -> Result<()> {

@@ -15,7 +15,8 @@
 //! `boards` (slug -> board), `settings` (name -> value), `users` (email -> user),
 //! `tokens` (SHA-256 of secret -> token), `sessions` (SHA-256 of cookie -> session),
 //! `file_owners` (board \0 sha256 -> review id), `changes` (seq -> [`Change`]), `audit`
-//! (seq -> [`AuditEntry`], see [`audit`]), `meta` (format version, sequences, per-board id
+//! (seq -> [`AuditEntry`], see [`audit`]), `board_reviews` (board \0 id ->
+//! [`ReviewListing`], see [`listing`]), `meta` (format version, sequences, per-board id
 //! counters: the last number issued, never lowered).
 
 use std::io::ErrorKind;
@@ -32,9 +33,10 @@ use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
 use sled::Transactional;
 
-/// The on-disk format this build writes. Version 2 may hold compressed values; a
-/// version 1 store (plain JSON only) is read as it is and marked version 2 when opened.
-pub const FORMAT_VERSION: u32 = 2;
+/// The on-disk format this build writes. Version 2 may hold compressed values; version
+/// 3 adds the `board_reviews` listings. An older store is read as it is: its listings
+/// are written when it is opened, and it is marked version 3.
+pub const FORMAT_VERSION: u32 = 3;
 /// The oldest format this build opens.
 const OLDEST_READABLE_VERSION: u32 = 1;
 /// The first byte of a compressed value.
@@ -116,6 +118,7 @@ pub struct Store {
     tokens: sled::Tree,
     sessions: sled::Tree,
     file_owners: sled::Tree,
+    board_reviews: sled::Tree,
     changes: sled::Tree,
     audit: sled::Tree,
     meta: sled::Tree,
@@ -146,6 +149,7 @@ impl Store {
             tokens: db.open_tree("tokens")?,
             sessions: db.open_tree("sessions")?,
             file_owners: db.open_tree("file_owners")?,
+            board_reviews: db.open_tree("board_reviews")?,
             files_dir: path.join("files"),
             changes: db.open_tree("changes")?,
             audit: db.open_tree("audit")?,
@@ -175,6 +179,7 @@ impl Store {
                     });
                 }
                 if found < FORMAT_VERSION {
+                    self.rebuild_listings()?;
                     self.meta
                         .insert(KEY_FORMAT, &FORMAT_VERSION.to_be_bytes())?;
                     self.db.flush()?;
@@ -340,7 +345,7 @@ impl Store {
             let mut review = review.clone();
             review.id = review_id(year, &board.slug, number);
             review.fill_derived();
-            write_revision(trees, &review, by, action, &now)?;
+            write_revision(trees, &review, None, (by, action, &now))?;
             Ok(review)
         })
     }
@@ -372,7 +377,7 @@ impl Store {
                 review.files = current.files.clone();
             }
             review.fill_derived();
-            write_revision(trees, &review, by, action, &now)?;
+            write_revision(trees, &review, Some(&current.board), (by, action, &now))?;
             Ok(review)
         })?;
         self.db.flush()?;
@@ -405,7 +410,7 @@ impl Store {
                     .meta
                     .insert(counter_key.clone(), &number.to_be_bytes())?;
             }
-            write_revision(trees, review, by, RESTORED, &now)
+            write_revision(trees, review, None, (by, RESTORED, &now))
         })?;
         self.db.flush()?;
         Ok(())
@@ -420,18 +425,22 @@ impl Store {
             &self.meta,
             &self.file_owners,
             &self.audit,
+            &self.board_reviews,
         );
         trees
-            .transaction(|(reviews, revisions, changes, meta, owners, audit)| {
-                write(&RevisionTrees {
-                    reviews,
-                    revisions,
-                    changes,
-                    meta,
-                    owners,
-                    audit,
-                })
-            })
+            .transaction(
+                |(reviews, revisions, changes, meta, owners, audit, listings)| {
+                    write(&RevisionTrees {
+                        reviews,
+                        revisions,
+                        changes,
+                        meta,
+                        owners,
+                        audit,
+                        listings,
+                    })
+                },
+            )
             .map_err(transaction_error)
     }
 
@@ -644,16 +653,17 @@ struct RevisionTrees<'a> {
     meta: &'a TransactionalTree,
     owners: &'a TransactionalTree,
     audit: &'a TransactionalTree,
+    listings: &'a TransactionalTree,
 }
 
-/// Writes `review` as its current and its numbered revision, records its files' owner,
-/// logs the change and appends the audit entry.
+/// Writes `review` as its current and its numbered revision, records its files' owner
+/// and its board's listing (out of `previous_board`'s when it moved), logs the change and
+/// appends the audit entry.
 fn write_revision(
     trees: &RevisionTrees,
     review: &Review,
-    by: &str,
-    action: &str,
-    at: &str,
+    previous_board: Option<&str>,
+    (by, action, at): (&str, &str, &str),
 ) -> TxResult<()> {
     let RevisionTrees {
         reviews,
@@ -662,6 +672,7 @@ fn write_revision(
         meta,
         owners,
         audit: audit_log,
+        listings,
     } = trees;
     let record = RevisionRecord {
         revision: review.revision,
@@ -680,6 +691,7 @@ fn write_revision(
     changes.insert(&seq.to_be_bytes(), change)?;
     let note = AuditNote::review(by, action, &review.id, review.revision);
     audit::append(meta, audit_log, &note, at)?;
+    listing::record_listing(listings, review, previous_board)?;
     record_file_owners(owners, review)
 }
 
@@ -814,12 +826,14 @@ pub mod audit;
 pub mod backup;
 mod check;
 mod files;
+pub mod listing;
 
 pub use accounts::{SessionRecord, TokenRecord};
 pub use audit::{AuditEntry, AuditFilter, AuditNote};
 pub use backup::BackupReport;
 pub use check::{Problem, StoreReport};
 pub use files::sha256_hex;
+pub use listing::ReviewListing;
 
 #[cfg(test)]
 mod tests;

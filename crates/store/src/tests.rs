@@ -853,3 +853,70 @@ fn a_version_1_store_of_plain_json_opens_and_is_marked_version_2() {
     let version = store.meta.get(KEY_FORMAT).unwrap().unwrap();
     assert_eq!(decode_u32(&version, "format").unwrap(), FORMAT_VERSION);
 }
+
+#[test]
+fn each_board_lists_its_reviews_as_they_are_now() {
+    let (_dir, store) = open_with_board();
+    store
+        .put_board(
+            &Board {
+                slug: "wessex".into(),
+                name: "Wessex LSCB".into(),
+                region: "south_west".into(),
+            },
+            "cli",
+        )
+        .unwrap();
+    let first = store.create_review(review(), "import", "create").unwrap();
+    let second = store.create_review(review(), "import", "create").unwrap();
+    let mut moved = first.clone();
+    moved.board = "wessex".into();
+    moved.title = "Serious Case Review: Child N".into();
+    store
+        .update_review(&first.id, moved, "cli", "update")
+        .unwrap();
+
+    let barsetshire = store.board_listings("barsetshire").unwrap();
+    assert_eq!(
+        barsetshire
+            .iter()
+            .map(|l| l.id.as_str())
+            .collect::<Vec<_>>(),
+        [second.id.as_str()]
+    );
+    let wessex = store.board_listings("wessex").unwrap();
+    assert_eq!(wessex.len(), 1);
+    assert_eq!(
+        (
+            wessex[0].id.as_str(),
+            wessex[0].title.as_str(),
+            wessex[0].revision
+        ),
+        (first.id.as_str(), "Serious Case Review: Child N", 2)
+    );
+    assert_eq!(wessex[0].timeliness, Some((9, true)));
+    assert_eq!(store.all_listings().unwrap().len(), 2);
+    assert!(store.verify().unwrap().problems.is_empty());
+}
+
+#[test]
+fn a_store_without_listings_gets_them_when_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let created = {
+        let store = Store::open(dir.path()).unwrap();
+        store.put_board(&board(), "cli").unwrap();
+        let created = store.create_review(review(), "import", "create").unwrap();
+        // As a version 2 store was: no listings.
+        store.board_reviews.clear().unwrap();
+        store.meta.insert(KEY_FORMAT, &2u32.to_be_bytes()).unwrap();
+        store.flush().unwrap();
+        let problems = store.verify().unwrap().problems;
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].message.contains("missing from the list"));
+        created
+    };
+    let store = Store::open(dir.path()).unwrap();
+    let listed = store.board_listings("barsetshire").unwrap();
+    assert_eq!(listed, vec![ReviewListing::of(&created)]);
+    assert!(store.verify().unwrap().problems.is_empty());
+}

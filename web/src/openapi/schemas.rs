@@ -264,10 +264,7 @@ fn search_schemas(cx: &SpecContext) -> Map<String, Value> {
     );
     schemas.insert(
         "Health".into(),
-        object(
-            &["status", "indexed_seq"],
-            json!({ "status": string_enum(["ok"]), "indexed_seq": described(integer(0), "The store sequence the index has caught up to") }),
-        ),
+        object(&["status"], json!({ "status": string_enum(["ok"]) })),
     );
     schemas
 }

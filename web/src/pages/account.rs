@@ -8,126 +8,22 @@
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
-use lessons_model::{Review, Role, Status};
-use lessons_store::{sha256_hex, SessionRecord};
+use lessons_model::{Role, Status};
+use lessons_store::{ReviewListing, TokenRecord};
 use maud::{html, Markup};
-use subtle::ConstantTimeEq;
 
-use super::{error_page, layout, Section, SiteConfig};
-use crate::auth::{
-    authenticate, create_token, new_secret, verify_password, Principal, SESSION_COOKIE,
-};
-use crate::deposit_api::read_body;
-use crate::errors::ApiError;
-use crate::repository::Repository;
+use crate::http::blocking::Pool;
+use crate::http::body::read_form;
+use crate::http::config::SiteConfig;
+use crate::http::errors::{error_page, page_for, ApiError};
+use crate::http::layout::{layout, Section};
+use crate::http::session::{session_removal, SignedIn, SignedInForm, SESSION_COOKIE};
+use crate::service::accounts::{constant_time_eq, new_secret, Principal, SESSION_SECONDS};
+use crate::service::input::field;
 use crate::throttle::LoginThrottle;
 
-/// How long a session lasts.
-const SESSION_SECONDS: i64 = 8 * 60 * 60;
 /// The double-submit cookie of the sign-in form.
 const LOGIN_CSRF_COOKIE: &str = "lessons_login_csrf";
-/// Largest form body accepted (the edit form carries a whole executive summary).
-const MAX_FORM_BYTES: usize = 8 << 20;
-
-/// The signed-in user of an HTML request, or a redirect to `/login` (or an error page).
-pub fn signed_in(
-    req: &HttpRequest,
-    repository: &Repository,
-    config: &SiteConfig,
-) -> Result<Principal, Box<HttpResponse>> {
-    match authenticate(req, repository) {
-        Ok(Some(principal)) => Ok(principal),
-        Ok(None) => {
-            let next = req
-                .uri()
-                .path_and_query()
-                .map(|p| p.as_str())
-                .unwrap_or("/my");
-            let target = format!(
-                "/login?{}",
-                form_urlencoded::Serializer::new(String::new())
-                    .append_pair("next", next)
-                    .finish()
-            );
-            Err(Box::new(
-                HttpResponse::SeeOther()
-                    .insert_header((header::LOCATION, target))
-                    .finish(),
-            ))
-        }
-        Err(error) => Err(Box::new(error_page(
-            error.status,
-            "You are not signed in",
-            &error.message,
-            &[],
-            config,
-        ))),
-    }
-}
-
-/// Checks the CSRF token of a form posted in a session (token-authenticated requests
-/// need none). A mismatch is a 403 page.
-pub fn check_csrf(
-    principal: &Principal,
-    form_token: Option<&str>,
-    config: &SiteConfig,
-) -> Result<(), Box<HttpResponse>> {
-    let Some(expected) = &principal.csrf else {
-        return Ok(());
-    };
-    match form_token {
-        Some(given) if constant_time_eq(given.as_bytes(), expected.as_bytes()) => Ok(()),
-        _ => Err(Box::new(error_page(
-            StatusCode::FORBIDDEN,
-            "The form has expired",
-            "The form was not sent from this session. Go back, reload the page and try again.",
-            &[],
-            config,
-        ))),
-    }
-}
-
-/// Compares two secrets in time that does not depend on where they differ (`subtle`;
-/// only their lengths, which are public, may show).
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.ct_eq(b).into()
-}
-
-/// The signed-in principal and the CSRF-checked fields of a form posted to an HTML
-/// route; otherwise the answer to send (a redirect to sign in, or an error page).
-pub async fn signed_in_form(
-    req: &HttpRequest,
-    payload: web::Payload,
-    repository: &Repository,
-    config: &SiteConfig,
-) -> Result<(Principal, Vec<(String, String)>), Box<HttpResponse>> {
-    let principal = signed_in(req, repository, config)?;
-    let pairs = read_form(payload).await.map_err(|e| {
-        Box::new(error_page(
-            e.status,
-            "The form could not be read",
-            &e.message,
-            &[],
-            config,
-        ))
-    })?;
-    check_csrf(&principal, field(&pairs, "csrf"), config)?;
-    Ok((principal, pairs))
-}
-
-/// Reads a urlencoded form body into pairs.
-pub async fn read_form(payload: web::Payload) -> Result<Vec<(String, String)>, ApiError> {
-    let body = read_body(payload, MAX_FORM_BYTES).await?;
-    Ok(form_urlencoded::parse(&body).into_owned().collect())
-}
-
-/// The first value of `key` in form pairs.
-pub fn field<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    pairs
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.as_str())
-}
 
 /// `GET /login`
 pub async fn login_form(req: HttpRequest, config: web::Data<SiteConfig>) -> HttpResponse {
@@ -207,21 +103,13 @@ fn safe_next(next: &str) -> &str {
 pub async fn login(
     req: HttpRequest,
     payload: web::Payload,
-    repository: web::Data<Repository>,
+    pool: Pool,
     config: web::Data<SiteConfig>,
     throttle: web::Data<LoginThrottle>,
 ) -> HttpResponse {
     let pairs = match read_form(payload).await {
         Ok(pairs) => pairs,
-        Err(error) => {
-            return error_page(
-                error.status,
-                "The form could not be read",
-                &error.message,
-                &[],
-                &config,
-            )
-        }
+        Err(error) => return form_unreadable(error, &config),
     };
     let next = safe_next(field(&pairs, "next").unwrap_or("/my")).to_string();
     let cookie_token = req.cookie(LOGIN_CSRF_COOKIE).map(|c| c.value().to_string());
@@ -240,48 +128,48 @@ pub async fn login(
     if let Err(wait) = throttle.check(&email, address) {
         return paused(&config, &next, wait);
     }
-    let store = repository.clone();
     let attempted = email.clone();
-    let verified = web::block(move || match store.store.user(&email) {
-        Ok(Some(user)) if verify_password(&password, &user.password_hash) => Some(user),
-        _ => None,
-    })
-    .await
-    .ok()
-    .flatten();
-    let Some(user) = verified else {
-        throttle.failed(&attempted, address);
-        tracing::warn!(email = %attempted, ?address, "failed sign-in");
-        return login_page(
-            &config,
-            &next,
-            Some("The email address or password is not right."),
-            StatusCode::UNAUTHORIZED,
-        );
-    };
-    throttle.succeeded(&user.email);
-    match start_session(&repository, &user.email) {
-        Ok(secret) => {
-            let cookie = Cookie::build(SESSION_COOKIE, secret)
-                .path("/")
-                .http_only(true)
-                .same_site(SameSite::Lax)
-                .secure(config.secure_cookies)
-                .max_age(actix_web::cookie::time::Duration::seconds(SESSION_SECONDS))
-                .finish();
-            HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, next))
-                .cookie(cookie)
-                .finish()
+    let session = match pool
+        .run(move |service| service.sign_in(&email, &password))
+        .await
+    {
+        Ok(Some(session)) => session,
+        Ok(None) => {
+            throttle.failed(&attempted, address);
+            tracing::warn!(email = %attempted, ?address, "failed sign-in");
+            return login_page(
+                &config,
+                &next,
+                Some("The email address or password is not right."),
+                StatusCode::UNAUTHORIZED,
+            );
         }
-        Err(error) => error_page(
-            error.status,
-            "Sorry, something went wrong",
-            &error.message,
-            &[],
-            &config,
-        ),
-    }
+        Err(error) => return page_for(error, &config),
+    };
+    throttle.succeeded(&session.email);
+    let cookie = Cookie::build(SESSION_COOKIE, session.secret)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(config.secure_cookies)
+        .max_age(actix_web::cookie::time::Duration::seconds(SESSION_SECONDS))
+        .finish();
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, next))
+        .cookie(cookie)
+        .finish()
+}
+
+/// A form body that could not be read (too large, broken).
+fn form_unreadable(error: crate::service::ServiceError, config: &SiteConfig) -> HttpResponse {
+    let error = ApiError::from(error);
+    error_page(
+        error.status,
+        "The form could not be read",
+        &error.message,
+        &[],
+        config,
+    )
 }
 
 /// The sign-in page again, with 429 and `Retry-After`: too many recent failures.
@@ -298,85 +186,71 @@ fn paused(config: &SiteConfig, next: &str, wait: std::time::Duration) -> HttpRes
     response
 }
 
-fn start_session(repository: &Repository, email: &str) -> Result<String, ApiError> {
-    let secret = new_secret()?;
-    let session = SessionRecord {
-        email: email.to_string(),
-        csrf: new_secret()?,
-        expires_at: time::OffsetDateTime::now_utc().unix_timestamp() + SESSION_SECONDS,
-    };
-    repository
-        .store
-        .put_session(&sha256_hex(secret.as_bytes()), &session)?;
-    Ok(secret)
-}
-
 /// `POST /logout`
-pub async fn logout(
-    req: HttpRequest,
-    payload: web::Payload,
-    repository: web::Data<Repository>,
-    config: web::Data<SiteConfig>,
-) -> HttpResponse {
-    if let Err(response) = signed_in_form(&req, payload, &repository, &config).await {
-        return *response;
-    }
+pub async fn logout(req: HttpRequest, _form: SignedInForm, pool: Pool) -> HttpResponse {
     if let Some(cookie) = req.cookie(SESSION_COOKIE) {
-        let _ = repository
-            .store
-            .remove_session(&sha256_hex(cookie.value().as_bytes()));
+        let secret = cookie.value().to_string();
+        // Signing out always clears the cookie; a session left in the store expires.
+        let _ = pool.run(move |service| service.sign_out(&secret)).await;
     }
-    let mut removal = Cookie::build(SESSION_COOKIE, "").path("/").finish();
-    removal.make_removal();
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, "/"))
-        .cookie(removal)
+        .cookie(session_removal())
         .finish()
 }
 
 /// `GET /my`
 pub async fn my(
-    req: HttpRequest,
-    repository: web::Data<Repository>,
+    SignedIn(principal): SignedIn,
+    pool: Pool,
     config: web::Data<SiteConfig>,
 ) -> HttpResponse {
-    let principal = match signed_in(&req, &repository, &config) {
-        Ok(principal) => principal,
-        Err(response) => return *response,
-    };
-    my_page(&principal, &repository, &config, None)
+    my_page(principal, &pool, &config, None).await
 }
 
-fn my_page(
-    principal: &Principal,
-    repository: &Repository,
+/// What `/my` shows: the reviews the user may change, their boards' names, their tokens.
+struct Overview {
+    reviews: Vec<ReviewListing>,
+    board_names: std::collections::HashMap<String, String>,
+    tokens: Vec<TokenRecord>,
+}
+
+async fn my_page(
+    principal: Principal,
+    pool: &Pool,
     config: &SiteConfig,
     new_token: Option<&str>,
 ) -> HttpResponse {
-    let reviews: Vec<Review> = match repository.store.reviews().collect::<Result<Vec<_>, _>>() {
-        Ok(all) => all
-            .into_iter()
-            .filter(|r| principal.can_edit(&r.board))
-            .collect(),
-        Err(error) => {
-            return error_page(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Sorry, something went wrong",
-                &error.to_string(),
-                &[],
-                config,
-            )
-        }
+    let asking = principal.clone();
+    let found = pool
+        .run(move |service| {
+            let mut reviews = service.reviews_of(&asking)?;
+            reviews.sort_by(|a, b| a.id.cmp(&b.id));
+            Ok(Overview {
+                reviews,
+                board_names: service.board_names(),
+                tokens: service.tokens_of(&asking)?,
+            })
+        })
+        .await;
+    let Overview {
+        reviews,
+        board_names,
+        tokens,
+    } = match found {
+        Ok(overview) => overview,
+        Err(error) => return page_for(error, config),
     };
-    let board_names = repository.index.board_names();
-    let tokens = repository
-        .store
-        .tokens_of(&principal.email)
-        .unwrap_or_default();
     let csrf = principal.csrf.clone().unwrap_or_default();
+    let board_name = |slug: &str| {
+        board_names
+            .get(slug)
+            .cloned()
+            .unwrap_or_else(|| slug.to_string())
+    };
     let scope = match (&principal.role, &principal.board) {
         (Role::Admin, _) => "every board".to_string(),
-        (_, Some(board)) => repository.board_name(board),
+        (_, Some(board)) => board_name(board),
         (_, None) => "no board".to_string(),
     };
     let body = html! {
@@ -391,7 +265,7 @@ fn my_page(
             button.secondary type="submit" { "Sign out" }
         }
         @for status in [Status::Draft, Status::Published, Status::Withdrawn] {
-            @let listed: Vec<&Review> = reviews.iter().filter(|r| r.status == status).collect();
+            @let listed: Vec<&ReviewListing> = reviews.iter().filter(|r| r.status == status).collect();
             h2 { (status_title(status)) " (" (listed.len()) ")" }
             @if listed.is_empty() { p.muted { "None." } }
             @else { (review_table(&listed, &board_names)) }
@@ -448,7 +322,7 @@ fn status_title(status: Status) -> &'static str {
 }
 
 fn review_table(
-    reviews: &[&Review],
+    reviews: &[&ReviewListing],
     board_names: &std::collections::HashMap<String, String>,
 ) -> Markup {
     html! {
@@ -463,7 +337,7 @@ fn review_table(
                         td { (board_names.get(&review.board).cloned().unwrap_or_else(|| review.board.clone())) }
                         td { (review.revision) }
                         td {
-                            @match review.timeliness() {
+                            @match review.timeliness {
                                 Some((months, true)) => { span.over { (months) " months (over six)" } }
                                 Some((months, false)) => { (months) " months" }
                                 None => { "not known" }
@@ -479,64 +353,59 @@ fn review_table(
 
 /// `POST /my/tokens`: creates a token and shows it once.
 pub async fn add_token(
-    req: HttpRequest,
-    payload: web::Payload,
-    repository: web::Data<Repository>,
+    form: SignedInForm,
+    pool: Pool,
     config: web::Data<SiteConfig>,
 ) -> HttpResponse {
-    let (principal, pairs) = match signed_in_form(&req, payload, &repository, &config).await {
-        Ok(parts) => parts,
-        Err(response) => return *response,
-    };
-    let label_text = field(&pairs, "label")
+    let label: String = form
+        .field("label")
         .unwrap_or_default()
         .trim()
         .chars()
         .take(100)
-        .collect::<String>();
-    let label_text = if label_text.is_empty() {
+        .collect();
+    let label = if label.is_empty() {
         "web".to_string()
     } else {
-        label_text
+        label
     };
-    match create_token(&repository, &principal.email, &label_text, &principal.email) {
-        Ok((secret, _)) => my_page(&principal, &repository, &config, Some(&secret)),
-        Err(error) => error_page(
-            error.status,
-            "The token could not be created",
-            &error.message,
-            &[],
-            &config,
-        ),
+    let principal = form.principal;
+    let email = principal.email.clone();
+    match pool
+        .run(move |service| service.create_token(&email, &label, &email))
+        .await
+    {
+        Ok((secret, _)) => my_page(principal, &pool, &config, Some(&secret)).await,
+        Err(error) => {
+            let error = ApiError::from(error);
+            error_page(
+                error.status,
+                "The token could not be created",
+                &error.message,
+                &[],
+                &config,
+            )
+        }
     }
 }
 
 /// `POST /my/tokens/{id}/revoke`
 pub async fn revoke_token(
-    req: HttpRequest,
     path: web::Path<String>,
-    payload: web::Payload,
-    repository: web::Data<Repository>,
+    form: SignedInForm,
+    pool: Pool,
     config: web::Data<SiteConfig>,
 ) -> HttpResponse {
-    let (principal, _) = match signed_in_form(&req, payload, &repository, &config).await {
-        Ok(parts) => parts,
-        Err(response) => return *response,
-    };
-    match repository
-        .store
-        .revoke_token(&principal.email, &path.into_inner(), &principal.email)
+    let token_id = path.into_inner();
+    let principal = form.principal;
+    match pool
+        .run(move |service| service.revoke_token(&principal, &token_id))
+        .await
     {
-        Ok(_) => HttpResponse::SeeOther()
+        Ok(()) => HttpResponse::SeeOther()
             .insert_header((header::LOCATION, "/my#tokens"))
             .finish(),
-        Err(error) => error_page(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "The token could not be revoked",
-            &error.to_string(),
-            &[],
-            &config,
-        ),
+        Err(error) => page_for(error, &config),
     }
 }
 
@@ -561,12 +430,5 @@ mod tests {
         ] {
             assert_eq!(safe_next(bad), "/my", "{bad:?}");
         }
-    }
-
-    #[test]
-    fn secrets_compare_whole() {
-        assert!(constant_time_eq(b"abc", b"abc"));
-        assert!(!constant_time_eq(b"abc", b"abd"));
-        assert!(!constant_time_eq(b"abc", b"abcd"));
     }
 }

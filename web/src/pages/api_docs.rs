@@ -7,9 +7,11 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 use serde_json::Value;
 
-use super::{api_error_page, layout, Section, SiteConfig};
+use crate::http::blocking::Pool;
+use crate::http::config::{site_url, SiteConfig};
+use crate::http::errors::page_for;
+use crate::http::layout::{layout, Section};
 use crate::openapi::{document, SpecContext, DOCUMENT_PATH};
-use crate::repository::Repository;
 
 /// Enumerations longer than this are folded into a `<details>`.
 const SHORT_LIST: usize = 12;
@@ -18,18 +20,15 @@ const SHORT_LIST: usize = 12;
 const METHODS: [&str; 4] = ["get", "post", "put", "delete"];
 
 /// `GET /api`
-pub async fn api_docs(
-    req: HttpRequest,
-    repository: web::Data<Repository>,
-    config: web::Data<SiteConfig>,
-) -> HttpResponse {
-    let cx = match SpecContext::of(repository).await {
-        Ok(cx) => cx,
-        Err(error) => return api_error_page(&error, &config),
+pub async fn api_docs(req: HttpRequest, pool: Pool, config: web::Data<SiteConfig>) -> HttpResponse {
+    let found = pool
+        .run(|service| Ok((service.board_slugs(), service.newest_public_ids()?)))
+        .await;
+    let cx = match found {
+        Ok((boards, examples)) => SpecContext::new(boards, examples),
+        Err(error) => return page_for(error, &config),
     };
-    let info = req.connection_info();
-    let base = format!("{}://{}", info.scheme(), info.host());
-    let body = render(&document(&cx), &base);
+    let body = render(&document(&cx), &site_url(&req));
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .body(layout("API", &config, Section::Api, body).into_string())

@@ -7,15 +7,13 @@ use lessons_model::vocab::{THEMES, THEME_GROUPS};
 use maud::{html, Markup};
 
 use super::search::search_form;
-use super::{api_error_page, layout, Section, SiteConfig};
-use crate::api::run_search;
-use crate::repository::Repository;
+use crate::http::blocking::Pool;
+use crate::http::config::SiteConfig;
+use crate::http::errors::page_for;
+use crate::http::layout::{layout, Section};
 
 /// `GET /`
-pub async fn home(
-    repository: web::Data<Repository>,
-    config: web::Data<SiteConfig>,
-) -> HttpResponse {
+pub async fn home(pool: Pool, config: web::Data<SiteConfig>) -> HttpResponse {
     let newest = SearchRequest {
         sort: Sort::Newest,
         per_page: 6,
@@ -26,13 +24,12 @@ pub async fn home(
         per_page: 1,
         ..SearchRequest::default()
     };
-    let reviews = match run_search(repository.clone(), newest).await {
-        Ok(results) => results,
-        Err(error) => return api_error_page(&error, &config),
-    };
-    let lesson_total = match run_search(repository, lessons).await {
-        Ok(results) => results.total,
-        Err(error) => return api_error_page(&error, &config),
+    let found = pool
+        .run(move |service| Ok((service.search(&newest)?, service.search(&lessons)?.total)))
+        .await;
+    let (reviews, lesson_total) = match found {
+        Ok(found) => found,
+        Err(error) => return page_for(error, &config),
     };
     let body = html! {
         h1 { "Learn from serious case reviews" }
@@ -64,17 +61,14 @@ pub async fn home(
 }
 
 /// `GET /themes`
-pub async fn themes(
-    repository: web::Data<Repository>,
-    config: web::Data<SiteConfig>,
-) -> HttpResponse {
+pub async fn themes(pool: Pool, config: web::Data<SiteConfig>) -> HttpResponse {
     let request = SearchRequest {
         per_page: 1,
         ..SearchRequest::default()
     };
-    let results = match run_search(repository, request).await {
+    let results = match pool.run(move |service| service.search(&request)).await {
         Ok(results) => results,
-        Err(error) => return api_error_page(&error, &config),
+        Err(error) => return page_for(error, &config),
     };
     let body = html! {
         h1 { "Themes" }

@@ -13,10 +13,13 @@ use lessons_index::{CrossTab, FacetCount, FacetName, SearchRequest, View};
 use maud::{html, Markup};
 
 use super::charts::{self, Band, Bar, Caption};
-use super::{api_error_page, label, layout, search_url, Section, SiteConfig};
-use crate::errors::ApiError;
-use crate::repository::Repository;
-use crate::stats::{run_cross_tab, StatsRequest};
+use super::label;
+use crate::http::blocking::Pool;
+use crate::http::config::{search_url, SiteConfig};
+use crate::http::errors::page_for;
+use crate::http::layout::{layout, Section};
+use crate::service::requests::{query_pairs, StatsRequest};
+use crate::service::{Repository, ServiceResult};
 
 /// Rows and columns when the URL does not say.
 const DEFAULT_AXES: (FacetName, FacetName) = (FacetName::Theme, FacetName::Agency);
@@ -33,27 +36,23 @@ const FORM_FILTERS: [FacetName; 4] = [
 ];
 
 /// `GET /insights`
-pub async fn insights(
-    req: HttpRequest,
-    repository: web::Data<Repository>,
-    config: web::Data<SiteConfig>,
-) -> HttpResponse {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(req.query_string().as_bytes())
-        .into_owned()
-        .collect();
-    let boards = repository.board_slugs();
-    let request = match StatsRequest::from_pairs(&pairs, &boards, Some(DEFAULT_AXES)) {
-        Ok(request) => request,
-        Err(errors) => return api_error_page(&ApiError::invalid(errors), &config),
-    };
-    match tables(repository, &request).await {
-        Ok((over_time, grid)) => {
+pub async fn insights(req: HttpRequest, pool: Pool, config: web::Data<SiteConfig>) -> HttpResponse {
+    let pairs = query_pairs(req.query_string());
+    let found = pool
+        .run(move |service| {
+            let request = service.stats_request(&pairs, Some(DEFAULT_AXES))?;
+            let (over_time, grid) = tables(service, &request)?;
+            Ok((request, over_time, grid))
+        })
+        .await;
+    match found {
+        Ok((request, over_time, grid)) => {
             let body = render(&request, &over_time, &grid);
             HttpResponse::Ok()
                 .content_type("text/html; charset=utf-8")
                 .body(layout("Insights", &config, Section::Insights, body).into_string())
         }
-        Err(error) => api_error_page(&error, &config),
+        Err(error) => page_for(error, &config),
     }
 }
 
@@ -67,17 +66,17 @@ fn series_facet(request: &StatsRequest) -> FacetName {
 }
 
 /// The series by year, and the rows by the columns (one count when they are the same).
-async fn tables(
-    repository: web::Data<Repository>,
-    request: &StatsRequest,
-) -> Result<(CrossTab, CrossTab), ApiError> {
-    let (rows, cols) = (request.rows, request.cols);
-    let grid = run_cross_tab(repository.clone(), request.search.clone(), rows, cols).await?;
+fn tables(service: &Repository, request: &StatsRequest) -> ServiceResult<(CrossTab, CrossTab)> {
+    let grid = service.cross_tab(request)?;
     let series = series_facet(request);
-    let over_time = if (series, FacetName::Year) == (rows, cols) {
+    let over_time = if (series, FacetName::Year) == (request.rows, request.cols) {
         grid.clone()
     } else {
-        run_cross_tab(repository, request.search.clone(), series, FacetName::Year).await?
+        service.cross_tab(&StatsRequest {
+            rows: series,
+            cols: FacetName::Year,
+            ..request.clone()
+        })?
     };
     Ok((over_time, grid))
 }

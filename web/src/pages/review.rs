@@ -2,88 +2,67 @@
 //! summary, and its findings grouped by level and agency, each with a citable anchor
 //! (`#L3`).
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use lessons_model::dates::parse_incident_date;
 use lessons_model::review::month_name;
 use lessons_model::{Lesson, Review, Vocabulary};
 use maud::{html, Markup};
 
+use super::label;
 use super::search::{hit_item, similar_url};
-use super::{api_error_page, error_page, label, layout, Section, SiteConfig};
-use crate::auth::authenticate;
-use crate::citation::{permalink, suggested, Citable};
-use crate::deposit_api::readable_review;
-use crate::errors::ApiError;
-use crate::repository::Repository;
+use crate::formats::citation::{suggested, Citable};
+use crate::http::blocking::Pool;
+use crate::http::config::{permalink, SiteConfig};
+use crate::http::errors::{bad_request_page, not_found_page, page_for, review_page_error};
+use crate::http::layout::{layout, Section};
+use crate::http::session::Viewer;
+use crate::service::requests::query_pairs;
+use crate::service::ServiceError;
 use lessons_index::View;
 
 /// `GET /reviews/{id}`
 pub async fn review(
     req: HttpRequest,
     path: web::Path<String>,
-    repository: web::Data<Repository>,
+    Viewer(viewer): Viewer,
+    pool: Pool,
     config: web::Data<SiteConfig>,
 ) -> HttpResponse {
     let id = path.into_inner();
-    let viewer = authenticate(&req, &repository).ok().flatten();
-    let found = match readable_review(viewer.as_ref(), &repository, &id) {
-        Ok(review) => Ok(Some(review)),
-        Err(error) if error.status == StatusCode::NOT_FOUND => Ok(None),
-        Err(error) => Err(error),
+    let lookup = id.clone();
+    let found = pool
+        .run(move |service| {
+            let review = service.review_or_notice(viewer.as_ref(), &lookup)?;
+            let board_name = service.board_name(&review.board);
+            // Similar reviews are a help, not the page: a failure leaves them out.
+            let similar = service.similar(&review.id).unwrap_or_default();
+            Ok((review, board_name, similar))
+        })
+        .await;
+    let (review, board_name, similar) = match found {
+        Ok(found) => found,
+        Err(error) => return review_page_error(error, &id, &config),
     };
-    match found {
-        Ok(Some(review)) => {
-            let board_name = repository.board_name(&review.board);
-            let similar = repository
-                .index
-                .similar(
-                    &review.id,
-                    lessons_model::dates::today(),
-                    crate::api::SIMILAR_LIMIT,
-                )
-                .ok()
-                .flatten()
-                .unwrap_or_default();
-            let body = html! {
-                @if !review.is_public_now() { (not_public_notice(&review)) }
-                (render(&review, &board_name))
-                @if review.is_public_now() { (cite_block(&req, &review, &board_name)) }
-                @if !similar.is_empty() {
-                    h2 #similar { "Reviews like this one" }
-                    ul {
-                        @for hit in &similar {
-                            li {
-                                a href={"/reviews/" (hit.id)} { (hit.title) }
-                                span.muted { " · " (hit.board_name) @if let Some(year) = hit.year { " · " (year) } }
-                            }
-                        }
+    let body = html! {
+        @if !review.is_public_now() { (not_public_notice(&review)) }
+        (render(&review, &board_name))
+        @if review.is_public_now() { (cite_block(&req, &review, &board_name)) }
+        @if !similar.is_empty() {
+            h2 #similar { "Reviews like this one" }
+            ul {
+                @for hit in &similar {
+                    li {
+                        a href={"/reviews/" (hit.id)} { (hit.title) }
+                        span.muted { " · " (hit.board_name) @if let Some(year) = hit.year { " · " (year) } }
                     }
                 }
-            };
-            let page = layout(&review.title, &config, Section::Other, body);
-            HttpResponse::Ok()
-                .content_type("text/html; charset=utf-8")
-                .body(page.into_string())
+            }
         }
-        Ok(None) => match crate::api::withdrawal_notice(&repository, &id) {
-            Ok(Some(notice)) => error_page(
-                StatusCode::GONE,
-                "Review withdrawn",
-                &capitalise(&notice),
-                &[],
-                &config,
-            ),
-            _ => error_page(
-                StatusCode::NOT_FOUND,
-                "Review not found",
-                &format!("There is no published review with the id {id}."),
-                &[],
-                &config,
-            ),
-        },
-        Err(error) => api_error_page(&error, &config),
-    }
+    };
+    let page = layout(&review.title, &config, Section::Other, body);
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(page.into_string())
 }
 
 fn render(review: &Review, board_name: &str) -> Markup {
@@ -133,14 +112,6 @@ fn not_public_notice(review: &Review) -> Markup {
                 }
             }
         }
-    }
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 
@@ -310,53 +281,40 @@ fn finding(lesson: &Lesson, public: bool) -> Markup {
     }
 }
 
-/// How many similar findings the similar-lessons page lists.
-const SIMILAR_LESSONS: usize = 10;
-
 /// `GET /similar?to=<finding id>`: findings of other public reviews most like one
 /// finding of a public review.
 pub async fn similar_lessons(
     req: HttpRequest,
-    repository: web::Data<Repository>,
+    pool: Pool,
     config: web::Data<SiteConfig>,
 ) -> HttpResponse {
-    let Some(id) = form_urlencoded::parse(req.query_string().as_bytes())
+    let Some(id) = query_pairs(req.query_string())
+        .into_iter()
         .find(|(key, _)| key == "to")
-        .map(|(_, value)| value.into_owned())
+        .map(|(_, value)| value)
     else {
-        return error_page(
-            StatusCode::BAD_REQUEST,
+        return bad_request_page(
             "Which finding?",
             "Give the finding to compare as ?to=<review id>#L<n>, or follow a \"Lessons like this one\" link from a review.",
-            &[],
             &config,
         );
     };
-    let not_found = || {
-        error_page(
-            StatusCode::NOT_FOUND,
-            "Finding not found",
-            &format!("There is no finding {id} in a published review."),
-            &[],
-            &config,
-        )
-    };
-    let Some((review, lesson)) = public_finding(&repository, &id) else {
-        return not_found();
-    };
     let lookup = id.clone();
-    let repo = repository.clone();
-    let found = web::block(move || {
-        repo.index
-            .similar(&lookup, lessons_model::dates::today(), SIMILAR_LESSONS)
-    })
-    .await;
-    let hits = match found {
-        Ok(Ok(Some(hits))) => hits,
-        Ok(Ok(None)) => return not_found(),
-        Ok(Err(error)) => return api_error_page(&ApiError::from(error), &config),
-        Err(error) => return api_error_page(&ApiError::from(error), &config),
+    let found = pool
+        .run(move |service| service.similar_findings(&lookup))
+        .await;
+    let similar = match found {
+        Ok(similar) => similar,
+        Err(ServiceError::NotFound(_)) => {
+            return not_found_page(
+                "Finding not found",
+                &format!("There is no finding {id} in a published review."),
+                &config,
+            )
+        }
+        Err(error) => return page_for(error, &config),
     };
+    let (review, lesson, hits) = (&similar.review, &similar.lesson, &similar.hits);
     let anchor = lesson.id.rsplit('#').next().unwrap_or("");
     let body = html! {
         h1 { "Lessons like this one" }
@@ -366,19 +324,11 @@ pub async fn similar_lessons(
         @if hits.is_empty() {
             p { "No other published finding is close enough to list." }
         } @else {
-            ol.hits { @for hit in &hits { (hit_item(View::Lessons, hit)) } }
+            ol.hits { @for hit in hits { (hit_item(View::Lessons, hit)) } }
         }
     };
     let page = layout("Lessons like this one", &config, Section::Lessons, body);
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .body(page.into_string())
-}
-
-/// The review and finding `id` (`<review id>#L<n>`) names, when that review is public today.
-fn public_finding(repository: &Repository, id: &str) -> Option<(Review, Lesson)> {
-    let (review_id, _) = id.split_once("#L")?;
-    let review = readable_review(None, repository, review_id).ok()?;
-    let lesson = review.lessons.iter().find(|l| l.id == id)?.clone();
-    Some((review, lesson))
 }

@@ -7,25 +7,27 @@ use lessons_index::{FacetCount, FacetName, Hit, SearchRequest, SearchResults, So
 use lessons_model::Vocabulary;
 use maud::{html, Markup, PreEscaped};
 
-use super::{api_error_page, label, layout, search_url, Section, SiteConfig};
-use crate::api::{run_search, search_request};
-use crate::repository::Repository;
+use super::label;
+use crate::http::blocking::Pool;
+use crate::http::config::{search_url, SiteConfig};
+use crate::http::errors::page_for;
+use crate::http::layout::{layout, Section};
 
 /// Facets shown open on the page.
 const OPEN_FACETS: [FacetName; 3] = [FacetName::Theme, FacetName::Agency, FacetName::Level];
 
 /// `GET /search`
-pub async fn search(
-    req: HttpRequest,
-    repository: web::Data<Repository>,
-    config: web::Data<SiteConfig>,
-) -> HttpResponse {
-    let request = match search_request(req.query_string(), &repository) {
-        Ok(request) => request,
-        Err(error) => return api_error_page(&error, &config),
-    };
-    match run_search(repository, request.clone()).await {
-        Ok(results) => {
+pub async fn search(req: HttpRequest, pool: Pool, config: web::Data<SiteConfig>) -> HttpResponse {
+    let query = req.query_string().to_string();
+    let found = pool
+        .run(move |service| {
+            let request = service.search_request(&query)?;
+            let results = service.search(&request)?;
+            Ok((request, results))
+        })
+        .await;
+    match found {
+        Ok((request, results)) => {
             let title = if request.q.trim().is_empty() {
                 "Search".to_string()
             } else {
@@ -40,7 +42,7 @@ pub async fn search(
                 .content_type("text/html; charset=utf-8")
                 .body(page.into_string())
         }
-        Err(error) => api_error_page(&error, &config),
+        Err(error) => page_for(error, &config),
     }
 }
 

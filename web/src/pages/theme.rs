@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use lessons_index::{FacetCount, FacetName, SearchRequest, SearchResults, Sort, View};
 use lessons_model::theme_notes::theme_description;
@@ -12,9 +11,11 @@ use lessons_model::vocab::{theme_by_slug, THEME_GROUPS};
 use lessons_model::Vocabulary;
 use maud::{html, Markup, PreEscaped};
 
-use super::{api_error_page, error_page, label, layout, search_url, Section, SiteConfig};
-use crate::api::run_search;
-use crate::repository::Repository;
+use super::label;
+use crate::http::blocking::Pool;
+use crate::http::config::{search_url, SiteConfig};
+use crate::http::errors::{not_found_page, page_for};
+use crate::http::layout::{layout, Section};
 
 /// Agencies listed on a theme page.
 const TOP_AGENCIES: usize = 8;
@@ -24,16 +25,14 @@ const LATEST_LESSONS: usize = 5;
 /// `GET /themes/{slug}`
 pub async fn theme(
     path: web::Path<String>,
-    repository: web::Data<Repository>,
+    pool: Pool,
     config: web::Data<SiteConfig>,
 ) -> HttpResponse {
     let slug = path.into_inner();
     let Some(theme) = theme_by_slug(&slug) else {
-        return error_page(
-            StatusCode::NOT_FOUND,
+        return not_found_page(
             "Theme not found",
             &format!("There is no theme \"{slug}\"."),
-            &[],
             &config,
         );
     };
@@ -51,13 +50,18 @@ pub async fn theme(
         per_page: 100,
         ..SearchRequest::default()
     };
-    let review_results = match run_search(repository.clone(), reviews.clone()).await {
-        Ok(results) => results,
-        Err(error) => return api_error_page(&error, &config),
-    };
-    let lesson_results = match run_search(repository, lessons.clone()).await {
-        Ok(results) => results,
-        Err(error) => return api_error_page(&error, &config),
+    let (asked_reviews, asked_lessons) = (reviews.clone(), lessons.clone());
+    let found = pool
+        .run(move |service| {
+            Ok((
+                service.search(&asked_reviews)?,
+                service.search(&asked_lessons)?,
+            ))
+        })
+        .await;
+    let (review_results, lesson_results) = match found {
+        Ok(found) => found,
+        Err(error) => return page_for(error, &config),
     };
     // The filter also matches lessons of reviews tagged with the theme; list the
     // lessons that carry it themselves.

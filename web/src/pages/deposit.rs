@@ -6,103 +6,39 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
+use lessons_ingest::Warning;
 use lessons_model::vocab::{self, Term};
 use lessons_model::{Lesson, Review, Role, Status, Vocabulary};
 use maud::{html, Markup};
-use serde_json::{json, Map, Value};
 
-use crate::auth::Principal;
-use crate::deposit_api::{
-    amended, check_board, deposit, editable_review, publishable, review_warnings, withdrawn,
-    PublishBody,
+use crate::http::blocking::Pool;
+use crate::http::body::read_multipart;
+use crate::http::config::SiteConfig;
+use crate::http::errors::page_for;
+use crate::http::layout::{layout, Section};
+use crate::http::session::{csrf_refusal, SignedIn, SignedInForm};
+use crate::service::accounts::Principal;
+use crate::service::input::{
+    field, lessons_from_fields, publish_from_fields, review_from_json, summary_from_fields,
+    withdraw_from_fields,
 };
-use crate::errors::ApiError;
-use crate::pages::account::{check_csrf, field, signed_in, signed_in_form};
-use crate::pages::{api_error_page, layout, Section, SiteConfig};
-use crate::repository::Repository;
-use crate::upload::read_deposit;
-
-/// Single-valued review fields the form sends as they are (empty ones are left out).
-const TEXT_FIELDS: &[&str] = &[
-    "title",
-    "board",
-    "review_type",
-    "methodology",
-    "incident",
-    "incident_date",
-    "commissioned_on",
-    "completed_on",
-    "published_on",
-    "ofsted_grade",
-    "summary",
-];
-/// Review fields the form sends as repeated values.
-const LIST_FIELDS: &[&str] = &[
-    "abuse",
-    "source_of_harm",
-    "parallel_processes",
-    "themes",
-    "agencies",
-];
-/// Review fields the form sends as comma-separated text.
-const COMMA_FIELDS: &[&str] = &["keywords", "pseudonyms"];
-
-/// Builds the review JSON from the deposit form's fields.
-pub fn metadata_from_fields(fields: &[(String, String)]) -> Value {
-    let mut review = Map::new();
-    for name in TEXT_FIELDS {
-        if let Some(value) = field(fields, name).map(str::trim).filter(|v| !v.is_empty()) {
-            review.insert(name.to_string(), json!(value));
-        }
-    }
-    for name in LIST_FIELDS {
-        let values: Vec<&str> = fields
-            .iter()
-            .filter(|(k, v)| k == name && !v.is_empty())
-            .map(|(_, v)| v.as_str())
-            .collect();
-        review.insert(name.to_string(), json!(values));
-    }
-    for name in COMMA_FIELDS {
-        let values: Vec<&str> = field(fields, name)
-            .unwrap_or_default()
-            .split(',')
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .collect();
-        review.insert(name.to_string(), json!(values));
-    }
-    let age_band = field(fields, "age_band")
-        .filter(|v| !v.is_empty())
-        .unwrap_or("not_stated");
-    let sex = field(fields, "sex")
-        .filter(|v| !v.is_empty())
-        .unwrap_or("not_stated");
-    review.insert("child".into(), json!({ "age_band": age_band, "sex": sex }));
-    Value::Object(review)
-}
+use crate::service::reviews::{Editable, Transition};
+use crate::service::uploads::{read_deposit, DepositSource};
+use crate::service::{Repository, ServiceResult};
 
 /// `GET /deposit`
 pub async fn deposit_page(
-    req: HttpRequest,
-    repository: web::Data<Repository>,
+    SignedIn(principal): SignedIn,
+    pool: Pool,
     config: web::Data<SiteConfig>,
 ) -> HttpResponse {
-    let principal = match signed_in(&req, &repository, &config) {
-        Ok(principal) => principal,
-        Err(response) => return *response,
-    };
-    let boards: Vec<(String, String)> = match principal.role {
-        Role::Admin => repository
-            .board_slugs()
-            .into_iter()
-            .map(|s| (repository.board_name(&s), s))
-            .collect(),
-        Role::Depositor => principal
-            .board
-            .iter()
-            .map(|s| (repository.board_name(s), s.clone()))
-            .collect(),
+    let asking = principal.clone();
+    let boards = match pool
+        .run(move |service| Ok(boards_of(service, &asking)))
+        .await
+    {
+        Ok(boards) => boards,
+        Err(error) => return page_for(error, &config),
     };
     let csrf = principal.csrf.clone().unwrap_or_default();
     let body = html! {
@@ -158,59 +94,77 @@ pub async fn deposit_page(
     page("Deposit a review", &config, body)
 }
 
+/// The boards `principal` may deposit for, as (name, slug).
+fn boards_of(service: &Repository, principal: &Principal) -> Vec<(String, String)> {
+    match principal.role {
+        Role::Admin => service
+            .board_slugs()
+            .into_iter()
+            .map(|s| (service.board_name(&s), s))
+            .collect(),
+        Role::Depositor => principal
+            .board
+            .iter()
+            .map(|s| (service.board_name(s), s.clone()))
+            .collect(),
+    }
+}
+
 /// `POST /deposit` (multipart; the CSRF token is checked once the body is read, before
-/// anything is stored).
+/// any file is read or anything is stored).
 pub async fn deposit_submit(
     req: HttpRequest,
     payload: web::Payload,
-    repository: web::Data<Repository>,
+    SignedIn(principal): SignedIn,
+    pool: Pool,
     config: web::Data<SiteConfig>,
 ) -> HttpResponse {
-    let principal = match signed_in(&req, &repository, &config) {
-        Ok(principal) => principal,
-        Err(response) => return *response,
+    let max_bytes = config.max_upload_bytes;
+    let parts = match read_multipart(&req, payload, max_bytes).await {
+        Ok(parts) => parts,
+        Err(error) => return page_for(error, &config),
     };
-    let upload = match read_deposit(&req, payload, config.max_upload_bytes, false).await {
-        Ok(upload) => upload,
-        Err(error) => return api_error_page(&error, &config),
-    };
-    if let Err(response) = check_csrf(&principal, field(&upload.fields, "csrf"), &config) {
-        return *response;
+    if let Some(refusal) = csrf_refusal(&principal, field(&parts.fields, "csrf"), &config) {
+        return refusal;
     }
-    let result = async {
-        let (review, _) = crate::import::review_from_value(upload.metadata)
-            .map_err(|errors| ApiError::invalid(lessons_model::ValidationErrors(errors)))?;
-        let repository = repository.clone();
-        let principal = principal.clone();
-        web::block(move || deposit(&principal, &repository, review, upload.uploads)).await?
-    }
-    .await;
+    let result = pool
+        .run(move |service| {
+            let deposit = read_deposit(parts, DepositSource::WebForm, max_bytes)?;
+            let review = review_from_json(deposit.metadata)?;
+            service.deposit(&principal, review, deposit.uploads)
+        })
+        .await;
     match result {
-        Ok((review, _)) => see_other(&format!("/my/reviews/{}", review.id)),
-        Err(error) => api_error_page(&error, &config),
+        Ok(deposited) => see_other(&format!("/my/reviews/{}", deposited.review.id)),
+        Err(error) => page_for(error, &config),
     }
 }
 
 /// `GET /my/reviews/{id}`
 pub async fn edit_page(
-    req: HttpRequest,
     path: web::Path<String>,
-    repository: web::Data<Repository>,
+    SignedIn(principal): SignedIn,
+    pool: Pool,
     config: web::Data<SiteConfig>,
 ) -> HttpResponse {
-    let principal = match signed_in(&req, &repository, &config) {
-        Ok(principal) => principal,
-        Err(response) => return *response,
-    };
-    match editable_review(&principal, &repository, &path.into_inner()) {
-        Ok(review) => page(&review.title, &config, edit_body(&principal, &review)),
-        Err(error) => api_error_page(&error, &config),
+    let id = path.into_inner();
+    let asking = principal.clone();
+    match pool
+        .run(move |service| service.editable_with_warnings(&asking, &id))
+        .await
+    {
+        Ok(editable) => page(
+            &editable.review.title,
+            &config,
+            edit_body(&principal, &editable),
+        ),
+        Err(error) => page_for(error, &config),
     }
 }
 
-fn edit_body(principal: &Principal, review: &Review) -> Markup {
+fn edit_body(principal: &Principal, editable: &Editable) -> Markup {
     let csrf = principal.csrf.clone().unwrap_or_default();
-    let warnings = review_warnings(review);
+    let (review, warnings): (&Review, &[Warning]) = (&editable.review, &editable.warnings);
     let action = format!("/my/reviews/{}", review.id);
     let suggested = review.lessons.iter().filter(|l| l.suggested).count();
     html! {
@@ -225,7 +179,7 @@ fn edit_body(principal: &Principal, review: &Review) -> Markup {
         @if !warnings.is_empty() {
             div.error-list role="alert" {
                 h2 { "Check the anonymisation (" (warnings.len()) ")" }
-                ul { @for w in &warnings { li { strong { (w.message) } ": “" (w.excerpt) "”" } } }
+                ul { @for w in warnings { li { strong { (w.message) } ": “" (w.excerpt) "”" } } }
             }
         }
         form.stacked.wide method="post" action=(action) {
@@ -297,156 +251,74 @@ fn finding_fields(i: usize, lesson: &Lesson) -> Markup {
 
 /// `POST /my/reviews/{id}`: saves the summary and findings as a new revision.
 pub async fn edit_submit(
-    req: HttpRequest,
     path: web::Path<String>,
-    payload: web::Payload,
-    repository: web::Data<Repository>,
+    form: SignedInForm,
+    pool: Pool,
     config: web::Data<SiteConfig>,
 ) -> HttpResponse {
-    let (principal, pairs) = match signed_in_form(&req, payload, &repository, &config).await {
-        Ok(parts) => parts,
-        Err(response) => return *response,
-    };
-    let id = path.into_inner();
-    let summary = field(&pairs, "summary")
-        .unwrap_or_default()
-        .replace("\r\n", "\n");
-    let lessons = lessons_from_fields(&pairs);
+    let summary = summary_from_fields(&form.fields);
+    let lessons = lessons_from_fields(&form.fields);
     save(
-        repository,
+        path.into_inner(),
+        form.principal,
+        &pool,
         &config,
-        principal,
-        id,
-        "update",
-        |principal, current| {
-            let mut next = current.clone();
-            next.summary = summary;
-            next.lessons = lessons;
-            amended(principal, current, next)
-        },
+        move |service, principal, id| service.amend_text(principal, id, summary, lessons),
     )
     .await
 }
 
-/// The findings of the edit form, in order, without the deleted ones.
-fn lessons_from_fields(pairs: &[(String, String)]) -> Vec<Lesson> {
-    let mut lessons = Vec::new();
-    for i in 0.. {
-        let Some(state) = field(pairs, &format!("state_{i}")) else {
-            break;
-        };
-        let text = field(pairs, &format!("text_{i}"))
-            .unwrap_or_default()
-            .trim()
-            .to_string();
-        if state == "delete" || text.is_empty() {
-            continue;
-        }
-        let get = |name: &str| {
-            field(pairs, &format!("{name}_{i}"))
-                .unwrap_or_default()
-                .trim()
-                .to_string()
-        };
-        let agency = get("agency");
-        lessons.push(Lesson {
-            kind: get("kind"),
-            level: get("level"),
-            agency: (!agency.is_empty()).then_some(agency),
-            themes: get("themes")
-                .split(',')
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(str::to_string)
-                .collect(),
-            text,
-            suggested: state == "suggested",
-            ..Lesson::default()
-        });
-    }
-    lessons
-}
-
 /// `POST /my/reviews/{id}/publish`
 pub async fn publish_submit(
-    req: HttpRequest,
     path: web::Path<String>,
-    payload: web::Payload,
-    repository: web::Data<Repository>,
+    form: SignedInForm,
+    pool: Pool,
     config: web::Data<SiteConfig>,
 ) -> HttpResponse {
-    let (principal, pairs) = match signed_in_form(&req, payload, &repository, &config).await {
-        Ok(parts) => parts,
-        Err(response) => return *response,
-    };
-    let id = path.into_inner();
-    let body = PublishBody {
-        anonymisation_checked: field(&pairs, "anonymisation_checked") == Some("true"),
-        embargo_until: field(&pairs, "embargo_until")
-            .map(str::to_string)
-            .filter(|d| !d.is_empty()),
-    };
+    let transition = Transition::Publish(publish_from_fields(&form.fields));
     save(
-        repository,
+        path.into_inner(),
+        form.principal,
+        &pool,
         &config,
-        principal,
-        id,
-        "publish",
-        |_, current| publishable(current, body),
+        move |service, principal, id| service.transition(principal, id, transition),
     )
     .await
 }
 
 /// `POST /my/reviews/{id}/withdraw`
 pub async fn withdraw_submit(
-    req: HttpRequest,
     path: web::Path<String>,
-    payload: web::Payload,
-    repository: web::Data<Repository>,
+    form: SignedInForm,
+    pool: Pool,
     config: web::Data<SiteConfig>,
 ) -> HttpResponse {
-    let (principal, pairs) = match signed_in_form(&req, payload, &repository, &config).await {
-        Ok(parts) => parts,
-        Err(response) => return *response,
-    };
-    let id = path.into_inner();
-    let reason = field(&pairs, "reason")
-        .unwrap_or_default()
-        .trim()
-        .to_string();
+    let transition = Transition::Withdraw(withdraw_from_fields(&form.fields));
     save(
-        repository,
+        path.into_inner(),
+        form.principal,
+        &pool,
         &config,
-        principal,
-        id,
-        "withdraw",
-        move |_, current| withdrawn(current, &reason),
+        move |service, principal, id| service.transition(principal, id, transition),
     )
     .await
 }
 
-/// Applies `change` to review `id` as a new revision (off the async executor, under the
-/// repository's write lock, after checking that `principal` may edit its board), then
-/// shows the review screen again, or the refusal.
+/// Runs `change` on review `id` (on the blocking pool), then shows the review screen
+/// again, or the refusal.
 async fn save(
-    repository: web::Data<Repository>,
-    config: &SiteConfig,
-    principal: Principal,
     id: String,
-    action: &'static str,
-    change: impl FnOnce(&Principal, Review) -> Result<Review, ApiError> + Send + 'static,
+    principal: Principal,
+    pool: &Pool,
+    config: &SiteConfig,
+    change: impl FnOnce(&Repository, &Principal, &str) -> ServiceResult<Review> + Send + 'static,
 ) -> HttpResponse {
-    let result = web::block(move || {
-        repository.modify_review(&id, &principal.email, action, |current| {
-            check_board(&principal, &current.board)?;
-            change(&principal, current)
-        })
-    })
-    .await;
-    match result {
-        Ok(Ok(review)) => see_other(&format!("/my/reviews/{}", review.id)),
-        Ok(Err(error)) => api_error_page(&error, config),
-        Err(blocking) => api_error_page(&ApiError::from(blocking), config),
+    match pool
+        .run(move |service| change(service, &principal, &id))
+        .await
+    {
+        Ok(review) => see_other(&format!("/my/reviews/{}", review.id)),
+        Err(error) => page_for(error, config),
     }
 }
 

@@ -18,7 +18,9 @@ use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
 use time::{Date, OffsetDateTime};
 
-use crate::import::{field_messages, review_as_given, shape_messages, LineError};
+use super::import::{field_messages, shape_messages, LineError};
+use super::input::review_as_given;
+use super::repository::Repository;
 
 /// The `format` of every dump's header.
 pub const FORMAT: &str = "lessons-dump";
@@ -68,9 +70,27 @@ pub struct Dump {
     boards: Vec<Board>,
 }
 
+impl Repository {
+    /// The reviews the public sees on `today`, to dump (see [`Dump::plan`]).
+    pub fn plan_dump(&self, today: Date) -> Result<Dump, SnapshotError> {
+        Dump::plan(&self.store, today)
+    }
+
+    /// Writes `plan` to `out` (see [`Dump::write`]).
+    pub fn write_dump(
+        &self,
+        plan: &Dump,
+        out: &mut dyn Write,
+        generated_at: &str,
+        progress: impl FnMut(),
+    ) -> Result<(), SnapshotError> {
+        plan.write(&self.store, out, generated_at, progress)
+    }
+}
+
 impl Dump {
     /// Finds the reviews of `store` that the public sees on `today`, in id order.
-    pub fn plan(store: &Store, today: Date) -> Result<Dump, SnapshotError> {
+    fn plan(store: &Store, today: Date) -> Result<Dump, SnapshotError> {
         let mut ids = Vec::new();
         let mut used = BTreeSet::new();
         for review in store.reviews() {
@@ -99,7 +119,7 @@ impl Dump {
     }
 
     /// Writes the header and every review to `out`; `progress` is called per review.
-    pub fn write(
+    fn write(
         &self,
         store: &Store,
         out: &mut dyn Write,
@@ -286,7 +306,7 @@ fn not_public(review: &Review, today: Date) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::repository::{Repository, RepositoryError};
+    use crate::service::{Repository, RepositoryError};
     use serde_json::json;
 
     const GENERATED_AT: &str = "2026-01-02T03:04:05Z";

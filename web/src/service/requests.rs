@@ -1,23 +1,80 @@
-//! `GET /api/v1/stats` (DESIGN §6): the matches of any search cross-tabulated by two
-//! facets (`rows` and `cols`), as JSON or as a wide CSV table. The parameters are the
-//! search's, plus `rows`, `cols` and `format`; `page` and `per_page` are refused (the
-//! counts cover every match) and `sort` is accepted and ignored (it changes no count).
-//! The same reading of parameters serves the insights page.
+//! Requests as the API, the pages and the command line give them (query-string pairs),
+//! read and checked: exports (the search, `format` and `bom`) and statistics (the search,
+//! `rows`, `cols` and `format`). Searches themselves are read by
+//! [`lessons_index::SearchRequest::from_pairs`].
 
-use std::collections::{BTreeMap, HashMap};
-
-use actix_web::http::header;
-use actix_web::{web, HttpRequest, HttpResponse};
-use lessons_index::{CrossCell, CrossTab, FacetName, SearchRequest};
+use lessons_index::{FacetName, SearchRequest};
 use lessons_model::dates::today;
 use lessons_model::{FieldError, ValidationErrors};
-use serde::Serialize;
+use lessons_store::AuditFilter;
 
-use crate::errors::ApiError;
-use crate::metrics::SearchKind;
-use crate::repository::Repository;
+use super::error::{ServiceError, ServiceResult};
+use crate::formats::export::Format;
 
-/// Parameters of a cross-tabulation that are not search parameters.
+/// The pairs of a query string, decoded, in order.
+pub fn query_pairs(query_string: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(query_string.as_bytes())
+        .into_owned()
+        .collect()
+}
+
+/// An export as asked for: the search, the format and the parameters as given.
+pub struct ExportRequest {
+    pub search: SearchRequest,
+    pub format: Format,
+    /// Every parameter as given, for the JSON provenance.
+    pub parameters: Vec<(String, String)>,
+}
+
+impl ExportRequest {
+    /// Reads and checks export parameters: every search parameter except the paging
+    /// ones (an export has every match), plus `format` and `bom`.
+    pub fn from_pairs(
+        pairs: Vec<(String, String)>,
+        known_boards: &[String],
+    ) -> ServiceResult<ExportRequest> {
+        if let Some((key, _)) = pairs.iter().find(|(k, _)| k == "page" || k == "per_page") {
+            return Err(ServiceError::invalid_field(
+                key,
+                "an export holds every match, so it takes no page or per_page",
+            ));
+        }
+        for name in ["format", "bom"] {
+            if pairs.iter().filter(|(k, _)| k == name).count() > 1 {
+                return Err(ServiceError::invalid_field(name, "give it once"));
+            }
+        }
+        let value_of = |name: &str| {
+            pairs
+                .iter()
+                .rfind(|(k, _)| k == name)
+                .map(|(_, v)| v.as_str())
+        };
+        let format = Format::parse(value_of("format"), value_of("bom"))
+            .map_err(|error| ServiceError::from(vec![error]))?;
+        let search = SearchRequest::from_pairs_with(
+            pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            known_boards,
+            &["format", "bom"],
+        )?;
+        Ok(ExportRequest {
+            search,
+            format,
+            parameters: pairs,
+        })
+    }
+
+    /// A file name for the export: `lessons-<view>-<date>.<extension>`.
+    pub fn file_name(&self) -> String {
+        format!(
+            "lessons-{}-{}.{}",
+            self.search.view.key(),
+            today(),
+            self.format.extension()
+        )
+    }
+}
+
 const OWN_KEYS: [&str; 3] = ["rows", "cols", "format"];
 
 /// The answer's format.
@@ -98,7 +155,7 @@ impl StatsRequest {
     }
 
     /// A file name for the CSV: `lessons-<view>-<rows>-by-<cols>-<date>.csv`.
-    fn file_name(&self) -> String {
+    pub fn file_name(&self) -> String {
         format!(
             "lessons-{}-{}-by-{}-{}.csv",
             self.search.view.key(),
@@ -179,137 +236,77 @@ fn field_error(field: &str, message: String, allowed: Option<Vec<String>>) -> Fi
     }
 }
 
-/// Cross-tabulates off the async executor.
-pub async fn run_cross_tab(
-    repository: web::Data<Repository>,
-    search: SearchRequest,
-    rows: FacetName,
-    cols: FacetName,
-) -> Result<CrossTab, ApiError> {
-    let table = web::block(move || {
-        repository.metrics.time_search(SearchKind::CrossTab, || {
-            repository.index.cross_tab(&search, rows, cols, today())
-        })
-    })
-    .await??;
-    Ok(table)
-}
-
-/// `GET /api/v1/stats`
-pub async fn stats(
-    req: HttpRequest,
-    repository: web::Data<Repository>,
-) -> Result<HttpResponse, ApiError> {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(req.query_string().as_bytes())
-        .into_owned()
-        .collect();
-    let request = StatsRequest::from_pairs(&pairs, &repository.board_slugs(), None)?;
-    let table = run_cross_tab(
-        repository,
-        request.search.clone(),
-        request.rows,
-        request.cols,
-    )
-    .await?;
-    Ok(match request.format {
-        StatsFormat::Json => HttpResponse::Ok().json(StatsBody::new(&table, &request, &pairs)),
-        StatsFormat::Csv => HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header((
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", request.file_name()),
-            ))
-            .body(wide_csv(&table)),
-    })
-}
-
-/// One row or column value.
-#[derive(Serialize)]
-struct Value<'a> {
-    value: &'a str,
-    label: &'a str,
-}
-
-/// The JSON answer.
-#[derive(Serialize)]
-struct StatsBody<'a> {
-    /// The facet whose values are the rows, and the columns'.
-    row_facet: &'static str,
-    col_facet: &'static str,
-    view: &'static str,
-    /// Every parameter as given (each name with its list of values).
-    parameters: BTreeMap<&'a str, Vec<&'a str>>,
-    /// The number of matches (the search's total).
-    total: u64,
-    rows: Vec<Value<'a>>,
-    cols: Vec<Value<'a>>,
-    /// The non-zero cells; a pair not listed counts 0.
-    cells: &'a [CrossCell],
-    /// Matches carrying each row value, by value.
-    row_totals: BTreeMap<&'a str, u64>,
-    col_totals: BTreeMap<&'a str, u64>,
-}
-
-impl<'a> StatsBody<'a> {
-    fn new(
-        table: &'a CrossTab,
-        request: &StatsRequest,
-        pairs: &'a [(String, String)],
-    ) -> StatsBody<'a> {
-        let mut parameters: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-        for (key, value) in pairs {
-            parameters.entry(key).or_default().push(value);
+/// The filter named by the query string; every bad parameter is reported.
+pub fn audit_filter(query: &str) -> ServiceResult<AuditFilter> {
+    let mut filter = AuditFilter::default();
+    let mut errors = Vec::new();
+    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+        let value = value.trim().to_string();
+        if value.is_empty() {
+            continue;
         }
-        let values = |list: &'a [lessons_index::FacetCount]| {
-            list.iter()
-                .map(|v| Value {
-                    value: &v.value,
-                    label: &v.label,
-                })
-                .collect()
-        };
-        let totals = |list: &'a [lessons_index::FacetCount]| {
-            list.iter().map(|v| (v.value.as_str(), v.count)).collect()
-        };
-        StatsBody {
-            row_facet: request.rows.key(),
-            col_facet: request.cols.key(),
-            view: request.search.view.key(),
-            parameters,
-            total: table.total,
-            rows: values(&table.rows),
-            cols: values(&table.cols),
-            cells: &table.cells,
-            row_totals: totals(&table.rows),
-            col_totals: totals(&table.cols),
+        match key.as_ref() {
+            "by" => filter.by = Some(value),
+            "review" => filter.review = Some(value),
+            "action" => filter.action = Some(value),
+            "from" | "to" if !is_time_prefix(&value) => errors.push(audit_field_error(
+                &key,
+                "must be a date (YYYY, YYYY-MM or YYYY-MM-DD) or an RFC 3339 time",
+            )),
+            "from" => filter.from = Some(value),
+            "to" => filter.to = Some(value),
+            "before" => match value.parse::<u64>() {
+                Ok(n) if n > 0 => filter.before = Some(n),
+                _ => errors.push(audit_field_error("before", "must be a whole number from 1")),
+            },
+            other => errors.push(FieldError {
+                field: other.to_string(),
+                message: "is not a filter of the audit log".into(),
+                allowed: Some(
+                    ["by", "review", "action", "from", "to", "before"]
+                        .map(String::from)
+                        .to_vec(),
+                ),
+            }),
         }
+    }
+    if errors.is_empty() {
+        Ok(filter)
+    } else {
+        Err(ServiceError::Invalid(ValidationErrors(errors)))
     }
 }
 
-/// The table as RFC 4180 CSV: a header (the rows facet's name, then each column
-/// value), then one line per row value with its counts; no totals.
-fn wide_csv(table: &CrossTab) -> Vec<u8> {
-    let counts: HashMap<(&str, &str), u64> = table
-        .cells
-        .iter()
-        .map(|c| ((c.row.as_str(), c.col.as_str()), c.count))
-        .collect();
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    let mut header = vec![table.row_facet.key().to_string()];
-    header.extend(table.cols.iter().map(|c| c.value.clone()));
-    // Writing to a Vec cannot fail.
-    let _ = writer.write_record(&header);
-    for row in &table.rows {
-        let mut line = vec![row.value.clone()];
-        line.extend(table.cols.iter().map(|col| {
-            let count = counts.get(&(row.value.as_str(), col.value.as_str()));
-            count.copied().unwrap_or(0).to_string()
-        }));
-        let _ = writer.write_record(&line);
+fn audit_field_error(field: &str, message: &str) -> FieldError {
+    FieldError {
+        field: field.to_string(),
+        message: message.to_string(),
+        allowed: None,
     }
-    writer.into_inner().unwrap_or_default()
+}
+
+/// `YYYY`, `YYYY-MM`, `YYYY-MM-DD` or longer (a time after the date).
+fn is_time_prefix(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    let digits = |range: std::ops::Range<usize>| {
+        bytes
+            .get(range)
+            .is_some_and(|part| part.iter().all(u8::is_ascii_digit))
+    };
+    let dash = |at: usize| bytes.get(at) == Some(&b'-');
+    match bytes.len() {
+        4 => digits(0..4),
+        7 => digits(0..4) && dash(4) && digits(5..7),
+        _ => {
+            bytes.len() >= 10
+                && digits(0..4)
+                && dash(4)
+                && digits(5..7)
+                && dash(7)
+                && digits(8..10)
+                && value.is_ascii()
+        }
+    }
 }
 
 #[cfg(test)]
@@ -384,39 +381,35 @@ mod tests {
     }
 
     #[test]
-    fn the_wide_csv_has_a_header_and_zero_filled_counts() {
-        let count = |value: &str, count| lessons_index::FacetCount {
-            value: value.into(),
-            label: value.into(),
-            count,
+    fn paging_is_refused() {
+        let pairs = vec![("page".to_string(), "2".to_string())];
+        assert!(ExportRequest::from_pairs(pairs, &[]).is_err());
+    }
+
+    #[test]
+    fn dates_and_times_are_accepted_as_bounds_and_nothing_else() {
+        for good in ["2026", "2026-11", "2026-11-27", "2026-11-27T10:00:00Z"] {
+            assert!(is_time_prefix(good), "{good}");
+        }
+        for bad in [
+            "26",
+            "2026-1",
+            "yesterday",
+            "2026-11-2",
+            "2026/11/27",
+            "2026-11-27é",
+        ] {
+            assert!(!is_time_prefix(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn bad_filters_are_all_reported() {
+        let Err(ServiceError::Invalid(errors)) = audit_filter("from=soon&before=0&colour=red&by=a")
+        else {
+            panic!("the filter was accepted");
         };
-        let table = CrossTab {
-            row_facet: FacetName::Year,
-            col_facet: FacetName::Incident,
-            rows: vec![count("2008", 2), count("2009", 1)],
-            cols: vec![count("death", 2), count("serious_harm", 1)],
-            cells: vec![
-                CrossCell {
-                    row: "2008".into(),
-                    col: "death".into(),
-                    count: 1,
-                },
-                CrossCell {
-                    row: "2008".into(),
-                    col: "serious_harm".into(),
-                    count: 1,
-                },
-                CrossCell {
-                    row: "2009".into(),
-                    col: "death".into(),
-                    count: 1,
-                },
-            ],
-            total: 3,
-        };
-        assert_eq!(
-            String::from_utf8(wide_csv(&table)).unwrap(),
-            "year,death,serious_harm\r\n2008,1,1\r\n2009,1,0\r\n"
-        );
+        let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, vec!["from", "before", "colour"]);
     }
 }

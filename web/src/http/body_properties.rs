@@ -1,5 +1,6 @@
 //! Property tests of multipart deposits (issue 7, fuzzing): whatever body arrives with
-//! a `multipart/form-data` content type, `read_deposit` answers with a deposit or a 4xx
+//! a `multipart/form-data` content type, reading it (`read_multipart`, then the service's
+//! `read_deposit`) answers with a deposit or a 4xx
 //! (malformed body, missing or unknown part, bad document type, unreadable file), never
 //! a panic or a 5xx. Run on an actix system per case, as the handler runs. The
 //! cargo-fuzz target `multipart` (fuzz/, docs/fuzzing.md) covers the same ground for
@@ -10,7 +11,9 @@ use actix_web::rt::System;
 use actix_web::{test::TestRequest, web, FromRequest};
 use proptest::prelude::*;
 
-use crate::upload::read_deposit;
+use crate::http::body::read_multipart;
+use crate::http::errors::ApiError;
+use crate::service::uploads::{read_deposit, DepositSource};
 
 const BOUNDARY: &str = "XyZ";
 const MAX_BYTES: usize = 64 << 10;
@@ -25,12 +28,21 @@ fn status_of(content_type: &str, body: Vec<u8>, strict: bool) -> u16 {
         let payload = web::Payload::from_request(&req, &mut payload)
             .await
             .unwrap();
-        match read_deposit(&req, payload, MAX_BYTES, strict).await {
+        let source = if strict {
+            DepositSource::Api
+        } else {
+            DepositSource::WebForm
+        };
+        let read = match read_multipart(&req, payload, MAX_BYTES).await {
+            Ok(parts) => read_deposit(parts, source, MAX_BYTES),
+            Err(error) => Err(error),
+        };
+        match read {
             Ok(deposit) => {
                 assert!(!deposit.uploads.is_empty());
                 200
             }
-            Err(error) => error.status.as_u16(),
+            Err(error) => ApiError::from(error).status.as_u16(),
         }
     })
 }

@@ -5,11 +5,11 @@ use std::io::Cursor;
 
 use lessons_model::Board;
 
-use crate::import::{import_lines, ImportReport};
-use crate::repository::{Repository, RepositoryError};
+use super::import::{import_lines, ImportReport};
+use super::repository::{Repository, RepositoryError};
 
-const BOARDS: &str = include_str!("../demo/boards.jsonl");
-const REVIEWS: &str = include_str!("../demo/reviews.jsonl");
+const BOARDS: &str = include_str!("../../demo/boards.jsonl");
+const REVIEWS: &str = include_str!("../../demo/reviews.jsonl");
 /// The store setting that records that this data dir holds the fictional demo corpus.
 const DEMO_SETTING: &str = "demo_corpus";
 

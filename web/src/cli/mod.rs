@@ -1,7 +1,10 @@
-//! The `lessons` command line (clap): `serve`, `import`, `reindex`, `export`, `dump`,
-//! `restore`, `board add`, `user add` and `token add`,
-//! each with `--data DIR`. Errors are printed with their causes and exit non-zero;
-//! progress goes to stderr.
+//! The `lessons` command line (clap): `serve`, `import`, `reindex`, `check`, `export`,
+//! `dump`, `backup`, `restore`, `board add`, `user add` and `token add`, each with
+//! `--data DIR`. Each calls the service (or `app::serve`); errors are printed with their
+//! causes and exit non-zero; progress goes to stderr. [`control`] is the operator's
+//! socket through which `lessons backup` reaches a running server.
+
+pub mod control;
 
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
@@ -12,15 +15,16 @@ use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use lessons_model::dates::{now_rfc3339, today};
-use lessons_model::Board;
-use lessons_store::{Store, StoreError};
+use lessons_model::{Board, Role};
+use lessons_store::StoreError;
 
-use crate::demo::{holds_demo, load_demo, DemoLoad};
-use crate::export::{batch_rows, Encoder, ExportRequest};
-use crate::import::{field_messages, import_lines, ImportReport, LineError};
-use crate::pages::SiteConfig;
-use crate::repository::{Repository, RepositoryError};
-use crate::snapshot::{read_dump, Dump, SnapshotError};
+use crate::formats::export::{batch_rows, Encoder};
+use crate::http::config::{is_plain_host, SiteConfig};
+use crate::service::check::CheckReport;
+use crate::service::demo::{holds_demo, load_demo, DemoLoad};
+use crate::service::import::{field_messages, import_lines, ImportReport, LineError};
+use crate::service::snapshot::{read_dump, SnapshotError};
+use crate::service::{backup_closed, Repository, RepositoryError, ServiceError};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -239,8 +243,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Token(TokenCommand::Add { email, label }) => {
             let repository = open(&cli.data)?;
-            let (secret, record) = crate::auth::create_token(&repository, &email, &label, "cli")
-                .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            let (secret, record) = repository
+                .create_token(&email, &label, "cli")
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             println!("{secret}");
             eprintln!(
                 "token {} created for {}; it is shown only this once",
@@ -279,35 +284,29 @@ fn add_user(
         .read_line(&mut password)
         .context("cannot read the password from standard input")?;
     let password = password.trim_end_matches(['\r', '\n']);
-    if password.chars().count() < crate::auth::MIN_PASSWORD_CHARS {
-        bail!(
-            "the password (first line of standard input) must have at least {} characters",
-            crate::auth::MIN_PASSWORD_CHARS
-        );
-    }
-    let repository = open(data)?;
-    let user = lessons_model::User {
-        email,
-        board,
-        role: match role {
-            RoleArg::Depositor => lessons_model::Role::Depositor,
-            RoleArg::Admin => lessons_model::Role::Admin,
-        },
-        password_hash: crate::auth::hash_password(password)
-            .map_err(|e| anyhow::anyhow!("{}", e.message))?,
+    let role = match role {
+        RoleArg::Depositor => Role::Depositor,
+        RoleArg::Admin => Role::Admin,
     };
-    match repository.store.put_user(&user, "cli") {
-        Ok(()) => {
-            eprintln!("user {} saved", user.email.trim().to_lowercase());
+    let repository = open(data)?;
+    match repository.put_user(email, board, role, password, "cli") {
+        Ok(email) => {
+            eprintln!("user {email} saved");
             Ok(ExitCode::SUCCESS)
         }
-        Err(lessons_store::StoreError::Invalid(errors)) => {
+        Err(ServiceError::Invalid(errors)) if errors.0.iter().any(|e| e.field == "password") => {
+            bail!(
+                "the password (first line of standard input) must have at least {} characters",
+                crate::service::accounts::MIN_PASSWORD_CHARS
+            )
+        }
+        Err(ServiceError::Invalid(errors)) => {
             for message in field_messages(&errors) {
                 eprintln!("error: {message}");
             }
             Ok(ExitCode::FAILURE)
         }
-        Err(other) => Err(other.into()),
+        Err(other) => Err(anyhow::anyhow!("{other}")),
     }
 }
 
@@ -342,7 +341,7 @@ fn serve(data: &Path, addr: &str, mut config: SiteConfig) -> anyhow::Result<Exit
         }
     }
     config.demo = holds_demo(&repository)?;
-    let _control = crate::control::ControlSocket::start(data, repository.store.clone())?;
+    let _control = control::ControlSocket::start(data, repository.backup_fn())?;
     actix_web::rt::System::new().block_on(crate::app::serve(repository, addr, config))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -386,7 +385,7 @@ fn print_line_errors(file: &Path, errors: &[LineError]) {
 fn reindex(data: &Path) -> anyhow::Result<ExitCode> {
     let repository = open(data)?;
     let bar = progress_bar(
-        repository.store.review_count() as u64,
+        repository.review_count() as u64,
         "{wide_bar} {pos}/{len} reviews",
     );
     let count = repository.reindex(|| bar.inc(1))?;
@@ -397,16 +396,17 @@ fn reindex(data: &Path) -> anyhow::Result<ExitCode> {
 
 fn check(data: &Path, repair: bool) -> anyhow::Result<ExitCode> {
     let repository = open(data)?;
-    let mut report = crate::check::check(&repository).context("cannot check the data directory")?;
+    let mut report =
+        crate::service::check::check(&repository).context("cannot check the data directory")?;
     if repair && !report.index_problems.is_empty() {
         print_check(&report);
         eprintln!("repairing: rebuilding the index from the store");
         let bar = progress_bar(
-            repository.store.review_count() as u64,
+            repository.review_count() as u64,
             "{wide_bar} {pos}/{len} reviews",
         );
-        report =
-            crate::check::repair(&repository, || bar.inc(1)).context("cannot rebuild the index")?;
+        report = crate::service::check::repair(&repository, || bar.inc(1))
+            .context("cannot rebuild the index")?;
         bar.finish_and_clear();
     }
     print_check(&report);
@@ -424,7 +424,7 @@ fn check(data: &Path, repair: bool) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn print_check(report: &crate::check::CheckReport) {
+fn print_check(report: &CheckReport) {
     let store = &report.store;
     println!(
         "store: {} reviews, {} revisions, {} original files read; {} problem{}",
@@ -475,23 +475,23 @@ fn export(
     site_url: &str,
 ) -> anyhow::Result<ExitCode> {
     let repository = open(data)?;
-    let request = match ExportRequest::from_pairs(pairs, &repository.board_slugs()) {
+    let request = match repository.export_request(pairs) {
         Ok(request) => request,
-        Err(error) => {
-            for detail in &error.details {
+        Err(ServiceError::Invalid(errors)) => {
+            for detail in &errors.0 {
                 eprintln!("error: {}: {}", detail.field, detail.message);
             }
             return Ok(ExitCode::FAILURE);
         }
+        Err(other) => return Err(anyhow::anyhow!("{other}")),
     };
     let mut cursor = repository
-        .index
-        .export(&request.search, lessons_model::dates::today(), site_url)
-        .context("cannot run the search")?;
+        .export(&request.search, site_url)
+        .map_err(|e| anyhow::anyhow!("cannot run the search: {e}"))?;
     let mut encoder = Encoder::new(request.format, request.search.view, site_url);
     let bar = progress_bar(cursor.total(), "{wide_bar} {pos}/{len} rows");
     write_atomically(output, |out| {
-        out.write_all(&encoder.head(&request, cursor.total()))?;
+        out.write_all(&encoder.head(&request.parameters, cursor.total()))?;
         loop {
             let rows = cursor
                 .next_batch(batch_rows(request.search.view))
@@ -558,7 +558,7 @@ fn checked_site_url(url: &str) -> anyhow::Result<String> {
         .strip_prefix("https://")
         .or_else(|| trimmed.strip_prefix("http://"));
     match host {
-        Some(host) if crate::citation::is_plain_host(host) => Ok(trimmed.to_string()),
+        Some(host) if is_plain_host(host) => Ok(trimmed.to_string()),
         _ => bail!("--site-url must be http(s)://host[:port], without a path (got {url:?})"),
     }
 }
@@ -571,10 +571,10 @@ fn backup(data: &Path, output: &Path) -> anyhow::Result<ExitCode> {
             data.display()
         );
     }
-    let report = match Store::open(&store_dir) {
-        Ok(store) => store.backup(output)?,
-        Err(StoreError::Locked { .. }) => crate::control::request_backup(data, output)?,
-        Err(error) => return Err(error).context("cannot open the store"),
+    let report = match backup_closed(data, output) {
+        Ok(report) => report,
+        Err(StoreError::Locked { .. }) => control::request_backup(data, output)?,
+        Err(error) => return Err(error).context("cannot back up the store"),
     };
     eprintln!(
         "backed up {} reviews ({} revisions), {} files ({:.1} MB) and {} audit entries, up to write {}, to {}",
@@ -597,11 +597,13 @@ fn dump(data: &Path, output: &Path) -> anyhow::Result<ExitCode> {
         );
     }
     let repository = open(data)?;
-    let plan = Dump::plan(&repository.store, today()).context("cannot read the store")?;
+    let plan = repository
+        .plan_dump(today())
+        .context("cannot read the store")?;
     let bar = progress_bar(plan.review_count() as u64, "{wide_bar} {pos}/{len} reviews");
     let generated_at = now_rfc3339();
     let write = |out: &mut dyn Write| -> anyhow::Result<()> {
-        plan.write(&repository.store, out, &generated_at, || bar.inc(1))?;
+        repository.write_dump(&plan, out, &generated_at, || bar.inc(1))?;
         Ok(())
     };
     let destination = if output == Path::new("-") {

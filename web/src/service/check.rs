@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use lessons_model::Visibility;
 use lessons_store::{Problem, StoreReport};
 
-use crate::repository::{Repository, Result};
+use super::repository::{Repository, Result};
 
 /// What a check found.
 #[derive(Debug, Clone, Default)]

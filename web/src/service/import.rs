@@ -6,11 +6,11 @@
 
 use std::io::BufRead;
 
-use lessons_model::review::REVIEW_FIELDS;
 use lessons_model::{FieldError, Review, Status, ValidationErrors};
 use lessons_store::StoreError;
 
-use crate::repository::{Repository, RepositoryError};
+use super::input::review_from_value;
+use super::repository::{Repository, RepositoryError};
 
 /// Reviews stored per batch (one store flush and one index commit per batch). 500
 /// rather than 200 took a quarter off importing 4,000 synthetic reviews (fewer small
@@ -122,43 +122,6 @@ pub fn shape_messages(errors: &[FieldError]) -> Vec<String> {
             field => format!("{field}: {}", e.message),
         })
         .collect()
-}
-
-/// Reads a review from JSON in the API's shape: unknown fields and wrong types are
-/// errors naming the field; server-owned fields are cleared. Also says whether the
-/// JSON gave a `status` (import honours it; the API does not).
-pub fn review_from_value(value: serde_json::Value) -> Result<(Review, bool), Vec<FieldError>> {
-    let (mut review, status_given) = review_as_given(value)?;
-    review.clear_server_fields();
-    Ok((review, status_given))
-}
-
-/// Reads a review from JSON in the API's shape as [`review_from_value`] does, but keeps
-/// every field as given, server-owned ones included (for `lessons restore`).
-pub fn review_as_given(value: serde_json::Value) -> Result<(Review, bool), Vec<FieldError>> {
-    let Some(object) = value.as_object() else {
-        return Err(vec![field_error("", "expected a JSON object (one review)")]);
-    };
-    let unknown: Vec<FieldError> = object
-        .keys()
-        .filter(|k| !REVIEW_FIELDS.contains(&k.as_str()))
-        .map(|k| field_error(k, "unknown field"))
-        .collect();
-    if !unknown.is_empty() {
-        return Err(unknown);
-    }
-    let status_given = object.contains_key("status");
-    let review: Review = serde_path_to_error::deserialize(value)
-        .map_err(|e| vec![field_error(&e.path().to_string(), &e.inner().to_string())])?;
-    Ok((review, status_given))
-}
-
-fn field_error(field: &str, message: &str) -> FieldError {
-    FieldError {
-        field: field.to_string(),
-        message: message.to_string(),
-        allowed: None,
-    }
 }
 
 /// One message per field error: `field: message (allowed: ...)`.

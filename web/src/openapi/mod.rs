@@ -1,5 +1,6 @@
 //! The OpenAPI 3.0 description of the JSON API (DESIGN §6), served at
-//! `GET /api/openapi.json` and rendered for people at `/api` (`pages::api_docs`).
+//! `GET /api/openapi.json` (`api::docs`) and rendered for people at `/api`
+//! (`pages::api_docs`); both build it from a [`SpecContext`] the service fills.
 //!
 //! The document is built in code from what the handlers themselves check: the
 //! vocabularies of `lessons_model::vocab` (enums), the facets, views, sorts and limits of
@@ -12,17 +13,12 @@
 //! from their contract (DESIGN §6) in [`export_path`], [`codebook_path`] and
 //! [`stats_path`].
 
-use actix_web::{web, HttpResponse};
 use lessons_index::params::{MAX_PAGE, MAX_PER_PAGE, YEAR_RANGE};
-use lessons_index::{FacetName, SearchRequest, Sort, View};
+use lessons_index::{FacetName, Sort, View};
 use lessons_model::vocab::Vocabulary;
 use serde_json::{json, Map, Value};
 
 mod schemas;
-
-use crate::api::run_search;
-use crate::errors::ApiError;
-use crate::repository::Repository;
 
 /// Where the document is served.
 pub const DOCUMENT_PATH: &str = "/api/openapi.json";
@@ -41,17 +37,16 @@ pub struct SpecContext {
 }
 
 impl SpecContext {
-    /// The boards, the newest public review and the newest public finding of
-    /// `repository`.
-    pub async fn of(repository: web::Data<Repository>) -> Result<SpecContext, ApiError> {
-        let boards = repository.board_slugs();
-        let example_review = newest(repository.clone(), View::Reviews).await?;
-        let example_finding = newest(repository, View::Lessons).await?;
-        Ok(SpecContext {
+    /// The boards, and the newest public review and finding (as path examples).
+    pub fn new(
+        boards: Vec<String>,
+        (example_review, example_finding): (Option<String>, Option<String>),
+    ) -> SpecContext {
+        SpecContext {
             boards,
             example_review,
             example_finding,
-        })
+        }
     }
 
     /// A board slug the service knows. With no boards yet, no value is valid (an empty
@@ -63,24 +58,6 @@ impl SpecContext {
             string_enum(&self.boards)
         }
     }
-}
-
-/// The id of the newest public hit in `view`.
-async fn newest(repository: web::Data<Repository>, view: View) -> Result<Option<String>, ApiError> {
-    let request = SearchRequest {
-        view,
-        sort: Sort::Newest,
-        per_page: 1,
-        ..SearchRequest::default()
-    };
-    let results = run_search(repository, request).await?;
-    Ok(results.hits.into_iter().next().map(|hit| hit.id))
-}
-
-/// `GET /api/openapi.json`
-pub async fn openapi_json(repository: web::Data<Repository>) -> Result<HttpResponse, ApiError> {
-    let cx = SpecContext::of(repository).await?;
-    Ok(HttpResponse::Ok().json(document(&cx)))
 }
 
 /// The whole document.
@@ -1053,7 +1030,9 @@ mod tests {
             .iter()
             .map(|p| p["name"].as_str().unwrap().to_string())
             .collect();
-        let Err(errors) = SearchRequest::from_pairs([("no_such_parameter", "1")], &[]) else {
+        let Err(errors) =
+            lessons_index::SearchRequest::from_pairs([("no_such_parameter", "1")], &[])
+        else {
             panic!("an unknown parameter is refused");
         };
         let known: BTreeSet<String> = errors.0[0]

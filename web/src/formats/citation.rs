@@ -1,16 +1,10 @@
 //! Citing a public review: a suggested citation in words (shown on its page) and the
-//! same record as RIS and BibTeX (`GET /api/v1/reviews/{id}/cite?format=ris|bibtex`),
-//! for reference managers. The review's permalink is its page, `/reviews/{id}`.
+//! same record as RIS and BibTeX (`GET /api/v1/reviews/{id}/cite`, and each review of an
+//! export in those formats), for reference managers. The review's permalink is its page,
+//! `/reviews/{id}`.
 
-use actix_web::http::header;
-use actix_web::{web, HttpRequest, HttpResponse};
-use lessons_model::Review;
+use lessons_model::{FieldError, Review};
 use time::Date;
-
-use crate::deposit_api::readable_review;
-use crate::errors::ApiError;
-use crate::pages::SiteConfig;
-use crate::repository::Repository;
 
 /// The repository's name as it appears in citations.
 pub const REPOSITORY_NAME: &str = "Lessons: national repository of serious case review lessons";
@@ -120,83 +114,52 @@ pub fn bibtex(cite: &Citable) -> String {
     format!("@techreport{{{},\n{}\n}}\n", cite.id, body.join(",\n"))
 }
 
-/// `GET /api/v1/reviews/{id}/cite?format=ris|bibtex`: public reviews only.
-pub async fn cite(
-    req: HttpRequest,
-    path: web::Path<String>,
-    repository: web::Data<Repository>,
-) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(req.query_string().as_bytes())
-        .into_owned()
-        .collect();
-    let format = match pairs.as_slice() {
-        [] => "ris".to_string(),
-        [(key, value)] if key == "format" => value.clone(),
-        _ => {
-            return Err(ApiError::invalid_field(
-                "format",
-                "the only parameter is format=ris or format=bibtex",
-            ))
-        }
-    };
-    // Citations are for the public record: no credentials widen what can be cited.
-    let review = readable_review(None, &repository, &id)?;
-    let board_name = repository.board_name(&review.board);
-    let url = permalink(&req, &review.id);
-    let cite = Citable::of_review(&review, &board_name, &url);
-    let (body, content_type, extension) = match format.as_str() {
-        "ris" => (ris(&cite), "application/x-research-info-systems", "ris"),
-        "bibtex" => (bibtex(&cite), "application/x-bibtex; charset=utf-8", "bib"),
-        other => {
-            return Err(ApiError::invalid_field(
+/// The formats a single review is cited in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CiteFormat {
+    Ris,
+    Bibtex,
+}
+
+impl CiteFormat {
+    /// Reads the parameters of `GET /api/v1/reviews/{id}/cite`: `format=ris` (the
+    /// default) or `format=bibtex`, and nothing else.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<CiteFormat, FieldError> {
+        let format = match pairs {
+            [] => "ris",
+            [(key, value)] if key == "format" => value.as_str(),
+            _ => {
+                return Err(field_error(
+                    "format",
+                    "the only parameter is format=ris or format=bibtex".into(),
+                ))
+            }
+        };
+        match format {
+            "ris" => Ok(CiteFormat::Ris),
+            "bibtex" => Ok(CiteFormat::Bibtex),
+            other => Err(field_error(
                 "format",
                 format!("unknown value {other:?}: use ris or bibtex"),
-            ))
+            )),
         }
-    };
-    Ok(HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{}.{extension}\"", review.id),
-        ))
-        .body(body))
-}
-
-/// The absolute URL of a review's page, as this request reached the server.
-pub fn permalink(req: &HttpRequest, review_id: &str) -> String {
-    format!("{}/reviews/{review_id}", site_url(req))
-}
-
-/// Scheme and host of the site (no trailing slash): the configured `--site-url`, else as
-/// this request reached the server, with a Host header that is not a plain host name
-/// (or address, with a port) replaced by `localhost`, so that no client-chosen markup
-/// reaches a link.
-pub fn site_url(req: &HttpRequest) -> String {
-    if let Some(url) = req
-        .app_data::<web::Data<SiteConfig>>()
-        .and_then(|config| config.site_url.clone())
-    {
-        return url;
     }
-    let info = req.connection_info();
-    let host = info.host();
-    let host = if is_plain_host(host) {
-        host
-    } else {
-        "localhost"
-    };
-    format!("{}://{host}", info.scheme())
+
+    /// The record, its media type and its file extension.
+    pub fn encode(self, cite: &Citable) -> (String, &'static str, &'static str) {
+        match self {
+            CiteFormat::Ris => (ris(cite), "application/x-research-info-systems", "ris"),
+            CiteFormat::Bibtex => (bibtex(cite), "application/x-bibtex; charset=utf-8", "bib"),
+        }
+    }
 }
 
-/// Letters, digits, `.`, `-`, `:` and IPv6 brackets only, at most 255 characters.
-pub fn is_plain_host(host: &str) -> bool {
-    !host.is_empty()
-        && host.len() <= 255
-        && host
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
+fn field_error(field: &str, message: String) -> FieldError {
+    FieldError {
+        field: field.to_string(),
+        message,
+        allowed: None,
+    }
 }
 
 fn long_date(date: Date) -> String {
@@ -276,20 +239,5 @@ mod tests {
             "{text}"
         );
         assert!(text.ends_with("(accessed 26 November 2026)."), "{text}");
-    }
-
-    #[test]
-    fn only_plain_hosts_reach_links() {
-        for good in [
-            "lessons.example.org",
-            "127.0.0.1:8080",
-            "[::1]:8080",
-            "localhost",
-        ] {
-            assert!(is_plain_host(good), "{good}");
-        }
-        for bad in ["", "evil.example/}", "a b", "x\"><script>", "host{1}"] {
-            assert!(!is_plain_host(bad), "{bad}");
-        }
     }
 }

@@ -1,24 +1,17 @@
-//! Exports of whole result sets (DESIGN §6): `GET /api/v1/export` streams every match
-//! of a search as CSV, JSON, NDJSON, RIS or BibTeX, a batch of rows at a time, and
-//! `GET /api/v1/codebook` describes every column. The [`Encoder`] is shared with
-//! `lessons export`, so the command line writes the same bytes as the API.
+//! The file formats of exports (DESIGN §6): CSV, JSON, NDJSON, RIS and BibTeX. The
+//! [`Encoder`] turns batches of export rows into bytes; `GET /api/v1/export` and
+//! `lessons export` share it, so the command line writes the same bytes as the API.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use actix_web::http::header;
-use actix_web::web::{self, Bytes};
-use actix_web::{HttpRequest, HttpResponse};
-use lessons_index::export::{columns, Cell, Column, ExportCursor, ExportRow, LIST_SEPARATOR};
-use lessons_index::{SearchRequest, View};
+use lessons_index::export::{columns, Cell, Column, ExportRow, LIST_SEPARATOR};
+use lessons_index::View;
 use lessons_model::dates::{now_rfc3339, today};
-use serde::Serialize;
+use lessons_model::FieldError;
 use serde_json::json;
 
-use crate::citation::{bibtex, ris, site_url, Citable};
-use crate::errors::ApiError;
-use crate::metrics::SearchKind;
-use crate::repository::Repository;
+use super::citation::{bibtex, ris, Citable, REPOSITORY_NAME};
 
 /// Version of the export columns and shapes; bumped when a column changes or goes.
 pub const CODEBOOK_VERSION: &str = "1";
@@ -52,15 +45,12 @@ impl Format {
     pub const KEYS: [&'static str; 5] = ["csv", "json", "ndjson", "ris", "bibtex"];
 
     /// Reads `format` and `bom` as given (`None` when absent).
-    pub fn parse(format: Option<&str>, bom: Option<&str>) -> Result<Format, ApiError> {
+    pub fn parse(format: Option<&str>, bom: Option<&str>) -> Result<Format, FieldError> {
         let bom = match bom.map(str::trim) {
             None | Some("0") | Some("") => false,
             Some("1") => true,
             Some(other) => {
-                return Err(ApiError::invalid_field(
-                    "bom",
-                    format!("must be 0 or 1, not {other:?}"),
-                ))
+                return Err(field_error("bom", format!("must be 0 or 1, not {other:?}")))
             }
         };
         let format = match format.map(str::trim).unwrap_or("csv") {
@@ -70,7 +60,7 @@ impl Format {
             "ris" => Format::Ris,
             "bibtex" => Format::Bibtex,
             other => {
-                return Err(ApiError::invalid_field(
+                return Err(field_error(
                     "format",
                     format!(
                         "unknown value {other:?}: use one of {}",
@@ -80,7 +70,7 @@ impl Format {
             }
         };
         if bom && !matches!(format, Format::Csv { .. }) {
-            return Err(ApiError::invalid_field(
+            return Err(field_error(
                 "bom",
                 "a byte-order mark is only for format=csv",
             ));
@@ -109,62 +99,6 @@ impl Format {
     }
 }
 
-/// An export as asked for: the search, the format and the parameters as given.
-pub struct ExportRequest {
-    pub search: SearchRequest,
-    pub format: Format,
-    /// Every parameter as given, for the JSON provenance.
-    pub parameters: Vec<(String, String)>,
-}
-
-impl ExportRequest {
-    /// Reads and checks export parameters: every search parameter except the paging
-    /// ones (an export has every match), plus `format` and `bom`.
-    pub fn from_pairs(
-        pairs: Vec<(String, String)>,
-        known_boards: &[String],
-    ) -> Result<ExportRequest, ApiError> {
-        if let Some((key, _)) = pairs.iter().find(|(k, _)| k == "page" || k == "per_page") {
-            return Err(ApiError::invalid_field(
-                key,
-                "an export holds every match, so it takes no page or per_page",
-            ));
-        }
-        for name in ["format", "bom"] {
-            if pairs.iter().filter(|(k, _)| k == name).count() > 1 {
-                return Err(ApiError::invalid_field(name, "give it once"));
-            }
-        }
-        let value_of = |name: &str| {
-            pairs
-                .iter()
-                .rfind(|(k, _)| k == name)
-                .map(|(_, v)| v.as_str())
-        };
-        let format = Format::parse(value_of("format"), value_of("bom"))?;
-        let search = SearchRequest::from_pairs_with(
-            pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-            known_boards,
-            &["format", "bom"],
-        )?;
-        Ok(ExportRequest {
-            search,
-            format,
-            parameters: pairs,
-        })
-    }
-
-    /// A file name for the export: `lessons-<view>-<date>.<extension>`.
-    pub fn file_name(&self) -> String {
-        format!(
-            "lessons-{}-{}.{}",
-            self.search.view.key(),
-            today(),
-            self.format.extension()
-        )
-    }
-}
-
 /// Turns rows into the bytes of one format: a head, each batch of rows, a tail.
 pub struct Encoder {
     format: Format,
@@ -187,9 +121,14 @@ impl Encoder {
         }
     }
 
+    /// The view whose rows this encodes.
+    pub fn view(&self) -> View {
+        self.view
+    }
+
     /// What comes before the first row: the CSV header (after the BOM, if asked for)
     /// or the JSON provenance.
-    pub fn head(&self, request: &ExportRequest, total: u64) -> Vec<u8> {
+    pub fn head(&self, parameters: &[(String, String)], total: u64) -> Vec<u8> {
         match self.format {
             Format::Csv { bom } => {
                 let mut out = if bom {
@@ -202,7 +141,7 @@ impl Encoder {
                 out
             }
             Format::Json => {
-                let provenance = self.provenance(request, total);
+                let provenance = self.provenance(parameters, total);
                 let mut out = b"{\"provenance\":".to_vec();
                 out.extend(serde_json::to_vec(&provenance).unwrap_or_default());
                 out.extend(b",\"results\":[");
@@ -212,9 +151,9 @@ impl Encoder {
         }
     }
 
-    fn provenance(&self, request: &ExportRequest, total: u64) -> serde_json::Value {
+    fn provenance(&self, given: &[(String, String)], total: u64) -> serde_json::Value {
         let mut parameters = serde_json::Map::new();
-        for (key, value) in &request.parameters {
+        for (key, value) in given {
             let values = parameters.entry(key.clone()).or_insert_with(|| json!([]));
             if let Some(list) = values.as_array_mut() {
                 list.push(json!(value));
@@ -227,7 +166,7 @@ impl Encoder {
             "total": total,
             "version": format!("lessons {}; codebook {CODEBOOK_VERSION}", env!("CARGO_PKG_VERSION")),
             "codebook": format!("{}/api/v1/codebook", self.site_url),
-            "source": crate::citation::REPOSITORY_NAME,
+            "source": REPOSITORY_NAME,
         })
     }
 
@@ -404,202 +343,12 @@ fn csv_text(cell: &Cell) -> Cow<'_, [u8]> {
     }
 }
 
-/// `GET /api/v1/export`: every public match, streamed a batch at a time.
-pub async fn export(
-    req: HttpRequest,
-    repository: web::Data<Repository>,
-) -> Result<HttpResponse, ApiError> {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(req.query_string().as_bytes())
-        .into_owned()
-        .collect();
-    let request = ExportRequest::from_pairs(pairs, &repository.board_slugs())?;
-    let site = site_url(&req);
-    let search = request.search.clone();
-    let index_site = site.clone();
-    let cursor = web::block(move || {
-        repository.metrics.time_search(SearchKind::Export, || {
-            repository.index.export(&search, today(), &index_site)
-        })
-    })
-    .await??;
-    let encoder = Encoder::new(request.format, request.search.view, &site);
-    let head = encoder.head(&request, cursor.total());
-    let stream = futures_util::stream::unfold(
-        Streaming::Head(head, Box::new((cursor, encoder))),
-        next_chunk,
-    );
-    Ok(HttpResponse::Ok()
-        .content_type(request.format.content_type())
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{}\"", request.file_name()),
-        ))
-        .streaming(stream))
-}
-
-/// Where a streamed export has got to.
-enum Streaming {
-    Head(Vec<u8>, Box<(ExportCursor, Encoder)>),
-    Rows(Box<(ExportCursor, Encoder)>),
-    Done,
-}
-
-async fn next_chunk(state: Streaming) -> Option<(Result<Bytes, actix_web::Error>, Streaming)> {
-    match state {
-        Streaming::Head(head, work) => Some((Ok(Bytes::from(head)), Streaming::Rows(work))),
-        Streaming::Rows(work) => {
-            let batch = web::block(move || {
-                let (mut cursor, mut encoder) = *work;
-                let rows = cursor.next_batch(batch_rows(encoder.view))?;
-                let bytes = if rows.is_empty() {
-                    None
-                } else {
-                    Some(encoder.rows(&rows))
-                };
-                Ok::<_, lessons_index::IndexError>((bytes, Box::new((cursor, encoder))))
-            })
-            .await;
-            match batch {
-                Ok(Ok((Some(bytes), work))) => {
-                    Some((Ok(Bytes::from(bytes)), Streaming::Rows(work)))
-                }
-                Ok(Ok((None, work))) => Some((Ok(Bytes::from(work.1.tail())), Streaming::Done)),
-                Ok(Err(e)) => {
-                    tracing::error!("export stopped: {e}");
-                    Some((
-                        Err(actix_web::error::ErrorInternalServerError(e)),
-                        Streaming::Done,
-                    ))
-                }
-                Err(e) => {
-                    tracing::error!("export stopped: {e}");
-                    Some((
-                        Err(actix_web::error::ErrorInternalServerError(e)),
-                        Streaming::Done,
-                    ))
-                }
-            }
-        }
-        Streaming::Done => None,
+fn field_error(field: &str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field: field.to_string(),
+        message: message.into(),
+        allowed: None,
     }
-}
-
-/// One column as the codebook describes it.
-#[derive(Serialize)]
-struct CodebookColumn {
-    name: &'static str,
-    #[serde(rename = "type")]
-    column_type: &'static str,
-    description: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    vocabulary: Option<Vec<serde_json::Value>>,
-}
-
-/// The codebook as JSON: every column of each view, in export order.
-pub fn codebook() -> serde_json::Value {
-    let view_columns = |view: View| -> Vec<CodebookColumn> {
-        columns(view)
-            .iter()
-            .map(|column| CodebookColumn {
-                name: column.name(),
-                column_type: column.column_type().key(),
-                description: column.description(view),
-                vocabulary: column.vocabulary().map(|vocabulary| {
-                    vocabulary
-                        .terms()
-                        .iter()
-                        .map(|t| json!({ "value": t.slug, "label": t.label }))
-                        .collect()
-                }),
-            })
-            .collect()
-    };
-    json!({
-        "version": CODEBOOK_VERSION,
-        "separator": LIST_SEPARATOR,
-        "views": {
-            "reviews": view_columns(View::Reviews),
-            "lessons": view_columns(View::Lessons),
-        }
-    })
-}
-
-/// The codebook as Markdown: the text of `docs/codebook.md` (a test keeps the file
-/// equal to this, so the published codebook never drifts from the code).
-pub fn codebook_markdown() -> String {
-    let mut out = String::from(
-        "# Export codebook\n\n\
-         The columns of `GET /api/v1/export` and `lessons export`, view by view, in file order. \
-         Generated from the code (`web/src/export.rs`); the same list is served as JSON at \
-         `GET /api/v1/codebook`.\n\n\
-         - Types: `string`; `integer`; `boolean` (`true`/`false`); `date` (`YYYY-MM-DD`, \
-         `incident_date` may be `YYYY-MM`); `list` (a JSON array, or in CSV one cell with the \
-         values joined by `; `).\n\
-         - An unknown or unrecorded value is an empty CSV cell, or `null` in JSON.\n\
-         - CSV only: a cell of text people typed (`title`, `pseudonyms`, `board_name`, \
-         `keywords`, `text`, `summary`) that starts with `=`, `+`, `-`, `@`, a tab or a carriage \
-         return gets a single quote (`'`) in front, so that spreadsheet programs show it as text \
-         instead of running it as a formula (OWASP's advice on CSV injection). Remove that one \
-         leading quote to get the text as deposited; JSON, NDJSON, RIS and BibTeX give it \
-         unchanged.\n\
-         - Vocabulary columns hold slugs; their labels are at `GET /api/v1/vocabularies` and in \
-         the JSON codebook.\n",
-    );
-    out.push_str(&format!("- Codebook version: {CODEBOOK_VERSION}.\n"));
-    for view in [View::Reviews, View::Lessons] {
-        let heading = match view {
-            View::Reviews => "Reviews view (`view=reviews`, one row per review)",
-            View::Lessons => "Lessons view (`view=lessons`, one row per finding)",
-        };
-        out.push_str(&format!(
-            "\n## {heading}\n\n| column | type | vocabulary | description |\n|---|---|---|---|\n"
-        ));
-        for column in columns(view) {
-            let vocabulary = column.vocabulary().map(vocabulary_name).unwrap_or_default();
-            out.push_str(&format!(
-                "| `{}` | {} | {} | {} |\n",
-                column.name(),
-                column.column_type().key(),
-                vocabulary,
-                column.description(view)
-            ));
-        }
-    }
-    out
-}
-
-/// The name of a vocabulary as the codebook's Markdown shows it.
-fn vocabulary_name(vocabulary: lessons_model::Vocabulary) -> &'static str {
-    use lessons_model::Vocabulary as V;
-    match vocabulary {
-        V::Theme => "themes",
-        V::Agency => "agencies",
-        V::Region => "regions",
-        V::ReviewType => "review types",
-        V::Methodology => "methodologies",
-        V::AgeBand => "age bands",
-        V::Incident => "incidents",
-        V::Abuse => "abuse",
-        V::SourceOfHarm => "sources of harm",
-        V::Sex => "sexes",
-        V::ParallelProcess => "parallel processes",
-        V::OfstedGrade => "Ofsted grades",
-        V::LessonKind => "finding kinds",
-        V::Level => "levels",
-        V::DocumentType => "document types",
-        V::Timeliness => "timeliness",
-    }
-}
-
-/// `GET /api/v1/codebook`: takes no parameters.
-pub async fn codebook_route(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    if let Some((key, _)) = form_urlencoded::parse(req.query_string().as_bytes()).next() {
-        return Err(ApiError::invalid_field(
-            &key,
-            "the codebook takes no parameters",
-        ));
-    }
-    Ok(HttpResponse::Ok().json(codebook()))
 }
 
 #[cfg(test)]
@@ -645,36 +394,5 @@ mod tests {
         assert!(Format::parse(Some("xlsx"), None).is_err());
         assert!(Format::parse(Some("json"), Some("1")).is_err());
         assert!(Format::parse(None, Some("yes")).is_err());
-    }
-
-    #[test]
-    fn paging_is_refused() {
-        let pairs = vec![("page".to_string(), "2".to_string())];
-        assert!(ExportRequest::from_pairs(pairs, &[]).is_err());
-    }
-
-    /// `docs/codebook.md` is generated: run with UPDATE_DOCS=1 to rewrite it.
-    #[test]
-    fn the_published_codebook_matches_the_code() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/codebook.md");
-        let expected = codebook_markdown();
-        if std::env::var_os("UPDATE_DOCS").is_some() {
-            std::fs::write(&path, &expected).unwrap();
-        }
-        let published = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            published == expected,
-            "docs/codebook.md is out of date: run UPDATE_DOCS=1 cargo test -p lessons-web --lib codebook"
-        );
-    }
-
-    #[test]
-    fn the_codebook_lists_every_column_with_its_vocabulary() {
-        let book = codebook();
-        let lessons = book["views"]["lessons"].as_array().unwrap();
-        assert_eq!(lessons.len(), columns(View::Lessons).len());
-        let level = lessons.iter().find(|c| c["name"] == "level").unwrap();
-        assert_eq!(level["vocabulary"][0]["value"], "individual");
-        assert_eq!(book["separator"], "; ");
     }
 }

@@ -9,14 +9,18 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use lessons_index::{IndexError, IndexUpdate, SearchIndex};
 use lessons_model::{Board, Review};
-use lessons_store::{Change, Store, StoreError};
+use lessons_store::{BackupReport, Change, Store, StoreError};
 
+use super::error::ServiceError;
 use crate::metrics::{IndexOperation, Metrics};
+
+/// Writes a backup of the open store into a new folder (see [`Repository::backup_fn`]).
+pub type BackupFn = Box<dyn Fn(&Path) -> Result<BackupReport, StoreError> + Send>;
 
 /// Why a data directory could not be opened or used.
 #[derive(Debug, thiserror::Error)]
@@ -35,12 +39,21 @@ pub enum RepositoryError {
 
 pub type Result<T, E = RepositoryError> = std::result::Result<T, E>;
 
+impl From<RepositoryError> for ServiceError {
+    fn from(error: RepositoryError) -> Self {
+        match error {
+            RepositoryError::Store(e) => e.into(),
+            other => ServiceError::internal(&other, "the service could not complete the request"),
+        }
+    }
+}
+
 /// The store and the index of one data directory.
 pub struct Repository {
-    pub store: Store,
-    pub index: SearchIndex,
-    /// What the service measures (`/metrics`); index updates are timed here.
-    pub metrics: Metrics,
+    pub(super) store: Store,
+    pub(super) index: SearchIndex,
+    /// What the service measures (`/metrics`); index updates and searches are timed here.
+    pub(super) metrics: Arc<Metrics>,
     dir: PathBuf,
     write_lock: Mutex<()>,
 }
@@ -55,7 +68,7 @@ impl Repository {
         let repository = Repository {
             store,
             index,
-            metrics: Metrics::new(),
+            metrics: Arc::new(Metrics::new()),
             dir: dir.to_path_buf(),
             write_lock: Mutex::new(()),
         };
@@ -67,6 +80,11 @@ impl Repository {
     /// The data directory.
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// The metrics registry the service records into (shared with the HTTP middleware).
+    pub fn metrics(&self) -> Arc<Metrics> {
+        Arc::clone(&self.metrics)
     }
 
     /// Applies every store change the index has not seen yet. Returns how many reviews
@@ -201,13 +219,13 @@ impl Repository {
     /// Reads review `id`, lets `change` return its new version (or refuse), and stores and
     /// indexes that as a new revision, all under the write lock, so that two changes of
     /// one review cannot overwrite each other.
-    pub fn modify_review<E: From<RepositoryError>>(
+    pub fn modify_review(
         &self,
         id: &str,
         by: &str,
         action: &str,
-        change: impl FnOnce(Review) -> Result<Review, E>,
-    ) -> Result<Review, E> {
+        change: impl FnOnce(Review) -> Result<Review, ServiceError>,
+    ) -> Result<Review, ServiceError> {
         let _guard = self
             .write_lock
             .lock()
@@ -227,15 +245,14 @@ impl Repository {
     }
 
     /// Stores a new review with its original files: the per-board duplicate check, the
-    /// files and the review are written under the write lock. `duplicate` builds the
-    /// error for a file the board already holds (its name and the existing review).
-    pub fn create_review_with_files<E: From<RepositoryError>>(
+    /// files and the review are written under the write lock. A file the board already
+    /// holds is a [`ServiceError::Conflict`] naming the review that holds it.
+    pub fn create_review_with_files(
         &self,
         mut review: Review,
         files: Vec<(lessons_model::FileRef, &[u8])>,
         by: &str,
-        duplicate: impl Fn(&str, &str) -> E,
-    ) -> Result<Review, E> {
+    ) -> Result<Review, ServiceError> {
         let _guard = self
             .write_lock
             .lock()
@@ -249,7 +266,10 @@ impl Repository {
                 .file_owner(&review.board, &file.sha256)
                 .map_err(RepositoryError::from)?
             {
-                return Err(duplicate(&file.filename, &existing));
+                return Err(ServiceError::Conflict {
+                    file: file.filename.clone(),
+                    review: existing,
+                });
             }
         }
         for (_, bytes) in &files {
@@ -300,11 +320,46 @@ impl Repository {
         Ok(())
     }
 
+    /// Every stored review (current revisions, any status), in id order: for benches and
+    /// tools that read the whole store.
+    pub fn reviews(&self) -> impl Iterator<Item = Result<Review>> + '_ {
+        self.store
+            .reviews()
+            .map(|r| r.map_err(RepositoryError::from))
+    }
+
+    /// How many reviews are stored (any status).
+    pub fn review_count(&self) -> usize {
+        self.store.review_count()
+    }
+
+    /// Reviews and findings the index holds (public or under embargo).
+    pub fn document_counts(&self) -> Result<(u64, u64)> {
+        Ok(self.index.document_counts()?)
+    }
+
+    /// Flushes the store (writes flush already; this is for shutdown).
+    pub fn flush(&self) -> Result<()> {
+        Ok(self.store.flush()?)
+    }
+
+    /// A function that backs up this open store into a new folder (for the control
+    /// socket, while the server holds the store).
+    pub fn backup_fn(&self) -> BackupFn {
+        let store = self.store.clone();
+        Box::new(move |output| store.backup(output))
+    }
+
     /// Board slugs, for checking search parameters (from memory; no disk read).
     pub fn board_slugs(&self) -> Vec<String> {
         let mut slugs: Vec<String> = self.index.board_names().into_keys().collect();
         slugs.sort();
         slugs
+    }
+
+    /// Every board's name by slug (from memory).
+    pub fn board_names(&self) -> HashMap<String, String> {
+        self.index.board_names()
     }
 
     /// A board's name (from memory), or its slug when unknown.
@@ -315,6 +370,12 @@ impl Repository {
             .cloned()
             .unwrap_or_else(|| slug.to_string())
     }
+}
+
+/// Backs up the store of data directory `data` into `output` when no server holds it
+/// (`Err(StoreError::Locked)` when one does: ask it through its control socket).
+pub fn backup_closed(data: &Path, output: &Path) -> Result<BackupReport, StoreError> {
+    Store::open(&data.join("store"))?.backup(output)
 }
 
 /// Refuses to turn an unrelated non-empty directory into a data directory.

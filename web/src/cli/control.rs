@@ -13,7 +13,9 @@ use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use lessons_store::{BackupReport, Store};
+use lessons_store::BackupReport;
+
+use crate::service::BackupFn;
 use serde::{Deserialize, Serialize};
 
 /// The socket's file name inside the data directory.
@@ -42,8 +44,9 @@ pub struct ControlSocket {
 }
 
 impl ControlSocket {
-    /// Listens on `DATA/control.sock` in a background thread, answering with `store`.
-    pub fn start(data: &Path, store: Store) -> anyhow::Result<ControlSocket> {
+    /// Listens on `DATA/control.sock` in a background thread; `backup` writes a backup
+    /// of the open store into the folder it is given.
+    pub fn start(data: &Path, backup: BackupFn) -> anyhow::Result<ControlSocket> {
         let path = data.join(SOCKET);
         // This process holds the store's lock, so a socket file left here is stale.
         if path.exists() {
@@ -58,7 +61,7 @@ impl ControlSocket {
             .name("control".into())
             .spawn(move || {
                 for stream in listener.incoming().flatten() {
-                    answer(stream, &store);
+                    answer(stream, &backup);
                 }
             })
             .context("cannot start the control thread")?;
@@ -74,13 +77,13 @@ impl Drop for ControlSocket {
 
 /// Reads one request from `stream` and writes its answer; a client that hangs up early
 /// only loses its own answer.
-fn answer(stream: UnixStream, store: &Store) {
+fn answer(stream: UnixStream, backup: &BackupFn) {
     let mut line = String::new();
     let read = BufReader::new((&stream).take(MAX_REQUEST_BYTES)).read_line(&mut line);
     let response = match read.map_err(|e| e.to_string()).and_then(|_| {
         serde_json::from_str::<Request>(&line).map_err(|e| format!("not a request: {e}"))
     }) {
-        Ok(Request::Backup { output }) => match store.backup(&output) {
+        Ok(Request::Backup { output }) => match backup(&output) {
             Ok(report) => Response {
                 ok: true,
                 report: Some(report),

@@ -1,0 +1,183 @@
+//! Reviews in the JSON API (DESIGN §6): read one (public, or any status for its board),
+//! create a draft (JSON or a multipart upload), replace it, publish (now or under
+//! embargo), withdraw, and read revisions and original files. Writes need a token or a
+//! session with its CSRF header; each is stored and indexed before the answer is sent.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use lessons_ingest::Warning;
+use lessons_model::Review;
+use serde::Serialize;
+
+use crate::http::blocking::Pool;
+use crate::http::body::{is_multipart, read_json, read_multipart};
+use crate::http::config::SiteConfig;
+use crate::http::download::attachment;
+use crate::http::errors::ApiError;
+use crate::http::session::{ApiUser, ApiWriter, Caller};
+use crate::service::input::review_from_json;
+use crate::service::input::{PublishBody, WithdrawBody};
+use crate::service::reviews::Transition;
+use crate::service::uploads::{read_deposit, DepositSource};
+
+#[derive(Serialize)]
+struct Deposited<'a> {
+    #[serde(flatten)]
+    review: &'a Review,
+    warnings: &'a [Warning],
+}
+
+/// `GET /api/v1/reviews/{id}`: public reviews for everyone; any status for the review's
+/// board and admins; 410 with the reason for a withdrawn review.
+pub async fn review(
+    path: web::Path<String>,
+    Caller(caller): Caller,
+    pool: Pool,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let review = pool
+        .run(move |service| service.review_or_notice(caller.as_ref(), &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(review))
+}
+
+/// `POST /api/v1/reviews`: a new draft of the caller's board, from JSON or from an
+/// upload (`multipart/form-data`: a `metadata` JSON part, `file` parts and optional
+/// `document_type` parts).
+pub async fn create(
+    req: HttpRequest,
+    payload: web::Payload,
+    ApiWriter(principal): ApiWriter,
+    pool: Pool,
+    config: web::Data<SiteConfig>,
+) -> Result<HttpResponse, ApiError> {
+    let max_bytes = config.max_upload_bytes;
+    let deposited = if is_multipart(&req) {
+        let parts = read_multipart(&req, payload, max_bytes).await?;
+        pool.run(move |service| {
+            let deposit = read_deposit(parts, DepositSource::Api, max_bytes)?;
+            let review = review_from_json(deposit.metadata)?;
+            service.deposit(&principal, review, deposit.uploads)
+        })
+        .await?
+    } else {
+        let value: serde_json::Value = read_json(&req, payload).await?;
+        pool.run(move |service| {
+            let review = review_from_json(value)?;
+            service.deposit(&principal, review, Vec::new())
+        })
+        .await?
+    };
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/reviews/{}", deposited.review.id),
+        ))
+        .json(Deposited {
+            review: &deposited.review,
+            warnings: &deposited.warnings,
+        }))
+}
+
+/// `PUT /api/v1/reviews/{id}`: replaces metadata and findings as a new revision. Status,
+/// embargo and files stay as they are.
+pub async fn update(
+    req: HttpRequest,
+    path: web::Path<String>,
+    payload: web::Payload,
+    ApiWriter(principal): ApiWriter,
+    pool: Pool,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let checked = id.clone();
+    let by = principal.clone();
+    pool.run(move |service| service.editable_review(&by, &checked).map(drop))
+        .await?;
+    let value: serde_json::Value = read_json(&req, payload).await?;
+    let stored = pool
+        .run(move |service| service.amend(&principal, &id, review_from_json(value)?))
+        .await?;
+    Ok(HttpResponse::Ok().json(stored))
+}
+
+/// A change of state the API asks for in its body.
+pub trait TransitionBody: serde::de::DeserializeOwned + Send + 'static {
+    fn into_transition(self) -> Transition;
+}
+
+impl TransitionBody for PublishBody {
+    fn into_transition(self) -> Transition {
+        Transition::Publish(self)
+    }
+}
+
+impl TransitionBody for WithdrawBody {
+    fn into_transition(self) -> Transition {
+        Transition::Withdraw(self)
+    }
+}
+
+/// `POST /api/v1/reviews/{id}/publish` (`{ "anonymisation_checked": true,
+/// "embargo_until"?: date }`) and `POST /api/v1/reviews/{id}/withdraw` (`{ "reason":
+/// text }`): one shape, the body says which.
+pub async fn transition<B: TransitionBody>(
+    req: HttpRequest,
+    path: web::Path<String>,
+    payload: web::Payload,
+    ApiWriter(principal): ApiWriter,
+    pool: Pool,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let checked = id.clone();
+    let by = principal.clone();
+    pool.run(move |service| service.editable_review(&by, &checked).map(drop))
+        .await?;
+    let body: B = read_json(&req, payload).await?;
+    let stored = pool
+        .run(move |service| service.transition(&principal, &id, body.into_transition()))
+        .await?;
+    Ok(HttpResponse::Ok().json(stored))
+}
+
+/// `GET /api/v1/reviews/{id}/revisions`
+pub async fn revisions(
+    path: web::Path<String>,
+    ApiUser(principal): ApiUser,
+    pool: Pool,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let revisions = pool
+        .run(move |service| service.revisions(&principal, &id))
+        .await?;
+    Ok(HttpResponse::Ok().json(revisions))
+}
+
+/// `GET /api/v1/reviews/{id}/revisions/{n}`
+pub async fn revision(
+    path: web::Path<(String, String)>,
+    ApiUser(principal): ApiUser,
+    pool: Pool,
+) -> Result<HttpResponse, ApiError> {
+    let (id, n) = path.into_inner();
+    let review = pool
+        .run(move |service| service.revision(&principal, &id, &n))
+        .await?;
+    Ok(HttpResponse::Ok().json(review))
+}
+
+/// `GET /api/v1/reviews/{id}/file` and `/files/{n}`: an original upload, as an attachment.
+pub async fn file(
+    req: HttpRequest,
+    Caller(caller): Caller,
+    pool: Pool,
+) -> Result<HttpResponse, ApiError> {
+    let id = req.match_info().get("id").unwrap_or_default().to_string();
+    let n = req.match_info().get("n").unwrap_or("1").to_string();
+    let download = pool
+        .run(move |service| service.file(caller.as_ref(), &id, &n))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type(download.file.media_type.clone())
+        .insert_header(attachment(&download.file.filename))
+        .body(download.bytes))
+}

@@ -1,0 +1,147 @@
+//! The codebook of the exports: every column of each view with its type, description
+//! and vocabulary, as JSON (`GET /api/v1/codebook`) and as the Markdown of
+//! `docs/codebook.md` (kept equal by a test).
+
+use lessons_index::export::{columns, LIST_SEPARATOR};
+use lessons_index::View;
+use serde::Serialize;
+use serde_json::json;
+
+use super::export::CODEBOOK_VERSION;
+
+/// One column as the codebook describes it.
+#[derive(Serialize)]
+struct CodebookColumn {
+    name: &'static str,
+    #[serde(rename = "type")]
+    column_type: &'static str,
+    description: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vocabulary: Option<Vec<serde_json::Value>>,
+}
+
+/// The codebook as JSON: every column of each view, in export order.
+pub fn codebook() -> serde_json::Value {
+    let view_columns = |view: View| -> Vec<CodebookColumn> {
+        columns(view)
+            .iter()
+            .map(|column| CodebookColumn {
+                name: column.name(),
+                column_type: column.column_type().key(),
+                description: column.description(view),
+                vocabulary: column.vocabulary().map(|vocabulary| {
+                    vocabulary
+                        .terms()
+                        .iter()
+                        .map(|t| json!({ "value": t.slug, "label": t.label }))
+                        .collect()
+                }),
+            })
+            .collect()
+    };
+    json!({
+        "version": CODEBOOK_VERSION,
+        "separator": LIST_SEPARATOR,
+        "views": {
+            "reviews": view_columns(View::Reviews),
+            "lessons": view_columns(View::Lessons),
+        }
+    })
+}
+
+/// The codebook as Markdown: the text of `docs/codebook.md` (a test keeps the file
+/// equal to this, so the published codebook never drifts from the code).
+pub fn codebook_markdown() -> String {
+    let mut out = String::from(
+        "# Export codebook\n\n\
+         The columns of `GET /api/v1/export` and `lessons export`, view by view, in file order. \
+         Generated from the code (`web/src/export.rs`); the same list is served as JSON at \
+         `GET /api/v1/codebook`.\n\n\
+         - Types: `string`; `integer`; `boolean` (`true`/`false`); `date` (`YYYY-MM-DD`, \
+         `incident_date` may be `YYYY-MM`); `list` (a JSON array, or in CSV one cell with the \
+         values joined by `; `).\n\
+         - An unknown or unrecorded value is an empty CSV cell, or `null` in JSON.\n\
+         - CSV only: a cell of text people typed (`title`, `pseudonyms`, `board_name`, \
+         `keywords`, `text`, `summary`) that starts with `=`, `+`, `-`, `@`, a tab or a carriage \
+         return gets a single quote (`'`) in front, so that spreadsheet programs show it as text \
+         instead of running it as a formula (OWASP's advice on CSV injection). Remove that one \
+         leading quote to get the text as deposited; JSON, NDJSON, RIS and BibTeX give it \
+         unchanged.\n\
+         - Vocabulary columns hold slugs; their labels are at `GET /api/v1/vocabularies` and in \
+         the JSON codebook.\n",
+    );
+    out.push_str(&format!("- Codebook version: {CODEBOOK_VERSION}.\n"));
+    for view in [View::Reviews, View::Lessons] {
+        let heading = match view {
+            View::Reviews => "Reviews view (`view=reviews`, one row per review)",
+            View::Lessons => "Lessons view (`view=lessons`, one row per finding)",
+        };
+        out.push_str(&format!(
+            "\n## {heading}\n\n| column | type | vocabulary | description |\n|---|---|---|---|\n"
+        ));
+        for column in columns(view) {
+            let vocabulary = column.vocabulary().map(vocabulary_name).unwrap_or_default();
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} |\n",
+                column.name(),
+                column.column_type().key(),
+                vocabulary,
+                column.description(view)
+            ));
+        }
+    }
+    out
+}
+
+/// The name of a vocabulary as the codebook's Markdown shows it.
+fn vocabulary_name(vocabulary: lessons_model::Vocabulary) -> &'static str {
+    use lessons_model::Vocabulary as V;
+    match vocabulary {
+        V::Theme => "themes",
+        V::Agency => "agencies",
+        V::Region => "regions",
+        V::ReviewType => "review types",
+        V::Methodology => "methodologies",
+        V::AgeBand => "age bands",
+        V::Incident => "incidents",
+        V::Abuse => "abuse",
+        V::SourceOfHarm => "sources of harm",
+        V::Sex => "sexes",
+        V::ParallelProcess => "parallel processes",
+        V::OfstedGrade => "Ofsted grades",
+        V::LessonKind => "finding kinds",
+        V::Level => "levels",
+        V::DocumentType => "document types",
+        V::Timeliness => "timeliness",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `docs/codebook.md` is generated: run with UPDATE_DOCS=1 to rewrite it.
+    #[test]
+    fn the_published_codebook_matches_the_code() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/codebook.md");
+        let expected = codebook_markdown();
+        if std::env::var_os("UPDATE_DOCS").is_some() {
+            std::fs::write(&path, &expected).unwrap();
+        }
+        let published = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            published == expected,
+            "docs/codebook.md is out of date: run UPDATE_DOCS=1 cargo test -p lessons-web --lib codebook"
+        );
+    }
+
+    #[test]
+    fn the_codebook_lists_every_column_with_its_vocabulary() {
+        let book = codebook();
+        let lessons = book["views"]["lessons"].as_array().unwrap();
+        assert_eq!(lessons.len(), columns(View::Lessons).len());
+        let level = lessons.iter().find(|c| c["name"] == "level").unwrap();
+        assert_eq!(level["vocabulary"][0]["value"], "individual");
+        assert_eq!(book["separator"], "; ");
+    }
+}

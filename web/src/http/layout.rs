@@ -1,0 +1,73 @@
+//! The frame of every HTML page: skip link, header with navigation (the current section
+//! marked), the demonstration banner when the demo corpus is served, main content and
+//! footer.
+
+use maud::{html, Markup, DOCTYPE};
+
+use super::config::SiteConfig;
+
+/// The section of the site a page belongs to, marked in the navigation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Home,
+    Reviews,
+    Lessons,
+    Themes,
+    Insights,
+    Api,
+    Other,
+}
+
+/// The page frame: skip link, header with navigation, main content, footer.
+pub fn layout(title: &str, config: &SiteConfig, section: Section, body: Markup) -> Markup {
+    let nav = [
+        ("/search", "Search reviews", Section::Reviews),
+        ("/search?view=lessons", "Search lessons", Section::Lessons),
+        ("/themes", "Themes", Section::Themes),
+        ("/insights", "Insights", Section::Insights),
+        ("/api", "API", Section::Api),
+    ];
+    html! {
+        (DOCTYPE)
+        html lang="en-GB" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " – Lessons" }
+                link rel="stylesheet" href="/static/site.css";
+            }
+            body {
+                a.skip-link href="#main" { "Skip to main content" }
+                header {
+                    div.site-header {
+                        div.wrap {
+                            a.site-name href="/" aria-current=[(section == Section::Home).then_some("page")] { "Lessons" span.visually-hidden { ": home" } }
+                            nav.site-nav aria-label="Main" {
+                                ul {
+                                    @for (href, text, of) in nav {
+                                        li { a href=(href) aria-current=[(section == of).then_some("page")] { (text) } }
+                                    }
+                                    li { a href="/deposit" { "Deposit" } }
+                                }
+                            }
+                        }
+                    }
+                    @if config.demo {
+                        div.banner {
+                            div.wrap {
+                                p { strong { "Demonstration. " } "Every review on this site is fiction written for the project; no real child, family or case is described." }
+                            }
+                        }
+                    }
+                }
+                main #main.wrap tabindex="-1" { (body) }
+                footer.site-footer {
+                    div.wrap {
+                        p { "Lessons: a national repository of serious case review lessons, for Local Safeguarding Children Boards, practitioners and researchers." }
+                        p { "Data as JSON: " a href="/api/v1/search" { "/api/v1/search" } ", " a href="/api/v1/vocabularies" { "/api/v1/vocabularies" } "; " a href="/api" { "the API documentation" } "." }
+                    }
+                }
+            }
+        }
+    }
+}

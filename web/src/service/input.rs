@@ -1,0 +1,203 @@
+//! Input as people and programs send it, read into the model: a review from JSON in
+//! the API's shape (unknown fields and wrong types named), and a review, its findings,
+//! publication and withdrawal from the fields of the site's HTML forms.
+
+use lessons_model::review::REVIEW_FIELDS;
+use lessons_model::{FieldError, Lesson, Review};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+
+/// What publishing asks for.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishBody {
+    #[serde(default)]
+    pub anonymisation_checked: bool,
+    #[serde(default)]
+    pub embargo_until: Option<String>,
+}
+
+/// What withdrawal asks for.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawBody {
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// The first value of `key` in form pairs.
+pub fn field<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+/// A review from JSON in the API's shape, server-owned fields cleared (the API ignores
+/// a given `status`).
+pub fn review_from_json(value: Value) -> Result<Review, Vec<FieldError>> {
+    review_from_value(value).map(|(review, _)| review)
+}
+
+/// Reads a review from JSON in the API's shape: unknown fields and wrong types are
+/// errors naming the field; server-owned fields are cleared. Also says whether the
+/// JSON gave a `status` (import honours it; the API does not).
+pub fn review_from_value(value: serde_json::Value) -> Result<(Review, bool), Vec<FieldError>> {
+    let (mut review, status_given) = review_as_given(value)?;
+    review.clear_server_fields();
+    Ok((review, status_given))
+}
+
+/// Reads a review from JSON in the API's shape as [`review_from_value`] does, but keeps
+/// every field as given, server-owned ones included (for `lessons restore`).
+pub fn review_as_given(value: serde_json::Value) -> Result<(Review, bool), Vec<FieldError>> {
+    let Some(object) = value.as_object() else {
+        return Err(vec![field_error("", "expected a JSON object (one review)")]);
+    };
+    let unknown: Vec<FieldError> = object
+        .keys()
+        .filter(|k| !REVIEW_FIELDS.contains(&k.as_str()))
+        .map(|k| field_error(k, "unknown field"))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(unknown);
+    }
+    let status_given = object.contains_key("status");
+    let review: Review = serde_path_to_error::deserialize(value)
+        .map_err(|e| vec![field_error(&e.path().to_string(), &e.inner().to_string())])?;
+    Ok((review, status_given))
+}
+
+fn field_error(field: &str, message: &str) -> FieldError {
+    FieldError {
+        field: field.to_string(),
+        message: message.to_string(),
+        allowed: None,
+    }
+}
+
+/// Single-valued review fields the form sends as they are (empty ones are left out).
+const TEXT_FIELDS: &[&str] = &[
+    "title",
+    "board",
+    "review_type",
+    "methodology",
+    "incident",
+    "incident_date",
+    "commissioned_on",
+    "completed_on",
+    "published_on",
+    "ofsted_grade",
+    "summary",
+];
+/// Review fields the form sends as repeated values.
+const LIST_FIELDS: &[&str] = &[
+    "abuse",
+    "source_of_harm",
+    "parallel_processes",
+    "themes",
+    "agencies",
+];
+/// Review fields the form sends as comma-separated text.
+const COMMA_FIELDS: &[&str] = &["keywords", "pseudonyms"];
+
+/// Builds the review JSON from the deposit form's fields.
+pub fn metadata_from_fields(fields: &[(String, String)]) -> Value {
+    let mut review = Map::new();
+    for name in TEXT_FIELDS {
+        if let Some(value) = field(fields, name).map(str::trim).filter(|v| !v.is_empty()) {
+            review.insert(name.to_string(), json!(value));
+        }
+    }
+    for name in LIST_FIELDS {
+        let values: Vec<&str> = fields
+            .iter()
+            .filter(|(k, v)| k == name && !v.is_empty())
+            .map(|(_, v)| v.as_str())
+            .collect();
+        review.insert(name.to_string(), json!(values));
+    }
+    for name in COMMA_FIELDS {
+        let values: Vec<&str> = field(fields, name)
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .collect();
+        review.insert(name.to_string(), json!(values));
+    }
+    let age_band = field(fields, "age_band")
+        .filter(|v| !v.is_empty())
+        .unwrap_or("not_stated");
+    let sex = field(fields, "sex")
+        .filter(|v| !v.is_empty())
+        .unwrap_or("not_stated");
+    review.insert("child".into(), json!({ "age_band": age_band, "sex": sex }));
+    Value::Object(review)
+}
+
+/// The findings of the edit form, in order, without the deleted ones.
+pub fn lessons_from_fields(pairs: &[(String, String)]) -> Vec<Lesson> {
+    let mut lessons = Vec::new();
+    for i in 0.. {
+        let Some(state) = field(pairs, &format!("state_{i}")) else {
+            break;
+        };
+        let text = field(pairs, &format!("text_{i}"))
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        if state == "delete" || text.is_empty() {
+            continue;
+        }
+        let get = |name: &str| {
+            field(pairs, &format!("{name}_{i}"))
+                .unwrap_or_default()
+                .trim()
+                .to_string()
+        };
+        let agency = get("agency");
+        lessons.push(Lesson {
+            kind: get("kind"),
+            level: get("level"),
+            agency: (!agency.is_empty()).then_some(agency),
+            themes: get("themes")
+                .split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect(),
+            text,
+            suggested: state == "suggested",
+            ..Lesson::default()
+        });
+    }
+    lessons
+}
+
+/// What the publish form asks for.
+pub fn publish_from_fields(pairs: &[(String, String)]) -> PublishBody {
+    PublishBody {
+        anonymisation_checked: field(pairs, "anonymisation_checked") == Some("true"),
+        embargo_until: field(pairs, "embargo_until")
+            .map(str::to_string)
+            .filter(|d| !d.is_empty()),
+    }
+}
+
+/// What the withdraw form asks for.
+pub fn withdraw_from_fields(pairs: &[(String, String)]) -> WithdrawBody {
+    WithdrawBody {
+        reason: field(pairs, "reason")
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+    }
+}
+
+/// The summary of the review screen's form, with the browser's line ends made plain.
+pub fn summary_from_fields(pairs: &[(String, String)]) -> String {
+    field(pairs, "summary")
+        .unwrap_or_default()
+        .replace("\r\n", "\n")
+}

@@ -1,0 +1,38 @@
+//! The service layer: synchronous functions with no HTTP in them, and the only code that
+//! touches the store and the index. [`Repository`] is a data directory opened for use
+//! (the store, the index kept in step with it, the metrics); the modules below add its
+//! operations:
+//!
+//! - [`reviews`]: who may read or change a review; deposit, amend, publish, withdraw,
+//!   revisions, original files, withdrawal notices, a board's own list.
+//! - [`search`]: searches, similar reviews, exports, cross-tabulations, public figures.
+//! - [`accounts`]: credentials to [`accounts::Principal`], sign-in sessions, tokens,
+//!   users, the audit log.
+//! - [`requests`] and [`input`]: reading what people and programs send (query strings,
+//!   review JSON, the site's form fields); [`uploads`] checks deposited files and
+//!   extracts their text.
+//! - [`import`], [`snapshot`], [`check`], [`demo`]: the command line's bulk work (JSON
+//!   Lines import, public dumps and restores, `lessons check`, the demo corpus).
+//!
+//! Every failure is a [`ServiceError`]; `http::errors` maps it to HTTP once. Handlers
+//! reach the service only through `http::blocking::Pool`, which runs it on the
+//! blocking thread pool.
+
+pub mod accounts;
+pub mod check;
+pub mod demo;
+mod error;
+pub mod import;
+pub mod input;
+mod repository;
+pub mod requests;
+pub mod reviews;
+pub mod search;
+pub mod snapshot;
+pub mod uploads;
+
+pub use error::{ServiceError, ServiceResult};
+pub use repository::{backup_closed, BackupFn, Repository, RepositoryError};
+
+#[cfg(test)]
+mod tests;
