@@ -1,4 +1,4 @@
-//! `multipart/form-data` deposits through the real reader, `lessons_web::upload::read_deposit`
+//! `multipart/form-data` deposits through the real reader, `lessons_web::http::body::read_multipart` and the service's `read_deposit`
 //! (actix-multipart, part limits, document types, extraction of every file), driven
 //! on one actix system kept for the whole run.
 //!
@@ -14,6 +14,9 @@ use std::cell::RefCell;
 use actix_web::http::header::{HeaderValue, CONTENT_TYPE};
 use actix_web::rt::System;
 use actix_web::{test::TestRequest, web, FromRequest};
+use lessons_web::http::body::read_multipart;
+use lessons_web::http::errors::ApiError;
+use lessons_web::service::uploads::{read_deposit, DepositSource};
 use libfuzzer_sys::fuzz_target;
 
 /// The API's own limit is larger; a smaller one reaches the 413 path more often.
@@ -43,7 +46,16 @@ fuzz_target!(|data: &[u8]| {
             let Ok(payload) = web::Payload::from_request(&req, &mut payload).await else {
                 return;
             };
-            match lessons_web::upload::read_deposit(&req, payload, MAX_UPLOAD_BYTES, strict).await {
+            let source = if strict {
+                DepositSource::Api
+            } else {
+                DepositSource::WebForm
+            };
+            let read = match read_multipart(&req, payload, MAX_UPLOAD_BYTES).await {
+                Ok(parts) => read_deposit(parts, source, MAX_UPLOAD_BYTES),
+                Err(error) => Err(error),
+            };
+            match read.map_err(ApiError::from) {
                 Ok(deposit) => assert!(!deposit.uploads.is_empty()),
                 Err(error) => assert!(
                     error.status.is_client_error(),

@@ -12,8 +12,8 @@
 use std::sync::OnceLock;
 
 use lessons_index::{SearchRequest, View};
-use lessons_model::dates::today;
-use lessons_web::repository::Repository;
+use lessons_web::http::errors::ApiError;
+use lessons_web::service::Repository;
 use libfuzzer_sys::fuzz_target;
 
 struct Fixture {
@@ -27,7 +27,7 @@ fn fixture() -> &'static Fixture {
         let dir = tempfile::tempdir().expect("a temporary data dir");
         let repository =
             Repository::open(&dir.path().join("data")).expect("an empty data dir opens");
-        lessons_web::demo::load_demo(&repository).expect("the demo corpus loads");
+        lessons_web::service::demo::load_demo(&repository).expect("the demo corpus loads");
         Fixture {
             _dir: dir,
             repository,
@@ -38,9 +38,10 @@ fn fixture() -> &'static Fixture {
 fuzz_target!(|data: &[u8]| {
     let repository = &fixture().repository;
     let text = String::from_utf8_lossy(data);
-    match lessons_web::api::search_request(&text, repository) {
+    match repository.search_request(&text) {
         Ok(request) => search(repository, &request),
         Err(error) => {
+            let error = ApiError::from(error);
             assert!(
                 error.status.is_client_error(),
                 "{} for {text:?}",
@@ -60,7 +61,7 @@ fuzz_target!(|data: &[u8]| {
 });
 
 fn search(repository: &Repository, request: &SearchRequest) {
-    if let Err(e) = repository.index.search(request, today()) {
+    if let Err(e) = repository.search(request) {
         panic!("search failed for {request:?}: {e}");
     }
 }

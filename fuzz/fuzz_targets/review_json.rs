@@ -1,5 +1,5 @@
 //! A review as the deposit API reads it: bytes parsed as JSON, then
-//! `lessons_web::import::review_from_value` (unknown fields refused, the review
+//! `lessons_web::service::input::review_from_value` (unknown fields refused, the review
 //! deserialised through serde_path_to_error, server fields cleared) and
 //! `validate_review`. Never a panic; a refusal names its field; an accepted review
 //! survives a JSON round trip unchanged and still validates.
@@ -7,7 +7,7 @@
 #![no_main]
 
 use lessons_model::{validate_review, Review};
-use lessons_web::import::review_from_value;
+use lessons_web::service::input::review_from_value;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
