@@ -55,7 +55,7 @@ pub fn codebook_markdown() -> String {
     let mut out = String::from(
         "# Export codebook\n\n\
          The columns of `GET /api/v1/export` and `lessons export`, view by view, in file order. \
-         Generated from the code (`web/src/export.rs`); the same list is served as JSON at \
+         Generated from the code (`web/src/formats/codebook.rs`); the same list is served as JSON at \
          `GET /api/v1/codebook`.\n\n\
          - Types: `string`; `integer`; `boolean` (`true`/`false`); `date` (`YYYY-MM-DD`, \
          `incident_date` may be `YYYY-MM`); `list` (a JSON array, or in CSV one cell with the \
