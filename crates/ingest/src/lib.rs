@@ -59,6 +59,17 @@ pub struct Warning {
     pub excerpt: String,
 }
 
+impl Warning {
+    /// The warning for a readable document with no text in it.
+    pub(crate) fn no_text() -> Warning {
+        Warning {
+            code: "no_text".to_string(),
+            message: "no text found (scanned document?)".to_string(),
+            excerpt: String::new(),
+        }
+    }
+}
+
 /// The text of one document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Extracted {

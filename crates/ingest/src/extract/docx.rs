@@ -15,7 +15,7 @@ use roxmltree::Node;
 use zip::result::ZipError;
 use zip::ZipArchive;
 
-use crate::extract::human_size;
+use crate::extract::bytes::human_size;
 use crate::{IngestError, Limits};
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";

@@ -4,6 +4,7 @@
 
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 
+use crate::extract::bytes::find;
 use crate::IngestError;
 
 /// Decodes a whole document. `html` lets a `<meta charset>` choose the fallback.
@@ -59,7 +60,7 @@ pub(crate) fn check_is_text(text: &str) -> Result<(), IngestError> {
 fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = &bytes[..bytes.len().min(2048)];
     let lower = head.to_ascii_lowercase();
-    let at = crate::extract::sniff::find(&lower, b"charset=")? + b"charset=".len();
+    let at = find(&lower, b"charset=")? + b"charset=".len();
     let rest = &lower[at..];
     let rest = rest
         .strip_prefix(b"\"")
