@@ -17,12 +17,13 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::fastfield::FacetReader;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
+use crate::error::IndexError;
 use crate::facet_count::{FacetTables, OrdinalTable};
 use crate::facets::FacetName;
 use crate::params::SearchRequest;
 use crate::query::build_text_query;
+use crate::schema::FACETS_FIELD;
 use crate::search::{FacetCount, SearchContext};
-use crate::IndexError;
 
 /// The value under which documents without any value of a facet are counted.
 pub const NOT_RECORDED: &str = "not_recorded";
@@ -68,7 +69,7 @@ pub(crate) fn cross_tab(
     } else {
         let query = context.full_query(request, &text, None);
         let counter = CrossCounter {
-            field: crate::FACETS_FIELD,
+            field: FACETS_FIELD,
             tables: context.facet_tables,
             rows,
             cols,

@@ -13,6 +13,7 @@ mod bonus;
 mod cached_stemmer;
 
 pub mod crosstab;
+mod error;
 pub mod export;
 mod facet_count;
 pub mod facets;
@@ -36,34 +37,16 @@ use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocumen
 use time::Date;
 
 pub use crosstab::{CrossCell, CrossTab};
+pub use error::{IndexError, Result};
 pub use facets::FacetName;
 pub use inventory::Inventory;
 pub use params::{SearchRequest, Sort, View};
 pub use search::{FacetCount, Hit, SearchResults};
 
-use crate::schema::{build_schema, tokenizers, Fields, SCHEMA_VERSION};
+use crate::schema::{build_schema, tokenizers, Fields, FACETS_FIELD, SCHEMA_VERSION};
 use crate::search::{Display, ReviewMetadata, SearchContext};
 
 const WRITER_MEMORY_BYTES: usize = 64 << 20;
-/// Name of the facet field (see [`schema`]).
-pub(crate) const FACETS_FIELD: &str = "facets";
-
-/// Everything that can go wrong in the index.
-#[derive(Debug, thiserror::Error)]
-pub enum IndexError {
-    #[error("the search index is in use by another lessons process")]
-    Locked,
-    #[error("cannot open the search index in {path}: {message}")]
-    Open { path: String, message: String },
-    #[error("search index error: {0}")]
-    Tantivy(#[from] tantivy::TantivyError),
-    #[error("search index data is corrupt: {0}")]
-    Corrupt(String),
-    #[error("search index I/O error: {0}")]
-    Io(#[from] std::io::Error),
-}
-
-pub type Result<T, E = IndexError> = std::result::Result<T, E>;
 
 /// A change to apply to the index.
 #[derive(Debug, Clone)]
@@ -292,6 +275,11 @@ impl SearchIndex {
                 .searcher
                 .search(&query, &tantivy::collector::Count)? as u64)
         })
+    }
+
+    /// Every review and finding the index holds, whatever their visibility date.
+    pub fn inventory(&self) -> Result<Inventory> {
+        inventory::read(&self.reader.searcher(), &self.fields)
     }
 
     /// How many review and lesson documents the index holds (any visibility date).

@@ -26,12 +26,12 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 use time::Date;
 
+use crate::error::IndexError;
 use crate::facet_count::{FacetCounter, FacetTables, Tally};
 use crate::facets::FacetName;
 use crate::params::{SearchRequest, Sort, View};
 use crate::query::{build_text_query, TextQuery};
-use crate::schema::Fields;
-use crate::IndexError;
+use crate::schema::{Fields, FACETS_FIELD};
 
 /// Most values listed per facet.
 pub const MAX_FACET_VALUES: usize = 100;
@@ -362,7 +362,7 @@ impl SearchContext<'_> {
 
     fn facet_counter(&self) -> FacetCounter<'_> {
         FacetCounter {
-            field: crate::FACETS_FIELD,
+            field: FACETS_FIELD,
             tables: self.facet_tables,
         }
     }
