@@ -16,7 +16,7 @@ use zip::result::ZipError;
 use zip::ZipArchive;
 
 use crate::extract::bytes::human_size;
-use crate::{IngestError, Limits};
+use crate::types::{IngestError, Limits};
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 

@@ -13,7 +13,7 @@ mod sniff;
 mod text;
 
 use crate::extract::bytes::human_size;
-use crate::{Extracted, Format, IngestError, Limits, Warning};
+use crate::types::{Extracted, Format, IngestError, Limits, Warning};
 
 pub use sniff::sniff;
 

@@ -28,7 +28,7 @@ use pdf_extract::content::Content;
 use pdf_extract::{Dictionary, Document, Object, ObjectId, PlainTextOutput, Stream};
 
 use crate::extract::bytes::{find, human_size};
-use crate::{IngestError, Limits, Warning};
+use crate::types::{IngestError, Limits, Warning};
 
 /// Name of the extraction threads; the panic hook stays quiet for them.
 const THREAD_NAME: &str = "lessons-ingest-pdf";

@@ -6,7 +6,7 @@ use std::io::Cursor;
 
 use crate::extract::bytes::find;
 use crate::extract::text::decode_prefix;
-use crate::{Format, IngestError};
+use crate::types::{Format, IngestError};
 
 /// How far into the file `%PDF-` may start (some producers put junk before it).
 const PDF_HEADER_WINDOW: usize = 1024;

@@ -5,7 +5,7 @@
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 
 use crate::extract::bytes::find;
-use crate::IngestError;
+use crate::types::IngestError;
 
 /// Decodes a whole document. `html` lets a `<meta charset>` choose the fallback.
 pub(crate) fn decode(bytes: &[u8], html: bool) -> Result<String, IngestError> {
