@@ -20,11 +20,13 @@ use tantivy::columnar::Column as FastColumn;
 use tantivy::schema::{Field, Value};
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument};
 
+use crate::context::SearchContext;
+use crate::document::{Display, ReviewMetadata};
+use crate::error::IndexError;
 use crate::params::{SearchRequest, Sort, View};
 use crate::query::build_text_query;
 use crate::schema::Fields;
-use crate::search::{effective_sort, Display, ReviewMetadata, SearchContext};
-use crate::IndexError;
+use crate::search::effective_sort;
 
 /// The kind of value a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

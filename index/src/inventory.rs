@@ -5,9 +5,10 @@
 use std::collections::BTreeMap;
 
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocSet, SegmentReader, Term, TERMINATED};
+use tantivy::{DocSet, Searcher, SegmentReader, Term, TERMINATED};
 
-use crate::{IndexError, SearchIndex};
+use crate::error::IndexError;
+use crate::schema::Fields;
 
 /// The ids the index holds, each with the number of live documents carrying it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -18,28 +19,18 @@ pub struct Inventory {
     pub findings: BTreeMap<String, u32>,
 }
 
-impl SearchIndex {
-    /// Every review and finding the index holds, whatever their visibility date.
-    pub fn inventory(&self) -> Result<Inventory, IndexError> {
-        let searcher = self.reader.searcher();
-        let mut inventory = Inventory::default();
-        for segment in searcher.segment_readers() {
-            let review_docs = live_docs_with(segment, self.fields.doc_kind, "review")?;
-            count_terms(
-                segment,
-                self.fields.review_id,
-                &mut inventory.reviews,
-                |doc| review_docs.binary_search(&doc).is_ok(),
-            )?;
-            count_terms(
-                segment,
-                self.fields.lesson_id,
-                &mut inventory.findings,
-                |_| true,
-            )?;
-        }
-        Ok(inventory)
+/// Every review and finding that `searcher`'s snapshot holds, whatever their visibility
+/// date (see [`SearchIndex::inventory`](crate::SearchIndex::inventory)).
+pub(crate) fn read(searcher: &Searcher, fields: &Fields) -> Result<Inventory, IndexError> {
+    let mut inventory = Inventory::default();
+    for segment in searcher.segment_readers() {
+        let review_docs = live_docs_with(segment, fields.doc_kind, "review")?;
+        count_terms(segment, fields.review_id, &mut inventory.reviews, |doc| {
+            review_docs.binary_search(&doc).is_ok()
+        })?;
+        count_terms(segment, fields.lesson_id, &mut inventory.findings, |_| true)?;
     }
+    Ok(inventory)
 }
 
 /// The live documents of `segment` whose `field` holds `value`, in order.

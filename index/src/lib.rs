@@ -12,7 +12,10 @@
 mod bonus;
 mod cached_stemmer;
 
+mod context;
 pub mod crosstab;
+mod document;
+mod error;
 pub mod export;
 mod facet_count;
 pub mod facets;
@@ -21,49 +24,32 @@ pub mod params;
 pub mod query;
 pub mod schema;
 pub mod search;
+mod snippet;
 mod spelling;
 
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Mutex, RwLock};
 
-use lessons_model::dates::{days_since_epoch, parse_date};
-use lessons_model::{Lesson, Review, Visibility};
+use lessons_model::Review;
 use serde::{Deserialize, Serialize};
 use tantivy::directory::MmapDirectory;
 use tantivy::schema::Schema;
-use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 use time::Date;
 
 pub use crosstab::{CrossCell, CrossTab};
+pub use error::{IndexError, Result};
 pub use facets::FacetName;
 pub use inventory::Inventory;
 pub use params::{SearchRequest, Sort, View};
 pub use search::{FacetCount, Hit, SearchResults};
 
-use crate::schema::{build_schema, tokenizers, Fields, SCHEMA_VERSION};
-use crate::search::{Display, ReviewMetadata, SearchContext};
+use crate::context::SearchContext;
+use crate::document::documents;
+use crate::schema::{build_schema, tokenizers, Fields, FACETS_FIELD, SCHEMA_VERSION};
 
 const WRITER_MEMORY_BYTES: usize = 64 << 20;
-/// Name of the facet field (see [`schema`]).
-pub(crate) const FACETS_FIELD: &str = "facets";
-
-/// Everything that can go wrong in the index.
-#[derive(Debug, thiserror::Error)]
-pub enum IndexError {
-    #[error("the search index is in use by another lessons process")]
-    Locked,
-    #[error("cannot open the search index in {path}: {message}")]
-    Open { path: String, message: String },
-    #[error("search index error: {0}")]
-    Tantivy(#[from] tantivy::TantivyError),
-    #[error("search index data is corrupt: {0}")]
-    Corrupt(String),
-    #[error("search index I/O error: {0}")]
-    Io(#[from] std::io::Error),
-}
-
-pub type Result<T, E = IndexError> = std::result::Result<T, E>;
 
 /// A change to apply to the index.
 #[derive(Debug, Clone)]
@@ -166,7 +152,7 @@ impl SearchIndex {
             match update {
                 IndexUpdate::Put(review) => {
                     writer.delete_term(Term::from_field_text(self.fields.review_id, &review.id));
-                    for document in self.documents(review, &names) {
+                    for document in documents(&self.fields, review, &names) {
                         writer.add_document(document)?;
                     }
                 }
@@ -193,7 +179,7 @@ impl SearchIndex {
             .map_err(|_| IndexError::Corrupt("index writer lock poisoned".into()))?;
         writer.delete_all_documents()?;
         for review in reviews {
-            for document in self.documents(&review, &names) {
+            for document in documents(&self.fields, &review, &names) {
                 writer.add_document(document)?;
             }
             progress();
@@ -294,6 +280,11 @@ impl SearchIndex {
         })
     }
 
+    /// Every review and finding the index holds, whatever their visibility date.
+    pub fn inventory(&self) -> Result<Inventory> {
+        inventory::read(&self.reader.searcher(), &self.fields)
+    }
+
     /// How many review and lesson documents the index holds (any visibility date).
     pub fn document_counts(&self) -> Result<(u64, u64)> {
         let searcher = self.reader.searcher();
@@ -306,157 +297,6 @@ impl SearchIndex {
         };
         Ok((count("review")?, count("lesson")?))
     }
-
-    /// The documents of one review: none unless published, else the review and each finding.
-    fn documents(
-        &self,
-        review: &Review,
-        board_names: &HashMap<String, String>,
-    ) -> Vec<TantivyDocument> {
-        let Visibility::PublicFrom(from) = review.visibility() else {
-            return Vec::new();
-        };
-        let public_from = if from == Date::MIN {
-            i64::MIN
-        } else {
-            days_since_epoch(from)
-        };
-        let sort_date = review
-            .published_date()
-            .or_else(|| review.completed_date())
-            .or_else(|| {
-                review
-                    .created_at
-                    .as_deref()
-                    .and_then(|t| t.get(..10))
-                    .and_then(parse_date)
-            })
-            .map(days_since_epoch)
-            .unwrap_or(0);
-        let board_name = board_names
-            .get(&review.board)
-            .cloned()
-            .unwrap_or_else(|| review.board.clone());
-        let mut base = Display {
-            id: review.id.clone(),
-            review_id: review.id.clone(),
-            title: review.title.clone(),
-            board: review.board.clone(),
-            board_name,
-            region: review.region.clone().unwrap_or_default(),
-            year: review.year(),
-            published_on: review.published_on.clone(),
-            incident: review.incident.clone(),
-            themes: all_themes(review),
-            review_themes: review.themes.clone(),
-            duration_months: review.timeliness().map(|(months, _)| months),
-            over_six_months: review.timeliness().map(|(_, over)| over),
-            ..Display::default()
-        };
-        let f = &self.fields;
-        let metadata = serde_json::to_string(&review_metadata(review)).unwrap_or_default();
-        let all_lesson_text: Vec<&str> = review.lessons.iter().map(|l| l.text.as_str()).collect();
-        let keywords = [review.keywords.clone(), review.pseudonyms.clone()]
-            .concat()
-            .join("\n");
-        let mut review_doc = doc!(
-            f.doc_kind => "review",
-            f.review_id => review.id.as_str(),
-            f.title => review.title.as_str(),
-            f.summary => review.summary.as_str(),
-            f.lessons => all_lesson_text.join("\n\n"),
-            f.keywords => keywords,
-            f.spelling => format!("{}\n{}\n{}", review.title, review.summary, all_lesson_text.join("\n")),
-            f.sort_date => sort_date,
-            f.public_from => public_from,
-            f.display => to_json(&base),
-            f.metadata => metadata.as_str(),
-        );
-        add_common(&mut review_doc, f, review, facets::review_facets(review));
-        for theme in all_themes(review) {
-            review_doc.add_text(f.own_themes, theme);
-        }
-        let mut documents = vec![review_doc];
-        for lesson in &review.lessons {
-            base.id = lesson.id.clone();
-            base.themes = lesson.themes.clone();
-            base.kind = Some(lesson.kind.clone());
-            base.level = Some(lesson.level.clone());
-            base.agency = lesson.agency.clone();
-            let mut lesson_doc = doc!(
-                f.doc_kind => "lesson",
-                f.review_id => review.id.as_str(),
-                f.lesson_id => lesson.id.as_str(),
-                f.lessons => lesson.text.as_str(),
-                f.spelling => lesson.text.as_str(),
-                f.sort_date => sort_date,
-                f.public_from => public_from,
-                f.display => to_json(&base),
-                f.metadata => metadata.as_str(),
-            );
-            add_common(
-                &mut lesson_doc,
-                f,
-                review,
-                facets::lesson_facets(review, lesson),
-            );
-            for theme in &lesson.themes {
-                lesson_doc.add_text(f.own_themes, theme);
-            }
-            documents.push(lesson_doc);
-        }
-        documents
-    }
-}
-
-fn add_common(
-    document: &mut TantivyDocument,
-    f: &Fields,
-    review: &Review,
-    facet_values: Vec<(FacetName, String)>,
-) {
-    if let Some(year) = review.year() {
-        document.add_u64(f.year, year.max(0) as u64);
-    }
-    for (facet, value) in facet_values {
-        document.add_facet(f.facets, facet.path(&value));
-    }
-}
-
-fn review_metadata(review: &Review) -> ReviewMetadata {
-    let children = review.all_children();
-    ReviewMetadata {
-        pseudonyms: review.pseudonyms.clone(),
-        review_type: review.review_type.clone(),
-        methodology: review.methodology.clone(),
-        abuse: review.abuse.clone(),
-        source_of_harm: review.source_of_harm.clone(),
-        age_bands: children.iter().map(|c| c.age_band.clone()).collect(),
-        sexes: children.iter().map(|c| c.sex.clone()).collect(),
-        incident_date: review.incident_date.clone(),
-        commissioned_on: review.commissioned_on.clone(),
-        completed_on: review.completed_on.clone(),
-        parallel_processes: review.parallel_processes.clone(),
-        ofsted_grade: review.ofsted_grade.clone(),
-        agencies: review.agencies.clone(),
-        keywords: review.keywords.clone(),
-        lesson_count: review.lessons.len(),
-    }
-}
-
-/// The review's themes followed by any its findings add.
-fn all_themes(review: &Review) -> Vec<String> {
-    let mut themes = review.themes.clone();
-    for theme in review.lessons.iter().flat_map(|l: &Lesson| &l.themes) {
-        if !themes.contains(theme) {
-            themes.push(theme.clone());
-        }
-    }
-    themes
-}
-
-fn to_json(display: &Display) -> String {
-    serde_json::to_string(display).unwrap_or_default()
 }
 
 fn open_existing(dir: &Path, schema: &Schema) -> Option<Index> {

@@ -21,6 +21,9 @@ pub const ANALYZER: &str = "en_lessons";
 /// (a misspelt word stems unpredictably, so fuzzy matching runs on the words as written).
 pub const SPELLING_ANALYZER: &str = "en_spelling";
 
+/// Name of the facet field.
+pub(crate) const FACETS_FIELD: &str = "facets";
+
 /// Bumped whenever the schema, the analysis or the stored display data changes; a
 /// mismatch triggers a rebuild from the store.
 pub const SCHEMA_VERSION: u32 = 6;
@@ -84,7 +87,7 @@ pub fn build_schema() -> (Schema, Fields) {
                     .set_index_option(IndexRecordOption::Basic),
             ),
         ),
-        facets: builder.add_facet_field(crate::FACETS_FIELD, FacetOptions::default()),
+        facets: builder.add_facet_field(FACETS_FIELD, FacetOptions::default()),
         own_themes: builder.add_text_field("own_themes", STRING),
         year: builder.add_u64_field("year", INDEXED | FAST),
         sort_date: builder.add_i64_field("sort_date", FAST),

@@ -11,9 +11,9 @@ use tantivy::query::{BooleanQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::Term;
 
+use crate::context::SearchContext;
+use crate::error::IndexError;
 use crate::query::correctable_words;
-use crate::search::SearchContext;
-use crate::IndexError;
 
 /// A word in at most this many public documents may be a misspelling.
 const RARE: usize = 2;

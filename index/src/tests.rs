@@ -3,7 +3,7 @@
 
 use super::*;
 use lessons_model::dates::parse_date;
-use lessons_model::{Child, Status};
+use lessons_model::{Child, Lesson, Status};
 use std::collections::HashSet;
 
 fn lesson(kind: &str, level: &str, agency: Option<&str>, themes: &[&str], text: &str) -> Lesson {

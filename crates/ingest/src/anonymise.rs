@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::Warning;
+use crate::types::Warning;
 
 /// Characters of context on each side of a finding.
 const CONTEXT_CHARS: usize = 40;

@@ -15,8 +15,8 @@ use roxmltree::Node;
 use zip::result::ZipError;
 use zip::ZipArchive;
 
-use crate::extract::human_size;
-use crate::{IngestError, Limits};
+use crate::extract::bytes::human_size;
+use crate::types::{IngestError, Limits};
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
 

@@ -4,6 +4,7 @@
 //! Every reader returns raw text in one shared shape: paragraphs separated by a blank
 //! line, lines by `\n`, and pages (PDF, or form feeds in a text file) by `\x0C`.
 
+mod bytes;
 mod docx;
 mod html;
 pub(crate) mod normalize;
@@ -11,7 +12,8 @@ mod pdf;
 mod sniff;
 mod text;
 
-use crate::{Extracted, Format, IngestError, Limits, Warning};
+use crate::extract::bytes::human_size;
+use crate::types::{Extracted, Format, IngestError, Limits, Warning};
 
 pub use sniff::sniff;
 
@@ -58,31 +60,11 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extracted, IngestError> 
         }
     };
     if text.trim().is_empty() && !warnings.iter().any(|w| w.code == "no_text") {
-        warnings.push(no_text_warning());
+        warnings.push(Warning::no_text());
     }
     Ok(Extracted {
         format,
         text,
         warnings,
     })
-}
-
-/// The warning for a readable document with no text in it.
-pub(crate) fn no_text_warning() -> Warning {
-    Warning {
-        code: "no_text".to_string(),
-        message: "no text found (scanned document?)".to_string(),
-        excerpt: String::new(),
-    }
-}
-
-/// "50 MB", "200 KB", "12 bytes".
-pub(crate) fn human_size(n: u64) -> String {
-    if n >= 1 << 20 {
-        format!("{} MB", n >> 20)
-    } else if n >= 1 << 10 {
-        format!("{} KB", n >> 10)
-    } else {
-        format!("{n} bytes")
-    }
 }

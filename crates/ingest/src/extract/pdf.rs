@@ -27,8 +27,8 @@ use std::thread;
 use pdf_extract::content::Content;
 use pdf_extract::{Dictionary, Document, Object, ObjectId, PlainTextOutput, Stream};
 
-use crate::extract::{human_size, no_text_warning, sniff::find};
-use crate::{IngestError, Limits, Warning};
+use crate::extract::bytes::{find, human_size};
+use crate::types::{IngestError, Limits, Warning};
 
 /// Name of the extraction threads; the panic hook stays quiet for them.
 const THREAD_NAME: &str = "lessons-ingest-pdf";
@@ -183,7 +183,7 @@ fn read_pages(data: Vec<u8>, max_inflated: u64) -> Result<(String, Vec<Warning>)
     }
     let raw = texts.join("\x0C");
     if raw.trim().is_empty() {
-        warnings.push(no_text_warning());
+        warnings.push(Warning::no_text());
     }
     Ok((raw, warnings))
 }

@@ -4,7 +4,9 @@
 
 use std::io::Cursor;
 
-use crate::{Format, IngestError};
+use crate::extract::bytes::find;
+use crate::extract::text::decode_prefix;
+use crate::types::{Format, IngestError};
 
 /// How far into the file `%PDF-` may start (some producers put junk before it).
 const PDF_HEADER_WINDOW: usize = 1024;
@@ -36,7 +38,7 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, IngestError> {
         return Err(unsupported(what));
     }
     let prefix = &bytes[..bytes.len().min(PREFIX)];
-    let start = crate::extract::text::decode_prefix(prefix);
+    let start = decode_prefix(prefix);
     if starts_with_markup(&start) {
         return Ok(Format::Html);
     }
@@ -184,11 +186,4 @@ fn starts_with_markup(s: &str) -> bool {
     // `<?xml ...?>` or a comment first: HTML if the markup follows soon after.
     (lower.starts_with("<?xml") || lower.starts_with("<!--"))
         && (lower.contains("<html") || lower.contains("<body") || lower.contains("<!doctype html"))
-}
-
-pub(crate) fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() || haystack.len() < needle.len() {
-        return None;
-    }
-    haystack.windows(needle.len()).position(|w| w == needle)
 }

@@ -4,7 +4,8 @@
 
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 
-use crate::IngestError;
+use crate::extract::bytes::find;
+use crate::types::IngestError;
 
 /// Decodes a whole document. `html` lets a `<meta charset>` choose the fallback.
 pub(crate) fn decode(bytes: &[u8], html: bool) -> Result<String, IngestError> {
@@ -59,7 +60,7 @@ pub(crate) fn check_is_text(text: &str) -> Result<(), IngestError> {
 fn declared_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = &bytes[..bytes.len().min(2048)];
     let lower = head.to_ascii_lowercase();
-    let at = crate::extract::sniff::find(&lower, b"charset=")? + b"charset=".len();
+    let at = find(&lower, b"charset=")? + b"charset=".len();
     let rest = &lower[at..];
     let rest = rest
         .strip_prefix(b"\"")
