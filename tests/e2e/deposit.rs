@@ -86,48 +86,13 @@ fn deposit_review_publish_and_withdraw_through_the_api() {
     assert_eq!(server.send("GET", &review_path, Some(&admin), None).0, 200);
     assert_eq!(total(&server, "kestrel"), 0);
 
-    // Another board may not touch it, nor learn that it exists (as for a missing id),
-    // nor may a depositor write for another board.
-    assert_eq!(
-        server
-            .send("PUT", &review_path, Some(&theirs), Some(&draft("kestrel")))
-            .0,
-        404
-    );
-    assert_eq!(
-        server
-            .send(
-                "POST",
-                &format!("{review_path}/publish"),
-                Some(&theirs),
-                Some(&json!({"anonymisation_checked": true}))
-            )
-            .0,
-        404
-    );
-    assert_eq!(
-        server
-            .send(
-                "GET",
-                &format!("{review_path}/revisions"),
-                Some(&theirs),
-                None
-            )
-            .0,
-        404
-    );
+    // Another board's routes on it answer as for a missing review (see security.rs);
+    // without credentials they answer 401; a depositor may not write for another board.
     assert_eq!(
         server
             .send("GET", &format!("{review_path}/revisions"), None, None)
             .0,
         401
-    );
-    let other_board_screen = ureq::get(&server.url(&format!("/my/reviews/{id}")))
-        .set("Authorization", &format!("Bearer {theirs}"))
-        .call();
-    assert!(
-        matches!(other_board_screen, Err(ureq::Error::Status(404, _))),
-        "another board's draft screen"
     );
     let mut elsewhere = draft("osprey");
     elsewhere["board"] = json!("wessex");

@@ -18,6 +18,7 @@ mod metrics;
 mod openapi;
 mod pages;
 mod restart;
+mod security;
 mod shutdown;
 mod snapshot;
 mod stats;

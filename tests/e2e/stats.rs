@@ -1,26 +1,16 @@
 //! Cross-tabulations: `GET /api/v1/stats` against the search API over the demo corpus
 //! (its JSON shape, totals, row totals and cells), its wide CSV, its 422s, the
 //! `/insights` page, and hidden reviews (draft, withdrawn, embargoed) never counted.
+//! The demo-corpus tests are separate tests (one failure hides none of the others) that
+//! share one demo server ([`shared_demo`]).
 
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use crate::support::{add_barsetshire, query, run_cli, temp_data, write_lines, Server};
-
-#[test]
-fn stats_over_the_demo_corpus() {
-    let (_dir, data) = temp_data();
-    let server = Server::start(&data, true);
-
-    the_json_has_the_documented_shape(&server);
-    single_valued_cells_add_up_to_the_search_total(&server);
-    row_totals_equal_the_search_facet_counts(&server);
-    filters_and_views_are_respected(&server);
-    the_csv_is_a_wide_table_of_the_same_counts(&server);
-    bad_parameters_are_refused_with_422(&server);
-    the_insights_page_draws_charts_and_tables(&server);
-}
+use crate::support::{
+    add_barsetshire, query, run_cli, shared_demo, temp_data, write_lines, Server,
+};
 
 fn stats(server: &Server, params: &[(&str, &str)]) -> Value {
     let path = format!("/api/v1/stats?{}", query(params));
@@ -72,7 +62,9 @@ fn cell_sum(body: &Value) -> u64 {
         .sum()
 }
 
-fn the_json_has_the_documented_shape(server: &Server) {
+#[test]
+fn the_json_has_the_documented_shape() {
+    let server = shared_demo();
     let body = stats(server, &[("rows", "theme"), ("cols", "agency")]);
     assert_eq!(body["row_facet"], "theme");
     assert_eq!(body["col_facet"], "agency");
@@ -119,7 +111,9 @@ fn the_json_has_the_documented_shape(server: &Server) {
     assert_eq!(body["parameters"]["rows"], json!(["theme"]));
 }
 
-fn single_valued_cells_add_up_to_the_search_total(server: &Server) {
+#[test]
+fn single_valued_cells_add_up_to_the_search_total() {
+    let server = shared_demo();
     for view in ["reviews", "lessons"] {
         let pairs = [
             ("rows", "year"),
@@ -155,7 +149,9 @@ fn single_valued_cells_add_up_to_the_search_total(server: &Server) {
     );
 }
 
-fn row_totals_equal_the_search_facet_counts(server: &Server) {
+#[test]
+fn row_totals_equal_the_search_facet_counts() {
+    let server = shared_demo();
     for view in ["reviews", "lessons"] {
         let body = stats(
             server,
@@ -177,7 +173,9 @@ fn row_totals_equal_the_search_facet_counts(server: &Server) {
     }
 }
 
-fn filters_and_views_are_respected(server: &Server) {
+#[test]
+fn filters_and_views_are_respected() {
+    let server = shared_demo();
     let filters = [
         ("q", "health visitor"),
         ("theme", "neglect"),
@@ -208,7 +206,9 @@ fn filters_and_views_are_respected(server: &Server) {
     assert_eq!(none["cells"], json!([]));
 }
 
-fn the_csv_is_a_wide_table_of_the_same_counts(server: &Server) {
+#[test]
+fn the_csv_is_a_wide_table_of_the_same_counts() {
+    let server = shared_demo();
     let params = [("rows", "year"), ("cols", "incident"), ("format", "csv")];
     let response = ureq::get(&server.url(&format!("/api/v1/stats?{}", query(&params))))
         .call()
@@ -268,7 +268,9 @@ fn the_csv_is_a_wide_table_of_the_same_counts(server: &Server) {
     );
 }
 
-fn bad_parameters_are_refused_with_422(server: &Server) {
+#[test]
+fn bad_parameters_are_refused_with_422() {
+    let server = shared_demo();
     let fields_of = |path: &str| -> Vec<(String, Option<usize>)> {
         let (status, body) = server.json(path);
         assert_eq!(status, 422, "{path}: {body}");
@@ -305,7 +307,9 @@ fn bad_parameters_are_refused_with_422(server: &Server) {
     assert_eq!(server.get("/api/v1/stats?rows=year&cols=theme").0, 200);
 }
 
-fn the_insights_page_draws_charts_and_tables(server: &Server) {
+#[test]
+fn the_insights_page_draws_charts_and_tables() {
+    let server = shared_demo();
     let (status, html) = server.get("/insights");
     assert_eq!(status, 200);
     let total = server.search(&[])["total"].as_u64().unwrap();

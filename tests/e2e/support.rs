@@ -3,6 +3,7 @@
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -40,6 +41,37 @@ impl Server {
             .stderr(Stdio::null())
             .spawn()
             .expect("the lessons binary starts");
+        let server = Server {
+            child,
+            base: format!("http://{addr}"),
+        };
+        server.wait_healthy();
+        server
+    }
+
+    /// Starts `lessons serve --demo` on a new data folder under a watchdog shell that
+    /// holds this process's end of a pipe: when this test process exits (however it
+    /// exits), the pipe closes, and the shell stops the server and removes the folder.
+    /// For a server that lives in a `static` (never dropped).
+    fn start_watched_demo() -> Server {
+        const WATCHDOG: &str = r#""$0" --data "$1/data" serve --addr "$2" --demo </dev/null &
+server=$!
+cat >/dev/null
+kill "$server"
+wait "$server"
+rm -rf "$1""#;
+        let folder = tempfile::tempdir().expect("a temp dir").keep();
+        let addr = format!("127.0.0.1:{}", free_port());
+        let child = Command::new("sh")
+            .args(["-c", WATCHDOG, BIN])
+            .arg(&folder)
+            .arg(&addr)
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the watchdog shell starts");
         let server = Server {
             child,
             base: format!("http://{addr}"),
@@ -110,9 +142,23 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        // A watched server (its watchdog holds a pipe from us): closing the pipe makes
+        // the watchdog stop the server and clean up; killing the shell would not.
+        if self.child.stdin.take().is_none() {
+            let _ = self.child.kill();
+        }
         let _ = self.child.wait();
     }
+}
+
+/// One server on the demo corpus shared by every test that only reads it (started by the
+/// first such test, stopped when the test process exits): loading the demo corpus costs
+/// seconds, so tests that look at it from different sides share it instead of each
+/// starting their own. A test that writes, or needs other `serve` options, starts its
+/// own [`Server`].
+pub fn shared_demo() -> &'static Server {
+    static DEMO: OnceLock<Server> = OnceLock::new();
+    DEMO.get_or_init(Server::start_watched_demo)
 }
 
 /// A URL query string from pairs.
