@@ -17,11 +17,14 @@ use crate::schema::Fields;
 /// What a document stores for display (the `display` field), written at indexing.
 /// Changing it means bumping `SCHEMA_VERSION` (older indexes are then rebuilt); missing
 /// fields read as empty all the same.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
-pub(crate) struct Display {
+pub struct Display {
+    /// Review id, or finding id (`<review id>#L<n>`).
     pub id: String,
-    pub review_id: String,
+    /// The review's id (stored for both kinds; a hit in the reviews view leaves it out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review_id: Option<String>,
     pub title: String,
     pub board: String,
     pub board_name: String,
@@ -29,12 +32,21 @@ pub(crate) struct Display {
     pub year: Option<i32>,
     pub published_on: Option<String>,
     pub incident: String,
+    /// Reviews: the review's themes and its findings'. Findings: the finding's own.
     pub themes: Vec<String>,
-    pub review_themes: Vec<String>,
+    /// The themes of a finding's review (stored for both kinds; a hit in the reviews
+    /// view leaves it out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review_themes: Option<Vec<String>>,
+    /// Whole months from commissioning to completion, when both are known.
     pub duration_months: Option<u32>,
+    /// Whether the review took longer than the six-month timescale.
     pub over_six_months: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub agency: Option<String>,
 }
 
@@ -92,7 +104,7 @@ pub(crate) fn documents(
         .unwrap_or_else(|| review.board.clone());
     let mut base = Display {
         id: review.id.clone(),
-        review_id: review.id.clone(),
+        review_id: Some(review.id.clone()),
         title: review.title.clone(),
         board: review.board.clone(),
         board_name,
@@ -101,7 +113,7 @@ pub(crate) fn documents(
         published_on: review.published_on.clone(),
         incident: review.incident.clone(),
         themes: all_themes(review),
-        review_themes: review.themes.clone(),
+        review_themes: Some(review.themes.clone()),
         duration_months: review.timeliness().map(|(months, _)| months),
         over_six_months: review.timeliness().map(|(_, over)| over),
         ..Display::default()

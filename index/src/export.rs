@@ -1,7 +1,7 @@
 //! Exports: every match of a search, in the search's order, read a batch at a time so
 //! that a caller can stream any number of rows with flat memory ([`ExportCursor`]), and
-//! the columns of each view with their types, descriptions and vocabularies
-//! ([`Column`], the codebook). A row comes from one stored document (the hit's display
+//! the columns of each view with their names, types and vocabularies ([`Column`]; their
+//! descriptions and the codebook are the web crate's `formats::codebook`). A row comes from one stored document (the hit's display
 //! data, which carries the review's public metadata, plus its text), never from the
 //! store, so an export sees exactly the public documents a search sees.
 //!
@@ -244,52 +244,13 @@ impl Column {
             _ => return None,
         })
     }
+}
 
-    /// What the column holds, for the codebook. `view` decides the wording of the
-    /// columns both views share.
-    pub fn description(self, view: View) -> &'static str {
-        let lessons = view == View::Lessons;
-        match self {
-            Column::Rank => "Position in the export's order (1 = first): relevance to the query, or date with sort=newest/oldest.",
-            Column::Id if lessons => "The finding's citable id: the review id, '#L' and the finding's number.",
-            Column::Id => "The review's citable id, stable and never reused.",
-            Column::Permalink if lessons => "Web address of the finding on its review's page.",
-            Column::Permalink => "Web address of the review's page.",
-            Column::ReviewId => "Id of the review the finding comes from.",
-            Column::Title => "The review's title as published.",
-            Column::Pseudonyms => "Names the review uses for the children and family (e.g. 'Child A').",
-            Column::Board => "Slug of the Local Safeguarding Children Board that ran the review.",
-            Column::BoardName => "Full name of that board.",
-            Column::Region => "The board's region.",
-            Column::ReviewType => "Kind of review.",
-            Column::Methodology => "Review methodology, where recorded.",
-            Column::Incident => "What happened to the child.",
-            Column::Abuse => "Kinds of abuse or neglect known or suspected.",
-            Column::SourceOfHarm => "Who harmed the child, where recorded.",
-            Column::AgeBand => "Age band of each child the review is about.",
-            Column::Sex => "Sex of each child the review is about, in the same order as age_band.",
-            Column::IncidentDate => "Date of the incident (YYYY-MM-DD or YYYY-MM).",
-            Column::CommissionedOn => "Date the board decided to initiate the review.",
-            Column::CompletedOn => "Date the review was completed.",
-            Column::PublishedOn => "Date the executive summary was published.",
-            Column::Year => "Year of publication (of completion when there is no publication date): the year facet.",
-            Column::DurationMonths => "Whole months from commissioning to completion, when both dates are known.",
-            Column::OverSixMonths => "Whether the review took longer than the six-month timescale of the statutory guidance; empty when unknown.",
-            Column::ParallelProcesses => "Processes running alongside the review (why publication may wait).",
-            Column::OfstedGrade => "Ofsted's evaluation of the review (2007 to 2012), where recorded.",
-            Column::Themes if lessons => "The finding's own themes.",
-            Column::Themes => "The review's themes and those of its findings.",
-            Column::ReviewThemes => "The themes of the finding's review.",
-            Column::Agencies => "Agencies involved with the child and family.",
-            Column::Keywords => "Free keywords as deposited.",
-            Column::LessonCount => "Number of findings (lessons, recommendations, good practice) in the review.",
-            Column::Kind => "Lesson, recommendation or good practice.",
-            Column::Level => "Whether the finding is about one agency or about agencies working together.",
-            Column::Agency => "The agency the finding is about or addressed to (individual-agency findings).",
-            Column::Text => "The finding's full text.",
-            Column::Summary => "Full text of the executive summary, paragraphs separated by blank lines. Long: spreadsheet programs cut cells at 32,767 characters.",
-        }
-    }
+/// The site-relative path of a review's or finding's page (`/reviews/{id}`, with the
+/// finding's `#L<n>`): the permalink column holds this, and whoever writes the file puts
+/// the site's scheme and host in front ([`ExportRow::absolute_permalinks`]).
+pub fn permalink_path(id: &str) -> String {
+    format!("/reviews/{id}")
 }
 
 /// One cell of a row.
@@ -327,6 +288,16 @@ pub struct ExportRow {
 }
 
 impl ExportRow {
+    /// Puts `site_url` (scheme and host, no trailing slash) in front of the permalink.
+    pub fn absolute_permalinks(&mut self, site_url: &str) {
+        let view = self.view;
+        for (column, cell) in columns(view).iter().zip(self.cells.iter_mut()) {
+            if let (Column::Permalink, Cell::Text(path)) = (column, cell) {
+                path.insert_str(0, site_url);
+            }
+        }
+    }
+
     /// `(column, cell)` in column order.
     pub fn iter(&self) -> impl Iterator<Item = (Column, &Cell)> {
         columns(self.view).iter().copied().zip(&self.cells)
@@ -357,7 +328,6 @@ pub struct ExportCursor {
     searcher: Searcher,
     fields: Fields,
     view: View,
-    base_url: String,
     order: Vec<DocAddress>,
     next: usize,
     /// The metadata of the review of the last row read, with its id.
@@ -366,11 +336,9 @@ pub struct ExportCursor {
 
 impl ExportCursor {
     /// Finds and orders every match of `request` (its page and page size are ignored).
-    /// Permalinks start with `base_url` (scheme and host, no trailing slash).
     pub(crate) fn new(
         context: &SearchContext,
         request: &SearchRequest,
-        base_url: &str,
     ) -> Result<ExportCursor, IndexError> {
         let text = build_text_query(&request.q, request.view, context.fields, context.searcher);
         let order = if text.nothing_searchable {
@@ -386,7 +354,6 @@ impl ExportCursor {
             searcher: context.searcher.clone(),
             fields: *context.fields,
             view: request.view,
-            base_url: base_url.trim_end_matches('/').to_string(),
             order,
             next: 0,
             last_metadata: None,
@@ -426,11 +393,16 @@ impl ExportCursor {
         // A review's findings lie next to each other in the index, so the batch (read in
         // address order) meets each review's metadata many times in a row.
         let metadata = match &self.last_metadata {
-            Some((review_id, metadata)) if *review_id == display.review_id => metadata.clone(),
+            Some((review_id, metadata)) if Some(review_id) == display.review_id.as_ref() => {
+                metadata.clone()
+            }
             _ => {
                 let metadata: Arc<ReviewMetadata> =
                     Arc::new(parse_stored(&doc, self.fields.metadata)?);
-                self.last_metadata = Some((display.review_id.clone(), metadata.clone()));
+                self.last_metadata = Some((
+                    display.review_id.clone().unwrap_or_default(),
+                    metadata.clone(),
+                ));
                 metadata
             }
         };
@@ -458,8 +430,8 @@ impl ExportCursor {
             .map(|column| match column {
                 Column::Rank => Cell::Integer(Some(rank)),
                 Column::Id => Cell::Text(d.id.clone()),
-                Column::Permalink => Cell::Text(format!("{}/reviews/{}", self.base_url, d.id)),
-                Column::ReviewId => Cell::Text(take(&mut d.review_id)),
+                Column::Permalink => Cell::Text(permalink_path(&d.id)),
+                Column::ReviewId => Cell::optional(d.review_id.take()),
                 Column::Title => Cell::Text(take(&mut d.title)),
                 Column::Pseudonyms => list(&review.pseudonyms),
                 Column::Board => Cell::Text(take(&mut d.board)),
@@ -482,7 +454,7 @@ impl ExportCursor {
                 Column::ParallelProcesses => list(&review.parallel_processes),
                 Column::OfstedGrade => Cell::optional(review.ofsted_grade.clone()),
                 Column::Themes => Cell::List(take(&mut d.themes)),
-                Column::ReviewThemes => Cell::List(take(&mut d.review_themes)),
+                Column::ReviewThemes => Cell::List(d.review_themes.take().unwrap_or_default()),
                 Column::Agencies => list(&review.agencies),
                 Column::Keywords => list(&review.keywords),
                 Column::LessonCount => Cell::Integer(Some(review.lesson_count as i64)),
@@ -575,16 +547,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_column_has_a_distinct_name_and_a_description() {
+    fn every_column_has_a_distinct_name() {
         for view in [View::Reviews, View::Lessons] {
             let names: Vec<&str> = columns(view).iter().map(|c| c.name()).collect();
             let mut distinct = names.clone();
             distinct.sort_unstable();
             distinct.dedup();
             assert_eq!(distinct.len(), names.len(), "{names:?}");
-            assert!(columns(view)
-                .iter()
-                .all(|c| !c.description(view).is_empty()));
             assert_eq!(names[..3], ["rank", "id", "permalink"]);
         }
     }

@@ -39,6 +39,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 use time::Date;
 
 pub use crosstab::{CrossCell, CrossTab};
+pub use document::Display;
 pub use error::{IndexError, Result};
 pub use facets::FacetName;
 pub use inventory::Inventory;
@@ -226,15 +227,8 @@ impl SearchIndex {
 
     /// Every match of `request` as the public sees the index on `today`, in the
     /// search's order, to be read in batches (see [`export::ExportCursor`]).
-    pub fn export(
-        &self,
-        request: &SearchRequest,
-        today: Date,
-        base_url: &str,
-    ) -> Result<export::ExportCursor> {
-        self.with_context(today, |context| {
-            export::ExportCursor::new(context, request, base_url)
-        })
+    pub fn export(&self, request: &SearchRequest, today: Date) -> Result<export::ExportCursor> {
+        self.with_context(today, |context| export::ExportCursor::new(context, request))
     }
 
     /// Public reviews most like public review `id`, or public findings of other reviews

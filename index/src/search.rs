@@ -8,7 +8,6 @@
 //! filtered match set. The value counts of an unfiltered facet therefore equal the
 //! totals those filters would give.
 
-use std::collections::BTreeMap;
 use std::time::Instant;
 
 use serde::Serialize;
@@ -28,8 +27,6 @@ use crate::query::{build_text_query, TextQuery};
 use crate::schema::FACETS_FIELD;
 use crate::snippet::Snippets;
 
-pub use crate::snippet::escape_html;
-
 /// Most values listed per facet.
 pub const MAX_FACET_VALUES: usize = 100;
 
@@ -44,32 +41,9 @@ pub struct FacetCount {
 /// One result: a review (reviews view) or a finding (lessons view).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Hit {
-    /// Review id, or finding id (`<review id>#L<n>`).
-    pub id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub review_id: Option<String>,
-    pub title: String,
-    pub board: String,
-    pub board_name: String,
-    pub region: String,
-    pub year: Option<i32>,
-    pub published_on: Option<String>,
-    pub incident: String,
-    /// Reviews: the review's themes and its findings'. Lessons: the finding's own.
-    pub themes: Vec<String>,
-    /// Lessons view: the themes of the finding's review (filters match these too).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub review_themes: Option<Vec<String>>,
-    /// Whole months from commissioning to completion, when both are known.
-    pub duration_months: Option<u32>,
-    /// Whether the review took longer than the six-month timescale.
-    pub over_six_months: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub level: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub agency: Option<String>,
+    /// What the document stores for display (id, title, board, dates, themes...).
+    #[serde(flatten)]
+    pub display: Display,
     /// HTML: escaped text with matched words in `<mark>`.
     pub snippet: String,
     pub score: f32,
@@ -274,24 +248,13 @@ impl SearchContext<'_> {
             .and_then(|v| v.as_str())
             .and_then(|json| serde_json::from_str(json).ok())
             .ok_or_else(|| IndexError::Corrupt("a document without display data".into()))?;
-        let is_lesson = view == View::Lessons;
+        let mut display = display;
+        if view == View::Reviews {
+            display.review_id = None;
+            display.review_themes = None;
+        }
         Ok(Hit {
-            id: display.id,
-            review_id: is_lesson.then_some(display.review_id),
-            title: display.title,
-            board: display.board,
-            board_name: display.board_name,
-            region: display.region,
-            year: display.year,
-            published_on: display.published_on,
-            incident: display.incident,
-            themes: display.themes,
-            review_themes: is_lesson.then_some(display.review_themes),
-            duration_months: display.duration_months,
-            over_six_months: display.over_six_months,
-            kind: display.kind,
-            level: display.level,
-            agency: display.agency,
+            display,
             snippet: snippets.for_doc(&doc),
             score,
         })
@@ -308,10 +271,3 @@ pub(crate) fn effective_sort(request: &SearchRequest, text: &TextQuery) -> Sort 
 
 /// The number of matches, their facet counts and the page of (score, address) asked for.
 type FirstPass = (usize, Tally, Vec<(f32, DocAddress)>);
-
-/// Facet results as a map, for JSON.
-pub fn facets_map(
-    facets: &[(FacetName, Vec<FacetCount>)],
-) -> BTreeMap<&'static str, &Vec<FacetCount>> {
-    facets.iter().map(|(f, v)| (f.key(), v)).collect()
-}

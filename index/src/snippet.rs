@@ -237,7 +237,7 @@ fn truncate_words(text: &str, max_chars: usize) -> String {
 }
 
 /// Escapes text for HTML.
-pub fn escape_html(text: &str) -> String {
+fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

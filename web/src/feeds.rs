@@ -61,23 +61,26 @@ fn atom(base: &str, request: &SearchRequest, hits: &[Hit]) -> String {
     ));
     xml.push_str("  <author><name>Lessons</name></author>\n");
     for hit in hits {
-        let url = format!("{base}/reviews/{}", hit.id);
+        let url = format!("{base}/reviews/{}", hit.display.id);
         xml.push_str("  <entry>\n");
-        xml.push_str(&format!("    <title>{}</title>\n", escape(&hit.title)));
+        xml.push_str(&format!(
+            "    <title>{}</title>\n",
+            escape(&hit.display.title)
+        ));
         xml.push_str(&format!("    <id>{}</id>\n", escape(&url)));
         xml.push_str(&format!(
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
             escape(&url)
         ));
         xml.push_str(&format!("    <updated>{}</updated>\n", entry_date(hit)));
-        if let Some(day) = &hit.published_on {
+        if let Some(day) = &hit.display.published_on {
             xml.push_str(&format!("    <published>{day}T00:00:00Z</published>\n"));
         }
         xml.push_str(&format!(
             "    <author><name>{}</name></author>\n",
-            escape(&hit.board_name)
+            escape(&hit.display.board_name)
         ));
-        for theme in &hit.themes {
+        for theme in &hit.display.themes {
             xml.push_str(&format!("    <category term=\"{}\"/>\n", escape(theme)));
         }
         xml.push_str(&format!(
@@ -113,7 +116,7 @@ fn escape(text: &str) -> String {
 
 /// An entry's date: its publication day, as RFC 3339.
 fn entry_date(hit: &Hit) -> String {
-    match &hit.published_on {
+    match &hit.display.published_on {
         Some(day) => format!("{day}T00:00:00Z"),
         None => "1970-01-01T00:00:00Z".to_string(),
     }

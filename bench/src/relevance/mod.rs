@@ -155,7 +155,7 @@ fn rank_ours(
     let request = SearchRequest::from_pairs(pairs, boards)
         .map_err(|e| anyhow::anyhow!("query {query:?} was refused: {e:?}"))?;
     let results = repository.search(&request)?;
-    Ok(results.hits.into_iter().map(|hit| hit.id).collect())
+    Ok(results.hits.into_iter().map(|hit| hit.display.id).collect())
 }
 
 fn score(ranked: &[String], grades: &BTreeMap<String, u8>) -> Scores {

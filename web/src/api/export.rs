@@ -19,11 +19,10 @@ use crate::service::ServiceError;
 pub async fn export(req: HttpRequest, pool: Pool) -> Result<HttpResponse, ApiError> {
     let pairs = query_pairs(req.query_string());
     let site = site_url(&req);
-    let index_site = site.clone();
     let (request, cursor) = pool
         .run(move |service| {
             let request = service.export_request(pairs)?;
-            let cursor = service.export(&request.search, &index_site)?;
+            let cursor = service.export(&request.search)?;
             Ok((request, cursor))
         })
         .await?;
@@ -52,8 +51,8 @@ async fn next_chunk(state: Streaming) -> Option<(Result<Bytes, ApiError>, Stream
         Streaming::Rows(work) => {
             let batch = detached(move || {
                 let (mut cursor, mut encoder) = *work;
-                let rows = cursor.next_batch(batch_rows(encoder.view()))?;
-                let bytes = (!rows.is_empty()).then(|| encoder.rows(&rows));
+                let mut rows = cursor.next_batch(batch_rows(encoder.view()))?;
+                let bytes = (!rows.is_empty()).then(|| encoder.rows(&mut rows));
                 Ok((bytes, Box::new((cursor, encoder))))
             })
             .await;

@@ -486,20 +486,20 @@ fn export(
         Err(other) => return Err(anyhow::anyhow!("{other}")),
     };
     let mut cursor = repository
-        .export(&request.search, site_url)
+        .export(&request.search)
         .map_err(|e| anyhow::anyhow!("cannot run the search: {e}"))?;
     let mut encoder = Encoder::new(request.format, request.search.view, site_url);
     let bar = progress_bar(cursor.total(), "{wide_bar} {pos}/{len} rows");
     write_atomically(output, |out| {
         out.write_all(&encoder.head(&request.parameters, cursor.total()))?;
         loop {
-            let rows = cursor
+            let mut rows = cursor
                 .next_batch(batch_rows(request.search.view))
                 .context("cannot read the index")?;
             if rows.is_empty() {
                 break;
             }
-            out.write_all(&encoder.rows(&rows))?;
+            out.write_all(&encoder.rows(&mut rows))?;
             bar.set_position(cursor.position());
         }
         out.write_all(&encoder.tail())?;

@@ -1,8 +1,9 @@
-//! The codebook of the exports: every column of each view with its type, description
-//! and vocabulary, as JSON (`GET /api/v1/codebook`) and as the Markdown of
-//! `docs/codebook.md` (kept equal by a test).
+//! The codebook of the exports, in one place: what each column of each view holds (its
+//! description, here; its name, type and vocabulary come from `lessons_index::export`),
+//! rendered as JSON (`GET /api/v1/codebook`) and as the Markdown of `docs/codebook.md`
+//! (kept equal by a test).
 
-use lessons_index::export::{columns, LIST_SEPARATOR};
+use lessons_index::export::{columns, Column, LIST_SEPARATOR};
 use lessons_index::View;
 use serde::Serialize;
 use serde_json::json;
@@ -28,7 +29,7 @@ pub fn codebook() -> serde_json::Value {
             .map(|column| CodebookColumn {
                 name: column.name(),
                 column_type: column.column_type().key(),
-                description: column.description(view),
+                description: description(*column, view),
                 vocabulary: column.vocabulary().map(|vocabulary| {
                     vocabulary
                         .terms()
@@ -86,7 +87,7 @@ pub fn codebook_markdown() -> String {
                 column.name(),
                 column.column_type().key(),
                 vocabulary,
-                column.description(view)
+                description(*column, view)
             ));
         }
     }
@@ -116,6 +117,51 @@ fn vocabulary_name(vocabulary: lessons_model::Vocabulary) -> &'static str {
     }
 }
 
+/// What `column` holds. `view` decides the wording of the columns both views share.
+pub fn description(column: Column, view: View) -> &'static str {
+    let lessons = view == View::Lessons;
+    match column {
+        Column::Rank => "Position in the export's order (1 = first): relevance to the query, or date with sort=newest/oldest.",
+        Column::Id if lessons => "The finding's citable id: the review id, '#L' and the finding's number.",
+        Column::Id => "The review's citable id, stable and never reused.",
+        Column::Permalink if lessons => "Web address of the finding on its review's page.",
+        Column::Permalink => "Web address of the review's page.",
+        Column::ReviewId => "Id of the review the finding comes from.",
+        Column::Title => "The review's title as published.",
+        Column::Pseudonyms => "Names the review uses for the children and family (e.g. 'Child A').",
+        Column::Board => "Slug of the Local Safeguarding Children Board that ran the review.",
+        Column::BoardName => "Full name of that board.",
+        Column::Region => "The board's region.",
+        Column::ReviewType => "Kind of review.",
+        Column::Methodology => "Review methodology, where recorded.",
+        Column::Incident => "What happened to the child.",
+        Column::Abuse => "Kinds of abuse or neglect known or suspected.",
+        Column::SourceOfHarm => "Who harmed the child, where recorded.",
+        Column::AgeBand => "Age band of each child the review is about.",
+        Column::Sex => "Sex of each child the review is about, in the same order as age_band.",
+        Column::IncidentDate => "Date of the incident (YYYY-MM-DD or YYYY-MM).",
+        Column::CommissionedOn => "Date the board decided to initiate the review.",
+        Column::CompletedOn => "Date the review was completed.",
+        Column::PublishedOn => "Date the executive summary was published.",
+        Column::Year => "Year of publication (of completion when there is no publication date): the year facet.",
+        Column::DurationMonths => "Whole months from commissioning to completion, when both dates are known.",
+        Column::OverSixMonths => "Whether the review took longer than the six-month timescale of the statutory guidance; empty when unknown.",
+        Column::ParallelProcesses => "Processes running alongside the review (why publication may wait).",
+        Column::OfstedGrade => "Ofsted's evaluation of the review (2007 to 2012), where recorded.",
+        Column::Themes if lessons => "The finding's own themes.",
+        Column::Themes => "The review's themes and those of its findings.",
+        Column::ReviewThemes => "The themes of the finding's review.",
+        Column::Agencies => "Agencies involved with the child and family.",
+        Column::Keywords => "Free keywords as deposited.",
+        Column::LessonCount => "Number of findings (lessons, recommendations, good practice) in the review.",
+        Column::Kind => "Lesson, recommendation or good practice.",
+        Column::Level => "Whether the finding is about one agency or about agencies working together.",
+        Column::Agency => "The agency the finding is about or addressed to (individual-agency findings).",
+        Column::Text => "The finding's full text.",
+        Column::Summary => "Full text of the executive summary, paragraphs separated by blank lines. Long: spreadsheet programs cut cells at 32,767 characters.",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,6 +179,15 @@ mod tests {
             published == expected,
             "docs/codebook.md is out of date: run UPDATE_DOCS=1 cargo test -p lessons-web --lib codebook"
         );
+    }
+
+    #[test]
+    fn every_column_is_described() {
+        for view in [View::Reviews, View::Lessons] {
+            assert!(columns(view)
+                .iter()
+                .all(|c| !description(*c, view).is_empty()));
+        }
     }
 
     #[test]

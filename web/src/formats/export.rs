@@ -170,8 +170,11 @@ impl Encoder {
         })
     }
 
-    /// The bytes of a batch of rows.
-    pub fn rows(&mut self, rows: &[ExportRow]) -> Vec<u8> {
+    /// The bytes of a batch of rows (their permalinks made absolute first).
+    pub fn rows(&mut self, rows: &mut [ExportRow]) -> Vec<u8> {
+        for row in rows.iter_mut() {
+            row.absolute_permalinks(&self.site_url);
+        }
         if let Format::Csv { .. } = self.format {
             self.rows_written += rows.len() as u64;
             return csv_records(

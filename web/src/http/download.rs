@@ -1,23 +1,18 @@
-//! `Content-Disposition: attachment` for a file name people chose (RFC 6266): an ASCII
-//! fallback in `filename` and the name itself, percent-encoded UTF-8, in `filename*`
-//! (RFC 8187), with control and bidirectional-override characters removed from both so
-//! that a name cannot disguise its extension ("report\u{202E}fdp.exe").
+//! `Content-Disposition: attachment` for every download (RFC 6266): an ASCII fallback in
+//! `filename` and the name itself, percent-encoded UTF-8, in `filename*` (RFC 8187), with
+//! control and bidirectional-override characters removed from both so that a name
+//! people chose cannot disguise its extension ("report\u{202E}fdp.exe").
 
 use actix_web::http::header::{HeaderName, CONTENT_DISPOSITION};
 
-/// Characters never sent in a file name: controls, and the bidirectional marks,
-/// embeddings, overrides and isolates.
-fn is_unsafe(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
-        )
-}
+use crate::service::uploads::is_unsafe_in_name;
 
 /// The header that offers `filename` as a download.
 pub fn attachment(filename: &str) -> (HeaderName, String) {
-    let name: String = filename.chars().filter(|c| !is_unsafe(*c)).collect();
+    let name: String = filename
+        .chars()
+        .filter(|c| !is_unsafe_in_name(*c))
+        .collect();
     let fallback: String = name
         .chars()
         .map(|c| {
@@ -28,11 +23,10 @@ pub fn attachment(filename: &str) -> (HeaderName, String) {
             }
         })
         .collect();
-    let mut value = format!("attachment; filename=\"{fallback}\"");
-    if !name.is_ascii() || fallback != name {
-        value.push_str("; filename*=UTF-8''");
-        value.push_str(&percent_encode(&name));
-    }
+    let value = format!(
+        "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
+        percent_encode(&name)
+    );
     (CONTENT_DISPOSITION, value)
 }
 
@@ -59,10 +53,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn plain_names_are_sent_as_they_are() {
+    fn plain_names_are_sent_as_they_are_in_both_forms() {
         assert_eq!(
             attachment("lessons-reviews-2026-12-06.csv").1,
-            "attachment; filename=\"lessons-reviews-2026-12-06.csv\""
+            "attachment; filename=\"lessons-reviews-2026-12-06.csv\"; filename*=UTF-8''lessons-reviews-2026-12-06.csv"
         );
     }
 
@@ -82,8 +76,14 @@ mod tests {
     fn bidi_and_control_characters_are_removed() {
         let (_, value) = attachment("child\u{202E}fdp.txt\u{7}");
         assert!(value.is_ascii());
-        assert_eq!(value, "attachment; filename=\"childfdp.txt\"");
+        assert_eq!(
+            value,
+            "attachment; filename=\"childfdp.txt\"; filename*=UTF-8''childfdp.txt"
+        );
         let (_, isolated) = attachment("x\u{2066}y\u{200F}.pdf");
-        assert_eq!(isolated, "attachment; filename=\"xy.pdf\"");
+        assert_eq!(
+            isolated,
+            "attachment; filename=\"xy.pdf\"; filename*=UTF-8''xy.pdf"
+        );
     }
 }

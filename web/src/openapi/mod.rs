@@ -985,22 +985,10 @@ mod tests {
     #[test]
     fn the_hit_schema_matches_a_hit_with_and_without_its_optional_fields() {
         let mut hit = Hit {
-            id: "a#L1".into(),
-            review_id: None,
-            title: String::new(),
-            board: String::new(),
-            board_name: String::new(),
-            region: String::new(),
-            year: None,
-            published_on: None,
-            incident: String::new(),
-            themes: Vec::new(),
-            review_themes: None,
-            duration_months: None,
-            over_six_months: None,
-            kind: None,
-            level: None,
-            agency: None,
+            display: lessons_index::Display {
+                id: "a#L1".into(),
+                ..Default::default()
+            },
             snippet: String::new(),
             score: 0.0,
         };
@@ -1010,11 +998,11 @@ mod tests {
             keys(&serde_json::to_value(&hit).unwrap()),
             strings(&schema["required"])
         );
-        hit.review_id = Some("a".into());
-        hit.review_themes = Some(Vec::new());
-        hit.kind = Some("lesson".into());
-        hit.level = Some("individual".into());
-        hit.agency = Some("police".into());
+        hit.display.review_id = Some("a".into());
+        hit.display.review_themes = Some(Vec::new());
+        hit.display.kind = Some("lesson".into());
+        hit.display.level = Some("individual".into());
+        hit.display.agency = Some("police".into());
         assert_eq!(
             keys(&serde_json::to_value(&hit).unwrap()),
             keys(&schema["properties"])

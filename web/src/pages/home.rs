@@ -48,8 +48,8 @@ pub async fn home(pool: Pool, config: web::Data<SiteConfig>) -> HttpResponse {
         ul {
             @for hit in &reviews.hits {
                 li {
-                    a href={"/reviews/" (hit.id)} { (hit.title) }
-                    span.muted { " · " (hit.board_name) @if let Some(year) = hit.year { " · " (year) } }
+                    a href={"/reviews/" (hit.display.id)} { (hit.display.title) }
+                    span.muted { " · " (hit.display.board_name) @if let Some(year) = hit.display.year { " · " (year) } }
                 }
             }
         }

@@ -52,8 +52,8 @@ pub async fn review(
             ul {
                 @for hit in &similar {
                     li {
-                        a href={"/reviews/" (hit.id)} { (hit.title) }
-                        span.muted { " · " (hit.board_name) @if let Some(year) = hit.year { " · " (year) } }
+                        a href={"/reviews/" (hit.display.id)} { (hit.display.title) }
+                        span.muted { " · " (hit.display.board_name) @if let Some(year) = hit.display.year { " · " (year) } }
                     }
                 }
             }

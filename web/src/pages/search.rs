@@ -304,35 +304,35 @@ fn toggle_url(request: &SearchRequest, facet: FacetName, value: &str) -> String 
 }
 
 pub(crate) fn hit_item(view: View, hit: &Hit) -> Markup {
-    let review_url = match &hit.review_id {
+    let review_url = match &hit.display.review_id {
         Some(review_id) => format!(
             "/reviews/{}#{}",
             review_id,
-            hit.id.rsplit('#').next().unwrap_or("")
+            hit.display.id.rsplit('#').next().unwrap_or("")
         ),
-        None => format!("/reviews/{}", hit.id),
+        None => format!("/reviews/{}", hit.display.id),
     };
     html! {
         li.hit {
             @if view == View::Lessons {
                 p.meta {
-                    @if let Some(kind) = &hit.kind { span.badge.kind { (label(Vocabulary::LessonKind, kind)) } }
-                    @if let Some(level) = &hit.level { span class={"badge " (level)} { (label(Vocabulary::Level, level)) } }
-                    @if let Some(agency) = &hit.agency { (label(Vocabulary::Agency, agency)) }
+                    @if let Some(kind) = &hit.display.kind { span.badge.kind { (label(Vocabulary::LessonKind, kind)) } }
+                    @if let Some(level) = &hit.display.level { span class={"badge " (level)} { (label(Vocabulary::Level, level)) } }
+                    @if let Some(agency) = &hit.display.agency { (label(Vocabulary::Agency, agency)) }
                 }
                 p.snippet { (PreEscaped(&hit.snippet)) }
                 p.meta {
-                    "From " a href=(review_url) { (hit.title) } " · " (hit.board_name)
-                    @if let Some(year) = hit.year { " · " (year) }
-                    " · " a href=(similar_url(&hit.id)) { "lessons like this one" }
+                    "From " a href=(review_url) { (hit.display.title) } " · " (hit.display.board_name)
+                    @if let Some(year) = hit.display.year { " · " (year) }
+                    " · " a href=(similar_url(&hit.display.id)) { "lessons like this one" }
                 }
             } @else {
-                h3 { a href=(review_url) { (hit.title) } }
+                h3 { a href=(review_url) { (hit.display.title) } }
                 p.meta {
-                    (hit.board_name)
-                    @if let Some(year) = hit.year { " · " (year) }
-                    " · " (label(Vocabulary::Incident, &hit.incident))
-                    @match (hit.duration_months, hit.over_six_months) {
+                    (hit.display.board_name)
+                    @if let Some(year) = hit.display.year { " · " (year) }
+                    " · " (label(Vocabulary::Incident, &hit.display.incident))
+                    @match (hit.display.duration_months, hit.display.over_six_months) {
                         (Some(months), Some(true)) => { " · " span.over { (months) " months (over six)" } }
                         (Some(months), _) => { " · " (months) " months" }
                         _ => {}
@@ -340,9 +340,9 @@ pub(crate) fn hit_item(view: View, hit: &Hit) -> Markup {
                 }
                 p.snippet { (PreEscaped(&hit.snippet)) }
             }
-            @if !hit.themes.is_empty() {
+            @if !hit.display.themes.is_empty() {
                 ul.tags aria-label="Themes" {
-                    @for theme in &hit.themes { li { (label(Vocabulary::Theme, theme)) } }
+                    @for theme in &hit.display.themes { li { (label(Vocabulary::Theme, theme)) } }
                 }
             }
         }

@@ -68,7 +68,7 @@ pub async fn theme(
     let latest: Vec<&lessons_index::Hit> = lesson_results
         .hits
         .iter()
-        .filter(|hit| hit.themes.contains(&slug))
+        .filter(|hit| hit.display.themes.contains(&slug))
         .take(LATEST_LESSONS)
         .collect();
     let group = THEME_GROUPS
@@ -107,8 +107,8 @@ pub async fn theme(
                     li.hit {
                         p { (PreEscaped(&hit.snippet)) }
                         p.meta {
-                            a href=(lesson_url(hit)) { (hit.title) } " · " (hit.board_name)
-                            @if let Some(year) = hit.year { " · " (year) }
+                            a href=(lesson_url(hit)) { (hit.display.title) } " · " (hit.display.board_name)
+                            @if let Some(year) = hit.display.year { " · " (year) }
                         }
                     }
                 }
@@ -121,8 +121,12 @@ pub async fn theme(
 }
 
 fn lesson_url(hit: &lessons_index::Hit) -> String {
-    let review = hit.review_id.clone().unwrap_or_else(|| hit.id.clone());
-    let anchor = hit.id.rsplit('#').next().unwrap_or("");
+    let review = hit
+        .display
+        .review_id
+        .clone()
+        .unwrap_or_else(|| hit.display.id.clone());
+    let anchor = hit.display.id.rsplit('#').next().unwrap_or("");
     format!("/reviews/{review}#{anchor}")
 }
 

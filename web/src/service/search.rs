@@ -84,10 +84,10 @@ impl Repository {
     }
 
     /// Every public match of `search`, to read a batch at a time.
-    pub fn export(&self, search: &SearchRequest, site_url: &str) -> ServiceResult<ExportCursor> {
-        Ok(self.metrics.time_search(SearchKind::Export, || {
-            self.index.export(search, today(), site_url)
-        })?)
+    pub fn export(&self, search: &SearchRequest) -> ServiceResult<ExportCursor> {
+        Ok(self
+            .metrics
+            .time_search(SearchKind::Export, || self.index.export(search, today()))?)
     }
 
     /// Reads and checks statistics parameters; `defaults` fill missing axes (the
@@ -127,7 +127,7 @@ impl Repository {
                 .hits
                 .into_iter()
                 .next()
-                .map(|hit| hit.id))
+                .map(|hit| hit.display.id))
         };
         Ok((newest(View::Reviews)?, newest(View::Lessons)?))
     }

@@ -177,12 +177,23 @@ impl Upload {
     }
 }
 
-/// A file name without folders, quotes or control characters, at most 150 characters.
+/// Characters never kept in a file name: controls, and the bidirectional marks,
+/// embeddings, overrides and isolates (which can disguise an extension).
+pub fn is_unsafe_in_name(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// A file name without folders, quotes, control or bidirectional characters, at most
+/// 150 characters.
 pub fn sanitise_filename(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let cleaned: String = base
         .chars()
-        .filter(|c| !c.is_control())
+        .filter(|c| !is_unsafe_in_name(*c))
         .map(|c| {
             if matches!(c, '"' | '<' | '>' | ':' | '|' | '?' | '*') {
                 '_'
@@ -213,6 +224,7 @@ mod tests {
         check("../../etc/passwd", "passwd");
         check("\"quoted\"\n.pdf", "_quoted_.pdf");
         check("...", "upload");
+        check("child\u{202E}fdp.txt", "childfdp.txt");
         check(&"a".repeat(400), &"a".repeat(150));
     }
 }
