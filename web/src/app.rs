@@ -81,11 +81,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/my/reviews/{id}", web::post().to(deposit::edit_submit))
         .route(
             "/my/reviews/{id}/publish",
-            web::post().to(deposit::publish_submit),
+            web::post().to(deposit::transition_submit::<PublishBody>),
         )
         .route(
             "/my/reviews/{id}/withdraw",
-            web::post().to(deposit::withdraw_submit),
+            web::post().to(deposit::transition_submit::<WithdrawBody>),
         )
         .route(
             "/my/tokens/{id}/revoke",

@@ -41,8 +41,8 @@ impl Baseline {
         let text = lesson_schema.add_text_field("text", TEXT);
         let lesson_index = Index::create_in_ram(lesson_schema.build());
 
-        let mut review_writer = review_index.writer(50_000_000)?;
-        let mut lesson_writer = lesson_index.writer(50_000_000)?;
+        let mut review_writer = review_index.writer_with_num_threads(1, 50_000_000)?;
+        let mut lesson_writer = lesson_index.writer_with_num_threads(1, 50_000_000)?;
         for review in reviews {
             let all_findings: Vec<&str> = review.lessons.iter().map(|l| l.text.as_str()).collect();
             review_writer.add_document(doc!(

@@ -15,9 +15,9 @@ use crate::http::config::SiteConfig;
 use crate::http::download::attachment;
 use crate::http::errors::ApiError;
 use crate::http::session::{ApiUser, ApiWriter, Caller};
+use crate::service::accounts::Principal;
 use crate::service::input::review_from_json;
-use crate::service::input::{PublishBody, WithdrawBody};
-use crate::service::reviews::Transition;
+use crate::service::input::TransitionRequest;
 use crate::service::uploads::{read_deposit, DepositSource};
 
 #[derive(Serialize)]
@@ -89,10 +89,7 @@ pub async fn update(
     pool: Pool,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let checked = id.clone();
-    let by = principal.clone();
-    pool.run(move |service| service.editable_review(&by, &checked).map(drop))
-        .await?;
+    check_editable(&pool, &principal, &id).await?;
     let value: serde_json::Value = read_json(&req, payload).await?;
     let stored = pool
         .run(move |service| service.amend(&principal, &id, review_from_json(value)?))
@@ -100,27 +97,10 @@ pub async fn update(
     Ok(HttpResponse::Ok().json(stored))
 }
 
-/// A change of state the API asks for in its body.
-pub trait TransitionBody: serde::de::DeserializeOwned + Send + 'static {
-    fn into_transition(self) -> Transition;
-}
-
-impl TransitionBody for PublishBody {
-    fn into_transition(self) -> Transition {
-        Transition::Publish(self)
-    }
-}
-
-impl TransitionBody for WithdrawBody {
-    fn into_transition(self) -> Transition {
-        Transition::Withdraw(self)
-    }
-}
-
 /// `POST /api/v1/reviews/{id}/publish` (`{ "anonymisation_checked": true,
 /// "embargo_until"?: date }`) and `POST /api/v1/reviews/{id}/withdraw` (`{ "reason":
 /// text }`): one shape, the body says which.
-pub async fn transition<B: TransitionBody>(
+pub async fn transition<B: TransitionRequest>(
     req: HttpRequest,
     path: web::Path<String>,
     payload: web::Payload,
@@ -128,15 +108,21 @@ pub async fn transition<B: TransitionBody>(
     pool: Pool,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let checked = id.clone();
-    let by = principal.clone();
-    pool.run(move |service| service.editable_review(&by, &checked).map(drop))
-        .await?;
+    check_editable(&pool, &principal, &id).await?;
     let body: B = read_json(&req, payload).await?;
     let stored = pool
         .run(move |service| service.transition(&principal, &id, body.into_transition()))
         .await?;
     Ok(HttpResponse::Ok().json(stored))
+}
+
+/// Refuses a change of review `id` before its body is read (as for the change itself:
+/// not found unless the caller may read it, forbidden unless they may change it).
+async fn check_editable(pool: &Pool, principal: &Principal, id: &str) -> Result<(), ApiError> {
+    let (principal, id) = (principal.clone(), id.to_string());
+    pool.run(move |service| service.editable_review(&principal, &id).map(drop))
+        .await?;
+    Ok(())
 }
 
 /// `GET /api/v1/reviews/{id}/revisions`

@@ -19,10 +19,9 @@ use crate::http::layout::{layout, Section};
 use crate::http::session::{csrf_refusal, SignedIn, SignedInForm};
 use crate::service::accounts::Principal;
 use crate::service::input::{
-    field, lessons_from_fields, publish_from_fields, review_from_json, summary_from_fields,
-    withdraw_from_fields,
+    field, lessons_from_fields, review_from_json, summary_from_fields, TransitionRequest,
 };
-use crate::service::reviews::{Editable, Transition};
+use crate::service::reviews::Editable;
 use crate::service::uploads::{read_deposit, DepositSource};
 use crate::service::{Repository, ServiceResult};
 
@@ -268,32 +267,14 @@ pub async fn edit_submit(
     .await
 }
 
-/// `POST /my/reviews/{id}/publish`
-pub async fn publish_submit(
+/// `POST /my/reviews/{id}/publish` and `/withdraw`: one shape, the form says which.
+pub async fn transition_submit<B: TransitionRequest>(
     path: web::Path<String>,
     form: SignedInForm,
     pool: Pool,
     config: web::Data<SiteConfig>,
 ) -> HttpResponse {
-    let transition = Transition::Publish(publish_from_fields(&form.fields));
-    save(
-        path.into_inner(),
-        form.principal,
-        &pool,
-        &config,
-        move |service, principal, id| service.transition(principal, id, transition),
-    )
-    .await
-}
-
-/// `POST /my/reviews/{id}/withdraw`
-pub async fn withdraw_submit(
-    path: web::Path<String>,
-    form: SignedInForm,
-    pool: Pool,
-    config: web::Data<SiteConfig>,
-) -> HttpResponse {
-    let transition = Transition::Withdraw(withdraw_from_fields(&form.fields));
+    let transition = B::from_fields(&form.fields).into_transition();
     save(
         path.into_inner(),
         form.principal,

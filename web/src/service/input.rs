@@ -175,23 +175,57 @@ pub fn lessons_from_fields(pairs: &[(String, String)]) -> Vec<Lesson> {
     lessons
 }
 
-/// What the publish form asks for.
-pub fn publish_from_fields(pairs: &[(String, String)]) -> PublishBody {
-    PublishBody {
-        anonymisation_checked: field(pairs, "anonymisation_checked") == Some("true"),
-        embargo_until: field(pairs, "embargo_until")
-            .map(str::to_string)
-            .filter(|d| !d.is_empty()),
+/// A change of a review's state, as the API and the forms ask for it.
+#[derive(Debug)]
+pub enum Transition {
+    Publish(PublishBody),
+    Withdraw(WithdrawBody),
+}
+
+impl Transition {
+    /// The action recorded in the revision history and the audit log.
+    pub(super) fn action(&self) -> &'static str {
+        match self {
+            Transition::Publish(_) => "publish",
+            Transition::Withdraw(_) => "withdraw",
+        }
     }
 }
 
-/// What the withdraw form asks for.
-pub fn withdraw_from_fields(pairs: &[(String, String)]) -> WithdrawBody {
-    WithdrawBody {
-        reason: field(pairs, "reason")
-            .unwrap_or_default()
-            .trim()
-            .to_string(),
+/// A change of a review's state as the API's JSON body or the site's form asks for it.
+pub trait TransitionRequest: serde::de::DeserializeOwned + Send + 'static {
+    /// Read from the fields of the site's form.
+    fn from_fields(pairs: &[(String, String)]) -> Self;
+    fn into_transition(self) -> Transition;
+}
+
+impl TransitionRequest for PublishBody {
+    fn from_fields(pairs: &[(String, String)]) -> PublishBody {
+        PublishBody {
+            anonymisation_checked: field(pairs, "anonymisation_checked") == Some("true"),
+            embargo_until: field(pairs, "embargo_until")
+                .map(str::to_string)
+                .filter(|d| !d.is_empty()),
+        }
+    }
+
+    fn into_transition(self) -> Transition {
+        Transition::Publish(self)
+    }
+}
+
+impl TransitionRequest for WithdrawBody {
+    fn from_fields(pairs: &[(String, String)]) -> WithdrawBody {
+        WithdrawBody {
+            reason: field(pairs, "reason")
+                .unwrap_or_default()
+                .trim()
+                .to_string(),
+        }
+    }
+
+    fn into_transition(self) -> Transition {
+        Transition::Withdraw(self)
     }
 }
 

@@ -13,28 +13,11 @@ use lessons_store::ReviewListing;
 
 use super::accounts::Principal;
 use super::error::{ServiceError, ServiceResult};
-use super::input::{PublishBody, WithdrawBody};
+use super::input::{PublishBody, Transition};
 use super::repository::Repository;
 use super::uploads::{self, Upload};
 
-/// A change of a review's state, as the API and the forms ask for it.
-#[derive(Debug)]
-pub enum Transition {
-    Publish(PublishBody),
-    Withdraw(WithdrawBody),
-}
-
-impl Transition {
-    /// The action recorded in the revision history and the audit log.
-    fn action(&self) -> &'static str {
-        match self {
-            Transition::Publish(_) => "publish",
-            Transition::Withdraw(_) => "withdraw",
-        }
-    }
-}
-
-/// A review with its files' bytes, as a board's own screen or the API shows it.
+/// An original file and its bytes.
 pub struct FileDownload {
     pub file: FileRef,
     pub bytes: Vec<u8>,
