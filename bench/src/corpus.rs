@@ -1,6 +1,7 @@
 //! Loading a corpus folder (`boards.jsonl` and `reviews.jsonl`, the shape of
 //! `web/demo/` and of the `synth` command's output) into a fresh data directory
-//! through the real import path, so ids are assigned exactly as `lessons import` does.
+//! through the real import path, so ids are assigned exactly as `lessons import` does;
+//! or generated reviews through the same path without writing a file.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};
@@ -73,6 +74,43 @@ pub fn open_or_import(corpus_dir: &Path, data: &Path) -> Result<Repository> {
         data.display()
     );
     Ok(repository)
+}
+
+/// Reviews passed to `import_lines` per call by [`import_reviews`]: its own batch size,
+/// so that batches (one store flush and one index commit each) fall as in a file import.
+const IMPORT_CHUNK: usize = 500;
+
+/// Imports `reviews` into `repository` through the path of `lessons import`: each review
+/// is written as one JSON line (its `status` included, which the import honours, so
+/// drafts stay drafts) and read back by `import_lines`, without a file in between.
+/// Returns the new ids in the order of `reviews`; fails on the first refused review.
+/// `progress` receives the number of reviews imported so far.
+pub fn import_reviews(
+    repository: &Repository,
+    reviews: impl Iterator<Item = Review>,
+    by: &str,
+    mut progress: impl FnMut(usize),
+) -> Result<Vec<String>> {
+    let mut ids = Vec::new();
+    let mut reviews = reviews.peekable();
+    while reviews.peek().is_some() {
+        let mut lines = Vec::new();
+        for review in reviews.by_ref().take(IMPORT_CHUNK) {
+            serde_json::to_writer(&mut lines, &review).context("cannot write a review as JSON")?;
+            lines.push(b'\n');
+        }
+        let report = import_lines(repository, lines.as_slice(), by, |_| {})?;
+        if let Some(refused) = report.refused.first() {
+            bail!(
+                "review {} was refused: {}",
+                ids.len() + refused.line,
+                refused.messages.join("; ")
+            );
+        }
+        ids.extend(report.imported);
+        progress(ids.len());
+    }
+    Ok(ids)
 }
 
 /// The boards of a corpus folder (`boards.jsonl`).

@@ -2,8 +2,11 @@
 //! as a child process on a loopback port (start-up timed until `/healthz` answers), its
 //! resident anonymous memory read from `/proc` (RssAnon: the mapped index files do not
 //! count), and wrk (Debian's package) driving it at a fixed concurrency, each run
-//! bounded by a duration and by a request count.
+//! bounded by a duration and by a request count. Also the small pieces the benches that
+//! drive the server with their own clients share: running a `lessons` subcommand, reading
+//! an answer to its end, and percentiles of latencies.
 
+use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -114,6 +117,61 @@ pub fn build_server_binary() -> Result<PathBuf> {
         );
     }
     Ok(binary)
+}
+
+/// Runs `lessons --data DATA ARGS...` with `stdin` as its standard input (e.g. a
+/// password line) and returns its standard output; fails when it exits non-zero.
+pub fn run_cli(binary: &Path, data: &Path, args: &[&str], stdin: &str) -> Result<String> {
+    let mut child = Command::new(binary)
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .with_context(|| format!("cannot run lessons {}", args.join(" ")))?;
+    if let Some(mut input) = child.stdin.take() {
+        input
+            .write_all(stdin.as_bytes())
+            .with_context(|| format!("cannot write to lessons {}", args.join(" ")))?;
+    }
+    let output = child.wait_with_output()?;
+    if !output.status.success() {
+        bail!("lessons {} failed ({})", args.join(" "), output.status);
+    }
+    String::from_utf8(output.stdout)
+        .with_context(|| format!("lessons {} printed something not UTF-8", args.join(" ")))
+}
+
+/// What a request came to: a status, or a transport error.
+pub enum Outcome {
+    Status(u16),
+    Transport(String),
+}
+
+/// Reads the whole body of an answer (so that its time includes the body and the
+/// connection is reused), whatever its status.
+pub fn read_all(result: Result<ureq::Response, ureq::Error>) -> Outcome {
+    let response = match result {
+        Ok(response) => response,
+        Err(ureq::Error::Status(_, response)) => response,
+        Err(error) => return Outcome::Transport(error.to_string()),
+    };
+    let status = response.status();
+    match std::io::copy(&mut response.into_reader(), &mut std::io::sink()) {
+        Ok(_) => Outcome::Status(status),
+        Err(error) => Outcome::Transport(format!("{status}, body cut: {error}")),
+    }
+}
+
+/// The `q`-th quantile of sorted microsecond latencies, in milliseconds (0 when empty).
+pub fn percentile_ms(sorted: &[u32], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((sorted.len() as f64 * q).ceil() as usize).clamp(1, sorted.len());
+    f64::from(sorted[rank - 1]) / 1000.0
 }
 
 fn free_port() -> Result<u16> {
@@ -351,5 +409,14 @@ Transfer/sec:     14.99MB
         assert_eq!(duration_ms("812.00us"), Some(0.812));
         assert_eq!(duration_ms("2.00s"), Some(2000.0));
         assert!(parse_report("nothing", 1, 1).is_err());
+    }
+
+    #[test]
+    fn percentiles_take_the_rank_above() {
+        let sorted = [1_000, 2_000, 3_000, 4_000];
+        assert_eq!(percentile_ms(&sorted, 0.50), 2.0);
+        assert_eq!(percentile_ms(&sorted, 0.99), 4.0);
+        assert_eq!(percentile_ms(&sorted[..1], 0.99), 1.0);
+        assert_eq!(percentile_ms(&[], 0.5), 0.0);
     }
 }

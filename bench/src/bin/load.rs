@@ -22,16 +22,18 @@
 //!
 //! Traffic goes only to 127.0.0.1, and the run stops by itself.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use clap::Parser;
-use lessons_bench::http_load::{build_server_binary, rss_anon_kb, PeakSampler, ServerProcess};
+use lessons_bench::http_load::{
+    build_server_binary, percentile_ms, read_all, rss_anon_kb, run_cli, Outcome, PeakSampler,
+    ServerProcess,
+};
 use lessons_bench::synth::{self, SynthConfig};
 use lessons_web::service::Repository;
 use rand::{Rng, SeedableRng};
@@ -317,15 +319,6 @@ fn main() -> Result<ExitCode> {
     }
 }
 
-/// The `q`-th quantile of sorted microsecond latencies, in milliseconds.
-fn percentile_ms(sorted: &[u32], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let rank = ((sorted.len() as f64 * q).ceil() as usize).clamp(1, sorted.len());
-    f64::from(sorted[rank - 1]) / 1000.0
-}
-
 /// Fills `data` with the synthetic boards and `reviews` reviews (seed 1); returns the
 /// board slugs.
 fn prepare_data(data: &Path, reviews: usize) -> Result<Vec<String>> {
@@ -352,10 +345,10 @@ fn prepare_data(data: &Path, reviews: usize) -> Result<Vec<String>> {
 /// Adds a depositor of `board` with the command line and returns a new API token.
 fn depositor_token(binary: &Path, data: &Path, board: &str) -> Result<String> {
     let email = "load@bench.example";
-    let mut child = Command::new(binary)
-        .arg("--data")
-        .arg(data)
-        .args([
+    run_cli(
+        binary,
+        data,
+        &[
             "user",
             "add",
             email,
@@ -363,29 +356,12 @@ fn depositor_token(binary: &Path, data: &Path, board: &str) -> Result<String> {
             board,
             "--role",
             "depositor",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .context("cannot run lessons user add")?;
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin.write_all(b"a long enough password\n")?;
-    }
-    if !child.wait()?.success() {
-        bail!("lessons user add failed");
-    }
-    let output = Command::new(binary)
-        .arg("--data")
-        .arg(data)
-        .args(["token", "add", email])
-        .stderr(Stdio::inherit())
-        .output()
-        .context("cannot run lessons token add")?;
-    if !output.status.success() {
-        bail!("lessons token add failed");
-    }
-    Ok(String::from_utf8(output.stdout)?.trim().to_string())
+        ],
+        "a long enough password\n",
+    )?;
+    Ok(run_cli(binary, data, &["token", "add", email], "")?
+        .trim()
+        .to_string())
 }
 
 /// One worker: requests until the deadline or the shared request budget is reached.
@@ -446,26 +422,6 @@ fn worker(plan: &Plan, n: u64) -> Tally {
         }
     }
     tally
-}
-
-/// What a request came to: a status, or a transport error.
-enum Outcome {
-    Status(u16),
-    Transport(String),
-}
-
-/// Reads the whole body (so that the time includes it and the connection is reused).
-fn read_all(result: Result<ureq::Response, ureq::Error>) -> Outcome {
-    let response = match result {
-        Ok(response) => response,
-        Err(ureq::Error::Status(_, response)) => response,
-        Err(error) => return Outcome::Transport(error.to_string()),
-    };
-    let status = response.status();
-    match std::io::copy(&mut response.into_reader(), &mut std::io::sink()) {
-        Ok(_) => Outcome::Status(status),
-        Err(error) => Outcome::Transport(format!("{status}, body cut: {error}")),
-    }
 }
 
 fn record(tally: &mut Tally, kind: Kind, started: Instant, outcome: Outcome, url: &str) {
