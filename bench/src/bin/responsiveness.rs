@@ -43,8 +43,8 @@ use lessons_bench::http_load::{
 };
 use lessons_bench::synth::{self, SynthConfig};
 use lessons_model::Status;
-use lessons_web::auth::SESSION_COOKIE;
-use lessons_web::repository::Repository;
+use lessons_web::http::session::SESSION_COOKIE;
+use lessons_web::service::Repository;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -382,7 +382,7 @@ fn prepare_data(binary: &Path, data: &Path, reviews: usize) -> Result<Corpus> {
                 last_report = Instant::now();
             }
         })?;
-        repository.store.flush()?;
+        repository.flush()?;
         ids
     };
     let import_seconds = started.elapsed().as_secs_f64();
