@@ -221,26 +221,38 @@ async fn my_page(
     config: &SiteConfig,
     new_token: Option<&str>,
 ) -> HttpResponse {
-    let asking = principal.clone();
-    let found = pool
+    let site = config.clone();
+    let new_token = new_token.map(str::to_string);
+    // A board's list can be long: the page is rendered on the blocking pool too.
+    let page = pool
         .run(move |service| {
-            let mut reviews = service.reviews_of(&asking)?;
+            let mut reviews = service.reviews_of(&principal)?;
             reviews.sort_by(|a, b| a.id.cmp(&b.id));
-            Ok(Overview {
+            let overview = Overview {
                 reviews,
                 board_names: service.board_names(),
-                tokens: service.tokens_of(&asking)?,
-            })
+                tokens: service.tokens_of(&principal)?,
+            };
+            let body = my_body(&principal, overview, new_token.as_deref());
+            Ok(layout("My reviews", &site, Section::Other, body).into_string())
         })
         .await;
+    match page {
+        Ok(page) => HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .body(page),
+        Err(error) => page_for(error, config),
+    }
+}
+
+/// The body of `/my`.
+fn my_body(principal: &Principal, overview: Overview, new_token: Option<&str>) -> Markup {
     let Overview {
         reviews,
         board_names,
         tokens,
-    } = match found {
-        Ok(overview) => overview,
-        Err(error) => return page_for(error, config),
-    };
+    } = overview;
     let csrf = principal.csrf.clone().unwrap_or_default();
     let board_name = |slug: &str| {
         board_names
@@ -253,7 +265,7 @@ async fn my_page(
         (_, Some(board)) => board_name(board),
         (_, None) => "no board".to_string(),
     };
-    let body = html! {
+    html! {
         h1 { "My reviews" }
         p.lede { "Signed in as " strong { (principal.email) } " (" (if principal.role == Role::Admin { "administrator" } else { "depositor" }) ", " (scope) ")." }
         p {
@@ -306,11 +318,7 @@ async fn my_page(
             input #token-label type="text" name="label" maxlength="100" required;
             button type="submit" { "Create token" }
         }
-    };
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(layout("My reviews", config, Section::Other, body).into_string())
+    }
 }
 
 fn status_title(status: Status) -> &'static str {

@@ -18,7 +18,7 @@ use crate::http::layout::{layout, Section};
 use crate::http::session::Viewer;
 use crate::service::requests::query_pairs;
 use crate::service::ServiceError;
-use lessons_index::View;
+use lessons_index::{Hit, View};
 
 /// `GET /reviews/{id}`
 pub async fn review(
@@ -30,27 +30,38 @@ pub async fn review(
 ) -> HttpResponse {
     let id = path.into_inner();
     let lookup = id.clone();
-    let found = pool
+    let site = config.get_ref().clone();
+    let permalink = permalink(&req, &id);
+    // A review's page can be long: it is rendered on the blocking pool too.
+    let page = pool
         .run(move |service| {
             let review = service.review_or_notice(viewer.as_ref(), &lookup)?;
             let board_name = service.board_name(&review.board);
             // Similar reviews are a help, not the page: a failure leaves them out.
             let similar = service.similar(&review.id).unwrap_or_default();
-            Ok((review, board_name, similar))
+            let body = page_body(&review, &board_name, &similar, &permalink);
+            Ok(layout(&review.title, &site, Section::Other, body).into_string())
         })
         .await;
-    let (review, board_name, similar) = match found {
-        Ok(found) => found,
-        Err(error) => return review_page_error(error, &id, &config),
-    };
-    let body = html! {
-        @if !review.is_public_now() { (not_public_notice(&review)) }
-        (render(&review, &board_name))
-        @if review.is_public_now() { (cite_block(&req, &review, &board_name)) }
+    match page {
+        Ok(page) => HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(page),
+        Err(error) => review_page_error(error, &id, &config),
+    }
+}
+
+/// A review's page: a notice when it is not public, the review, how to cite it and the
+/// reviews like it.
+fn page_body(review: &Review, board_name: &str, similar: &[Hit], permalink: &str) -> Markup {
+    html! {
+        @if !review.is_public_now() { (not_public_notice(review)) }
+        (render(review, board_name))
+        @if review.is_public_now() { (cite_block(permalink, review, board_name)) }
         @if !similar.is_empty() {
             h2 #similar { "Reviews like this one" }
             ul {
-                @for hit in &similar {
+                @for hit in similar {
                     li {
                         a href={"/reviews/" (hit.display.id)} { (hit.display.title) }
                         span.muted { " · " (hit.display.board_name) @if let Some(year) = hit.display.year { " · " (year) } }
@@ -58,11 +69,7 @@ pub async fn review(
                 }
             }
         }
-    };
-    let page = layout(&review.title, &config, Section::Other, body);
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(page.into_string())
+    }
 }
 
 fn render(review: &Review, board_name: &str) -> Markup {
@@ -81,9 +88,8 @@ fn render(review: &Review, board_name: &str) -> Markup {
 }
 
 /// The suggested citation of a public review, with its RIS and BibTeX records.
-fn cite_block(req: &HttpRequest, review: &Review, board_name: &str) -> Markup {
-    let url = permalink(req, &review.id);
-    let cite = Citable::of_review(review, board_name, &url);
+fn cite_block(permalink: &str, review: &Review, board_name: &str) -> Markup {
+    let cite = Citable::of_review(review, board_name, permalink);
     html! {
         h2 #cite { "Cite this review" }
         p.citation { (suggested(&cite)) }
