@@ -9,7 +9,9 @@ use lessons_model::dates::now_rfc3339;
 use sled::Transactional;
 
 use crate::audit::{self, AuditNote};
-use crate::{decode_json, encode_json, transaction_error, Change, Result, Store, StoreError};
+use crate::codec::{decode_json, encode_json};
+use crate::error::{transaction_error, Result, StoreError};
+use crate::{Change, Store};
 
 /// An API token as stored (under the SHA-256 of the secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

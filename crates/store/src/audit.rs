@@ -10,7 +10,9 @@
 use serde::{Deserialize, Serialize};
 use sled::transaction::TransactionalTree;
 
-use crate::{abort, decode_json, decode_u64, encode_json, Result, Store, TxResult};
+use crate::codec::{decode_json, decode_u64, encode_json};
+use crate::error::{abort, Result, TxResult};
+use crate::Store;
 
 const KEY_AUDIT_SEQ: &[u8] = b"audit_seq";
 

@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 use lessons_model::dates::now_rfc3339;
 use serde::{Deserialize, Serialize};
 
-use crate::{Result, Store, StoreError, FORMAT_VERSION};
+use crate::error::{Result, StoreError};
+use crate::{Store, FORMAT_VERSION};
 
 /// The name of the manifest at the top of a backup.
 pub const MANIFEST: &str = "BACKUP.json";

@@ -11,8 +11,10 @@ use lessons_model::{Board, Review};
 
 use crate::accounts::{SessionRecord, StoredUser, TokenRecord};
 use crate::audit::AuditEntry;
+use crate::codec::{decode_json, decode_u64};
+use crate::error::{Result, StoreError};
 use crate::listing::{listing_key, ReviewListing};
-use crate::{decode_json, decode_u64, Change, Result, RevisionRecord, Store, StoreError, KEY_SEQ};
+use crate::{Change, RevisionRecord, Store, KEY_SEQ};
 
 /// One thing wrong in the store.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,7 +9,8 @@ use std::path::PathBuf;
 
 use sha2::{Digest, Sha256};
 
-use crate::{Result, Store, StoreError};
+use crate::error::{Result, StoreError};
+use crate::Store;
 
 /// Makes the names of files being written unique within the process.
 static PARTIAL_COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);

@@ -4,8 +4,8 @@
 //! reading [`Store::changes_since`].
 //!
 //! Every write is one sled transaction across the trees it touches, flushed to disk
-//! before the call returns. Values are JSON, LZ4-compressed above [`COMPRESS_OVER`]
-//! bytes (marked by a leading [`COMPRESSED`] byte, which JSON never starts with); keys
+//! before the call returns. Values are JSON, LZ4-compressed when long (see `codec`:
+//! a leading byte marks a compressed value, which JSON never starts with); keys
 //! that carry numbers are big-endian so that sled's order is numeric order.
 //!
 //! Layout of the store folder: `sled/` (the database) and `files/` (original uploads,
@@ -19,7 +19,6 @@
 //! [`ReviewListing`], see [`listing`]), `meta` (format version, sequences, per-board id
 //! counters: the last number issued, never lowered).
 
-use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 
@@ -30,8 +29,12 @@ use lessons_model::{
     validate_board, validate_review, Board, FieldError, Review, RevisionInfo, ValidationErrors,
 };
 use serde::{Deserialize, Serialize};
-use sled::transaction::{ConflictableTransactionError, TransactionError, TransactionalTree};
+use sled::transaction::TransactionalTree;
 use sled::Transactional;
+
+use crate::codec::{decode_json, decode_u32, decode_u64, encode_json};
+use crate::error::{abort, open_error, transaction_error, TxResult};
+pub use crate::error::{Result, StoreError};
 
 /// The on-disk format this build writes. Version 2 may hold compressed values; version
 /// 3 adds the `board_reviews` listings. An older store is read as it is: its listings
@@ -39,51 +42,11 @@ use sled::Transactional;
 pub const FORMAT_VERSION: u32 = 3;
 /// The oldest format this build opens.
 const OLDEST_READABLE_VERSION: u32 = 1;
-/// The first byte of a compressed value.
-const COMPRESSED: u8 = 0x01;
-/// Values longer than this (in bytes of JSON) are stored compressed.
-const COMPRESS_OVER: usize = 1024;
-/// The largest value a compressed record may claim to expand to.
-const MAX_VALUE_BYTES: usize = 1 << 30;
 
 const KEY_FORMAT: &[u8] = b"format_version";
 const KEY_SEQ: &[u8] = b"seq";
 /// The action recorded for a review written by [`Store::restore_review`].
 const RESTORED: &str = "restored";
-
-/// Everything that can go wrong in the store, in the user's terms.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error(
-        "the data directory {path} is in use by another lessons process (stop the server first)"
-    )]
-    Locked { path: PathBuf },
-    #[error("cannot read the data directory {path}: {source}")]
-    Unreadable {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("the data directory {path} has format version {found}; this build reads version {supported}")]
-    IncompatibleVersion {
-        path: PathBuf,
-        found: u32,
-        supported: u32,
-    },
-    #[error("stored data is corrupt ({what}): {message}")]
-    Corrupt { what: String, message: String },
-    #[error("review {0} not found")]
-    ReviewNotFound(String),
-    #[error("review {0} already exists")]
-    AlreadyExists(String),
-    #[error("invalid review: {0}")]
-    Invalid(#[from] ValidationErrors),
-    #[error("cannot write the backup at {path}: {message}")]
-    Backup { path: PathBuf, message: String },
-    #[error("storage error: {0}")]
-    Sled(#[from] sled::Error),
-}
-
-pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// One entry of the change log: which record a write touched.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -630,8 +593,6 @@ fn field_error(field: &str, message: &str) -> FieldError {
     }
 }
 
-type TxResult<T> = std::result::Result<T, ConflictableTransactionError<StoreError>>;
-
 /// Key of a board's id counter in `meta`: the last number issued.
 fn counter_key(slug: &str) -> Vec<u8> {
     format!("next/{slug}").into_bytes()
@@ -730,101 +691,12 @@ fn field_order(field: &str) -> usize {
         .unwrap_or(REVIEW_FIELDS.len())
 }
 
-fn abort(error: StoreError) -> ConflictableTransactionError<StoreError> {
-    ConflictableTransactionError::Abort(error)
-}
-
-fn transaction_error(error: TransactionError<StoreError>) -> StoreError {
-    match error {
-        TransactionError::Abort(e) => e,
-        TransactionError::Storage(e) => StoreError::Sled(e),
-    }
-}
-
-fn open_error(path: &Path, error: sled::Error) -> StoreError {
-    match error {
-        sled::Error::Io(io) if io.to_string().contains("could not acquire lock") => {
-            StoreError::Locked {
-                path: path.to_path_buf(),
-            }
-        }
-        sled::Error::Io(io) if io.kind() == ErrorKind::PermissionDenied => StoreError::Unreadable {
-            path: path.to_path_buf(),
-            source: io,
-        },
-        sled::Error::Corruption { .. } => StoreError::Corrupt {
-            what: path.display().to_string(),
-            message: error.to_string(),
-        },
-        other => StoreError::Sled(other),
-    }
-}
-
-/// `value` as JSON, compressed when long (see the module doc).
-fn encode_json<T: Serialize>(value: &T) -> Result<Vec<u8>> {
-    let json = serde_json::to_vec(value).map_err(|e| StoreError::Corrupt {
-        what: "encoding".into(),
-        message: e.to_string(),
-    })?;
-    if json.len() <= COMPRESS_OVER {
-        return Ok(json);
-    }
-    let compressed = lz4_flex::block::compress_prepend_size(&json);
-    let mut stored = Vec::with_capacity(compressed.len() + 1);
-    stored.push(COMPRESSED);
-    stored.extend_from_slice(&compressed);
-    Ok(stored)
-}
-
-/// A value written by [`encode_json`] (or plain JSON, as format version 1 wrote).
-fn decode_json<T: for<'de> Deserialize<'de>>(bytes: &[u8], what: &str) -> Result<T> {
-    let corrupt = |message: String| StoreError::Corrupt {
-        what: what.to_string(),
-        message,
-    };
-    let parsed = match bytes.split_first() {
-        Some((&COMPRESSED, rest)) => {
-            let json = decompress(rest).map_err(corrupt)?;
-            serde_json::from_slice(&json)
-        }
-        _ => serde_json::from_slice(bytes),
-    };
-    parsed.map_err(|e| corrupt(e.to_string()))
-}
-
-/// LZ4 block with its little-endian u32 length first; the length is checked before
-/// anything is allocated.
-fn decompress(block: &[u8]) -> std::result::Result<Vec<u8>, String> {
-    let (size, data) = match block.split_first_chunk::<4>() {
-        Some((size, data)) => (u32::from_le_bytes(*size) as usize, data),
-        None => return Err("a compressed value is cut short".into()),
-    };
-    if size > MAX_VALUE_BYTES {
-        return Err(format!("a compressed value claims {size} bytes"));
-    }
-    lz4_flex::block::decompress(data, size).map_err(|e| e.to_string())
-}
-
-fn decode_u64(bytes: &[u8], what: &str) -> Result<u64> {
-    let array: [u8; 8] = bytes.try_into().map_err(|_| StoreError::Corrupt {
-        what: what.to_string(),
-        message: format!("expected 8 bytes, found {}", bytes.len()),
-    })?;
-    Ok(u64::from_be_bytes(array))
-}
-
-fn decode_u32(bytes: &[u8], what: &str) -> Result<u32> {
-    let array: [u8; 4] = bytes.try_into().map_err(|_| StoreError::Corrupt {
-        what: what.to_string(),
-        message: format!("expected 4 bytes, found {}", bytes.len()),
-    })?;
-    Ok(u32::from_be_bytes(array))
-}
-
 mod accounts;
 pub mod audit;
 pub mod backup;
 mod check;
+mod codec;
+mod error;
 mod files;
 pub mod listing;
 

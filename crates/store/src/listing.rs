@@ -8,7 +8,9 @@ use lessons_model::{Review, Status};
 use serde::{Deserialize, Serialize};
 use sled::transaction::TransactionalTree;
 
-use crate::{abort, decode_json, encode_json, Result, Store, TxResult};
+use crate::codec::{decode_json, encode_json};
+use crate::error::{abort, Result, TxResult};
+use crate::Store;
 
 /// One review as its board's list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,7 @@
 //! Store tests: round trips, revisions, the change sequence, ids and open errors.
 
 use super::*;
+use crate::codec::{decode_json, decode_u32, encode_json, COMPRESSED};
 use lessons_model::Status;
 
 fn board() -> Board {
