@@ -1,6 +1,11 @@
 //! The data model of Lessons, with no I/O: [`Review`] and its findings ([`Lesson`]),
 //! [`Board`], [`User`], the controlled vocabularies of DESIGN §4 as data ([`vocab`]), date helpers
 //! ([`dates`]) and validation that reports every field error at once ([`validate`]).
+//!
+//! Modules import downwards only, each through the module that defines the name: `dates`
+//! and `vocab` know no other module, `review` knows `dates`, `validate` knows those three,
+//! `user` knows `validate`, and `theme_notes` stands apart; this file only declares the
+//! modules and re-exports their names.
 
 pub mod dates;
 pub mod review;

@@ -4,8 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::validate::{is_board_slug, Checker};
-use crate::ValidationErrors;
+use crate::validate::{is_board_slug, Checker, ValidationErrors};
 
 /// What a user may do: a depositor works for one board; an admin may do anything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

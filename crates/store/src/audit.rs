@@ -5,12 +5,14 @@
 //! their own (`meta`/`audit_seq`, big-endian), so the log reads oldest first.
 //!
 //! The log is operator data: it travels in backups (a copy of the whole store), never in
-//! public dumps, and is read only through [`Store::audit`] (for `/admin/audit`).
+//! public dumps, and is read only through `Store::audit` (for `/admin/audit`).
+//! A record module: it knows only `codec` and `error`.
 
 use serde::{Deserialize, Serialize};
 use sled::transaction::TransactionalTree;
 
-use crate::{abort, decode_json, decode_u64, encode_json, Result, Store, TxResult};
+use crate::codec::{decode_u64, encode_json};
+use crate::error::{abort, TxResult};
 
 const KEY_AUDIT_SEQ: &[u8] = b"audit_seq";
 
@@ -88,7 +90,7 @@ pub struct AuditFilter {
 }
 
 impl AuditFilter {
-    fn matches(&self, entry: &AuditEntry) -> bool {
+    pub(crate) fn matches(&self, entry: &AuditEntry) -> bool {
         let same = |wanted: &Option<String>, value: Option<&str>| match wanted {
             Some(wanted) => value.is_some_and(|v| v.eq_ignore_ascii_case(wanted)),
             None => true,
@@ -110,30 +112,6 @@ impl AuditFilter {
 /// Whether time `at` is later than every time that starts with `prefix`.
 fn after_prefix(at: &str, prefix: &str) -> bool {
     at > prefix && !at.starts_with(prefix)
-}
-
-impl Store {
-    /// Up to `limit` entries matching `filter`, newest first.
-    pub fn audit(&self, filter: &AuditFilter, limit: usize) -> Result<Vec<AuditEntry>> {
-        let end = filter.before.unwrap_or(u64::MAX).to_be_bytes();
-        let mut found = Vec::new();
-        for entry in self.audit.range(..end).rev() {
-            let (_, value) = entry?;
-            let entry: AuditEntry = decode_json(&value, "audit entry")?;
-            if filter.matches(&entry) {
-                found.push(entry);
-                if found.len() == limit {
-                    break;
-                }
-            }
-        }
-        Ok(found)
-    }
-
-    /// How many entries the log holds.
-    pub fn audit_len(&self) -> usize {
-        self.audit.len()
-    }
 }
 
 /// Appends `note` at time `at` inside a transaction over `meta` and `audit`.

@@ -3,12 +3,14 @@
 //! status, revision, timeliness, last change), written in the same transaction as every
 //! revision, so `/my` and other board listings read a few hundred bytes per review
 //! instead of decoding every review in the store.
+//! A record module: it knows only `codec` and `error`.
 
 use lessons_model::{Review, Status};
 use serde::{Deserialize, Serialize};
 use sled::transaction::TransactionalTree;
 
-use crate::{abort, decode_json, encode_json, Result, Store, TxResult};
+use crate::codec::{decode_json, encode_json};
+use crate::error::{abort, Result, TxResult};
 
 /// One review as its board's list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,43 +64,18 @@ pub(crate) fn record_listing(
     Ok(())
 }
 
-impl Store {
-    /// The reviews of board `board` (every status), in id order.
-    pub fn board_listings(&self, board: &str) -> Result<Vec<ReviewListing>> {
-        let mut prefix = board.as_bytes().to_vec();
-        prefix.push(0);
-        self.board_reviews
-            .scan_prefix(prefix)
-            .map(|entry| {
-                let (_, value) = entry?;
-                decode_json(&value, "review listing")
-            })
-            .collect()
+/// Writes every review's listing afresh (opening a store of an older format, which had
+/// none): `listings` is cleared and refilled from `reviews`. Not flushed: the caller
+/// flushes with the format version.
+pub(crate) fn rebuild_listings(reviews: &sled::Tree, listings: &sled::Tree) -> Result<()> {
+    listings.clear()?;
+    for entry in reviews.iter() {
+        let (_, value) = entry?;
+        let review: Review = decode_json(&value, "review")?;
+        listings.insert(
+            listing_key(&review.board, &review.id),
+            encode_json(&ReviewListing::of(&review))?,
+        )?;
     }
-
-    /// The reviews of every board, board by board.
-    pub fn all_listings(&self) -> Result<Vec<ReviewListing>> {
-        self.board_reviews
-            .iter()
-            .map(|entry| {
-                let (_, value) = entry?;
-                decode_json(&value, "review listing")
-            })
-            .collect()
-    }
-
-    /// Writes every review's listing afresh (opening a store of an older format, which
-    /// had none). Not flushed: the caller flushes with the format version.
-    pub(crate) fn rebuild_listings(&self) -> Result<()> {
-        self.board_reviews.clear()?;
-        for entry in self.reviews.iter() {
-            let (_, value) = entry?;
-            let review: Review = decode_json(&value, "review")?;
-            self.board_reviews.insert(
-                listing_key(&review.board, &review.id),
-                encode_json(&ReviewListing::of(&review))?,
-            )?;
-        }
-        Ok(())
-    }
+    Ok(())
 }

@@ -1,7 +1,14 @@
 //! Store tests: round trips, revisions, the change sequence, ids and open errors.
 
-use super::*;
-use lessons_model::Status;
+use lessons_model::validate::ValidationErrors;
+use lessons_model::{Board, Review, Status};
+
+use crate::codec::{decode_json, decode_u32, encode_json, COMPRESSED};
+use crate::ids::review_id;
+use crate::ops::reviews::RESTORED;
+use crate::revision::revision_key;
+use crate::store::KEY_FORMAT;
+use crate::*;
 
 fn board() -> Board {
     Board {

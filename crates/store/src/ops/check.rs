@@ -11,8 +11,12 @@ use lessons_model::{Board, Review};
 
 use crate::accounts::{SessionRecord, StoredUser, TokenRecord};
 use crate::audit::AuditEntry;
+use crate::change::{Change, KEY_SEQ};
+use crate::codec::{decode_json, decode_u64};
+use crate::error::{Result, StoreError};
 use crate::listing::{listing_key, ReviewListing};
-use crate::{decode_json, decode_u64, Change, Result, RevisionRecord, Store, StoreError, KEY_SEQ};
+use crate::revision::{split_revision_key, RevisionRecord};
+use crate::store::Store;
 
 /// One thing wrong in the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -327,17 +331,6 @@ impl StoreReport {
     fn unreadable(&mut self, record: String, error: StoreError) {
         self.problem(record, format!("cannot be read: {error}"));
     }
-}
-
-/// `<id>\0<revision, 4 bytes big-endian>` -> (id, revision).
-fn split_revision_key(key: &[u8]) -> Option<(String, u32)> {
-    let split = key.len().checked_sub(5)?;
-    if key[split] != 0 {
-        return None;
-    }
-    let id = std::str::from_utf8(&key[..split]).ok()?.to_string();
-    let n = u32::from_be_bytes(key[split + 1..].try_into().ok()?);
-    Some((id, n))
 }
 
 fn list(numbers: &[u32]) -> String {
