@@ -153,8 +153,11 @@ impl SearchContext<'_> {
             ],
             View::Lessons => vec![text_of(fields.lessons)],
         };
+        // Replaced documents count in a word's document frequency until a merge, and
+        // tantivy's MoreLikeThis asserts that no frequency exceeds the live documents.
         let like = MoreLikeThisQuery::builder()
             .with_min_doc_frequency(2)
+            .with_max_doc_frequency(self.searcher.num_docs())
             .with_min_term_frequency(min_term_frequency)
             .with_min_word_length(4)
             .with_max_query_terms(40)

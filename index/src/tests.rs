@@ -496,6 +496,23 @@ fn similar_reviews_are_public_others_ranked_by_shared_words() {
         .is_none());
 }
 
+/// Replaced reviews stay in the index as deleted documents until a merge, so a word's
+/// document frequency can exceed the number of live documents; MoreLikeThis must not
+/// then fail (tantivy 0.27 asserts `num_docs >= doc_freq` in its idf).
+#[test]
+fn similar_survives_replaced_reviews_outnumbering_the_live_ones() {
+    let f = fixture();
+    let replaced = corpus().remove(4);
+    let updates: Vec<IndexUpdate> = (0..40)
+        .map(|_| IndexUpdate::Put(Box::new(replaced.clone())))
+        .collect();
+    f.index.apply(&updates, 8).unwrap();
+    assert_eq!(f.index.document_counts().unwrap(), (5, 10));
+    for id in ["scr-2012-wessex-0005", "scr-2012-wessex-0005#L1"] {
+        assert!(f.index.similar(id, today(), 5).unwrap().is_some(), "{id}");
+    }
+}
+
 #[test]
 fn did_you_mean_corrects_rare_words_from_public_text_only() {
     let mut reviews: Vec<Review> = (1..=6)

@@ -196,11 +196,19 @@ fn exports_cite_result_sets_and_check_their_parameters() {
         assert_eq!(read["header"][0], "rank");
     }
 
+    // `bom` applies to CSV only and is ignored with the other formats.
+    let (status, _, json_with_bom) = fetch(&server, "/api/v1/export?q=bruising&format=json&bom=1");
+    assert_eq!(status, 200);
+    assert_eq!(
+        json_with_bom.first(),
+        Some(&b'{'),
+        "no byte-order mark in JSON"
+    );
+
     for bad in [
         "format=xlsx",
         "page=2",
         "per_page=10",
-        "bom=1&format=json",
         "bom=yes",
         "theme=not_a_theme",
         "year_from=nineteen",

@@ -44,7 +44,7 @@ pub enum Format {
 impl Format {
     pub const KEYS: [&'static str; 5] = ["csv", "json", "ndjson", "ris", "bibtex"];
 
-    /// Reads `format` and `bom` as given (`None` when absent).
+    /// Reads `format` and `bom` as given (`None` when absent); `bom` only changes CSV.
     pub fn parse(format: Option<&str>, bom: Option<&str>) -> Result<Format, FieldError> {
         let bom = match bom.map(str::trim) {
             None | Some("0") | Some("") => false,
@@ -69,12 +69,8 @@ impl Format {
                 ))
             }
         };
-        if bom && !matches!(format, Format::Csv { .. }) {
-            return Err(field_error(
-                "bom",
-                "a byte-order mark is only for format=csv",
-            ));
-        }
+        // `bom` is accepted with every format and applies to CSV only: the OpenAPI
+        // document cannot tie one parameter to another's value.
         Ok(format)
     }
 
@@ -395,7 +391,10 @@ mod tests {
             Format::Csv { bom: true }
         );
         assert!(Format::parse(Some("xlsx"), None).is_err());
-        assert!(Format::parse(Some("json"), Some("1")).is_err());
+        assert_eq!(
+            Format::parse(Some("json"), Some("1")).unwrap(),
+            Format::Json
+        );
         assert!(Format::parse(None, Some("yes")).is_err());
     }
 }

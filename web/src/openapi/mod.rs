@@ -7,7 +7,12 @@
 //! `lessons_index::params` (search parameters), and the boards the service knows (the
 //! `board` filter), so that it cannot drift from them. Paths are written in full. Each
 //! operation lists every status its handler answers; every error is the JSON error body
-//! (`Error`). Tests below hold the schemas to the serialised records.
+//! (`Error`). Request schemas say what the parsers accept (`ReviewInput`: null for an
+//! optional field, server-owned fields read for their type only); rules across fields or
+//! on stored state (date order, publishing a withdrawn review) are in the descriptions.
+//! Answers that carry a review link to its other operations (OpenAPI links, which the
+//! stateful phase of schemathesis follows). Tests below hold the schemas to the
+//! serialised records and to the parser.
 //!
 //! `GET /api/v1/export`, `GET /api/v1/codebook` and `GET /api/v1/stats` are described
 //! from their contract (DESIGN §6) in [`export_path`], [`codebook_path`] and
@@ -127,8 +132,12 @@ fn slug_list(vocabulary: Vocabulary) -> Value {
     json!({ "type": "array", "items": self::vocabulary(vocabulary), "uniqueItems": true })
 }
 
+/// `schema`, or null (OpenAPI 3.0.3: an `enum` must then list null too).
 fn nullable(mut schema: Value) -> Value {
     schema["nullable"] = json!(true);
+    if let Some(values) = schema.get_mut("enum").and_then(Value::as_array_mut) {
+        values.push(Value::Null);
+    }
     schema
 }
 
@@ -497,6 +506,11 @@ fn review_operation(id: Value) -> Value {
 }
 
 fn create_operation() -> Value {
+    // The formats an upload may be in (judged by its bytes, not by the part's type).
+    let upload_types: Vec<&str> = lessons_ingest::Format::ALL
+        .iter()
+        .map(|f| f.media_type())
+        .collect();
     Operation::new(
         "createReview",
         "deposit",
@@ -509,12 +523,15 @@ fn create_operation() -> Value {
         json!({
             "application/json": { "schema": schema_ref("ReviewInput") },
             "multipart/form-data": {
-                "schema": object(&["metadata", "file"], json!({
-                    "metadata": described(text(), "The review's fields as JSON (ReviewInput)"),
-                    "file": list_of(json!({ "type": "string", "format": "binary" })),
-                    "document_type": list_of(vocabulary(Vocabulary::DocumentType)),
-                })),
-                "encoding": { "metadata": { "contentType": "application/json" } },
+                "schema": closed(object(&["metadata", "file"], json!({
+                    "metadata": described(schema_ref("ReviewInput"), "The review's fields as JSON"),
+                    "file": { "type": "array", "minItems": 1, "items": { "type": "string", "format": "binary" } },
+                    "document_type": described(list_of(vocabulary(Vocabulary::DocumentType)), "At most one per file"),
+                }))),
+                "encoding": {
+                    "metadata": { "contentType": "application/json" },
+                    "file": { "contentType": upload_types.join(", ") },
+                },
             },
         }),
     )
@@ -538,12 +555,30 @@ fn created_response() -> Value {
     response["headers"] = json!({
         "Location": { "description": "`/api/v1/reviews/{id}`", "required": true, "schema": text() }
     });
+    with_review_links(response)
+}
+
+/// `response` (a review) with OpenAPI links to what can be done with the review next:
+/// for clients, and for the stateful phase of schemathesis.
+fn with_review_links(mut response: Value) -> Value {
+    let by_id = |operation: &str| json!({ "operationId": operation, "parameters": { "id": "$response.body#/id" } });
+    response["links"] = json!({
+        "GetReview": by_id("getReview"),
+        "UpdateReview": by_id("updateReview"),
+        "PublishReview": by_id("publishReview"),
+        "WithdrawReview": by_id("withdrawReview"),
+        "ListRevisions": by_id("listRevisions"),
+        "GetRevision": { "operationId": "getRevision", "parameters": { "id": "$response.body#/id", "n": "$response.body#/revision" } },
+        "CiteReview": by_id("citeReview"),
+        "GetFirstFile": by_id("getFirstFile"),
+        "GetFile": { "operationId": "getFile", "parameters": { "id": "$response.body#/id", "n": 1 } },
+    });
     response
 }
 
 fn update_operation(id: Value) -> Value {
     let mut responses = vec![
-        ("200", json_response("The review as stored (a new revision)", schema_ref("Review"))),
+        ("200", with_review_links(json_response("The review as stored (a new revision)", schema_ref("Review")))),
         ("401", needs_token()),
         ("403", not_yours()),
         ("404", no_review()),
@@ -564,7 +599,7 @@ fn update_operation(id: Value) -> Value {
 
 fn publish_operation(id: Value) -> Value {
     let mut responses = vec![
-        ("200", json_response("The published review", schema_ref("Review"))),
+        ("200", with_review_links(json_response("The published review", schema_ref("Review")))),
         ("401", needs_token()),
         ("403", not_yours()),
         ("404", no_review()),
@@ -593,7 +628,7 @@ fn withdraw_operation(id: Value) -> Value {
     let mut responses = vec![
         (
             "200",
-            json_response("The withdrawn review", schema_ref("Review")),
+            with_review_links(json_response("The withdrawn review", schema_ref("Review"))),
         ),
         ("401", needs_token()),
         ("403", not_yours()),
@@ -816,7 +851,7 @@ pub fn export_path(cx: &SpecContext) -> Value {
     parameters.push(with_example(empty_allowed(format), json!("csv")));
     parameters.push(empty_allowed(query(
         "bom",
-        "1: start a CSV file with a UTF-8 byte-order mark (for spreadsheet programs). Only with format=csv. Empty: 0.",
+        "1: start a CSV file with a UTF-8 byte-order mark (for spreadsheet programs). Applies to CSV only: accepted and ignored with the other formats. Empty: 0.",
         described_default(string_enum(["0", "1"]), "0"),
     )));
     let mut content = Map::new();
@@ -838,7 +873,7 @@ pub fn export_path(cx: &SpecContext) -> Value {
     .parameters(parameters)
     .responses(vec![
         ("200", attachment(json!({ "description": "The export", "content": content }))),
-        ("422", error("A bad search parameter, an unknown format, bom other than 0 or 1 or with a format other than csv, or page or per_page (an export has every match)")),
+        ("422", error("A bad search parameter, an unknown format, bom other than 0 or 1, or page or per_page (an export has every match)")),
     ]) })
 }
 
@@ -973,6 +1008,46 @@ mod tests {
     }
 
     #[test]
+    fn every_link_names_an_operation_and_its_parameters() {
+        let spec = spec();
+        let mut operations = std::collections::BTreeMap::new();
+        for item in spec["paths"].as_object().unwrap().values() {
+            for operation in item.as_object().unwrap().values() {
+                let names: BTreeSet<String> = operation["parameters"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|p| p["name"].as_str().unwrap().to_string())
+                    .collect();
+                operations.insert(
+                    operation["operationId"].as_str().unwrap().to_string(),
+                    names,
+                );
+            }
+        }
+        let mut links = 0;
+        for item in spec["paths"].as_object().unwrap().values() {
+            for operation in item.as_object().unwrap().values() {
+                for response in operation["responses"].as_object().unwrap().values() {
+                    for link in response["links"]
+                        .as_object()
+                        .into_iter()
+                        .flat_map(|l| l.values())
+                    {
+                        let target = &operations[link["operationId"].as_str().unwrap()];
+                        assert!(keys(&link["parameters"]).is_subset(target), "{link}");
+                        links += 1;
+                    }
+                }
+            }
+        }
+        assert!(
+            links >= 8,
+            "the deposit operations link to the review's operations"
+        );
+    }
+
+    #[test]
     fn the_review_schema_has_every_field_and_requires_the_ones_always_sent() {
         let spec = spec();
         let review = &spec["components"]["schemas"]["Review"];
@@ -980,6 +1055,19 @@ mod tests {
         assert_eq!(keys(&review["properties"]), fields);
         let always_sent = keys(&serde_json::to_value(Review::default()).unwrap());
         assert_eq!(strings(&review["required"]), always_sent);
+    }
+
+    /// A deposit may send null for exactly the fields ReviewInput calls nullable.
+    #[test]
+    fn review_input_says_which_fields_may_be_null() {
+        let spec = spec();
+        let input = &spec["components"]["schemas"]["ReviewInput"]["properties"];
+        for (field, schema) in input.as_object().unwrap() {
+            let mut review = json!({ "title": "A", "board": "barsetshire", "incident": "death" });
+            review[field] = Value::Null;
+            let accepted = crate::service::input::review_from_value(review).is_ok();
+            assert_eq!(accepted, schema["nullable"] == true, "{field}");
+        }
     }
 
     #[test]

@@ -16,7 +16,7 @@ use super::{
 pub(super) fn schemas(cx: &SpecContext) -> Value {
     let mut schemas = Map::new();
     schemas.extend(error_schemas());
-    schemas.extend(review_schemas());
+    schemas.extend(review_schemas(cx));
     schemas.extend(search_schemas(cx));
     schemas.extend(vocabulary_schemas());
     schemas.extend(export_schemas());
@@ -72,7 +72,7 @@ fn review_properties() -> Map<String, Value> {
         "source_of_harm": slug_list(Vocabulary::SourceOfHarm),
         "child": schema_ref("Child"),
         "children": list_of(schema_ref("Child")),
-        "incident_date": { "type": "string", "pattern": "^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$", "description": "YYYY-MM-DD or YYYY-MM" },
+        "incident_date": described(incident_date(), "YYYY-MM-DD or YYYY-MM"),
         "commissioned_on": date(),
         "completed_on": date(),
         "published_on": date(),
@@ -100,6 +100,75 @@ fn review_properties() -> Map<String, Value> {
     }
 }
 
+/// A date, or a month (`YYYY-MM`).
+fn incident_date() -> Value {
+    json!({ "type": "string", "anyOf": [date(), { "type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$" }] })
+}
+
+/// Text with at least one character that is not white space.
+const NOT_BLANK: &str = "\\S";
+
+/// The fields of a review as a deposit is read (`ReviewInput`): optional fields may be
+/// null (read as absent); server-owned and derived fields are read for their JSON type
+/// only, then ignored.
+fn input_properties(cx: &SpecContext) -> Map<String, Value> {
+    use lessons_model::validate::{MAX_LESSONS, MAX_TITLE_CHARS};
+    let mut properties = review_properties();
+    let count = |maximum: u64| json!({ "type": "integer", "minimum": 0, "maximum": maximum });
+    let ignored = |schema: Value| described(schema, "Server-owned or derived: ignored");
+    let file = object(
+        &["document_type", "filename", "media_type", "size", "sha256"],
+        json!({
+            "document_type": text(), "filename": text(), "media_type": text(),
+            "size": count(u64::MAX), "sha256": text(),
+        }),
+    );
+    let changed = [
+        (
+            "title",
+            json!({ "type": "string", "minLength": 1, "maxLength": MAX_TITLE_CHARS, "pattern": NOT_BLANK }),
+        ),
+        ("board", described(cx.board(), "A board the service knows")),
+        ("child", schema_ref("ChildInput")),
+        ("children", list_of(schema_ref("ChildInput"))),
+        (
+            "lessons",
+            json!({ "type": "array", "items": schema_ref("LessonInput"), "maxItems": MAX_LESSONS }),
+        ),
+        ("id", ignored(text())),
+        ("region", ignored(nullable(text()))),
+        ("duration_months", ignored(nullable(count(u32::MAX.into())))),
+        (
+            "over_six_months",
+            ignored(nullable(json!({ "type": "boolean" }))),
+        ),
+        ("revision", ignored(count(u32::MAX.into()))),
+        ("files", ignored(list_of(file))),
+        ("status", ignored(properties["status"].clone())),
+        ("embargo_until", ignored(nullable(text()))),
+        ("withdrawn_on", ignored(nullable(text()))),
+        ("withdrawal_reason", ignored(nullable(text()))),
+        ("created_at", ignored(nullable(text()))),
+        ("updated_at", ignored(nullable(text()))),
+    ];
+    for (field, schema) in changed {
+        properties.insert(field.into(), schema);
+    }
+    for field in [
+        "methodology",
+        "incident_date",
+        "commissioned_on",
+        "completed_on",
+        "published_on",
+        "ofsted_grade",
+    ] {
+        if let Some(schema) = properties.get_mut(field) {
+            *schema = nullable(schema.take());
+        }
+    }
+    properties
+}
+
 /// The fields a stored review always has (the others are left out when empty).
 const REVIEW_REQUIRED: &[&str] = &[
     "id",
@@ -122,7 +191,7 @@ const REVIEW_REQUIRED: &[&str] = &[
     "revision",
 ];
 
-fn review_schemas() -> Map<String, Value> {
+fn review_schemas(cx: &SpecContext) -> Map<String, Value> {
     let mut schemas = Map::new();
     let properties = review_properties();
     schemas.insert(
@@ -140,8 +209,44 @@ fn review_schemas() -> Map<String, Value> {
     schemas.insert(
         "ReviewInput".into(),
         described(
-            closed(object(&["title", "board", "incident"], Value::Object(properties))),
-            "A review as deposited. Server-owned and derived fields (id, region, duration_months, over_six_months, revision, status, files, created_at, updated_at, embargo_until, withdrawal, finding ids) are ignored, so a review as GET returns it can be sent back unchanged. Unknown fields are refused.",
+            closed(object(&["title", "board", "incident"], Value::Object(input_properties(cx)))),
+            "A review as deposited. Server-owned and derived fields (id, region, duration_months, over_six_months, revision, status, files, created_at, updated_at, embargo_until, withdrawal, finding ids) are ignored, so a review as GET returns it can be sent back unchanged; an optional field may be null (read as absent). Unknown fields are refused. Dates must be in order (commissioned_on <= completed_on <= published_on), which the schema cannot say.",
+        ),
+    );
+    // Spelt as an enum rather than `not`: schemathesis' coverage phase fails on a `not`
+    // inside a multipart body.
+    let other_levels = Vocabulary::Level
+        .slugs()
+        .into_iter()
+        .filter(|level| level != "individual");
+    schemas.insert(
+        "LessonInput".into(),
+        described(
+            json!({
+                "type": "object",
+                "required": ["kind", "level", "text"],
+                "properties": {
+                    "id": described(text(), "Assigned by the server: ignored"),
+                    "kind": vocabulary(Vocabulary::LessonKind),
+                    "level": vocabulary(Vocabulary::Level),
+                    "agency": described(nullable(vocabulary(Vocabulary::Agency)), "Required when level is individual"),
+                    "themes": slug_list(Vocabulary::Theme),
+                    "text": { "type": "string", "minLength": 1, "maxLength": lessons_model::validate::MAX_LESSON_CHARS, "pattern": NOT_BLANK },
+                    "suggested": described(json!({ "type": "boolean" }), "true: proposed, not yet confirmed"),
+                },
+                "anyOf": [
+                    { "properties": { "level": string_enum(other_levels) } },
+                    { "required": ["agency"], "properties": { "agency": vocabulary(Vocabulary::Agency) } },
+                ],
+            }),
+            "A finding as deposited",
+        ),
+    );
+    schemas.insert(
+        "ChildInput".into(),
+        described(
+            object(&[], json!({ "age_band": vocabulary(Vocabulary::AgeBand), "sex": vocabulary(Vocabulary::Sex) })),
+            "The child as deposited; a value left out is `not_stated`",
         ),
     );
     schemas.insert(
@@ -202,8 +307,11 @@ fn review_schemas() -> Map<String, Value> {
         closed(object(
             &["anonymisation_checked"],
             json!({
-                "anonymisation_checked": described(json!({ "type": "boolean" }), "Must be true: the anonymisation check was done"),
-                "embargo_until": described(text(), "YYYY-MM-DD: public from that day (empty or absent: now)"),
+                "anonymisation_checked": described(json!({ "type": "boolean", "enum": [true] }), "Must be true: the anonymisation check was done"),
+                "embargo_until": described(
+                    nullable(json!({ "type": "string", "anyOf": [date(), { "type": "string", "maxLength": 0 }] })),
+                    "YYYY-MM-DD: public from that day (empty, null or absent: now)",
+                ),
             }),
         )),
     );
@@ -211,7 +319,7 @@ fn review_schemas() -> Map<String, Value> {
         "WithdrawRequest".into(),
         closed(object(
             &["reason"],
-            json!({ "reason": { "type": "string", "minLength": 1, "maxLength": 2000, "description": "Shown on the public notice" } }),
+            json!({ "reason": { "type": "string", "minLength": 1, "maxLength": 2000, "pattern": NOT_BLANK, "description": "Shown on the public notice" } }),
         )),
     );
     schemas
