@@ -26,4 +26,6 @@ pub mod service;
 pub mod throttle;
 
 #[cfg(test)]
+mod test_fixtures;
+#[cfg(test)]
 mod tests;

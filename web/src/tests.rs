@@ -2,32 +2,13 @@
 //! `app::configure` on an in-process service.
 
 use actix_web::{test as http, web, App};
-use lessons_model::{Board, Review, Status};
+use lessons_model::Status;
 
 use crate::app::configure;
 use crate::http::config::SiteConfig;
 use crate::http::middleware::{record_metrics, security_headers};
 use crate::service::Repository;
-
-fn board() -> Board {
-    Board {
-        slug: "barsetshire".into(),
-        name: "Barsetshire LSCB".into(),
-        region: "south_west".into(),
-    }
-}
-
-fn review(title: &str) -> Review {
-    Review {
-        title: title.into(),
-        board: "barsetshire".into(),
-        incident: "death".into(),
-        review_type: "serious_case_review".into(),
-        summary: "A wombat was seen at every visit.".into(),
-        status: Status::Published,
-        ..Review::default()
-    }
-}
+use crate::test_fixtures::{board, review};
 
 #[actix_web::test]
 async fn routes_answer_with_json_errors_and_security_headers() {

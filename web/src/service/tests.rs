@@ -1,31 +1,12 @@
-//! Web crate tests: the repository keeps the index in step with the store across a
-//! crash, and the routes answer with the right statuses, bodies and headers.
+//! Service tests: the repository keeps the index in step with the store across a crash,
+//! rebuilds a lost or newer index, and `lessons check` finds and repairs a stale one.
 
 use lessons_index::SearchRequest;
 use lessons_model::dates::today;
-use lessons_model::{Board, Review, Status};
+use lessons_model::Status;
 
 use super::Repository;
-
-fn board() -> Board {
-    Board {
-        slug: "barsetshire".into(),
-        name: "Barsetshire LSCB".into(),
-        region: "south_west".into(),
-    }
-}
-
-fn review(title: &str) -> Review {
-    Review {
-        title: title.into(),
-        board: "barsetshire".into(),
-        incident: "death".into(),
-        review_type: "serious_case_review".into(),
-        summary: "A wombat was seen at every visit.".into(),
-        status: Status::Published,
-        ..Review::default()
-    }
-}
+use crate::test_fixtures::{board, review};
 
 fn total(repository: &Repository, q: &str) -> u64 {
     let request = SearchRequest {
