@@ -119,7 +119,9 @@ impl SearchRequest {
         let mut check = Checker::new();
         let mut seen: Vec<&str> = Vec::new();
         for (key, raw) in pairs {
-            let value = raw.trim();
+            // Taken as given, not trimmed: `theme=%20` is an unknown value, not a filter
+            // silently dropped, and the OpenAPI enums say exactly what is accepted.
+            let value = raw;
             if SINGLE_VALUED.contains(&key) {
                 if seen.contains(&key) {
                     check.error(key, "is given more than once (only filters repeat)");
@@ -348,6 +350,10 @@ mod tests {
             ]
         );
         assert_eq!(error_fields("theme=&year_from="), Vec::<String>::new());
+        assert_eq!(
+            error_fields("theme= &view=\r&year_from= 2005&sort=newest "),
+            ["theme", "view", "year_from", "sort"]
+        );
         assert_eq!(error_fields("thme=neglect"), ["thme"]);
     }
 

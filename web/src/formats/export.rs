@@ -46,14 +46,14 @@ impl Format {
 
     /// Reads `format` and `bom` as given (`None` when absent); `bom` only changes CSV.
     pub fn parse(format: Option<&str>, bom: Option<&str>) -> Result<Format, FieldError> {
-        let bom = match bom.map(str::trim) {
+        let bom = match bom {
             None | Some("0") | Some("") => false,
             Some("1") => true,
             Some(other) => {
                 return Err(field_error("bom", format!("must be 0 or 1, not {other:?}")))
             }
         };
-        let format = match format.map(str::trim).unwrap_or("csv") {
+        let format = match format.unwrap_or("csv") {
             "csv" | "" => Format::Csv { bom },
             "json" => Format::Json,
             "ndjson" => Format::Ndjson,
@@ -396,5 +396,10 @@ mod tests {
             Format::Json
         );
         assert!(Format::parse(None, Some("yes")).is_err());
+        assert!(
+            Format::parse(Some(" json"), None).is_err(),
+            "values are not trimmed"
+        );
+        assert!(Format::parse(None, Some(" ")).is_err());
     }
 }

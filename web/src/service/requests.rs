@@ -224,7 +224,7 @@ fn values_of<'a>(pairs: &'a [(String, String)], name: &str) -> Vec<&'a str> {
     pairs
         .iter()
         .filter(|(k, _)| k == name)
-        .map(|(_, v)| v.trim())
+        .map(|(_, v)| v.as_str())
         .collect()
 }
 
@@ -356,6 +356,11 @@ mod tests {
             ["per_page"]
         );
         assert!(error_fields("rows=year&cols=theme").is_empty());
+        assert_eq!(
+            error_fields("rows=year &cols=theme&format= "),
+            ["rows", "format"],
+            "values are not trimmed"
+        );
     }
 
     #[test]
