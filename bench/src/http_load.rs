@@ -119,6 +119,19 @@ pub fn build_server_binary() -> Result<PathBuf> {
     Ok(binary)
 }
 
+/// An empty data directory `lessons-data` inside `work` (or inside `temp` without one),
+/// emptied when an earlier run left it behind.
+pub fn fresh_data_dir(work: Option<&Path>, temp: &Path) -> Result<PathBuf> {
+    let work = work.unwrap_or(temp);
+    let data = work.join("lessons-data");
+    if data.exists() {
+        std::fs::remove_dir_all(&data)
+            .with_context(|| format!("cannot empty {}", data.display()))?;
+    }
+    std::fs::create_dir_all(work).with_context(|| format!("cannot create {}", work.display()))?;
+    Ok(data)
+}
+
 /// Runs `lessons --data DATA ARGS...` with `stdin` as its standard input (e.g. a
 /// password line) and returns its standard output; fails when it exits non-zero.
 pub fn run_cli(binary: &Path, data: &Path, args: &[&str], stdin: &str) -> Result<String> {

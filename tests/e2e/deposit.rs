@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use crate::support::{
-    add_barsetshire, board_server, run_cli, temp_data, user_with_token, BoardServer, Server,
+    add_barsetshire, add_board, board_server, temp_data, user_with_token, BoardServer, Server,
 };
 
 fn draft(word: &str) -> Value {
@@ -27,19 +27,7 @@ fn total(server: &Server, q: &str) -> u64 {
 fn deposit_review_publish_and_withdraw_through_the_api() {
     let (_dir, data) = temp_data();
     add_barsetshire(&data);
-    let wessex = run_cli(
-        &data,
-        &[
-            "board",
-            "add",
-            "wessex",
-            "--name",
-            "Wessex LSCB",
-            "--region",
-            "south_west",
-        ],
-    );
-    assert!(wessex.status.success());
+    add_board(&data, "wessex", "Wessex LSCB");
     let ours = user_with_token(
         &data,
         "officer@barsetshire.example",

@@ -21,8 +21,8 @@ use serde_json::{json, Value};
 
 use crate::hostile::Client;
 use crate::support::{
-    add_barsetshire, board_server, run_cli, temp_data, user_with_token, write_lines, BoardServer,
-    Server,
+    add_barsetshire, add_board, board_server, run_cli, temp_data, user_with_token, write_lines,
+    BoardServer, Server,
 };
 use crate::upload::{multipart, post};
 
@@ -38,27 +38,6 @@ fn review_body(board: &str, word: &str) -> Value {
         "lessons": [{ "kind": "lesson", "level": "inter_agency", "themes": ["voice_of_the_child"],
                       "text": format!("The {word} drawings should have been shared.") }]
     })
-}
-
-/// Adds the board `wessex` with the CLI.
-fn add_wessex(data: &std::path::Path) {
-    let added = run_cli(
-        data,
-        &[
-            "board",
-            "add",
-            "wessex",
-            "--name",
-            "Wessex LSCB",
-            "--region",
-            "south_west",
-        ],
-    );
-    assert!(
-        added.status.success(),
-        "{}",
-        String::from_utf8_lossy(&added.stderr)
-    );
 }
 
 /// `method path` with a bearer token and an optional JSON body: the status and the
@@ -156,7 +135,7 @@ impl Probe {
 fn another_boards_hidden_review_answers_exactly_as_a_missing_one() {
     let (_dir, data) = temp_data();
     add_barsetshire(&data);
-    add_wessex(&data);
+    add_board(&data, "wessex", "Wessex LSCB");
     let ours = user_with_token(
         &data,
         "officer@barsetshire.example",

@@ -223,14 +223,19 @@ pub fn ids(hits: &[Value]) -> std::collections::BTreeSet<String> {
 
 /// Adds the board `barsetshire` to a data dir with the CLI.
 pub fn add_barsetshire(data: &Path) {
+    add_board(data, "barsetshire", "Barsetshire LSCB");
+}
+
+/// Adds board `slug` (region south_west) to a data dir with the CLI.
+pub fn add_board(data: &Path, slug: &str, name: &str) {
     let output = run_cli(
         data,
         &[
             "board",
             "add",
-            "barsetshire",
+            slug,
             "--name",
-            "Barsetshire LSCB",
+            name,
             "--region",
             "south_west",
         ],

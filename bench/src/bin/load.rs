@@ -31,8 +31,8 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use lessons_bench::http_load::{
-    build_server_binary, percentile_ms, read_all, rss_anon_kb, run_cli, Outcome, PeakSampler,
-    ServerProcess,
+    build_server_binary, fresh_data_dir, percentile_ms, read_all, rss_anon_kb, run_cli, Outcome,
+    PeakSampler, ServerProcess,
 };
 use lessons_bench::synth::{self, SynthConfig};
 use lessons_web::service::Repository;
@@ -171,16 +171,7 @@ fn main() -> Result<ExitCode> {
     let args = Args::parse();
     let server_binary = build_server_binary()?;
     let temp = tempfile::tempdir()?;
-    let work = args
-        .work
-        .clone()
-        .unwrap_or_else(|| temp.path().to_path_buf());
-    let data = work.join("lessons-data");
-    if data.exists() {
-        std::fs::remove_dir_all(&data)
-            .with_context(|| format!("cannot empty {}", data.display()))?;
-    }
-    std::fs::create_dir_all(&work)?;
+    let data = fresh_data_dir(args.work.as_deref(), temp.path())?;
 
     let started = Instant::now();
     let boards = prepare_data(&data, args.reviews)?;

@@ -39,7 +39,7 @@ use anyhow::{bail, Context, Result};
 use clap::Parser;
 use lessons_bench::corpus::import_reviews;
 use lessons_bench::http_load::{
-    build_server_binary, percentile_ms, read_all, run_cli, Outcome, ServerProcess,
+    build_server_binary, fresh_data_dir, percentile_ms, read_all, run_cli, Outcome, ServerProcess,
 };
 use lessons_bench::synth::{self, SynthConfig};
 use lessons_model::Status;
@@ -210,17 +210,7 @@ fn main() -> ExitCode {
 fn run(args: &Args) -> Result<()> {
     let binary = build_server_binary().context("setup: the lessons binary")?;
     let temp = tempfile::tempdir().context("setup: cannot create a temporary directory")?;
-    let work = args
-        .work
-        .clone()
-        .unwrap_or_else(|| temp.path().to_path_buf());
-    let data = work.join("lessons-data");
-    if data.exists() {
-        std::fs::remove_dir_all(&data)
-            .with_context(|| format!("setup: cannot empty {}", data.display()))?;
-    }
-    std::fs::create_dir_all(&work)
-        .with_context(|| format!("setup: cannot create {}", work.display()))?;
+    let data = fresh_data_dir(args.work.as_deref(), temp.path()).context("setup")?;
 
     let reviews = usize::try_from(args.reviews).context("setup: --reviews is too large")?;
     let corpus = prepare_data(&binary, &data, reviews).context("setup: the data directory")?;

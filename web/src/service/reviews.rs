@@ -109,10 +109,9 @@ impl Repository {
     /// Replaces the metadata and findings of review `id` with those of `review`, as a
     /// new revision; status, embargo, withdrawal and files stay as they are.
     pub fn amend(&self, principal: &Principal, id: &str, review: Review) -> ServiceResult<Review> {
-        self.editable_review(principal, id)?;
-        check_board(principal, &review.board)?;
         self.modify_review(id, &principal.email, "update", |current| {
             check_may_change(principal, &current)?;
+            check_board(principal, &review.board)?;
             amended(current, review)
         })
     }
@@ -141,7 +140,6 @@ impl Repository {
         id: &str,
         transition: Transition,
     ) -> ServiceResult<Review> {
-        self.editable_review(principal, id)?;
         let action = transition.action();
         self.modify_review(id, &principal.email, action, |current| {
             check_may_change(principal, &current)?;

@@ -58,7 +58,10 @@ impl Repository {
         let (review_id, _) = id.split_once("#L").ok_or_else(missing)?;
         let review = self
             .readable_review(None, review_id)
-            .map_err(|_| missing())?;
+            .map_err(|error| match error {
+                ServiceError::NotFound(_) => missing(),
+                other => other,
+            })?;
         let lesson = review
             .lessons
             .iter()
