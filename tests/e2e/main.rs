@@ -14,6 +14,7 @@ mod export;
 mod feeds;
 mod headers;
 mod hostile;
+mod live;
 mod metrics;
 mod openapi;
 mod pages;

@@ -136,10 +136,11 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(repository: Repository, site: SiteConfig) -> AppState {
+    pub fn new(repository: impl Into<std::sync::Arc<Repository>>, site: SiteConfig) -> AppState {
+        let repository: std::sync::Arc<Repository> = repository.into();
         let metrics = web::Data::from(repository.metrics());
         AppState {
-            service: web::Data::new(repository),
+            service: web::Data::from(repository),
             metrics,
             site: web::Data::new(site),
             throttle: web::Data::new(LoginThrottle::default()),
@@ -156,7 +157,11 @@ impl AppState {
 }
 
 /// Serves `repository` on `addr` until SIGTERM or Ctrl-C, then flushes the store.
-pub async fn serve(repository: Repository, addr: &str, config: SiteConfig) -> anyhow::Result<()> {
+pub async fn serve(
+    repository: impl Into<std::sync::Arc<Repository>>,
+    addr: &str,
+    config: SiteConfig,
+) -> anyhow::Result<()> {
     let state = std::sync::Arc::new(AppState::new(repository, config));
     let data = state.service.clone();
     let server = HttpServer::new(move || {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use lessons_index::{FacetCount, FacetName, Hit};
-use lessons_model::vocab;
+use lessons_model::{vocab, Board};
 use serde::Serialize;
 
 use crate::http::blocking::Pool;
@@ -73,11 +73,14 @@ struct Vocabularies {
     levels: &'static [vocab::Term],
     document_types: &'static [vocab::Term],
     timeliness: &'static [vocab::Term],
+    /// The boards of the store (slug, name, region), in slug order.
+    boards: Vec<Board>,
 }
 
 /// `GET /api/v1/vocabularies`
-pub async fn vocabularies() -> HttpResponse {
-    HttpResponse::Ok().json(Vocabularies {
+pub async fn vocabularies(pool: Pool) -> Result<HttpResponse, ApiError> {
+    let boards = pool.run(|service| Ok(service.boards()?)).await?;
+    Ok(HttpResponse::Ok().json(Vocabularies {
         themes: vocab::THEMES,
         theme_groups: vocab::THEME_GROUPS,
         agencies: vocab::AGENCIES,
@@ -95,5 +98,6 @@ pub async fn vocabularies() -> HttpResponse {
         levels: vocab::LEVELS,
         document_types: vocab::DOCUMENT_TYPES,
         timeliness: vocab::TIMELINESS,
-    })
+        boards,
+    }))
 }

@@ -1,41 +1,57 @@
 //! The operator's control socket: `DATA/control.sock`, a Unix socket that `lessons serve`
-//! listens on so that commands needing the open store can run while the server holds
-//! it (sled allows one process per data directory). One command for now: `backup`.
-//! The socket is readable and writable by its owner only, so only the account that runs
-//! the service (or root) can use it.
+//! listens on so that operator commands run while the server holds the store (sled
+//! allows one process per data directory). The commands are the [`Operation`]s: the
+//! server runs each through the same function as a command that opened the store itself
+//! (on the server's `Repository`, so its writes are indexed and its exports see what the
+//! server's search sees), and sends back everything that function said.
 //!
-//! Protocol: one JSON line in (`{"command":"backup","output":"/abs/dir"}`), one JSON
-//! line out (`{"ok":true,"report":{...}}` or `{"ok":false,"error":"..."}`).
+//! Security: the socket is created owner-only (0600) inside a private (0700) folder and
+//! only then moved into place, so no other account can connect, even for an instant; the
+//! client refuses a socket that other accounts could use or that is not owned by the
+//! owner of `DATA/store` (a planted socket would otherwise receive a password).
+//!
+//! Protocol, one connection per command:
+//! - request: one JSON line, the [`Operation`] (`{"command":"token_add","email":...}`);
+//!   an `import` is followed by the file's bytes (`size` of them).
+//! - response: [`Frame`]s, each one JSON line: `{"stdout":"line"}`, `{"stderr":"line"}`,
+//!   `{"progress":...}`, `"begin"` (the output file starts), `{"data":N}` followed by N
+//!   raw bytes of the output file, `"end"` (put the output file in place), and last
+//!   `{"exit":STATUS}`.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::os::unix::fs::PermissionsExt;
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::net::Shutdown;
+use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Weak};
 
 use anyhow::{bail, Context};
-use lessons_store::BackupReport;
-
-use crate::service::BackupFn;
 use serde::{Deserialize, Serialize};
+
+use super::operations::{self, Console, Operation, Progress, Status, FAILURE};
+use super::terminal::Terminal;
+use crate::service::Repository;
 
 /// The socket's file name inside the data directory.
 const SOCKET: &str = "control.sock";
 /// Longest request line accepted.
 const MAX_REQUEST_BYTES: u64 = 64 * 1024;
+/// Output bytes sent per `data` frame (at most).
+const DATA_FRAME_BYTES: usize = 64 * 1024;
+/// Largest `data` frame a client accepts.
+const MAX_DATA_FRAME_BYTES: usize = 1024 * 1024;
 
+/// One piece of a command's answer.
 #[derive(Debug, Serialize, Deserialize)]
-#[serde(tag = "command", rename_all = "snake_case")]
-enum Request {
-    Backup { output: PathBuf },
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-struct Response {
-    ok: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    report: Option<BackupReport>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
+#[serde(rename_all = "snake_case")]
+enum Frame {
+    Stdout(String),
+    Stderr(String),
+    Progress(Progress),
+    Begin,
+    Data(usize),
+    End,
+    Exit(Status),
 }
 
 /// A listening control socket; the socket file is removed when this is dropped.
@@ -44,24 +60,24 @@ pub struct ControlSocket {
 }
 
 impl ControlSocket {
-    /// Listens on `DATA/control.sock` in a background thread; `backup` writes a backup
-    /// of the open store into the folder it is given.
-    pub fn start(data: &Path, backup: BackupFn) -> anyhow::Result<ControlSocket> {
+    /// Listens on `DATA/control.sock` in a background thread; each connection runs one
+    /// operator command on `repository` in a thread of its own. The socket holds the
+    /// repository weakly: once the server has stopped and let it go, a command is refused.
+    pub fn start(data: &Path, repository: &Arc<Repository>) -> anyhow::Result<ControlSocket> {
         let path = data.join(SOCKET);
-        // This process holds the store's lock, so a socket file left here is stale.
-        if path.exists() {
-            std::fs::remove_file(&path)
-                .with_context(|| format!("cannot remove the stale {}", path.display()))?;
-        }
-        let listener = UnixListener::bind(&path)
-            .with_context(|| format!("cannot listen on {}", path.display()))?;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
-            .with_context(|| format!("cannot restrict {}", path.display()))?;
+        let listener = bind_private(data, &path)?;
+        let repository = Arc::downgrade(repository);
         std::thread::Builder::new()
             .name("control".into())
             .spawn(move || {
                 for stream in listener.incoming().flatten() {
-                    answer(stream, &backup);
+                    let repository = repository.clone();
+                    let spawned = std::thread::Builder::new()
+                        .name("control-command".into())
+                        .spawn(move || answer(stream, &repository));
+                    if let Err(error) = spawned {
+                        tracing::warn!("cannot run a control command: {error}");
+                    }
                 }
             })
             .context("cannot start the control thread")?;
@@ -75,63 +91,271 @@ impl Drop for ControlSocket {
     }
 }
 
-/// Reads one request from `stream` and writes its answer; a client that hangs up early
-/// only loses its own answer.
-fn answer(stream: UnixStream, backup: &BackupFn) {
+/// Binds the socket in a new owner-only folder of `data`, makes it owner-only, then moves
+/// it to `path` (replacing a stale socket: this process holds the store's lock).
+fn bind_private(data: &Path, path: &Path) -> anyhow::Result<UnixListener> {
+    let private = tempfile::Builder::new()
+        .prefix(".control-")
+        .permissions(std::fs::Permissions::from_mode(0o700))
+        .tempdir_in(data)
+        .with_context(|| format!("cannot create a folder in {}", data.display()))?;
+    let bound = private.path().join(SOCKET);
+    let listener = UnixListener::bind(&bound)
+        .with_context(|| format!("cannot listen on {}", bound.display()))?;
+    std::fs::set_permissions(&bound, std::fs::Permissions::from_mode(0o600))
+        .with_context(|| format!("cannot restrict {}", bound.display()))?;
+    std::fs::rename(&bound, path)
+        .with_context(|| format!("cannot listen on {}", path.display()))?;
+    Ok(listener)
+}
+
+/// Reads one request from `stream`, runs it and sends its answer; a client that hangs
+/// up early stops its command at the next thing it says.
+fn answer(stream: UnixStream, repository: &Weak<Repository>) {
+    let mut reader = BufReader::new(&stream);
     let mut line = String::new();
-    let read = BufReader::new((&stream).take(MAX_REQUEST_BYTES)).read_line(&mut line);
-    let response = match read.map_err(|e| e.to_string()).and_then(|_| {
-        serde_json::from_str::<Request>(&line).map_err(|e| format!("not a request: {e}"))
-    }) {
-        Ok(Request::Backup { output }) => match backup(&output) {
-            Ok(report) => Response {
-                ok: true,
-                report: Some(report),
-                error: None,
-            },
-            Err(error) => failure(error.to_string()),
-        },
-        Err(error) => failure(error),
+    let read = reader.by_ref().take(MAX_REQUEST_BYTES).read_line(&mut line);
+    let mut console = Remote::new(&stream);
+    // serde's message may quote the request (a password): it is not passed on.
+    let request = read
+        .ok()
+        .and_then(|_| serde_json::from_str::<Operation>(&line).ok());
+    drop(line);
+    let repository = repository.upgrade();
+    let status = match (request, repository) {
+        (_, None) => {
+            let _ = console
+                .err("error: the server is stopping; run the command again once it has stopped");
+            FAILURE
+        }
+        (None, _) => {
+            let _ = console.err(
+                "error: the server did not understand the request (is it another version of lessons?)",
+            );
+            FAILURE
+        }
+        (Some(operation), Some(repository)) => {
+            tracing::info!(command = operation.name(), "control socket command");
+            let size = match &operation {
+                Operation::Import { size, .. } => *size,
+                _ => 0,
+            };
+            let mut input = reader.by_ref().take(size);
+            match operations::run(&repository, operation, &mut input, &mut console) {
+                Ok(status) => status,
+                Err(error) => {
+                    let _ = console.err(&format!("error: {error:#}"));
+                    FAILURE
+                }
+            }
+        }
     };
-    if let Ok(mut text) = serde_json::to_string(&response) {
-        text.push('\n');
-        let _ = (&stream).write_all(text.as_bytes());
+    let _ = console.send(&Frame::Exit(status));
+    let _ = console.out.flush();
+}
+
+/// The server's console for one command: everything becomes frames on the socket.
+struct Remote<'a> {
+    out: BufWriter<&'a UnixStream>,
+    /// Output bytes not yet sent.
+    data: Vec<u8>,
+    /// Progress: the length, and the last position sent.
+    length: u64,
+    shown: u64,
+}
+
+impl<'a> Remote<'a> {
+    fn new(stream: &'a UnixStream) -> Remote<'a> {
+        Remote {
+            out: BufWriter::new(stream),
+            data: Vec::new(),
+            length: 0,
+            shown: 0,
+        }
+    }
+
+    fn send(&mut self, frame: &Frame) -> anyhow::Result<()> {
+        self.send_data()?;
+        self.write_frame(frame)
+    }
+
+    fn write_frame(&mut self, frame: &Frame) -> anyhow::Result<()> {
+        let mut line = serde_json::to_vec(frame)?;
+        line.push(b'\n');
+        self.out
+            .write_all(&line)
+            .context("the operator's command hung up")?;
+        if !matches!(frame, Frame::Data(_)) {
+            self.out.flush().context("the operator's command hung up")?;
+        }
+        Ok(())
+    }
+
+    fn send_data(&mut self) -> anyhow::Result<()> {
+        if self.data.is_empty() {
+            return Ok(());
+        }
+        self.write_frame(&Frame::Data(self.data.len()))?;
+        self.out
+            .write_all(&self.data)
+            .context("the operator's command hung up")?;
+        self.data.clear();
+        Ok(())
     }
 }
 
-fn failure(error: String) -> Response {
-    Response {
-        ok: false,
-        report: None,
-        error: Some(error),
+impl Console for Remote<'_> {
+    fn out(&mut self, line: &str) -> anyhow::Result<()> {
+        self.send(&Frame::Stdout(line.to_string()))
+    }
+
+    fn err(&mut self, line: &str) -> anyhow::Result<()> {
+        self.send(&Frame::Stderr(line.to_string()))
+    }
+
+    fn progress(&mut self, progress: Progress) {
+        match progress {
+            Progress::Start { length, .. } => {
+                self.length = length;
+                self.shown = 0;
+            }
+            // About 200 updates at most, whatever the length.
+            Progress::At(position)
+                if position != self.length
+                    && position.saturating_sub(self.shown) < (self.length / 200).max(1) =>
+            {
+                return
+            }
+            Progress::At(position) => self.shown = position,
+            Progress::Done => {}
+        }
+        let _ = self.send(&Frame::Progress(progress));
+    }
+
+    fn begin_output(&mut self) -> anyhow::Result<()> {
+        self.send(&Frame::Begin)
+    }
+
+    fn output(&mut self, bytes: &[u8]) -> anyhow::Result<()> {
+        self.data.extend_from_slice(bytes);
+        if self.data.len() >= DATA_FRAME_BYTES {
+            self.send_data()?;
+        }
+        Ok(())
+    }
+
+    fn end_output(&mut self) -> anyhow::Result<()> {
+        self.send(&Frame::End)
     }
 }
 
-/// Asks the server running on `data` to write a backup to `output`.
-pub fn request_backup(data: &Path, output: &Path) -> anyhow::Result<BackupReport> {
+/// Runs `operation` on the server that holds `data`, through its control socket:
+/// `input` (an import's file and its size) is sent after the request, and the answer is
+/// shown on `terminal`. The command's exit status.
+pub fn request(
+    data: &Path,
+    operation: &Operation,
+    input: Option<(std::fs::File, u64)>,
+    terminal: &mut Terminal,
+) -> anyhow::Result<Status> {
     let path = data.join(SOCKET);
-    let stream = UnixStream::connect(&path).with_context(|| {
+    let stream = connect(data, &path)?;
+    let mut request = serde_json::to_vec(operation)?;
+    request.push(b'\n');
+    (&stream)
+        .write_all(&request)
+        .context("cannot send the command to the server")?;
+    drop(request);
+    // The file is sent from a thread of its own, so that the answer (progress) is read
+    // while it goes.
+    let sender = match input {
+        Some((file, size)) => {
+            let mut socket = stream
+                .try_clone()
+                .context("cannot send the file to the server")?;
+            Some(std::thread::spawn(move || {
+                let sent = std::io::copy(&mut file.take(size), &mut socket);
+                let _ = socket.shutdown(Shutdown::Write);
+                sent
+            }))
+        }
+        None => None,
+    };
+    let status = read_answer(&stream, terminal);
+    if let Some(sender) = sender {
+        match sender.join() {
+            Ok(Err(error)) if status.is_ok() => {
+                bail!("cannot send the file to the server: {error}")
+            }
+            _ => {}
+        }
+    }
+    status
+}
+
+/// Shows the server's frames on `terminal` until the exit status.
+fn read_answer(stream: &UnixStream, terminal: &mut Terminal) -> anyhow::Result<Status> {
+    let mut reader = BufReader::new(stream);
+    let mut header = String::new();
+    loop {
+        header.clear();
+        let read = reader
+            .read_line(&mut header)
+            .context("the server stopped answering")?;
+        if read == 0 {
+            bail!("the server stopped before the command finished (was it stopped?)");
+        }
+        let frame: Frame =
+            serde_json::from_str(&header).context("the server's answer cannot be read")?;
+        match frame {
+            Frame::Stdout(line) => terminal.out(&line)?,
+            Frame::Stderr(line) => terminal.err(&line)?,
+            Frame::Progress(progress) => terminal.progress(progress),
+            Frame::Begin => terminal.begin_output()?,
+            Frame::Data(length) if length > MAX_DATA_FRAME_BYTES => {
+                bail!("the server's answer cannot be read (a frame of {length} bytes)")
+            }
+            Frame::Data(length) => {
+                let mut bytes = vec![0; length];
+                reader
+                    .read_exact(&mut bytes)
+                    .context("the server stopped answering")?;
+                terminal.output(&bytes)?;
+            }
+            Frame::End => terminal.end_output()?,
+            Frame::Exit(status) => return Ok(status),
+        }
+    }
+}
+
+/// Connects to the control socket at `path` once it is known to be the server's own.
+fn connect(data: &Path, path: &Path) -> anyhow::Result<UnixStream> {
+    let not_answering = || {
         format!(
-            "the data directory is in use, but its server does not answer on {}",
+            "the data directory {} is in use by another lessons process, which does not answer on {} (a command such as reindex or restore? wait until it ends)",
+            data.display(),
             path.display()
         )
-    })?;
-    let output = std::path::absolute(output)
-        .with_context(|| format!("cannot resolve {}", output.display()))?;
-    let mut request = serde_json::to_string(&Request::Backup { output })?;
-    request.push('\n');
-    (&stream)
-        .write_all(request.as_bytes())
-        .context("cannot send the request to the server")?;
-    let mut line = String::new();
-    BufReader::new(&stream)
-        .read_line(&mut line)
-        .context("the server did not answer")?;
-    let response: Response =
-        serde_json::from_str(&line).context("the server's answer cannot be read")?;
-    match (response.ok, response.report, response.error) {
-        (true, Some(report), _) => Ok(report),
-        (_, _, Some(error)) => bail!("{error}"),
-        _ => bail!("the server gave no report"),
+    };
+    let socket = std::fs::symlink_metadata(path).with_context(not_answering)?;
+    let store = std::fs::metadata(data.join("store"))
+        .with_context(|| format!("cannot read {}", data.join("store").display()))?;
+    if !socket.file_type().is_socket() {
+        bail!("refusing to use {}: it is not a socket", path.display());
     }
+    if socket.mode() & 0o077 != 0 {
+        bail!(
+            "refusing to use {}: other accounts may use it (mode {:o}); restart the server to recreate it",
+            path.display(),
+            socket.mode() & 0o777
+        );
+    }
+    if socket.uid() != store.uid() {
+        bail!(
+            "refusing to use {}: it belongs to another account than {}",
+            path.display(),
+            data.join("store").display()
+        );
+    }
+    UnixStream::connect(path).with_context(not_answering)
 }

@@ -1,30 +1,35 @@
 //! The `lessons` command line (clap): `serve`, `import`, `reindex`, `check`, `export`,
 //! `dump`, `backup`, `restore`, `board add`, `user add` and `token add`, each with
 //! `--data DIR`. Each calls the service (or `app::serve`); errors are printed with their
-//! causes and exit non-zero; progress goes to stderr. [`control`] is the operator's
-//! socket through which `lessons backup` reaches a running server.
+//! causes and exit non-zero; progress goes to stderr. The operator commands of
+//! [`operations`] (`user add`, `token add`, `board add`, `export`, `dump`, `import`,
+//! `backup`) also run while a server holds the data directory: they are sent through
+//! its control socket ([`control`]) and run there by the same code, with the same
+//! output; `reindex`, `check` and `restore` need the server stopped and say so.
 
 pub mod control;
+pub mod operations;
+pub mod terminal;
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Write};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressStyle};
-use lessons_model::dates::{now_rfc3339, today};
-use lessons_model::{Board, Role};
+use lessons_model::dates::today;
+use lessons_model::Role;
 use lessons_store::StoreError;
 
-use crate::formats::export::{batch_rows, Encoder};
 use crate::http::config::{is_plain_host, SiteConfig};
 use crate::service::check::CheckReport;
 use crate::service::demo::{holds_demo, load_demo, DemoLoad};
-use crate::service::import::{field_messages, import_lines, ImportReport, LineError};
 use crate::service::snapshot::{read_dump, SnapshotError};
-use crate::service::{backup_closed, Repository, RepositoryError, ServiceError};
+use crate::service::{backup_closed, Repository, RepositoryError};
+use operations::{backup_message, line_errors, plural, Operation};
+use terminal::{progress_bar, Destination, Terminal};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -233,80 +238,95 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             if bom {
                 pairs.push(("bom".into(), "1".into()));
             }
-            export(&cli.data, pairs, &output, &site_url)
+            let operation = Operation::Export {
+                parameters: pairs,
+                site_url,
+                output: output.display().to_string(),
+            };
+            let terminal = Terminal::with_output(Destination::File(output));
+            operate(&cli.data, operation, terminal, None)
         }
-        Command::Dump { output } => dump(&cli.data, &output),
+        Command::Dump { output } => dump(&cli.data, output),
         Command::Backup { output } => backup(&cli.data, &output),
         Command::Restore { file } => restore(&cli.data, &file),
         Command::User(UserCommand::Add { email, board, role }) => {
-            add_user(&cli.data, email, board, role)
+            let password = read_password()?;
+            let role = match role {
+                RoleArg::Depositor => Role::Depositor,
+                RoleArg::Admin => Role::Admin,
+            };
+            let operation = Operation::UserAdd {
+                email,
+                board,
+                role,
+                password,
+            };
+            operate(&cli.data, operation, Terminal::new(), None)
         }
-        Command::Token(TokenCommand::Add { email, label }) => {
-            let repository = open(&cli.data)?;
-            let (secret, record) = repository
-                .create_token(&email, &label, "cli")
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            println!("{secret}");
-            eprintln!(
-                "token {} created for {}; it is shown only this once",
-                record.id, record.email
-            );
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Board(BoardCommand::Add { slug, name, region }) => {
-            let repository = open(&cli.data)?;
-            let board = Board { slug, name, region };
-            match repository.put_board(&board, "cli") {
-                Ok(()) => {
-                    eprintln!("board {} saved", board.slug);
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(RepositoryError::Store(lessons_store::StoreError::Invalid(errors))) => {
-                    for message in field_messages(&errors) {
-                        eprintln!("error: {message}");
-                    }
-                    Ok(ExitCode::FAILURE)
-                }
-                Err(other) => Err(other.into()),
-            }
-        }
+        Command::Token(TokenCommand::Add { email, label }) => operate(
+            &cli.data,
+            Operation::TokenAdd { email, label },
+            Terminal::new(),
+            None,
+        ),
+        Command::Board(BoardCommand::Add { slug, name, region }) => operate(
+            &cli.data,
+            Operation::BoardAdd { slug, name, region },
+            Terminal::new(),
+            None,
+        ),
     }
 }
 
-fn add_user(
-    data: &Path,
-    email: String,
-    board: Option<String>,
-    role: RoleArg,
-) -> anyhow::Result<ExitCode> {
+/// The first line of standard input, without its line ending.
+fn read_password() -> anyhow::Result<String> {
     let mut password = String::new();
     std::io::stdin()
         .read_line(&mut password)
         .context("cannot read the password from standard input")?;
-    let password = password.trim_end_matches(['\r', '\n']);
-    let role = match role {
-        RoleArg::Depositor => Role::Depositor,
-        RoleArg::Admin => Role::Admin,
-    };
-    let repository = open(data)?;
-    match repository.put_user(email, board, role, password, "cli") {
-        Ok(email) => {
-            eprintln!("user {email} saved");
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(ServiceError::Invalid(errors)) if errors.0.iter().any(|e| e.field == "password") => {
-            bail!(
-                "the password (first line of standard input) must have at least {} characters",
-                crate::service::accounts::MIN_PASSWORD_CHARS
-            )
-        }
-        Err(ServiceError::Invalid(errors)) => {
-            for message in field_messages(&errors) {
-                eprintln!("error: {message}");
+    let length = password.trim_end_matches(['\r', '\n']).len();
+    password.truncate(length);
+    Ok(password)
+}
+
+/// Runs `operation` on the data directory `data`: on the store this process opens or,
+/// when a running server holds it, on the server's through its control socket. `input`
+/// is the file an import reads, with its size.
+fn operate(
+    data: &Path,
+    operation: Operation,
+    mut terminal: Terminal,
+    input: Option<(File, u64)>,
+) -> anyhow::Result<ExitCode> {
+    let status = match Repository::open(data) {
+        Ok(repository) => match input {
+            Some((file, _)) => {
+                let mut reader = BufReader::new(file);
+                operations::run(&repository, operation, &mut reader, &mut terminal)?
             }
-            Ok(ExitCode::FAILURE)
+            None => operations::run(&repository, operation, &mut std::io::empty(), &mut terminal)?,
+        },
+        Err(RepositoryError::Store(StoreError::Locked { .. })) => {
+            control::request(data, &operation, input, &mut terminal)?
         }
-        Err(other) => Err(anyhow::anyhow!("{other}")),
+        Err(error) => return Err(cannot_open(data, error)),
+    };
+    Ok(ExitCode::from(status))
+}
+
+fn cannot_open(data: &Path, error: RepositoryError) -> anyhow::Error {
+    anyhow::Error::new(error).context(format!("cannot open the data directory {}", data.display()))
+}
+
+/// Opens `data` for `command`, which cannot run while a server holds it (`why`).
+fn open_stopped(data: &Path, command: &str, why: &str) -> anyhow::Result<Repository> {
+    match Repository::open(data) {
+        Ok(repository) => Ok(repository),
+        Err(RepositoryError::Store(StoreError::Locked { .. })) => bail!(
+            "`lessons {command}` needs the server stopped ({why}): the data directory {} is in use by another lessons process",
+            data.display()
+        ),
+        Err(error) => Err(cannot_open(data, error)),
     }
 }
 
@@ -341,7 +361,8 @@ fn serve(data: &Path, addr: &str, mut config: SiteConfig) -> anyhow::Result<Exit
         }
     }
     config.demo = holds_demo(&repository)?;
-    let _control = control::ControlSocket::start(data, repository.backup_fn())?;
+    let repository = Arc::new(repository);
+    let _control = control::ControlSocket::start(data, &repository)?;
     actix_web::rt::System::new().block_on(crate::app::serve(repository, addr, config))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -349,41 +370,21 @@ fn serve(data: &Path, addr: &str, mut config: SiteConfig) -> anyhow::Result<Exit
 fn import(data: &Path, file: &Path) -> anyhow::Result<ExitCode> {
     let handle = File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
     let size = handle.metadata().map(|m| m.len()).unwrap_or(0);
-    let repository = open(data)?;
-    let bar = progress_bar(size, "{wide_bar} {bytes}/{total_bytes} {msg}");
-    let report = import_lines(&repository, BufReader::new(handle), "import", |bytes| {
-        bar.set_position(bytes)
-    })?;
-    bar.finish_and_clear();
-    print_report(file, &report);
-    Ok(if report.refused.is_empty() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    let operation = Operation::Import {
+        file: file.display().to_string(),
+        size,
+    };
+    operate(data, operation, Terminal::new(), Some((handle, size)))
 }
 
-fn print_report(file: &Path, report: &ImportReport) {
-    print_line_errors(file, &report.refused);
-    eprintln!(
-        "imported {} review{}; refused {} line{}",
-        report.imported.len(),
-        if report.imported.len() == 1 { "" } else { "s" },
-        report.refused.len(),
-        if report.refused.len() == 1 { "" } else { "s" },
-    );
-}
-
-fn print_line_errors(file: &Path, errors: &[LineError]) {
-    for refused in errors {
-        for message in &refused.messages {
-            eprintln!("{}: line {}: {message}", file.display(), refused.line);
-        }
+fn print_line_errors(file: &Path, errors: &[crate::service::import::LineError]) {
+    for line in line_errors(&file.display().to_string(), errors) {
+        eprintln!("{line}");
     }
 }
 
 fn reindex(data: &Path) -> anyhow::Result<ExitCode> {
-    let repository = open(data)?;
+    let repository = open_stopped(data, "reindex", "it rebuilds the index the server searches")?;
     let bar = progress_bar(
         repository.review_count() as u64,
         "{wide_bar} {pos}/{len} reviews",
@@ -395,7 +396,19 @@ fn reindex(data: &Path) -> anyhow::Result<ExitCode> {
 }
 
 fn check(data: &Path, repair: bool) -> anyhow::Result<ExitCode> {
-    let repository = open(data)?;
+    let repository = if repair {
+        open_stopped(
+            data,
+            "check --repair",
+            "it rebuilds the index the server searches",
+        )?
+    } else {
+        open_stopped(
+            data,
+            "check",
+            "it compares the store and the index at one moment, with no write between",
+        )?
+    };
     let mut report =
         crate::service::check::check(&repository).context("cannot check the data directory")?;
     if repair && !report.index_problems.is_empty() {
@@ -449,14 +462,6 @@ fn print_check(report: &CheckReport) {
     }
 }
 
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}
-
 /// `NAME=VALUE` arguments as query-string pairs.
 fn parse_parameters(arguments: &[String]) -> anyhow::Result<Vec<(String, String)>> {
     arguments
@@ -466,89 +471,6 @@ fn parse_parameters(arguments: &[String]) -> anyhow::Result<Vec<(String, String)
             None => bail!("search parameters are NAME=VALUE (e.g. q=bruising), not {argument:?}"),
         })
         .collect()
-}
-
-fn export(
-    data: &Path,
-    pairs: Vec<(String, String)>,
-    output: &Path,
-    site_url: &str,
-) -> anyhow::Result<ExitCode> {
-    let repository = open(data)?;
-    let request = match repository.export_request(pairs) {
-        Ok(request) => request,
-        Err(ServiceError::Invalid(errors)) => {
-            for detail in &errors.0 {
-                eprintln!("error: {}: {}", detail.field, detail.message);
-            }
-            return Ok(ExitCode::FAILURE);
-        }
-        Err(other) => return Err(anyhow::anyhow!("{other}")),
-    };
-    let mut cursor = repository
-        .export(&request.search)
-        .map_err(|e| anyhow::anyhow!("cannot run the search: {e}"))?;
-    let mut encoder = Encoder::new(request.format, request.search.view, site_url);
-    let bar = progress_bar(cursor.total(), "{wide_bar} {pos}/{len} rows");
-    write_atomically(output, |out| {
-        out.write_all(&encoder.head(&request.parameters, cursor.total()))?;
-        loop {
-            let mut rows = cursor
-                .next_batch(batch_rows(request.search.view))
-                .context("cannot read the index")?;
-            if rows.is_empty() {
-                break;
-            }
-            out.write_all(&encoder.rows(&mut rows))?;
-            bar.set_position(cursor.position());
-        }
-        out.write_all(&encoder.tail())?;
-        Ok(())
-    })?;
-    bar.finish_and_clear();
-    eprintln!(
-        "exported {} row{} to {}",
-        cursor.total(),
-        if cursor.total() == 1 { "" } else { "s" },
-        output.display()
-    );
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Runs `write` on a temporary file beside `output`, then syncs the file and moves it
-/// into place, so that a failed run never leaves half a file behind.
-fn write_atomically(
-    output: &Path,
-    write: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    let directory = match output.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let file = temporary_file(directory)
-        .with_context(|| format!("cannot write in {}", directory.display()))?;
-    let mut out = BufWriter::new(file);
-    let cannot = || format!("cannot write {}", output.display());
-    write(&mut out).with_context(cannot)?;
-    let file = out
-        .into_inner()
-        .map_err(|e| e.into_error())
-        .with_context(cannot)?;
-    file.as_file().sync_all().with_context(cannot)?;
-    file.persist(output).with_context(cannot)?;
-    Ok(())
-}
-
-/// A temporary file in `directory`, created like any new file: readable by whom the
-/// umask allows (tempfile's default is the owner only).
-fn temporary_file(directory: &Path) -> std::io::Result<tempfile::NamedTempFile> {
-    let mut builder = tempfile::Builder::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    builder.tempfile_in(directory)
 }
 
 /// A site URL without its trailing slash; refused unless it is `http(s)://host[:port]`.
@@ -571,65 +493,49 @@ fn backup(data: &Path, output: &Path) -> anyhow::Result<ExitCode> {
             data.display()
         );
     }
-    let report = match backup_closed(data, output) {
-        Ok(report) => report,
-        Err(StoreError::Locked { .. }) => control::request_backup(data, output)?,
-        Err(error) => return Err(error).context("cannot back up the store"),
-    };
-    eprintln!(
-        "backed up {} reviews ({} revisions), {} files ({:.1} MB) and {} audit entries, up to write {}, to {}",
-        report.reviews,
-        report.revisions,
-        report.files,
-        report.file_bytes as f64 / 1e6,
-        report.audit_entries,
-        report.last_seq,
-        output.display()
-    );
-    Ok(ExitCode::SUCCESS)
+    let shown = output.display().to_string();
+    match backup_closed(data, output) {
+        Ok(report) => {
+            eprintln!("{}", backup_message(&report, &shown));
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(StoreError::Locked { .. }) => {
+            let output = std::path::absolute(output)
+                .with_context(|| format!("cannot resolve {}", output.display()))?;
+            let operation = Operation::Backup { output, shown };
+            let status = control::request(data, &operation, None, &mut Terminal::new())?;
+            Ok(ExitCode::from(status))
+        }
+        Err(error) => Err(error).context("cannot back up the store"),
+    }
 }
 
-fn dump(data: &Path, output: &Path) -> anyhow::Result<ExitCode> {
+fn dump(data: &Path, output: PathBuf) -> anyhow::Result<ExitCode> {
     if !data.is_dir() {
         bail!(
             "{} is not a data directory: there is nothing to dump",
             data.display()
         );
     }
-    let repository = open(data)?;
-    let plan = repository
-        .plan_dump(today())
-        .context("cannot read the store")?;
-    let bar = progress_bar(plan.review_count() as u64, "{wide_bar} {pos}/{len} reviews");
-    let generated_at = now_rfc3339();
-    let write = |out: &mut dyn Write| -> anyhow::Result<()> {
-        repository.write_dump(&plan, out, &generated_at, || bar.inc(1))?;
-        Ok(())
+    let operation = Operation::Dump {
+        output: output.display().to_string(),
     };
     let destination = if output == Path::new("-") {
-        let mut out = BufWriter::new(std::io::stdout().lock());
-        write(&mut out).context("cannot write to standard output")?;
-        out.flush().context("cannot write to standard output")?;
-        "standard output".to_string()
+        Destination::Stdout
     } else {
-        write_atomically(output, write)?;
-        output.display().to_string()
+        Destination::File(output)
     };
-    bar.finish_and_clear();
-    eprintln!(
-        "dumped {} public review{} of {} board{} to {destination}",
-        plan.review_count(),
-        if plan.review_count() == 1 { "" } else { "s" },
-        plan.board_count(),
-        if plan.board_count() == 1 { "" } else { "s" },
-    );
-    Ok(ExitCode::SUCCESS)
+    operate(data, operation, Terminal::with_output(destination), None)
 }
 
 fn restore(data: &Path, file: &Path) -> anyhow::Result<ExitCode> {
     let handle = File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
     let size = handle.metadata().map(|m| m.len()).unwrap_or(0);
-    let repository = open(data)?;
+    let repository = open_stopped(
+        data,
+        "restore",
+        "it loads a dump into an empty data directory",
+    )?;
     let refused = || format!("cannot restore {} into {}", file.display(), data.display());
     repository.check_empty().with_context(refused)?;
     let bar = progress_bar(size, "{wide_bar} {bytes}/{total_bytes} checked");
@@ -668,12 +574,4 @@ fn restore(data: &Path, file: &Path) -> anyhow::Result<ExitCode> {
         file.display()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-fn progress_bar(length: u64, template: &str) -> ProgressBar {
-    let bar = ProgressBar::new(length);
-    if let Ok(style) = ProgressStyle::with_template(template) {
-        bar.set_style(style);
-    }
-    bar
 }

@@ -783,7 +783,7 @@ fn vocabularies_path() -> Value {
         "vocabularies",
         "service",
         "The controlled vocabularies",
-        "Every slug a field or filter may take, with its label (themes with their group and search synonyms).",
+        "Every slug a field or filter may take, with its label (themes with their group and search synonyms), and the boards with their names and regions.",
     )
     .responses(vec![("200", json_response("Every vocabulary", schema_ref("Vocabularies")))]) })
 }

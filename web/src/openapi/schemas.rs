@@ -441,7 +441,7 @@ const VOCABULARY_KEYS: &[(&str, Option<Vocabulary>)] = &[
 fn vocabulary_schemas() -> Map<String, Value> {
     let mut schemas = Map::new();
     let groups = lessons_model::vocab::THEME_GROUPS.iter().map(|g| g.slug);
-    let properties: Map<String, Value> = VOCABULARY_KEYS
+    let mut properties: Map<String, Value> = VOCABULARY_KEYS
         .iter()
         .map(|(key, vocabulary)| {
             let items = match vocabulary {
@@ -456,10 +456,29 @@ fn vocabulary_schemas() -> Map<String, Value> {
             (key.to_string(), list)
         })
         .collect();
-    let keys: Vec<&str> = VOCABULARY_KEYS.iter().map(|(key, _)| *key).collect();
+    properties.insert(
+        "boards".into(),
+        described(
+            list_of(schema_ref("BoardTerm")),
+            "The boards the service knows, by slug (the values of the `board` filter and field)",
+        ),
+    );
+    let mut keys: Vec<&str> = VOCABULARY_KEYS.iter().map(|(key, _)| *key).collect();
+    keys.push("boards");
     schemas.insert(
         "Vocabularies".into(),
         closed(object(&keys, Value::Object(properties))),
+    );
+    schemas.insert(
+        "BoardTerm".into(),
+        closed(object(
+            &["slug", "name", "region"],
+            json!({
+                "slug": text(),
+                "name": text(),
+                "region": vocabulary(Vocabulary::Region),
+            }),
+        )),
     );
     schemas.insert(
         "Term".into(),

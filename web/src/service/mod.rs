@@ -32,7 +32,7 @@ pub mod snapshot;
 pub mod uploads;
 
 pub use error::{ServiceError, ServiceResult};
-pub use repository::{backup_closed, BackupFn, Repository, RepositoryError};
+pub use repository::{backup_closed, Repository, RepositoryError};
 
 #[cfg(test)]
 mod tests;

@@ -19,9 +19,6 @@ use lessons_store::{BackupReport, Change, Store, StoreError};
 use super::error::ServiceError;
 use crate::metrics::{IndexOperation, Metrics};
 
-/// Writes a backup of the open store into a new folder (see [`Repository::backup_fn`]).
-pub type BackupFn = Box<dyn Fn(&Path) -> Result<BackupReport, StoreError> + Send>;
-
 /// Why a data directory could not be opened or used.
 #[derive(Debug, thiserror::Error)]
 pub enum RepositoryError {
@@ -343,11 +340,15 @@ impl Repository {
         Ok(self.store.flush()?)
     }
 
-    /// A function that backs up this open store into a new folder (for the control
-    /// socket, while the server holds the store).
-    pub fn backup_fn(&self) -> BackupFn {
-        let store = self.store.clone();
-        Box::new(move |output| store.backup(output))
+    /// Backs up this open store into the new folder `output` (`lessons backup` through
+    /// the control socket, while the server holds the store).
+    pub fn backup(&self, output: &Path) -> Result<BackupReport, StoreError> {
+        self.store.backup(output)
+    }
+
+    /// Every board (slug, name, region), in slug order, from the store.
+    pub fn boards(&self) -> Result<Vec<Board>> {
+        Ok(self.store.boards()?)
     }
 
     /// Board slugs, for checking search parameters (from memory; no disk read).
