@@ -1,10 +1,10 @@
 //! Operator commands on a running service (through its control socket): `board add`,
-//! `user add`, `token add`, `import`, `export` and `dump` work while the server runs and
-//! their effects are live at once (a new board in `/api/v1/vocabularies`, valid against
+//! `user add`, `token add`, `import`, `export`, `dump` and `check` work while the server
+//! runs and their effects are live at once (a new board in `/api/v1/vocabularies`, valid against
 //! the OpenAPI schema; a new user signs in; a new token works; an import is searchable);
-//! refusals say the same and exit the same with and without the server; the socket is
-//! owner-only and a socket open to others is not used; commands that need the server
-//! stopped say so.
+//! refusals say the same and exit the same with and without the server; `check` reports
+//! the same live and stopped; the socket is owner-only and a socket open to others is not
+//! used; commands that need the server stopped say so.
 
 use std::os::unix::fs::{FileTypeExt, PermissionsExt};
 use std::process::Output;
@@ -158,8 +158,19 @@ fn operator_commands_work_while_the_server_runs() {
     assert_eq!(dump.lines().count(), 2, "{dump}");
     assert!(dump.contains("Child Plover"));
 
+    // check: all well, read at one moment (the accounts written above included), and
+    // the same report as once the server is stopped.
+    let live_check = run_cli(&data, &["check"]);
+    succeeds(&live_check);
+    let report = String::from_utf8(live_check.stdout).unwrap();
+    assert!(report.ends_with("ok\n"), "{report}");
+    assert!(
+        report.contains("index: 1 reviews, 1 findings; 0 problems"),
+        "{report}"
+    );
+
     // Commands that need the server stopped say so.
-    for args in [&["reindex"][..], &["check", "--repair"], &["check"]] {
+    for args in [&["reindex"][..], &["check", "--repair"]] {
         let refused = run_cli(&data, args);
         assert_eq!(refused.status.code(), Some(1));
         assert!(
@@ -169,6 +180,9 @@ fn operator_commands_work_while_the_server_runs() {
         );
     }
     drop(server);
+    let stopped_check = run_cli(&data, &["check"]);
+    succeeds(&stopped_check);
+    assert_eq!(String::from_utf8(stopped_check.stdout).unwrap(), report);
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! operations in `ops` build on it.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock, RwLockReadGuard};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use lessons_model::dates::now_rfc3339;
 use lessons_model::{validate_board, Board};
@@ -84,6 +84,12 @@ impl Store {
     pub(crate) fn writing(&self) -> RwLockReadGuard<'_, ()> {
         // The gate guards no data: a panic elsewhere while holding it changes nothing.
         self.gate.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Holds every write back (reads go on) until the guard is dropped: for a check of a
+    /// store in use, which must see one moment. Never call a write while holding it.
+    pub fn pause_writes(&self) -> RwLockWriteGuard<'_, ()> {
+        self.gate.write().unwrap_or_else(|e| e.into_inner())
     }
 
     fn check_format(&self, path: &Path) -> Result<()> {

@@ -3,9 +3,10 @@
 //! `--data DIR`. Each calls the service (or `app::serve`); errors are printed with their
 //! causes and exit non-zero; progress goes to stderr. The operator commands of
 //! [`operations`] (`user add`, `token add`, `board add`, `export`, `dump`, `import`,
-//! `backup`) also run while a server holds the data directory: they are sent through
+//! `check`, `backup`) also run while a server holds the data directory: they are sent through
 //! its control socket ([`control`]) and run there by the same code, with the same
-//! output; `reindex`, `check` and `restore` need the server stopped and say so.
+//! output (`check` too, holding writes back while it reads); `reindex`, `check --repair`
+//! and `restore` need the server stopped and say so.
 
 pub mod control;
 pub mod operations;
@@ -24,11 +25,10 @@ use lessons_model::Role;
 use lessons_store::StoreError;
 
 use crate::http::config::{is_plain_host, SiteConfig};
-use crate::service::check::CheckReport;
 use crate::service::demo::{holds_demo, load_demo, DemoLoad};
 use crate::service::snapshot::{read_dump, SnapshotError};
 use crate::service::{backup_closed, Repository, RepositoryError};
-use operations::{backup_message, line_errors, plural, Operation};
+use operations::{backup_message, line_errors, Operation};
 use terminal::{progress_bar, Destination, Terminal};
 
 #[derive(Debug, Parser)]
@@ -396,23 +396,19 @@ fn reindex(data: &Path) -> anyhow::Result<ExitCode> {
 }
 
 fn check(data: &Path, repair: bool) -> anyhow::Result<ExitCode> {
-    let repository = if repair {
-        open_stopped(
-            data,
-            "check --repair",
-            "it rebuilds the index the server searches",
-        )?
-    } else {
-        open_stopped(
-            data,
-            "check",
-            "it compares the store and the index at one moment, with no write between",
-        )?
-    };
+    if !repair {
+        return operate(data, Operation::Check, Terminal::new(), None);
+    }
+    let repository = open_stopped(
+        data,
+        "check --repair",
+        "it rebuilds the index the server searches",
+    )?;
+    let mut terminal = Terminal::new();
     let mut report =
         crate::service::check::check(&repository).context("cannot check the data directory")?;
-    if repair && !report.index_problems.is_empty() {
-        print_check(&report);
+    if !report.index_problems.is_empty() {
+        operations::check_report(&report, &mut terminal)?;
         eprintln!("repairing: rebuilding the index from the store");
         let bar = progress_bar(
             repository.review_count() as u64,
@@ -422,44 +418,8 @@ fn check(data: &Path, repair: bool) -> anyhow::Result<ExitCode> {
             .context("cannot rebuild the index")?;
         bar.finish_and_clear();
     }
-    print_check(&report);
-    if report.is_clean() {
-        println!("ok");
-        Ok(ExitCode::SUCCESS)
-    } else {
-        if !report.index_problems.is_empty() {
-            eprintln!("the index can be rebuilt from the store: lessons check --repair");
-        }
-        if !report.store.problems.is_empty() {
-            eprintln!("the store has problems that no rebuild can fix: restore from a backup");
-        }
-        Ok(ExitCode::FAILURE)
-    }
-}
-
-fn print_check(report: &CheckReport) {
-    let store = &report.store;
-    println!(
-        "store: {} reviews, {} revisions, {} original files read; {} problem{}",
-        store.reviews,
-        store.revisions,
-        store.files,
-        store.problems.len(),
-        plural(store.problems.len())
-    );
-    for problem in &store.problems {
-        println!("  {}: {}", problem.record, problem.message);
-    }
-    println!(
-        "index: {} reviews, {} findings; {} problem{}",
-        report.indexed_reviews,
-        report.indexed_findings,
-        report.index_problems.len(),
-        plural(report.index_problems.len())
-    );
-    for problem in &report.index_problems {
-        println!("  {}: {}", problem.record, problem.message);
-    }
+    let status = operations::check_outcome(&report, &mut terminal)?;
+    Ok(ExitCode::from(status))
 }
 
 /// `NAME=VALUE` arguments as query-string pairs.

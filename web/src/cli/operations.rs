@@ -1,6 +1,6 @@
 //! The operator commands that run the same way whoever holds the data directory:
-//! `user add`, `token add`, `board add`, `export`, `dump`, `import` and (on a running
-//! server) `backup`. Each is one function over `&Repository` that speaks only through a
+//! `user add`, `token add`, `board add`, `export`, `dump`, `import`, `check` (without
+//! `--repair`) and (on a running server) `backup`. Each is one function over `&Repository` that speaks only through a
 //! [`Console`]: lines for standard output and standard error, progress, and the bytes of
 //! an output file. The command line runs them on a store it opened itself with its
 //! [`super::terminal::Terminal`], or sends the [`Operation`] through the control socket
@@ -19,6 +19,7 @@ use lessons_store::{BackupReport, StoreError};
 use serde::{Deserialize, Serialize};
 
 use crate::formats::export::{batch_rows, Encoder};
+use crate::service::check::{self, CheckReport};
 use crate::service::import::{field_messages, import_lines, ImportReport, LineError};
 use crate::service::{Repository, RepositoryError, ServiceError};
 
@@ -67,6 +68,8 @@ pub enum Operation {
         output: PathBuf,
         shown: String,
     },
+    /// `check` without `--repair`, with writes held back while it reads.
+    Check,
 }
 
 impl Operation {
@@ -80,6 +83,7 @@ impl Operation {
             Operation::Dump { .. } => "dump",
             Operation::Import { .. } => "import",
             Operation::Backup { .. } => "backup",
+            Operation::Check => "check",
         }
     }
 }
@@ -153,7 +157,57 @@ pub fn run(
             console.err(&backup_message(&report, &shown))?;
             Ok(SUCCESS)
         }
+        Operation::Check => {
+            let report = repository
+                .at_rest(check::check)
+                .and_then(|report| report)
+                .context("cannot check the data directory")?;
+            check_outcome(&report, console)
+        }
     }
+}
+
+/// Shows what a check found and says what to do: exit status 0 when all is well.
+pub fn check_outcome(report: &CheckReport, console: &mut dyn Console) -> anyhow::Result<Status> {
+    check_report(report, console)?;
+    if report.is_clean() {
+        console.out("ok")?;
+        return Ok(SUCCESS);
+    }
+    if !report.index_problems.is_empty() {
+        console.err("the index can be rebuilt from the store: lessons check --repair")?;
+    }
+    if !report.store.problems.is_empty() {
+        console.err("the store has problems that no rebuild can fix: restore from a backup")?;
+    }
+    Ok(FAILURE)
+}
+
+/// Each part of a check with its problems (standard output).
+pub fn check_report(report: &CheckReport, console: &mut dyn Console) -> anyhow::Result<()> {
+    let store = &report.store;
+    console.out(&format!(
+        "store: {} reviews, {} revisions, {} original files read; {} problem{}",
+        store.reviews,
+        store.revisions,
+        store.files,
+        store.problems.len(),
+        plural(store.problems.len())
+    ))?;
+    for problem in &store.problems {
+        console.out(&format!("  {}: {}", problem.record, problem.message))?;
+    }
+    console.out(&format!(
+        "index: {} reviews, {} findings; {} problem{}",
+        report.indexed_reviews,
+        report.indexed_findings,
+        report.index_problems.len(),
+        plural(report.index_problems.len())
+    ))?;
+    for problem in &report.index_problems {
+        console.out(&format!("  {}: {}", problem.record, problem.message))?;
+    }
+    Ok(())
 }
 
 fn add_user(

@@ -139,6 +139,19 @@ impl Repository {
         Ok(review_ids.len())
     }
 
+    /// Runs `work` on the repository at rest: every write waits (through this repository
+    /// or the store's account writes; reads go on) and the index has caught up first.
+    /// For `lessons check` on a running service. `work` must not write.
+    pub fn at_rest<T>(&self, work: impl FnOnce(&Repository) -> T) -> Result<T> {
+        let _guard = self
+            .write_lock
+            .lock()
+            .map_err(|_| RepositoryError::Poisoned)?;
+        let _paused = self.store.pause_writes();
+        self.catch_up()?;
+        Ok(work(self))
+    }
+
     /// Rebuilds the whole index from the store; `progress` is called per review.
     pub fn reindex(&self, progress: impl FnMut()) -> Result<usize> {
         let _guard = self
