@@ -123,7 +123,7 @@ fn answer(stream: UnixStream, repository: &Weak<Repository>) {
     drop(line);
     let repository = repository.upgrade();
     let status = match (request, repository) {
-        (_, None) => {
+        (Some(_), None) => {
             let _ = console
                 .err("error: the server is stopping; run the command again once it has stopped");
             FAILURE
@@ -358,4 +358,81 @@ fn connect(data: &Path, path: &Path) -> anyhow::Result<UnixStream> {
         );
     }
     UnixStream::connect(path).with_context(not_answering)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::terminal::Destination;
+
+    /// What a command says on the server's console arrives whole and in order: output
+    /// larger than one frame lands in the file, and the exit status comes last.
+    #[test]
+    fn frames_carry_output_messages_and_the_status() {
+        let (server, client) = UnixStream::pair().unwrap();
+        let bytes: Vec<u8> = (0..3 * DATA_FRAME_BYTES + 17)
+            .map(|n| (n % 251) as u8)
+            .collect();
+        let sent = bytes.clone();
+        let speaker = std::thread::spawn(move || {
+            let mut console = Remote::new(&server);
+            console.progress(Progress::Start {
+                length: sent.len() as u64,
+                unit: super::super::operations::Unit::Bytes,
+            });
+            console.begin_output().unwrap();
+            for chunk in sent.chunks(1000) {
+                console.output(chunk).unwrap();
+                console.progress(Progress::At(chunk.len() as u64));
+            }
+            console.end_output().unwrap();
+            console.progress(Progress::Done);
+            console.err("written").unwrap();
+            console.send(&Frame::Exit(3)).unwrap();
+        });
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("out.bin");
+        let mut terminal = Terminal::with_output(Destination::File(path.clone()));
+        let status = read_answer(&client, &mut terminal).unwrap();
+        speaker.join().unwrap();
+        assert_eq!(status, 3);
+        assert_eq!(std::fs::read(&path).unwrap(), bytes);
+    }
+
+    /// An answer cut short is an error, and the output file is not put in place.
+    #[test]
+    fn an_answer_cut_short_leaves_no_file() {
+        let (server, client) = UnixStream::pair().unwrap();
+        {
+            let mut console = Remote::new(&server);
+            console.begin_output().unwrap();
+            console.output(b"half").unwrap();
+            console.send(&Frame::Stderr("still going".into())).unwrap();
+        }
+        drop(server);
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("out.csv");
+        let mut terminal = Terminal::with_output(Destination::File(path.clone()));
+        let error = read_answer(&client, &mut terminal).unwrap_err();
+        assert!(error.to_string().contains("stopped"), "{error}");
+        drop(terminal);
+        assert!(!path.exists());
+        assert_eq!(std::fs::read_dir(folder.path()).unwrap().count(), 0);
+    }
+
+    /// A request that is not one (or of another version) is refused without echoing it.
+    #[test]
+    fn a_request_that_cannot_be_read_is_refused_without_echoing_it() {
+        let (server, client) = UnixStream::pair().unwrap();
+        let repository = Weak::new();
+        (&client)
+            .write_all(b"{\"command\":\"user_add\",\"password\":12345678901}\n")
+            .unwrap();
+        answer(server, &repository);
+        let mut answer_text = String::new();
+        (&client).read_to_string(&mut answer_text).unwrap();
+        assert!(!answer_text.contains("12345678901"), "{answer_text}");
+        assert!(answer_text.contains("did not understand"), "{answer_text}");
+        assert!(answer_text.ends_with("{\"exit\":1}\n"), "{answer_text}");
+    }
 }
