@@ -243,7 +243,6 @@ fn schema_summary(schema: &Value) -> Markup {
     html! {
         (type_words(schema))
         @if let Some(name) = ref_name(items).filter(|_| list) { " " a href={"#schema-" (name)} { (name) } }
-        @if let Some(default) = schema.get("default") { ", default " code { (plain(default)) } }
         (range(allowed))
         @if values.len() > SHORT_LIST {
             details {
@@ -253,6 +252,7 @@ fn schema_summary(schema: &Value) -> Markup {
         } @else if !values.is_empty() {
             ": " (value_list(values))
         }
+        @if let Some(default) = schema.get("default") { "; default " code { (plain(default)) } }
     }
 }
 
