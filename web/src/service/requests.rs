@@ -192,10 +192,17 @@ impl StatsRequest {
         pairs
     }
 
-    /// A file name for the CSV: `lessons-<view>-<rows>-by-<cols>-<date>.csv`.
+    /// A file name for the CSV: `lessons-<view>-<rows>-by-<cols>-<search>-<date>.csv`,
+    /// the search described as in an export's name.
     pub fn file_name(&self) -> String {
+        let about = describe(&self.search);
+        let search = if about.is_empty() {
+            String::new()
+        } else {
+            format!("{about}-")
+        };
         format!(
-            "lessons-{}-{}-by-{}-{}.csv",
+            "lessons-{}-{}-by-{}-{search}{}.csv",
             self.search.view.key(),
             self.rows.key(),
             self.cols.key(),
@@ -386,6 +393,24 @@ mod tests {
         );
         let odd = export_name("q=%C3%A9t%C3%A9+%3C%2F%3E%22..%2Fx%22&format=csv");
         assert_eq!(odd, format!("reviews-t-x-{day}.csv"));
+    }
+
+    #[test]
+    fn table_names_say_which_search_they_count() {
+        let name = |query: &str| {
+            StatsRequest::from_pairs(&pairs(query), &[], None)
+                .unwrap()
+                .file_name()
+        };
+        let day = today();
+        assert_eq!(
+            name("rows=year&cols=incident&format=csv"),
+            format!("lessons-reviews-year-by-incident-{day}.csv")
+        );
+        assert_eq!(
+            name("rows=theme&cols=agency&theme=neglect&year_from=2008&format=csv"),
+            format!("lessons-reviews-theme-by-agency-neglect-from-2008-{day}.csv")
+        );
     }
 
     fn error_fields(query: &str) -> Vec<String> {
