@@ -1,6 +1,6 @@
 // Accessibility: axe-core in headless Chromium finds no serious or critical WCAG 2.1 AA
 // violation on the public pages, the API documentation and the sign-in page, at desktop
-// width and at 360 px.
+// width and at 360 px; and the /insights charts and first table fit a 1280 px window.
 // Needs the `lessons` binary (LESSONS_BIN) and Debian's chromium (CHROMIUM), as the
 // deposit test does; outside CI a missing browser skips loudly.
 
@@ -84,7 +84,7 @@ async function violations(path, width) {
 test("public pages have no serious accessibility violations, at desktop and phone widths", { skip: browserMissing && !inCI }, async () => {
   const search = await (await fetch(`${base}/api/v1/search?q=bruising&per_page=1`)).json();
   const review = search.hits[0].id;
-  const pages = ["/", "/search", "/search?q=neglect&theme=neglect", "/search?q=GP+missed+appointments&view=lessons&level=individual", `/reviews/${review}`, `/similar?to=${review}%23L1`, "/search?q=chronic+neglekt", "/themes", "/themes/unseen_men", "/insights", "/insights?rows=region&cols=year&view=lessons&theme=neglect", "/login", "/api"];
+  const pages = ["/", "/search", "/search?q=neglect&theme=neglect", "/search?q=GP+missed+appointments&view=lessons&level=individual", `/reviews/${review}`, `/similar?to=${review}%23L1`, "/search?q=chronic+neglekt", "/themes", "/themes/unseen_men", "/insights", "/insights?rows=region&cols=year&view=lessons&theme=neglect", "/insights?rows=year&cols=theme", "/login", "/api", "/help", "/codebook", "/search?q=neglect&year_from=2008&year_to=2012"];
   const problems = [];
   for (const path of pages) {
     for (const width of [1280, 360]) {
@@ -92,6 +92,31 @@ test("public pages have no serious accessibility violations, at desktop and phon
       for (const v of bad) problems.push(`${path} @${width}px: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
       if (width === 360 && overflow > 1) problems.push(`${path} @360px: the page is ${overflow}px wider than the screen`);
     }
+  }
+  assert.deepEqual(problems, [], problems.join("\n"));
+});
+
+test("insights charts and the table over time fit a desktop window", { skip: browserMissing && !inCI }, async () => {
+  const problems = [];
+  for (const path of ["/insights", "/insights?rows=agency&cols=region", "/insights?rows=year&cols=theme", "/insights?rows=theme&cols=agency&view=lessons"]) {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    assert.equal((await page.goto(`${base}${path}`)).status(), 200, path);
+    const found = await page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      const main = document.querySelector("main").getBoundingClientRect();
+      const out = [];
+      const charts = [...document.querySelectorAll("main .chart svg[role=img]")].filter((svg) => svg.getBoundingClientRect().width > 0);
+      if (charts.length === 0) out.push("no chart is shown");
+      for (const svg of charts) {
+        const box = svg.getBoundingClientRect();
+        if (box.left < main.left - 1 || box.right > Math.min(width, main.right) + 1) out.push(`chart "${svg.querySelector("title").textContent}" spans ${Math.round(box.left)}-${Math.round(box.right)} px`);
+      }
+      const overTime = document.querySelector(".table-scroll");
+      if (overTime && overTime.scrollWidth > overTime.clientWidth + 1) out.push(`the first table is cut off: ${overTime.scrollWidth} px in ${overTime.clientWidth}`);
+      return out;
+    });
+    await page.close();
+    for (const problem of found) problems.push(`${path}: ${problem}`);
   }
   assert.deepEqual(problems, [], problems.join("\n"));
 });

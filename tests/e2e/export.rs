@@ -333,3 +333,47 @@ fn the_search_page_links_to_exports_of_the_whole_result_set() {
         total
     );
 }
+
+/// The `filename` of an export's `Content-Disposition`.
+fn export_file_name(server: &Server, params: &str) -> String {
+    let response = ureq::get(&server.url(&format!("/api/v1/export?{params}")))
+        .call()
+        .expect("an export");
+    let disposition = response
+        .header("content-disposition")
+        .unwrap_or("")
+        .to_string();
+    disposition
+        .split("filename=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("no file name in {disposition}"))
+        .to_string()
+}
+
+#[test]
+fn export_file_names_say_what_they_hold() {
+    let server = crate::support::shared_demo();
+    let day = time_today();
+    let neglect = export_file_name(
+        server,
+        "view=lessons&theme=neglect&year_from=2008&year_to=2012&format=csv",
+    );
+    assert_eq!(neglect, format!("lessons-neglect-2008-2012-{day}.csv"));
+    let police = export_file_name(server, "view=lessons&agency=police&format=csv");
+    assert_eq!(police, format!("lessons-police-{day}.csv"));
+    assert_ne!(neglect, police);
+    assert_eq!(
+        export_file_name(server, "format=json"),
+        format!("reviews-{day}.json")
+    );
+    let words = export_file_name(server, "q=missed+appointments&format=ndjson");
+    assert_eq!(words, format!("reviews-missed-appointments-{day}.ndjson"));
+}
+
+/// Today (UTC) as the server writes it, from the server's own answer.
+fn time_today() -> String {
+    let server = crate::support::shared_demo();
+    let (_, body) = server.json("/api/v1/export?format=json&q=zzzznothing");
+    body["provenance"]["generated_at"].as_str().expect("a time")[..10].to_string()
+}

@@ -324,7 +324,10 @@ fn the_insights_page_draws_charts_and_tables() {
         html.contains(&format!("<strong>{total}</strong> reviews match")),
         "the search's total"
     );
-    assert!(html.matches("<svg role=\"img\"").count() == 2, "two charts");
+    assert!(
+        html.matches("<svg role=\"img\"").count() == 3,
+        "two charts, and the first's phone version"
+    );
     assert!(html.contains("<title id=\"grid-title\">Theme by agency</title>"));
     assert!(html.matches("<table>").count() == 2, "two tables");
     assert!(html.contains("<th scope=\"col\">") && html.contains("<th scope=\"row\">"));

@@ -14,7 +14,9 @@ use crate::api::{cite, docs, export, health, reviews, search, stats};
 use crate::http::config::SiteConfig;
 use crate::http::errors::{api_route_not_found, method_not_allowed};
 use crate::http::middleware::{private_when_credentialed, record_metrics, security_headers};
-use crate::pages::{account, admin, api_docs, deposit, home, insights, review, theme};
+use crate::pages::{
+    account, admin, api_docs, codebook, deposit, help, home, insights, review, theme,
+};
 use crate::service::input::{PublishBody, WithdrawBody};
 use crate::service::Repository;
 use crate::throttle::LoginThrottle;
@@ -69,6 +71,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/themes", web::get().to(home::themes))
         .route("/themes/{slug}", web::get().to(theme::theme))
         .route("/insights", web::get().to(insights::insights))
+        .route("/help", web::get().to(help::help))
+        .route("/codebook", web::get().to(codebook::codebook_page))
         .route("/login", web::get().to(account::login_form))
         .route("/login", web::post().to(account::login))
         .route("/logout", web::post().to(account::logout))

@@ -15,6 +15,7 @@ pub enum Section {
     Themes,
     Insights,
     Api,
+    Help,
     Other,
 }
 
@@ -26,6 +27,7 @@ pub fn layout(title: &str, config: &SiteConfig, section: Section, body: Markup) 
         ("/themes", "Themes", Section::Themes),
         ("/insights", "Insights", Section::Insights),
         ("/api", "API", Section::Api),
+        ("/help", "Help", Section::Help),
     ];
     html! {
         (DOCTYPE)

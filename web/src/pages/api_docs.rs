@@ -1,7 +1,9 @@
 //! `/api`: the API documentation for people, rendered from the OpenAPI document that
 //! `/api/openapi.json` serves (`crate::openapi`), so the two always say the same: each
 //! operation with its parameters, request body, responses and a curl example, then
-//! every schema. Plain HTML: headings, tables with header cells, no JavaScript.
+//! every schema. Plain HTML: headings, tables with header cells, no JavaScript. Tables
+//! have two columns (the name, then what it means and takes), so they fit a phone
+//! without breaking words; long identifiers may break only after `_` or `/`.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
@@ -160,19 +162,23 @@ fn access(value: &Value) -> &'static str {
 
 fn parameter_table(op: &Op, parameters: &[Value]) -> Markup {
     html! {
-        table {
+        table.fields {
             caption { "Parameters of " (op.method.to_uppercase()) " " (op.path) }
-            thead { tr { th scope="col" { "Name" } th scope="col" { "In" } th scope="col" { "Type and values" } th scope="col" { "Description" } } }
+            thead { tr { th scope="col" { "Parameter" } th scope="col" { "Description, type and values" } } }
             tbody {
                 @for parameter in parameters {
                     tr {
                         th scope="row" {
-                            code { (parameter["name"].as_str().unwrap_or("")) }
-                            @if parameter["required"] == true { " (required)" }
+                            code { (breakable(parameter["name"].as_str().unwrap_or(""))) }
+                            span.where {
+                                " in " (parameter["in"].as_str().unwrap_or(""))
+                                @if parameter["required"] == true { ", required" }
+                            }
                         }
-                        td { (parameter["in"].as_str().unwrap_or("")) }
-                        td { (schema_summary(&parameter["schema"])) }
-                        td { (prose(parameter["description"].as_str().unwrap_or(""))) }
+                        td {
+                            (prose(parameter["description"].as_str().unwrap_or("")))
+                            span.type { (schema_summary(&parameter["schema"])) }
+                        }
                     }
                 }
             }
@@ -190,7 +196,7 @@ fn request_body(op: &Op, body: &Value) -> Markup {
         p { (prose(body["description"].as_str().unwrap_or(""))) }
         ul {
             @for (media_type, media) in content {
-                li { code { (media_type) } ": " (schema_summary(&media["schema"])) }
+                li { code { (breakable(media_type)) } ": " (schema_summary(&media["schema"])) }
             }
         }
     }
@@ -202,21 +208,20 @@ fn response_table(op: &Op) -> Markup {
         .map(|r| r.iter().collect::<Vec<_>>())
         .unwrap_or_default();
     html! {
-        table {
+        table.responses {
             caption { "Responses of " (op.method.to_uppercase()) " " (op.path) }
-            thead { tr { th scope="col" { "Status" } th scope="col" { "Meaning" } th scope="col" { "Body" } } }
+            thead { tr { th scope="col" { "Status" } th scope="col" { "Meaning and body" } } }
             tbody {
                 @for (status, response) in responses {
                     tr {
                         th scope="row" { (status) }
-                        td { (prose(response["description"].as_str().unwrap_or(""))) }
                         td {
+                            (prose(response["description"].as_str().unwrap_or("")))
                             @if let Some(content) = response["content"].as_object() {
-                                @for (i, (media_type, media)) in content.iter().enumerate() {
-                                    @if i > 0 { br; }
-                                    code { (media_type) } " " (schema_summary(&media["schema"]))
+                                @for (media_type, media) in content {
+                                    span.type { code { (breakable(media_type)) } " " (schema_summary(&media["schema"])) }
                                 }
-                            } @else { "none" }
+                            } @else { span.type { "No body." } }
                         }
                     }
                 }
@@ -225,19 +230,20 @@ fn response_table(op: &Op) -> Markup {
     }
 }
 
-/// A schema in words: its type, and its allowed values or range.
+/// A schema in words, each thing said once: its type ("list of strings"), default,
+/// range and allowed values (of a list: of its items).
 fn schema_summary(schema: &Value) -> Markup {
     if let Some(name) = ref_name(schema) {
         return html! { a href={"#schema-" (name)} { (name) } };
     }
-    let values = schema["enum"].as_array().map(Vec::as_slice).unwrap_or(&[]);
+    let items = &schema["items"];
+    let list = schema["type"] == "array";
+    let allowed = if list { items } else { schema };
+    let values = allowed["enum"].as_array().map(Vec::as_slice).unwrap_or(&[]);
     html! {
         (type_words(schema))
-        @if schema["type"] == "array" && (schema["items"].get("$ref").is_some() || schema["items"].get("enum").is_some()) {
-            " " (schema_summary(&schema["items"]))
-        }
-        @if let Some(default) = schema.get("default") { ", default " code { (plain(default)) } }
-        (range(schema))
+        @if let Some(name) = ref_name(items).filter(|_| list) { " " a href={"#schema-" (name)} { (name) } }
+        (range(allowed))
         @if values.len() > SHORT_LIST {
             details {
                 summary { "one of " (values.len()) " values" }
@@ -246,6 +252,7 @@ fn schema_summary(schema: &Value) -> Markup {
         } @else if !values.is_empty() {
             ": " (value_list(values))
         }
+        @if let Some(default) = schema.get("default") { "; default " code { (plain(default)) } }
     }
 }
 
@@ -257,7 +264,7 @@ fn type_words(schema: &Value) -> String {
     let base = match (schema["type"].as_str(), schema["format"].as_str()) {
         (Some("array"), _) => match ref_name(&schema["items"]) {
             Some(_) => "list of".to_string(),
-            None => format!("list of {}", type_words(&schema["items"])),
+            None => format!("list of {}", plural_type_words(&schema["items"])),
         },
         (Some(kind), Some(format)) => format!("{kind} ({format})"),
         (Some(kind), None) => kind.to_string(),
@@ -267,6 +274,16 @@ fn type_words(schema: &Value) -> String {
         format!("{base} or null")
     } else {
         base
+    }
+}
+
+/// The type of a list's items, in the plural: "strings", "integers (int64)".
+fn plural_type_words(schema: &Value) -> String {
+    let one = type_words(schema);
+    match one.split_once(' ') {
+        Some((kind, rest)) if kind != "list" => format!("{kind}s {rest}"),
+        None if one != "any" => format!("{one}s"),
+        _ => one,
     }
 }
 
@@ -286,7 +303,18 @@ fn value_list(values: &[Value]) -> Markup {
     html! {
         @for (i, value) in values.iter().enumerate() {
             @if i > 0 { ", " }
-            code { (plain(value)) }
+            code { (breakable(&plain(value))) }
+        }
+    }
+}
+
+/// An identifier that a narrow screen may break after each `_`, `/`, `.` or `-`, and
+/// nowhere else.
+fn breakable(text: &str) -> Markup {
+    html! {
+        @for (i, part) in text.split_inclusive(['_', '/', '.', '-']).enumerate() {
+            @if i > 0 { wbr; }
+            (part)
         }
     }
 }
@@ -335,15 +363,17 @@ fn properties_table(name: &str, schema: &Value) -> Markup {
             .is_some_and(|r| r.iter().any(|k| k == key))
     };
     html! {
-        table {
+        table.fields {
             caption { "Fields of " (name) }
-            thead { tr { th scope="col" { "Field" } th scope="col" { "Type and values" } th scope="col" { "Description" } } }
+            thead { tr { th scope="col" { "Field" } th scope="col" { "Description, type and values" } } }
             tbody {
                 @for (key, property) in properties {
                     tr {
-                        th scope="row" { code { (key) } @if !required(key) { " (optional)" } }
-                        td { (schema_summary(property)) }
-                        td { (prose(property["description"].as_str().unwrap_or(""))) }
+                        th scope="row" { code { (breakable(key)) } @if !required(key) { span.where { " optional" } } }
+                        td {
+                            (prose(property["description"].as_str().unwrap_or("")))
+                            span.type { (schema_summary(property)) }
+                        }
                     }
                 }
             }
@@ -464,13 +494,26 @@ mod tests {
     }
 
     #[test]
+    fn types_read_once() {
+        let html = page();
+        assert!(!html.contains("string string"), "a type said twice");
+        assert!(
+            html.contains(
+                "list of strings: <code>individual</code>, <code>inter_<wbr>agency</code>"
+            ),
+            "the level filter's values"
+        );
+        assert!(!html.contains("list of string:") && !html.contains("list of string "));
+    }
+
+    #[test]
     fn tables_have_header_cells_and_captions() {
         let html = page();
         assert_eq!(
-            html.matches("<table>").count(),
+            html.matches("<table").count(),
             html.matches("<caption>").count()
         );
-        assert!(html.contains("<th scope=\"col\">Name</th>"));
+        assert!(html.contains("<th scope=\"col\">Parameter</th>"));
         assert!(html.contains("href=\"#schema-Review\""));
         assert!(html.contains("id=\"schema-Review\""));
     }

@@ -1,16 +1,16 @@
-//! Server-rendered SVG charts for the insights page: stacked bars per year and a
-//! heatmap, each an `role="img"` with a title and a description, coloured with SVG
+//! Server-rendered SVG charts for the insights page: stacked bars per year (with a
+//! y-axis label saying what is counted), plain horizontal bars narrow enough for a
+//! phone, and a heatmap, each an `role="img"` with a title and a description, coloured with SVG
 //! presentation attributes (the CSP allows no inline style), with an HTML legend. Every
 //! colour is at least 3:1 against white, and text drawn on a colour at least 4.5:1.
 //! The figures are always also given in a table by the page.
 
 use maud::{html, Markup};
 
-/// Colours of the bands of a stacked bar chart, in order, then the "Other" band.
+/// Colours of the bands of a stacked bar chart, in order.
 const BAND_COLOURS: [&str; 8] = [
     "#1d70b8", "#d4351c", "#00703c", "#4c2c92", "#b35900", "#28a197", "#912b88", "#85994b",
 ];
-const OTHER_COLOUR: &str = "#6f777b";
 /// Heatmap levels, lightest first: cell fill and the text colour drawn on it.
 const HEAT_LEVELS: [(&str, &str); 5] = [
     ("#d2e2f1", "#0b0c0c"),
@@ -35,14 +35,6 @@ impl Band {
         Band {
             label,
             colour: BAND_COLOURS[n % BAND_COLOURS.len()],
-        }
-    }
-
-    /// The band of every value not shown on its own.
-    pub fn other(label: String) -> Band {
-        Band {
-            label,
-            colour: OTHER_COLOUR,
         }
     }
 }
@@ -79,13 +71,14 @@ fn swatch(colour: &str) -> Markup {
     }
 }
 
-/// Stacked bars, one per [`Bar`], bands stacked from the bottom in legend order.
-pub fn stacked_bars(caption: &Caption, bands: &[Band], bars: &[Bar]) -> Markup {
+/// Stacked bars, one per [`Bar`], bands stacked from the bottom in legend order;
+/// `y_label` says what the bars count ("Number of reviews").
+pub fn stacked_bars(caption: &Caption, bands: &[Band], bars: &[Bar], y_label: &str) -> Markup {
     const GAP: u64 = 10;
     // Bars share about 640 pixels, each 28 to 56 wide.
     let slot = (640 / bars.len().max(1) as u64).clamp(28 + GAP, 56 + GAP);
     let bar_width = slot - GAP;
-    const LEFT: u64 = 44;
+    const LEFT: u64 = 62;
     const TOP: u64 = 20;
     const PLOT: u64 = 240;
     const BOTTOM: u64 = 30;
@@ -103,6 +96,7 @@ pub fn stacked_bars(caption: &Caption, bands: &[Band], bars: &[Bar]) -> Markup {
         svg role="img" aria-labelledby={(caption.id) "-title " (caption.id) "-desc"} viewBox={"0 0 " (width) " " (height)} width=(width) height=(height) {
             title id={(caption.id) "-title"} { (caption.title) }
             desc id={(caption.id) "-desc"} { (caption.description) }
+            text.y-label x=(-((TOP + PLOT / 2) as i64)) y="14" transform="rotate(-90)" text-anchor="middle" font-size="12" fill=(TEXT) { (y_label) }
             @for tick in ticks(top) {
                 line x1=(LEFT - 4) x2=(width) y1=(y(tick)) y2=(y(tick)) stroke=(GRID) stroke-width="1" {}
                 text x=(LEFT - 6) y=(y(tick) + 4) text-anchor="end" font-size="11" fill=(TEXT) { (tick) }
@@ -111,6 +105,34 @@ pub fn stacked_bars(caption: &Caption, bands: &[Band], bars: &[Bar]) -> Markup {
                 @let x = LEFT + GAP + i as u64 * slot;
                 (stack(x, bar_width, bar, bands, &y))
                 text x=(x + bar_width / 2) y=(TOP + PLOT + 16) text-anchor="middle" font-size="10" fill=(TEXT) { (bar.label) }
+            }
+        }
+    }
+}
+
+/// Horizontal bars, one per (label, count), the count written after each bar: a chart
+/// that stays readable at a phone's width.
+pub fn plain_bars(caption: &Caption, bars: &[(String, u64)], colour_index: usize) -> Markup {
+    const WIDTH: u64 = 320;
+    const LEFT: u64 = 64;
+    const ROW: u64 = 24;
+    const BAR: u64 = 16;
+    // Room after the longest bar for its count.
+    const ROOM: u64 = 44;
+    let max = bars.iter().map(|b| b.1).max().unwrap_or(0).max(1);
+    let length = |count: u64| count * (WIDTH - LEFT - ROOM) / max;
+    let height = bars.len() as u64 * ROW + 8;
+    let colour = BAND_COLOURS[colour_index % BAND_COLOURS.len()];
+    html! {
+        svg role="img" aria-labelledby={(caption.id) "-title " (caption.id) "-desc"} viewBox={"0 0 " (WIDTH) " " (height)} width=(WIDTH) height=(height) {
+            title id={(caption.id) "-title"} { (caption.title) }
+            desc id={(caption.id) "-desc"} { (caption.description) }
+            line x1=(LEFT) x2=(LEFT) y1="0" y2=(height - 4) stroke=(GRID) stroke-width="1" {}
+            @for (i, (label, count)) in bars.iter().enumerate() {
+                @let y = 4 + i as u64 * ROW;
+                text x=(LEFT - 6) y=(y + BAR - 3) text-anchor="end" font-size="13" fill=(TEXT) { (label) }
+                @if *count > 0 { rect x=(LEFT) y=(y) width=(length(*count)) height=(BAR) fill=(colour) {} }
+                text x=(LEFT + length(*count) + 6) y=(y + BAR - 3) font-size="13" fill=(TEXT) { (count) }
             }
         }
     }

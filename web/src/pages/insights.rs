@@ -1,9 +1,10 @@
 //! `/insights`: the matches of any search counted by two facets, as charts drawn on the
 //! server (SVG) with the same figures in tables: (a) the rows facet over the years as
-//! stacked bars (the columns facet when the rows are years), (b) a heatmap of rows by
-//! columns. The parameters are those of `/api/v1/stats`, with rows = theme and
-//! columns = agency by default; table cells link to the search they count. Bad
-//! parameters answer a readable 422 page.
+//! stacked bars of its most frequent values (the columns facet when the rows are years;
+//! on a phone, plain bars of the matches per year), (b) a heatmap of rows by columns,
+//! left out when one axis is the years (it would be table (a) again). The parameters
+//! are those of `/api/v1/stats`, with rows = theme and columns = agency by default;
+//! table cells link to the search they count. Bad parameters answer a readable 422 page.
 
 use std::collections::HashMap;
 
@@ -23,8 +24,8 @@ use crate::service::{Repository, ServiceResult};
 
 /// Rows and columns when the URL does not say.
 const DEFAULT_AXES: (FacetName, FacetName) = (FacetName::Theme, FacetName::Agency);
-/// Bands drawn on their own in the stacked bars; the rest are summed as "Other".
-const MAX_BANDS: usize = 8;
+/// Values drawn as bands in the stacked bars (the most frequent; the table has them all).
+const MAX_BANDS: usize = 6;
 /// Most row and column values in the heatmap (the most frequent).
 const MAX_HEATMAP_VALUES: usize = 40;
 /// Filters offered as selects in the form (others in the URL are kept as they are).
@@ -90,9 +91,15 @@ fn render(request: &StatsRequest, over_time: &CrossTab, grid: &CrossTab) -> Mark
         @if grid.total > 0 {
             @if let Some(note) = multi_valued_note(request) { p.muted { (note) } }
             (over_time_section(request, over_time))
-            (heatmap_section(request, grid))
+            // With years on one axis the grid is the same table over again.
+            @if !has_year_axis(request) { (heatmap_section(request, grid)) }
         }
     }
+}
+
+/// Whether the rows or the columns are years.
+fn has_year_axis(request: &StatsRequest) -> bool {
+    request.rows == FacetName::Year || request.cols == FacetName::Year
 }
 
 /// "review" or "lesson", plural unless `n` is 1.
@@ -339,39 +346,25 @@ fn year_columns(years: &[FacetCount]) -> Vec<YearColumn> {
     columns
 }
 
-/// (a) The series facet's values per year as stacked bars, and the table.
+/// (a) The series facet's most frequent values per year as stacked bars (on a phone,
+/// the matches per year as plain bars), and the table of every value by year.
 fn over_time_section(request: &StatsRequest, table: &CrossTab) -> Markup {
     let series = table.row_facet;
     let view = request.search.view;
     let shown = most_frequent(&table.rows, MAX_BANDS);
-    let folded: Vec<&FacetCount> = table
-        .rows
-        .iter()
-        .filter(|v| !shown.iter().any(|s| s.value == v.value))
-        .collect();
-    let mut bands: Vec<Band> = shown
+    let bands: Vec<Band> = shown
         .iter()
         .enumerate()
         .map(|(i, v)| Band::nth(i, v.label.clone()))
         .collect();
-    if !folded.is_empty() {
-        bands.push(Band::other(format!("Other ({} more)", folded.len())));
-    }
     let counts = cell_counts(table);
     let years = year_columns(&table.cols);
     let count = |value: &str, year: &str| counts.get(&(value, year)).copied().unwrap_or(0);
     let bars: Vec<Bar> = years
         .iter()
-        .map(|year| {
-            let mut per_band: Vec<u64> =
-                shown.iter().map(|v| count(&v.value, &year.value)).collect();
-            if !folded.is_empty() {
-                per_band.push(folded.iter().map(|v| count(&v.value, &year.value)).sum());
-            }
-            Bar {
-                label: year.label.clone(),
-                counts: per_band,
-            }
+        .map(|year| Bar {
+            label: year.label.clone(),
+            counts: shown.iter().map(|v| count(&v.value, &year.value)).collect(),
         })
         .collect();
     let title = format!("{} over time", series.title());
@@ -379,9 +372,10 @@ fn over_time_section(request: &StatsRequest, table: &CrossTab) -> Markup {
         (Some(first), Some(last)) => format!("{} to {}", first.label, last.label),
         _ => String::new(),
     };
+    let plural = noun(view, 2);
     let description = format!(
-        "Stacked bars, one per year ({span}), of the {} carrying each {}; most frequent: {}. The table after the chart gives every figure.",
-        noun(view, 2),
+        "Stacked bars, one per year ({span}), of the {plural} carrying each of the {} most frequent values of {}: {}. The table after the chart gives every figure.",
+        shown.len(),
         series.title().to_lowercase(),
         top_three(&shown),
     );
@@ -390,16 +384,49 @@ fn over_time_section(request: &StatsRequest, table: &CrossTab) -> Markup {
         title: &title,
         description: &description,
     };
+    let per_year: Vec<(String, u64)> = years.iter().map(|y| (y.label.clone(), y.matches)).collect();
+    let per_year_title = format!("Matching {plural} per year");
+    let per_year_description = format!(
+        "Horizontal bars, one per year ({span}), each as long as the number of matching {plural} that year, the number written after it."
+    );
+    let per_year_caption = Caption {
+        id: "per-year",
+        title: &per_year_title,
+        description: &per_year_description,
+    };
+    let y_label = format!("Number of {plural}");
+    // The table: every value (of the most frequent) by every year, with totals.
+    let rows = most_frequent(&table.rows, MAX_HEATMAP_VALUES);
+    let year_counts: Vec<FacetCount> = years
+        .iter()
+        .map(|y| FacetCount {
+            value: y.value.clone(),
+            label: y.label.clone(),
+            count: y.matches,
+        })
+        .collect();
+    let cols: Vec<&FacetCount> = year_counts.iter().collect();
+    let matrix: Vec<Vec<u64>> = rows
+        .iter()
+        .map(|r| cols.iter().map(|c| count(&r.value, &c.value)).collect())
+        .collect();
     html! {
         h2 { (title) }
-        @if !folded.is_empty() {
-            p { "The " (MAX_BANDS) " most frequent of " (table.rows.len()) " values are drawn on their own; the other " (folded.len()) " are added together as “Other”." }
-        }
-        div.chart {
-            (charts::stacked_bars(&caption, &bands, &bars))
+        div.chart.wide-only {
+            @if shown.len() < table.rows.len() {
+                p { "The chart draws the " (shown.len()) " most frequent of " (table.rows.len()) " values; the table after it gives them all." }
+            }
+            (charts::stacked_bars(&caption, &bands, &bars, &y_label))
             (charts::legend(&bands))
         }
-        (over_time_table(request, series, &shown, !folded.is_empty(), &years, &bars))
+        div.chart.narrow-only {
+            p { (per_year_title) ":" }
+            (charts::plain_bars(&per_year_caption, &per_year, 0))
+        }
+        (grid_table(request, table, &rows, &cols, &matrix, "over-time"))
+        @if rows.len() < table.rows.len() {
+            p { "The table shows the " (MAX_HEATMAP_VALUES) " most frequent values; the CSV has them all." }
+        }
     }
 }
 
@@ -413,45 +440,6 @@ fn top_three(values: &[&FacetCount]) -> String {
         .map(|v| format!("{} ({})", v.label, v.count))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-fn over_time_table(
-    request: &StatsRequest,
-    series: FacetName,
-    shown: &[&FacetCount],
-    other: bool,
-    years: &[YearColumn],
-    bars: &[Bar],
-) -> Markup {
-    let search = &request.search;
-    let plural = noun(search.view, 2);
-    html! {
-        div.table-scroll tabindex="0" role="region" aria-labelledby="over-time-caption" {
-            table {
-                caption #over-time-caption { (series.title()) " by year: number of " (plural) }
-                thead {
-                    tr {
-                        th scope="col" { "Year" }
-                        @for value in shown { th scope="col" { (value.label) } }
-                        @if other { th scope="col" { "Other" } }
-                        th scope="col" { "All " (plural) }
-                    }
-                }
-                tbody {
-                    @for (year, bar) in years.iter().zip(bars) {
-                        tr {
-                            th scope="row" { (year.label) }
-                            @for (value, count) in shown.iter().zip(&bar.counts) {
-                                td.number { (count_cell(*count, search_link(search, &[(series, &value.value), (FacetName::Year, &year.value)]))) }
-                            }
-                            @if other { td.number { (bar.counts.last().copied().unwrap_or(0)) } }
-                            td.number { (count_cell(year.matches, search_link(search, &[(FacetName::Year, &year.value)]))) }
-                        }
-                    }
-                }
-            }
-        }
-    }
 }
 
 /// A count, linked to its search when it is not zero and a search can say it.
@@ -493,11 +481,11 @@ fn heatmap_section(request: &StatsRequest, table: &CrossTab) -> Markup {
         @if rows.len() < table.rows.len() || cols.len() < table.cols.len() {
             p { "The chart and table show the " (MAX_HEATMAP_VALUES) " most frequent values of each facet; the CSV has them all." }
         }
-        div.chart {
+        div.chart.heatmap tabindex="0" role="region" aria-label={(title) ": chart (scrolls sideways on a narrow screen)"} {
             (charts::heatmap(&caption, &labels(&rows), &labels(&cols), &matrix))
-            (charts::heat_legend(max))
         }
-        (grid_table(request, table, &rows, &cols, &matrix))
+        (charts::heat_legend(max))
+        (grid_table(request, table, &rows, &cols, &matrix, "grid"))
     }
 }
 
@@ -534,13 +522,15 @@ fn grid_table(
     rows: &[&FacetCount],
     cols: &[&FacetCount],
     matrix: &[Vec<u64>],
+    id: &str,
 ) -> Markup {
     let search = &request.search;
     let (row_facet, col_facet) = (table.row_facet, table.col_facet);
+    let caption_id = format!("{id}-caption");
     html! {
-        div.table-scroll tabindex="0" role="region" aria-labelledby="grid-caption" {
+        div.table-scroll tabindex="0" role="region" aria-labelledby=(caption_id) {
             table {
-                caption #grid-caption { (row_facet.title()) " (rows) by " (col_facet.title().to_lowercase()) " (columns): number of " (noun(search.view, 2)) }
+                caption #(caption_id) { (row_facet.title()) " (rows) by " (col_facet.title().to_lowercase()) " (columns): number of " (noun(search.view, 2)) }
                 thead {
                     tr {
                         th scope="col" { (row_facet.title()) }

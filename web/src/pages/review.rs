@@ -76,6 +76,7 @@ fn render(review: &Review, board_name: &str) -> Markup {
     html! {
         p.muted { (board_name) @if let Some(year) = review.year() { " · " (year) } }
         h1 { (review.title) }
+        (jump_to_lessons(review.lessons.len()))
         (metadata(review, board_name))
         h2 #summary { "Executive summary" }
         div.summary-text {
@@ -204,13 +205,24 @@ fn timeliness(review: &Review) -> Markup {
     html! {
         @match review.timeliness() {
             Some((months, true)) => {
-                (months) " " (plural(months, "month")) " from commissioning to completion: "
-                span.over { "over the six-month timescale" }
+                "Completed in " (months) " " (plural(months, "month")) " from the decision to initiate the review: "
+                span.over { "over the six-month target" }
             }
             Some((months, false)) => {
-                (months) " " (plural(months, "month")) " from commissioning to completion: within the six-month timescale"
+                "Completed in " (months) " " (plural(months, "month")) " from the decision to initiate the review: within the six-month target"
             }
             None => "Not known (commissioning or completion date missing)",
+        }
+    }
+}
+
+/// A link near the top to the findings, which start far down a long review's page.
+fn jump_to_lessons(count: usize) -> Markup {
+    html! {
+        @match count {
+            0 => {}
+            1 => p.jump { a href="#lessons" { "Jump to the lesson" } }
+            n => p.jump { a href="#lessons" { "Jump to the " (n) " lessons" } }
         }
     }
 }

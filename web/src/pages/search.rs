@@ -13,6 +13,9 @@ use crate::http::config::{search_url, SiteConfig};
 use crate::http::errors::page_for;
 use crate::http::layout::{layout, Section};
 
+/// Theme chips shown on a result; the rest are counted ("+6 more").
+const MAX_THEME_CHIPS: usize = 4;
+
 /// Facets shown open on the page.
 const OPEN_FACETS: [FacetName; 3] = [FacetName::Theme, FacetName::Agency, FacetName::Level];
 
@@ -62,7 +65,7 @@ fn swapped_years(request: &SearchRequest) -> Option<SearchRequest> {
 fn render(request: &SearchRequest, results: &SearchResults) -> Markup {
     html! {
         h1 { @if request.view == View::Lessons { "Search lessons" } @else { "Search reviews" } }
-        (search_form(request))
+        (form(request, true))
         (summary_line(request, results))
         @if let Some(corrected) = &results.did_you_mean {
             p.did-you-mean {
@@ -101,8 +104,18 @@ fn render(request: &SearchRequest, results: &SearchResults) -> Markup {
     }
 }
 
-/// The search box, view and sort, keeping the active filters as hidden fields.
+/// The search box, view and sort, keeping the active filters (and the year range) as
+/// hidden fields.
 pub fn search_form(request: &SearchRequest) -> Markup {
+    form(request, false)
+}
+
+/// The search box, view and sort, and the year range as inputs when `years` is set.
+fn form(request: &SearchRequest, years: bool) -> Markup {
+    let (min, max) = (
+        lessons_index::params::YEAR_RANGE.start(),
+        lessons_index::params::YEAR_RANGE.end(),
+    );
     html! {
         form.search-form action="/search" method="get" role="search" {
             label for="q" { "Search serious case reviews and their lessons" }
@@ -126,14 +139,25 @@ pub fn search_form(request: &SearchRequest) -> Markup {
                         }
                     }
                 }
+                @if years {
+                    fieldset.years {
+                        legend { "Years" }
+                        label for="year_from" { "From" }
+                        input #year_from type="number" name="year_from" inputmode="numeric" min=(min) max=(max) value=[request.year_from];
+                        label for="year_to" { "to" }
+                        input #year_to type="number" name="year_to" inputmode="numeric" min=(min) max=(max) value=[request.year_to];
+                    }
+                }
             }
             @for (facet, values) in &request.filters {
                 @for value in values {
                     input type="hidden" name=(facet.key()) value=(value);
                 }
             }
-            @if let Some(year) = request.year_from { input type="hidden" name="year_from" value=(year); }
-            @if let Some(year) = request.year_to { input type="hidden" name="year_to" value=(year); }
+            @if !years {
+                @if let Some(year) = request.year_from { input type="hidden" name="year_from" value=(year); }
+                @if let Some(year) = request.year_to { input type="hidden" name="year_to" value=(year); }
+            }
         }
     }
 }
@@ -182,7 +206,7 @@ fn export_links(request: &SearchRequest, total: u64) -> Markup {
             a href=(url("ndjson", "")) download { "NDJSON" } " · "
             a href=(url("ris", "")) download { "RIS" } " · "
             a href=(url("bibtex", "")) download { "BibTeX" }
-            " (" a href="/api/v1/codebook" { "what the columns mean" } ")"
+            " (" a href="/codebook" { "what the columns mean" } ")"
         }
     }
 }
@@ -332,18 +356,36 @@ pub(crate) fn hit_item(view: View, hit: &Hit) -> Markup {
                     (hit.display.board_name)
                     @if let Some(year) = hit.display.year { " · " (year) }
                     " · " (label(Vocabulary::Incident, &hit.display.incident))
-                    @match (hit.display.duration_months, hit.display.over_six_months) {
-                        (Some(months), Some(true)) => { " · " span.over { (months) " months (over six)" } }
-                        (Some(months), _) => { " · " (months) " months" }
-                        _ => {}
+                    @if let (Some(months), Some(over)) = (hit.display.duration_months, hit.display.over_six_months) {
+                        " · " (duration_label(months, over))
                     }
                 }
                 p.snippet { (PreEscaped(&hit.snippet)) }
             }
-            @if !hit.display.themes.is_empty() {
-                ul.tags aria-label="Themes" {
-                    @for theme in &hit.display.themes { li { (label(Vocabulary::Theme, theme)) } }
-                }
+            (theme_chips(&hit.display.themes))
+        }
+    }
+}
+
+/// How long a review took against the six-month target, from the decision to initiate
+/// it to its completion: "completed in 10 months: over the six-month target".
+pub(crate) fn duration_label(months: u32, over: bool) -> Markup {
+    let unit = if months == 1 { "month" } else { "months" };
+    html! {
+        "completed in " (months) " " (unit) ": "
+        @if over { span.over { "over the six-month target" } } @else { "within the six-month target" }
+    }
+}
+
+/// A result's themes, the first few as chips and the rest counted. The themes come
+/// in their stored order: a review's own before those its findings add.
+fn theme_chips(themes: &[String]) -> Markup {
+    let hidden = themes.len().saturating_sub(MAX_THEME_CHIPS);
+    html! {
+        @if !themes.is_empty() {
+            ul.tags aria-label="Themes" {
+                @for theme in themes.iter().take(MAX_THEME_CHIPS) { li { (label(Vocabulary::Theme, theme)) } }
+                @if hidden > 0 { li.more { "+" (hidden) " more" span.visually-hidden { " themes" } } }
             }
         }
     }

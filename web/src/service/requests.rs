@@ -64,15 +64,53 @@ impl ExportRequest {
         })
     }
 
-    /// A file name for the export: `lessons-<view>-<date>.<extension>`.
+    /// A file name that says what the export holds: the view, the words searched for,
+    /// the filters' values, the year range and today's date, in safe ASCII, e.g.
+    /// `lessons-neglect-2008-2012-2026-12-06.csv`, or `reviews-2026-12-06.json` for
+    /// every review.
     pub fn file_name(&self) -> String {
-        format!(
-            "lessons-{}-{}.{}",
-            self.search.view.key(),
-            today(),
-            self.format.extension()
-        )
+        let about = describe(&self.search);
+        let view = self.search.view.key();
+        let extension = self.format.extension();
+        if about.is_empty() {
+            format!("{view}-{}.{extension}", today())
+        } else {
+            format!("{view}-{about}-{}.{extension}", today())
+        }
     }
+}
+
+/// Longest description of a search in a file name (the view, date and extension come on
+/// top).
+const MAX_DESCRIPTION: usize = 80;
+
+/// The words, filter values and year range of `search` as one lower-case ASCII slug
+/// (words joined by `-`), cut at a word boundary after [`MAX_DESCRIPTION`] characters.
+fn describe(search: &SearchRequest) -> String {
+    let mut parts: Vec<String> = vec![search.q.clone()];
+    parts.extend(search.filters.values().flatten().cloned());
+    parts.push(match (search.year_from, search.year_to) {
+        (Some(from), Some(to)) if from == to => from.to_string(),
+        (Some(from), Some(to)) => format!("{from}-{to}"),
+        (Some(from), None) => format!("from-{from}"),
+        (None, Some(to)) => format!("to-{to}"),
+        (None, None) => String::new(),
+    });
+    let mut slug = String::new();
+    for word in parts
+        .iter()
+        .flat_map(|part| part.split(|c: char| !c.is_ascii_alphanumeric()))
+        .filter(|word| !word.is_empty())
+    {
+        if slug.len() + 1 + word.len() > MAX_DESCRIPTION {
+            break;
+        }
+        if !slug.is_empty() {
+            slug.push('-');
+        }
+        slug.push_str(&word.to_ascii_lowercase());
+    }
+    slug
 }
 
 const OWN_KEYS: [&str; 3] = ["rows", "cols", "format"];
@@ -154,10 +192,17 @@ impl StatsRequest {
         pairs
     }
 
-    /// A file name for the CSV: `lessons-<view>-<rows>-by-<cols>-<date>.csv`.
+    /// A file name for the CSV: `lessons-<view>-<rows>-by-<cols>-<search>-<date>.csv`,
+    /// the search described as in an export's name.
     pub fn file_name(&self) -> String {
+        let about = describe(&self.search);
+        let search = if about.is_empty() {
+            String::new()
+        } else {
+            format!("{about}-")
+        };
         format!(
-            "lessons-{}-{}-by-{}-{}.csv",
+            "lessons-{}-{}-by-{}-{search}{}.csv",
             self.search.view.key(),
             self.rows.key(),
             self.cols.key(),
@@ -317,6 +362,55 @@ mod tests {
         form_urlencoded::parse(query.as_bytes())
             .into_owned()
             .collect()
+    }
+
+    fn export_name(query: &str) -> String {
+        ExportRequest::from_pairs(pairs(query), &[])
+            .unwrap()
+            .file_name()
+    }
+
+    #[test]
+    fn export_names_say_what_the_file_holds() {
+        let day = today().to_string();
+        assert_eq!(
+            export_name("view=lessons&theme=neglect&year_from=2008&year_to=2012&format=csv"),
+            format!("lessons-neglect-2008-2012-{day}.csv")
+        );
+        assert_eq!(export_name("format=json"), format!("reviews-{day}.json"));
+        assert_eq!(
+            export_name(
+                "q=GP+%22missed+appointments%22&agency=health_visiting&year_to=2010&format=ndjson"
+            ),
+            format!("reviews-gp-missed-appointments-health-visiting-to-2010-{day}.ndjson")
+        );
+        let long = export_name(&format!("q={}&format=csv", "neglect+".repeat(40)));
+        assert!(long.len() <= "reviews-".len() + MAX_DESCRIPTION + "-2026-12-06.csv".len());
+        assert!(
+            long.starts_with("reviews-neglect-neglect")
+                && long.ends_with(&format!("neglect-{day}.csv")),
+            "{long}"
+        );
+        let odd = export_name("q=%C3%A9t%C3%A9+%3C%2F%3E%22..%2Fx%22&format=csv");
+        assert_eq!(odd, format!("reviews-t-x-{day}.csv"));
+    }
+
+    #[test]
+    fn table_names_say_which_search_they_count() {
+        let name = |query: &str| {
+            StatsRequest::from_pairs(&pairs(query), &[], None)
+                .unwrap()
+                .file_name()
+        };
+        let day = today();
+        assert_eq!(
+            name("rows=year&cols=incident&format=csv"),
+            format!("lessons-reviews-year-by-incident-{day}.csv")
+        );
+        assert_eq!(
+            name("rows=theme&cols=agency&theme=neglect&year_from=2008&format=csv"),
+            format!("lessons-reviews-theme-by-agency-neglect-from-2008-{day}.csv")
+        );
     }
 
     fn error_fields(query: &str) -> Vec<String> {
