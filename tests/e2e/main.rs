@@ -17,6 +17,7 @@ mod hostile;
 mod metrics;
 mod openapi;
 mod pages;
+mod private_files;
 mod restart;
 mod security;
 mod shutdown;

@@ -7,7 +7,10 @@ use lessons_model::{FieldError, Lesson, Review};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-/// What publishing asks for.
+/// What publishing asks for: the anonymisation confirmation, an optional embargo and
+/// publication date, and which original files (numbered from 1) the public gets, each
+/// also listed in `anonymised_files` as confirmed anonymised. Files not listed in
+/// `public_files` are private.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PublishBody {
@@ -15,6 +18,12 @@ pub struct PublishBody {
     pub anonymisation_checked: bool,
     #[serde(default)]
     pub embargo_until: Option<String>,
+    #[serde(default)]
+    pub published_on: Option<String>,
+    #[serde(default)]
+    pub public_files: Vec<usize>,
+    #[serde(default)]
+    pub anonymised_files: Vec<usize>,
 }
 
 /// What withdrawal asks for.
@@ -136,6 +145,35 @@ pub fn metadata_from_fields(fields: &[(String, String)]) -> Value {
     Value::Object(review)
 }
 
+/// The review screen's metadata fields as changes to the stored review's JSON: a text
+/// field sent with a value sets it, one sent empty removes it; lists (checkboxes) are
+/// replaced whole (an unchecked box sends nothing); the child's age band and sex replace
+/// `child` (not `children`). Other fields the form did not send (the board, the
+/// summary) are left out: they stay as stored.
+pub fn metadata_changes(fields: &[(String, String)]) -> Vec<(String, Option<Value>)> {
+    let mut changes = Vec::new();
+    for name in TEXT_FIELDS
+        .iter()
+        .filter(|name| !matches!(**name, "board" | "summary"))
+    {
+        if let Some(value) = field(fields, name).map(str::trim) {
+            changes.push((name.to_string(), (!value.is_empty()).then(|| json!(value))));
+        }
+    }
+    let metadata = metadata_from_fields(fields);
+    for name in LIST_FIELDS {
+        changes.push((name.to_string(), metadata.get(*name).cloned()));
+    }
+    for name in COMMA_FIELDS
+        .iter()
+        .filter(|name| field(fields, name).is_some())
+    {
+        changes.push((name.to_string(), metadata.get(*name).cloned()));
+    }
+    changes.push(("child".to_string(), metadata.get("child").cloned()));
+    changes
+}
+
 /// The findings of the edit form, in order, without the deleted ones.
 pub fn lessons_from_fields(pairs: &[(String, String)]) -> Vec<Lesson> {
     let mut lessons = Vec::new();
@@ -157,16 +195,21 @@ pub fn lessons_from_fields(pairs: &[(String, String)]) -> Vec<Lesson> {
                 .to_string()
         };
         let agency = get("agency");
+        // Themes come as checked boxes (one value each) or as comma-separated text.
+        let themes_key = format!("themes_{i}");
+        let themes: Vec<String> = pairs
+            .iter()
+            .filter(|(k, _)| *k == themes_key)
+            .flat_map(|(_, v)| v.split(','))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect();
         lessons.push(Lesson {
             kind: get("kind"),
             level: get("level"),
             agency: (!agency.is_empty()).then_some(agency),
-            themes: get("themes")
-                .split(',')
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(str::to_string)
-                .collect(),
+            themes,
             text,
             suggested: state == "suggested",
             ..Lesson::default()
@@ -206,6 +249,11 @@ impl TransitionRequest for PublishBody {
             embargo_until: field(pairs, "embargo_until")
                 .map(str::to_string)
                 .filter(|d| !d.is_empty()),
+            published_on: field(pairs, "published_on")
+                .map(str::to_string)
+                .filter(|d| !d.is_empty()),
+            public_files: numbers(pairs, "public_file"),
+            anonymised_files: numbers(pairs, "anonymised_file"),
         }
     }
 
@@ -227,6 +275,16 @@ impl TransitionRequest for WithdrawBody {
     fn into_transition(self) -> Transition {
         Transition::Withdraw(self)
     }
+}
+
+/// Every value of the repeated field `key` as a file number (text that is not a number
+/// reads as 0, which no file has, so it is refused by name rather than dropped).
+fn numbers(pairs: &[(String, String)], key: &str) -> Vec<usize> {
+    pairs
+        .iter()
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| v.trim().parse().unwrap_or(0))
+        .collect()
 }
 
 /// The summary of the review screen's form, with the browser's line ends made plain.
