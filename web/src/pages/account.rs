@@ -285,7 +285,9 @@ fn my_body(principal: &Principal, overview: Overview, new_token: Option<&str>) -
             @let listed: Vec<&ReviewListing> = reviews.iter().filter(|r| r.status == status).collect();
             h2 { (status_title(status)) " (" (listed.len()) ")" }
             @if listed.is_empty() { p.muted { "None." } }
-            @else { (review_table(&listed, &board_names)) }
+            @else {
+                div.table-scroll role="region" aria-label=(status_title(status)) tabindex="0" { (review_table(&listed, &board_names)) }
+            }
         }
         h2 #tokens { "API tokens" }
         p { "A token lets a program deposit and change your board's reviews through the API (" code { "Authorization: Bearer <token>" } "). Keep it secret." }
@@ -297,7 +299,7 @@ fn my_body(principal: &Principal, overview: Overview, new_token: Option<&str>) -
         }
         @if tokens.is_empty() { p.muted { "You have no tokens." } }
         @else {
-            table {
+            div.table-scroll role="region" aria-label="Your API tokens" tabindex="0" { table {
                 caption.visually-hidden { "Your API tokens" }
                 thead { tr { th scope="col" { "Token" } th scope="col" { "Label" } th scope="col" { "Created" } th scope="col" { span.visually-hidden { "Action" } } } }
                 tbody {
@@ -315,7 +317,7 @@ fn my_body(principal: &Principal, overview: Overview, new_token: Option<&str>) -
                         }
                     }
                 }
-            }
+            } }
         }
         form.stacked method="post" action="/my/tokens" {
             input type="hidden" name="csrf" value=(csrf);
