@@ -293,3 +293,69 @@ pub fn summary_from_fields(pairs: &[(String, String)]) -> String {
         .unwrap_or_default()
         .replace("\r\n", "\n")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn the_publish_form_gives_file_numbers_and_the_publication_date() {
+        let body = PublishBody::from_fields(&pairs(&[
+            ("public_file", "2"),
+            ("public_file", "x"),
+            ("anonymised_file", "2"),
+            ("published_on", "2013-05-01"),
+        ]));
+        assert_eq!(
+            body.public_files,
+            [2, 0],
+            "text that is no number is kept, as 0"
+        );
+        assert_eq!(body.anonymised_files, [2]);
+        assert_eq!(body.published_on.as_deref(), Some("2013-05-01"));
+        assert!(!body.anonymisation_checked);
+    }
+
+    #[test]
+    fn the_review_screen_changes_only_what_it_sent() {
+        let changes = metadata_changes(&pairs(&[
+            ("title", " Child M "),
+            ("methodology", ""),
+            ("themes", "neglect"),
+            ("age_band", "under_1"),
+        ]));
+        let get = |name: &str| {
+            changes
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(get("title"), Some(Some(json!("Child M"))));
+        assert_eq!(get("methodology"), Some(None), "sent empty: removed");
+        assert_eq!(get("themes"), Some(Some(json!(["neglect"]))));
+        assert_eq!(get("abuse"), Some(Some(json!([]))), "no box checked: none");
+        assert_eq!(get("board"), None);
+        assert_eq!(get("pseudonyms"), None, "not sent: kept");
+        assert_eq!(
+            get("child"),
+            Some(Some(json!({ "age_band": "under_1", "sex": "not_stated" })))
+        );
+    }
+
+    #[test]
+    fn a_findings_themes_come_from_its_checkboxes() {
+        let lessons = lessons_from_fields(&pairs(&[
+            ("state_0", "confirmed"),
+            ("text_0", "Share it."),
+            ("themes_0", "neglect"),
+            ("themes_0", "unseen_men"),
+        ]));
+        assert_eq!(lessons[0].themes, ["neglect", "unseen_men"]);
+    }
+}

@@ -147,23 +147,6 @@ impl Repository {
         })
     }
 
-    /// Replaces only the summary and the findings of review `id` (the review screen).
-    pub fn amend_text(
-        &self,
-        principal: &Principal,
-        id: &str,
-        summary: String,
-        lessons: Vec<lessons_model::Lesson>,
-    ) -> ServiceResult<Review> {
-        self.modify_review(id, &principal.email, "update", |current| {
-            check_may_change(principal, &current)?;
-            let mut next = current.clone();
-            next.summary = summary;
-            next.lessons = lessons;
-            amended(current, next)
-        })
-    }
-
     /// The review screen's save: `changes` to the metadata (a field set to a value, or
     /// removed when `None`; every other field stays as stored), and the summary and
     /// findings as the form sent them, as a new revision.
