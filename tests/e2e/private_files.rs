@@ -323,6 +323,7 @@ fn the_review_screen_shows_per_file_checks_and_refuses_in_plain_words() {
     // Confirm all suggestions, and change the title, from the review screen.
     let mut fields: Vec<(String, String)> = vec![
         ("csrf".into(), csrf.clone()),
+        ("metadata".into(), "1".into()),
         (
             "title".into(),
             "Serious Case Review: Child M (Barchester)".into(),

@@ -284,6 +284,8 @@ fn edit_body(
         }
         form.stacked.wide method="post" action=(action) {
             input type="hidden" name="csrf" value=(csrf);
+            // Says that the metadata fields were sent (an unchecked box sends nothing).
+            input type="hidden" name="metadata" value="1";
             (metadata_fields(Some(review), None))
             h2 { "Executive summary" }
             label for="summary" { "Text of the executive summary" }
@@ -452,7 +454,11 @@ pub async fn edit_submit(
     pool: Pool,
     config: web::Data<SiteConfig>,
 ) -> HttpResponse {
-    let changes = metadata_changes(&form.fields);
+    // A post without the metadata fields (summary and findings only) keeps them.
+    let changes = match field(&form.fields, "metadata") {
+        Some("1") => metadata_changes(&form.fields),
+        _ => Vec::new(),
+    };
     let summary = summary_from_fields(&form.fields);
     let mut lessons = lessons_from_fields(&form.fields);
     if field(&form.fields, "confirm_all") == Some("true") {
