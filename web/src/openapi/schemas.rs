@@ -320,11 +320,11 @@ fn review_schemas(cx: &SpecContext) -> Map<String, Value> {
                     "YYYY-MM-DD: the publication date (empty, null or absent: the date already set, else today or the embargo's end)",
                 ),
                 "public_files": described(
-                    json!({ "type": "array", "items": { "type": "integer", "minimum": 1 } }),
+                    json!({ "type": "array", "items": { "type": "integer", "minimum": 1, "maximum": u32::MAX } }),
                     "The numbers (from 1) of the original files the public may download; every other file is private. Each must also be in `anonymised_files`. Absent: none",
                 ),
                 "anonymised_files": described(
-                    json!({ "type": "array", "items": { "type": "integer", "minimum": 0 } }),
+                    json!({ "type": "array", "items": { "type": "integer", "minimum": 0, "maximum": u32::MAX } }),
                     "The numbers of the files whose anonymisation the depositor confirms (each file in `public_files` must be here)",
                 ),
             }),
