@@ -1,13 +1,15 @@
 // Accessibility: axe-core in headless Chromium finds no serious or critical WCAG 2.1 AA
-// violation on the public pages, the API documentation and the sign-in page, at desktop
-// width and at 360 px; and the /insights charts and first table fit a 1280 px window.
+// violation on the public pages, the API documentation and the sign-in page, and on a
+// depositor's pages (the deposit form, the review screen with its publish form, the
+// published state, /my), at desktop width and at 360 px; and the /insights charts and
+// first table fit a 1280 px window.
 // Needs the `lessons` binary (LESSONS_BIN) and Debian's chromium (CHROMIUM), as the
 // deposit test does; outside CI a missing browser skips loudly.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -66,9 +68,10 @@ after(async () => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-async function violations(path, width) {
-  const page = await browser.newPage({ viewport: { width, height: 900 } });
-  const answer = await page.goto(`${base}${path}`);
+async function violations(path, width, context = browser, origin = base) {
+  const page = await context.newPage();
+  await page.setViewportSize({ width, height: 900 });
+  const answer = await page.goto(`${origin}${path}`);
   assert.equal(answer.status(), 200, path);
   // Injected as a script the page did not ask for: the site's CSP is not involved.
   await page.evaluate(axeSource);
@@ -119,4 +122,78 @@ test("insights charts and the table over time fit a desktop window", { skip: bro
     for (const problem of found) problems.push(`${path}: ${problem}`);
   }
   assert.deepEqual(problems, [], problems.join("\n"));
+});
+
+test("a depositor's pages have no serious accessibility violations, at desktop and phone widths", { skip: browserMissing && !inCI }, async () => {
+  // A server of its own with a board and a depositor (the demo server has no accounts).
+  const dir = mkdtempSync(join(tmpdir(), "lessons-a11y-deposit-"));
+  const data = join(dir, "data");
+  const cli = (args, input) => {
+    const run = spawnSync(bin, ["--data", data, ...args], { input, encoding: "utf8", env: { ...process.env, RUST_LOG: "warn" } });
+    assert.equal(run.status, 0, `lessons ${args.join(" ")}: ${run.stderr}`);
+  };
+  cli(["board", "add", "barsetshire", "--name", "Barsetshire LSCB", "--region", "south_west"]);
+  cli(["user", "add", "officer@barsetshire.example", "--board", "barsetshire", "--role", "depositor"], "a long enough password\n");
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const own = spawn(bin, ["--data", data, "serve", "--addr", `127.0.0.1:${port}`], { stdio: "ignore", env: { ...process.env, RUST_LOG: "warn" } });
+  const context = await browser.newContext();
+  try {
+    for (let i = 0; i < 600; i++) {
+      try {
+        if ((await fetch(`${origin}/healthz`)).ok) break;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const page = await context.newPage();
+    await page.goto(`${origin}/login?next=/deposit`);
+    await page.getByLabel("Email address").fill("officer@barsetshire.example");
+    await page.getByLabel("Password").fill("a long enough password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${origin}/deposit`);
+    const document = join(dir, "child-k.txt");
+    writeFileSync(document, "Executive summary\n\nChild K lived at 14 Acacia Road, Barchester BA1 2XY.\n\nRecommendations\n\n1. The school should refer persistent hunger to children's social care.\n");
+    await page.locator("#file-1").setInputFiles(document);
+    await page.getByLabel("Title, as published").fill("Serious Case Review: Child K");
+    await page.getByLabel("Incident", { exact: true }).selectOption("serious_harm");
+    await page.getByRole("button", { name: "Upload and read the documents" }).click();
+    await page.waitForURL(/\/my\/reviews\/scr-/);
+    const screen = new URL(page.url()).pathname;
+    // A refused publish: the screen with its list of problems.
+    await page.getByRole("button", { name: "Publish", exact: true }).click();
+    await page.waitForURL(`${origin}${screen}/publish`);
+    const refused = [];
+    for (const width of [1280, 360]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.evaluate(axeSource);
+      const result = await page.evaluate(() => globalThis.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
+      for (const v of result.violations.filter((v) => v.impact === "serious" || v.impact === "critical")) refused.push(`refused publish @${width}px: ${v.id}: ${v.help}`);
+    }
+    const problems = [...refused];
+    const check = async (path) => {
+      for (const width of [1280, 360]) {
+        const { bad, overflow } = await violations(path, width, context, origin);
+        for (const v of bad) problems.push(`${path} @${width}px: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
+        if (width === 360 && overflow > 1) problems.push(`${path} @360px: the page is ${overflow}px wider than the screen`);
+      }
+    };
+    await check("/deposit");
+    await check(screen);
+    await check("/my");
+    await page.goto(`${origin}${screen}`);
+    await page.getByRole("button", { name: "Confirm all suggestions and save" }).click();
+    await page.waitForURL(`${origin}${screen}?done=saved`);
+    await page.getByLabel(/I have checked that the text identifies/).check();
+    await page.getByRole("button", { name: "Publish", exact: true }).click();
+    await page.waitForURL(`${origin}${screen}?done=published`);
+    await check(`${screen}?done=published`);
+    await check(`/reviews/${screen.split("/").pop()}`);
+    assert.deepEqual(problems, [], problems.join("\n"));
+  } finally {
+    await context.close();
+    own.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -1,6 +1,7 @@
 // A board officer deposits a review through the web forms in a real headless Chromium:
-// sign in, upload a document with metadata, confirm the suggested findings, publish,
-// and find the review on its public page and in search. Needs the `lessons` binary
+// sign in, upload a document with metadata, be refused while findings are suggestions,
+// confirm them all, set the publication date, publish with the original file private,
+// and find the review on its public page and in search (the file still private). Needs the `lessons` binary
 // (LESSONS_BIN, default target/debug/lessons) and Debian's chromium (CHROMIUM, default
 // /usr/bin/chromium). Outside CI a missing browser skips the test loudly; in CI it fails.
 
@@ -105,12 +106,24 @@ test("a depositor uploads, confirms and publishes a review in the browser", { sk
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(`${base}/my`);
+  // The header says who is signed in, with a sign-out button.
+  assert.match(await page.locator("header .account").innerText(), /Signed in as officer@barsetshire\.example/);
+  assert.equal(await page.locator("header .account").getByRole("button", { name: "Sign out" }).count(), 1);
 
   await page.goto(`${base}/deposit`);
+  assert.match(await page.locator("form[action='/deposit']").innerText(), /The public will get: no files\./);
+  // Each checkbox's label sits beside its own box (same row, to its right).
+  for (const id of ["abuse-neglect", "abuse-sexual", "themes-physical_abuse"]) {
+    const box = await page.locator(`#${id}`).boundingBox();
+    const label = await page.locator(`label[for="${id}"]`).boundingBox();
+    const middle = label.y + label.height / 2;
+    assert.ok(label.x > box.x && middle > box.y - 4 && middle < box.y + box.height + 4, `${id}: label ${JSON.stringify(label)} beside box ${JSON.stringify(box)}`);
+  }
   await page.locator("#file-1").setInputFiles(document);
   await page.getByLabel("Title, as published").fill("Serious Case Review: Child W");
   await page.getByLabel("Incident", { exact: true }).selectOption("serious_harm");
   await page.getByLabel("Age of the child").selectOption("1_to_5");
+  await page.locator("#abuse-neglect").check();
   await page.locator("#themes-physical_abuse").check();
   await page.getByLabel("Pseudonyms used (comma-separated, e.g. Child A, Mother)").fill("Child W");
   await page.getByRole("button", { name: "Upload and read the documents" }).click();
@@ -121,28 +134,56 @@ test("a depositor uploads, confirms and publishes a review in the browser", { sk
   assert.match(await page.locator("#summary").inputValue(), /quokka drawing/);
   const suggestions = page.locator("fieldset.finding legend", { hasText: "(suggested)" });
   assert.equal(await suggestions.count(), 2, "both recommendations are suggested");
+  assert.ok(await page.locator("#abuse-neglect").isChecked(), "the metadata are on the review screen");
 
-  // Publishing is refused while findings are still suggestions.
+  // Publishing is refused while findings are still suggestions: the screen stays and says so.
   await page.getByLabel(/I have checked that the text identifies/).check();
-  await page.getByRole("button", { name: "Publish" }).click();
-  assert.match(await page.locator("h1").innerText(), /need changing/i);
+  await page.getByRole("button", { name: "Publish", exact: true }).click();
+  await page.waitForURL(`${reviewUrl}/publish`);
+  const problems = await page.locator("#problems").innerText();
+  assert.match(problems, /The review was not published/);
+  assert.match(problems, /Finding 1 is still a suggestion/);
+  assert.match(problems, /Finding 2 is still a suggestion/);
 
-  await page.goto(reviewUrl);
-  for (const index of [0, 1]) {
-    await page.locator(`#f${index}-state`).selectOption("confirmed");
-  }
-  await page.getByRole("button", { name: "Save" }).click();
-  await page.waitForURL(reviewUrl);
+  // Confirm all suggestions (and change the title) in one go.
+  await page.getByLabel("Title, as published").fill("Serious Case Review: Child W (Barsetshire)");
+  await page.getByRole("button", { name: "Confirm all suggestions and save" }).click();
+  await page.waitForURL(`${reviewUrl}?done=saved`);
+  assert.match(await page.locator("[role=status]").first().innerText(), /Saved\./);
   assert.equal(await page.locator("fieldset.finding legend", { hasText: "(suggested)" }).count(), 0);
+  assert.match(await page.locator("h1").innerText(), /Child W \(Barsetshire\)/);
+
+  // Publish with the original file private, and the review's own publication date.
+  assert.match(await page.locator("form[action$='/publish']").innerText(), /The public will get: no files/);
+  assert.equal(await page.locator("#public-1").isChecked(), false);
+  await page.getByLabel("Publication date").last().fill("2013-05-01");
   await page.getByLabel(/I have checked that the text identifies/).check();
-  await page.getByRole("button", { name: "Publish" }).click();
-  await page.waitForURL(reviewUrl);
-  assert.match(await page.locator("p.muted").first().innerText(), /published/);
+  await page.getByRole("button", { name: "Publish", exact: true }).click();
+  await page.waitForURL(`${reviewUrl}?done=published`);
+  assert.match(await page.locator("[role=status]").first().innerText(), /Published\./);
+  const state = await page.locator("section.published-state").innerText();
+  assert.match(state, /Published 1 May 2013/);
+  assert.match(state, /The public will get: no files/);
+  assert.equal(await page.locator("form[action$='/publish']").count(), 0, "the published state replaces the publish form");
+
+  // /my shows dates as dates.
+  await page.goto(`${base}/my`);
+  assert.match(await page.locator("table").first().innerText(), /\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}/);
+  assert.doesNotMatch(await page.locator("table").first().innerText(), /T\d{2}:\d{2}/);
 
   const visitor = await browser.newPage();
   const publicPage = await visitor.goto(`${base}/reviews/${id}`);
   assert.equal(publicPage.status(), 200);
   assert.match(await visitor.locator("h1").innerText(), /Child W/);
+  const about = await visitor.locator("dl.metadata").innerText();
+  assert.match(about, /Published\s+1 May 2013/);
+  assert.match(await visitor.locator("p.muted").first().innerText(), /2013/);
+  assert.equal(await visitor.locator("a[href*='/files/']").count(), 0, "no file is offered to the public");
+  // The original file is private: the public gets 404, the board gets it.
+  assert.equal((await fetch(`${base}/api/v1/reviews/${id}/file`)).status, 404);
+  assert.deepEqual((await (await fetch(`${base}/api/v1/reviews/${id}`)).json()).files, []);
+  const own = await page.request.get(`${base}/api/v1/reviews/${id}/file`);
+  assert.equal(own.status(), 200);
   await visitor.goto(`${base}/search?q=quokka`);
   assert.match(await visitor.locator("p.lede").innerText(), /^1 review/);
 });

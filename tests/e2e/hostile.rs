@@ -484,7 +484,16 @@ fn hostile_text_in_every_field_never_executes_nor_breaks_a_page_or_an_export() {
             "POST",
             &server.url(&format!("/api/v1/reviews/{id}/publish")),
             Some(&token),
-            Some(("application/json", br#"{"anonymisation_checked": true}"#)),
+            // The upload is offered to the public: its hostile name is on the public page.
+            Some((
+                "application/json",
+                if i == 0 {
+                    br#"{"anonymisation_checked": true, "public_files": [1], "anonymised_files": [1]}"#
+                        .as_slice()
+                } else {
+                    br#"{"anonymisation_checked": true}"#.as_slice()
+                },
+            )),
         );
         assert_eq!(published.status, 200, "{}", published.text());
         ids.push(id);

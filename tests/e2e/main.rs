@@ -18,6 +18,7 @@ mod live;
 mod metrics;
 mod openapi;
 mod pages;
+mod private_files;
 mod restart;
 mod security;
 mod shutdown;

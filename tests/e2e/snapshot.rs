@@ -194,7 +194,8 @@ fn hidden_reviews_and_original_files_stay_out_and_ids_are_not_reissued() {
     assert_eq!(status, 201, "{deposited}");
     let id = deposited["id"].as_str().unwrap().to_string();
     let path = format!("/api/v1/reviews/{id}");
-    let publish = json!({ "anonymisation_checked": true });
+    let publish =
+        json!({ "anonymisation_checked": true, "public_files": [1], "anonymised_files": [1] });
     let (status, published) = server.send(
         "POST",
         &format!("{path}/publish"),

@@ -189,7 +189,8 @@ fn documents_deposit_as_drafts_with_text_suggestions_and_warnings() {
             .0,
         200
     );
-    assert_eq!(server.get(&format!("{path}/file")).0, 200);
+    // Published without marking the file public: it stays private (see private_files.rs).
+    assert_eq!(server.get(&format!("{path}/file")).0, 404);
 
     let html = b"<!doctype html><html><body><nav>Home &gt; Reviews</nav><main><h1>Child P</h1><p>Teachers saw the child hungry &amp; tired.</p><h2>Recommendations</h2><ol><li>The school should refer persistent hunger to children's social care.</li><li>All agencies should record the child's own words in every assessment.</li></ol></main><footer>Copyright Board</footer></body></html>";
     let (status, review) = post(

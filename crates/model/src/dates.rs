@@ -60,6 +60,20 @@ pub fn now_rfc3339() -> String {
     now.format(&Rfc3339).unwrap_or_default()
 }
 
+/// A date (`2010-09-08`) or a timestamp (`2010-09-08T10:02:11Z`) as people write it:
+/// "8 September 2010". Anything else is returned as it is.
+pub fn human_date(text: &str) -> String {
+    match text.get(..10).and_then(parse_date) {
+        Some(date) if text.len() == 10 || text.as_bytes()[10] == b'T' => format!(
+            "{} {} {}",
+            date.day(),
+            crate::review::month_name(date.month()),
+            date.year()
+        ),
+        _ => text.to_string(),
+    }
+}
+
 /// Today's date in UTC.
 pub fn today() -> Date {
     OffsetDateTime::now_utc().date()
@@ -73,6 +87,14 @@ pub fn days_since_epoch(date: Date) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_and_timestamps_read_as_dates() {
+        assert_eq!(human_date("2010-09-08"), "8 September 2010");
+        assert_eq!(human_date("2026-12-06T23:05:11Z"), "6 December 2026");
+        assert_eq!(human_date("2010-09"), "2010-09");
+        assert_eq!(human_date("2010-09-08x"), "2010-09-08x");
+    }
 
     #[test]
     fn parses_strict_dates_only() {

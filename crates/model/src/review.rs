@@ -77,14 +77,24 @@ pub struct Lesson {
     pub suggested: bool,
 }
 
-/// An original file uploaded with a review, kept byte for byte.
+/// An original file uploaded with a review, kept byte for byte. Files are private (to
+/// the review's board and admins) unless the depositor marked the file as the public
+/// version and confirmed it anonymised when publishing: a stored file without `public`
+/// (every file of a store written before the flag existed) reads as private.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileRef {
+    /// Derived: the file's place in the review's full list, from 1 (`/files/{number}`),
+    /// kept when the public sees only some of the files.
+    #[serde(default)]
+    pub number: usize,
     pub document_type: String,
     pub filename: String,
     pub media_type: String,
     pub size: u64,
     pub sha256: String,
+    /// Offered to the public (while the review is public); private otherwise.
+    #[serde(default)]
+    pub public: bool,
 }
 
 /// A serious case review with its findings. Every field defaults so that a partial
@@ -344,6 +354,21 @@ impl Review {
         for (n, lesson) in self.lessons.iter_mut().enumerate() {
             lesson.id = format!("{}#L{}", self.id, n + 1);
         }
+        self.number_files();
+    }
+
+    /// Gives each file its place in the full list, from 1 (stored records written
+    /// before files were numbered have none).
+    pub fn number_files(&mut self) {
+        for (n, file) in self.files.iter_mut().enumerate() {
+            file.number = n + 1;
+        }
+    }
+
+    /// The review as the public may see it: numbered files, only those marked public.
+    pub fn keep_public_files(&mut self) {
+        self.number_files();
+        self.files.retain(|file| file.public);
     }
 }
 
@@ -437,11 +462,13 @@ mod tests {
         .unwrap();
         review.fill_derived();
         review.files.push(FileRef {
+            number: 1,
             document_type: "executive_summary".into(),
             filename: "es.pdf".into(),
             media_type: "application/pdf".into(),
             size: 1,
             sha256: "00".into(),
+            public: false,
         });
         let value = serde_json::to_value(&review).unwrap();
         let mut keys: Vec<&str> = value
@@ -465,5 +492,24 @@ mod tests {
         assert_eq!(review.status, Status::Draft);
         let again: Review = serde_json::from_str(&serde_json::to_string(&review).unwrap()).unwrap();
         assert_eq!(again, review);
+    }
+
+    #[test]
+    fn files_without_the_flag_are_private_and_the_public_sees_only_marked_ones() {
+        let mut review: Review = serde_json::from_str(
+            r#"{"files":[{"document_type":"executive_summary","filename":"a.txt","media_type":"text/plain","size":1,"sha256":"00"},
+                         {"document_type":"overview_report","filename":"b.txt","media_type":"text/plain","size":1,"sha256":"11","public":true}]}"#,
+        )
+        .unwrap();
+        assert!(
+            !review.files[0].public,
+            "a file stored without the flag is private"
+        );
+        review.keep_public_files();
+        assert_eq!(review.files.len(), 1);
+        assert_eq!(
+            (review.files[0].number, review.files[0].filename.as_str()),
+            (2, "b.txt")
+        );
     }
 }

@@ -265,6 +265,8 @@ fn files_are_kept_byte_for_byte_and_owned_per_board() {
     assert_eq!(store.file("../../etc/passwd").unwrap(), None);
     let mut with_file = review();
     with_file.files.push(lessons_model::FileRef {
+        number: 0,
+        public: false,
         document_type: "executive_summary".into(),
         filename: "es.pdf".into(),
         media_type: "application/pdf".into(),
@@ -390,6 +392,8 @@ fn a_restore_is_refused_whole_with_every_error() {
     bad.revision = u32::MAX;
     bad.board = "nowhere".into();
     bad.files.push(lessons_model::FileRef {
+        number: 0,
+        public: false,
         document_type: "executive_summary".into(),
         filename: "es.pdf".into(),
         media_type: "application/pdf".into(),
@@ -413,6 +417,8 @@ fn a_restored_review_keeps_files_the_store_holds() {
     let sha = store.put_file(&bytes).unwrap();
     let mut review = restorable("scr-2009-barsetshire-0001");
     review.files.push(lessons_model::FileRef {
+        number: 0,
+        public: false,
         document_type: "executive_summary".into(),
         filename: "es.pdf".into(),
         media_type: "application/pdf".into(),
@@ -470,6 +476,8 @@ fn store_with_history() -> (tempfile::TempDir, Store, Review, String) {
     let sha = store.put_file(&bytes).unwrap();
     let mut with_file = review();
     with_file.files.push(lessons_model::FileRef {
+        number: 0,
+        public: false,
         document_type: "executive_summary".into(),
         filename: "es.pdf".into(),
         media_type: "application/pdf".into(),
@@ -695,6 +703,8 @@ fn a_backup_holds_everything_but_sessions_and_verifies_clean() {
     let sha = store.put_file(b"%PDF-1.4 the executive summary").unwrap();
     let mut with_file = review();
     with_file.files = vec![lessons_model::FileRef {
+        number: 0,
+        public: false,
         document_type: "executive_summary".into(),
         filename: "summary.pdf".into(),
         media_type: "application/pdf".into(),
@@ -926,4 +936,40 @@ fn a_store_without_listings_gets_them_when_opened() {
     let listed = store.board_listings("barsetshire").unwrap();
     assert_eq!(listed, vec![ReviewListing::of(&created)]);
     assert!(store.verify().unwrap().problems.is_empty());
+}
+
+#[test]
+fn files_of_a_store_written_before_the_public_flag_read_as_private() {
+    let dir = tempfile::tempdir().unwrap();
+    let id = {
+        let store = Store::open(dir.path()).unwrap();
+        store.put_board(&board(), "cli").unwrap();
+        let bytes = b"Child M lived at 14 Acacia Road.".to_vec();
+        let sha = store.put_file(&bytes).unwrap();
+        let mut published = review();
+        published.status = Status::Published;
+        let created = store.create_review(published, "a", "create").unwrap();
+        // The record as the previous format wrote it: files without `number` or `public`.
+        let mut old = serde_json::to_value(&created).unwrap();
+        old["files"] = serde_json::json!([{ "document_type": "executive_summary",
+            "filename": "child-m.txt", "media_type": "text/plain", "size": bytes.len(), "sha256": sha }]);
+        store
+            .reviews
+            .insert(created.id.as_bytes(), encode_json(&old).unwrap())
+            .unwrap();
+        store.flush().unwrap();
+        created.id
+    };
+    let store = Store::open(dir.path()).unwrap();
+    let review = store.review(&id).unwrap().unwrap();
+    assert_eq!(review.files.len(), 1);
+    assert!(!review.files[0].public, "an upgraded file is private");
+    // A later revision keeps the file, still private, now numbered.
+    let mut next = review.clone();
+    next.keywords = vec!["acacia".into()];
+    let updated = store.update_review(&id, next, "a", "update").unwrap();
+    assert_eq!(
+        (updated.files[0].number, updated.files[0].public),
+        (1, false)
+    );
 }

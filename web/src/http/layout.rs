@@ -1,6 +1,6 @@
 //! The frame of every HTML page: skip link, header with navigation (the current section
-//! marked), the demonstration banner when the demo corpus is served, main content and
-//! footer.
+//! marked; on signed-in pages, who is signed in and a sign-out button), the
+//! demonstration banner when the demo corpus is served, main content and footer.
 
 use maud::{html, Markup, DOCTYPE};
 
@@ -19,8 +19,28 @@ pub enum Section {
     Other,
 }
 
+/// Who is signed in, as the header shows it: the email, and the session's CSRF token
+/// for the sign-out form (none for a caller with a bearer token: no button).
+#[derive(Debug, Clone, Copy)]
+pub struct SignedInAs<'a> {
+    pub email: &'a str,
+    pub csrf: Option<&'a str>,
+}
+
 /// The page frame: skip link, header with navigation, main content, footer.
 pub fn layout(title: &str, config: &SiteConfig, section: Section, body: Markup) -> Markup {
+    layout_as(title, config, section, None, body)
+}
+
+/// [`layout`] for a signed-in page: the header says who is signed in, with a sign-out
+/// button.
+pub fn layout_as(
+    title: &str,
+    config: &SiteConfig,
+    section: Section,
+    who: Option<SignedInAs>,
+    body: Markup,
+) -> Markup {
     let nav = [
         ("/search", "Search reviews", Section::Reviews),
         ("/search?view=lessons", "Search lessons", Section::Lessons),
@@ -50,6 +70,18 @@ pub fn layout(title: &str, config: &SiteConfig, section: Section, body: Markup) 
                                         li { a href=(href) aria-current=[(section == of).then_some("page")] { (text) } }
                                     }
                                     li { a href="/deposit" { "Deposit" } }
+                                    @if who.is_some() { li { a href="/my" { "My reviews" } } }
+                                }
+                            }
+                            @if let Some(who) = who {
+                                div.account {
+                                    span { "Signed in as " strong { (who.email) } }
+                                    @if let Some(csrf) = who.csrf {
+                                        form method="post" action="/logout" {
+                                            input type="hidden" name="csrf" value=(csrf);
+                                            button.link-button type="submit" { "Sign out" }
+                                        }
+                                    }
                                 }
                             }
                         }

@@ -603,14 +603,14 @@ fn publish_operation(id: Value) -> Value {
         ("401", needs_token()),
         ("403", not_yours()),
         ("404", no_review()),
-        ("422", error("`anonymisation_checked` is not true, a finding is still suggested, the embargo date is bad, or the review was withdrawn")),
+        ("422", error("`anonymisation_checked` is not true, a finding is still suggested, the embargo or publication date is bad, a file in `public_files` does not exist or is not also in `anonymised_files`, or the review was withdrawn")),
     ];
     responses.extend(body_errors());
     Operation::new(
         "publishReview",
         "deposit",
         "Publish a review, now or under embargo",
-        "Refused until every suggested finding is confirmed and the anonymisation check is confirmed. With `embargo_until` the review becomes public by itself on that day.",
+        "Refused until every suggested finding is confirmed and the anonymisation check is confirmed. With `embargo_until` the review becomes public by itself on that day. `published_on` sets the publication date (else a date already set is kept, else today or the embargo's end). Original files stay private unless listed in `public_files` (numbers from 1) and confirmed anonymised in `anonymised_files`; exactly the files listed are public afterwards.",
     )
     .auth(Auth::Required)
     .parameters(vec![id])
@@ -618,7 +618,7 @@ fn publish_operation(id: Value) -> Value {
         "The confirmation",
         json!({ "application/json": {
             "schema": schema_ref("PublishRequest"),
-            "example": { "anonymisation_checked": true, "embargo_until": "2027-03-01" },
+            "example": { "anonymisation_checked": true, "embargo_until": "2027-03-01", "published_on": "2027-03-01", "public_files": [2], "anonymised_files": [2] },
         } }),
     )
     .responses(responses)
@@ -746,7 +746,7 @@ fn file_operation(id: Value, n: Option<Value>) -> Value {
         operation_id,
         "reviews",
         summary,
-        "The upload byte for byte, as a download, with the media type found from its content. Public reviews for everyone; drafts for their board's users and admins.",
+        "The upload byte for byte, as a download, with the media type found from its content. Files are private by default: the review's board and admins get every file of any status; anyone else gets only a file the depositor marked public (`public_files` at publication) of a review that is public, and 404 for any other, exactly as for a missing file. Files keep their number (`number`) in the full list.",
     )
     .auth(Auth::Optional)
     .parameters(parameters)
@@ -756,7 +756,7 @@ fn file_operation(id: Value, n: Option<Value>) -> Value {
             attachment(json!({ "description": "The file", "content": download })),
         ),
         ("401", bad_token()),
-        ("404", error("No review visible to the caller with this id, or no such file")),
+        ("404", error("No review visible to the caller with this id, no such file, or a private file (to anyone but the board and admins)")),
     ])
 }
 

@@ -119,8 +119,9 @@ fn input_properties(cx: &SpecContext) -> Map<String, Value> {
     let file = object(
         &["document_type", "filename", "media_type", "size", "sha256"],
         json!({
+            "number": count(u64::MAX),
             "document_type": text(), "filename": text(), "media_type": text(),
-            "size": count(u64::MAX), "sha256": text(),
+            "size": count(u64::MAX), "sha256": text(), "public": { "type": "boolean" },
         }),
     );
     let changed = [
@@ -278,13 +279,15 @@ fn review_schemas(cx: &SpecContext) -> Map<String, Value> {
     schemas.insert(
         "FileRef".into(),
         object(
-            &["document_type", "filename", "media_type", "size", "sha256"],
+            &["number", "document_type", "filename", "media_type", "size", "sha256", "public"],
             json!({
+                "number": described(integer(1), "The file's place in the review's full list of files, from 1 (`/files/{n}`); the public sees only public files, with their numbers"),
                 "document_type": vocabulary(Vocabulary::DocumentType),
                 "filename": text(),
                 "media_type": string_enum(media_types),
                 "size": integer(0),
                 "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" },
+                "public": described(json!({ "type": "boolean" }), "Offered to the public (marked and confirmed anonymised at publication); false: the board and admins only"),
             }),
         ),
     );
@@ -311,6 +314,18 @@ fn review_schemas(cx: &SpecContext) -> Map<String, Value> {
                 "embargo_until": described(
                     nullable(json!({ "type": "string", "anyOf": [date(), { "type": "string", "maxLength": 0 }] })),
                     "YYYY-MM-DD: public from that day (empty, null or absent: now)",
+                ),
+                "published_on": described(
+                    nullable(json!({ "type": "string", "anyOf": [date(), { "type": "string", "maxLength": 0 }] })),
+                    "YYYY-MM-DD: the publication date (empty, null or absent: the date already set, else today or the embargo's end)",
+                ),
+                "public_files": described(
+                    json!({ "type": "array", "items": { "type": "integer", "minimum": 1, "maximum": u32::MAX } }),
+                    "The numbers (from 1) of the original files the public may download; every other file is private. Each must also be in `anonymised_files`. Absent: none",
+                ),
+                "anonymised_files": described(
+                    json!({ "type": "array", "items": { "type": "integer", "minimum": 0, "maximum": u32::MAX } }),
+                    "The numbers of the files whose anonymisation the depositor confirms (each file in `public_files` must be here)",
                 ),
             }),
         )),

@@ -8,6 +8,7 @@
 use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
+use lessons_model::dates::human_date;
 use lessons_model::{Role, Status};
 use lessons_store::{ReviewListing, TokenRecord};
 use maud::{html, Markup};
@@ -16,7 +17,7 @@ use crate::http::blocking::Pool;
 use crate::http::body::read_form;
 use crate::http::config::SiteConfig;
 use crate::http::errors::{error_page, page_for, ApiError};
-use crate::http::layout::{layout, Section};
+use crate::http::layout::{layout, layout_as, Section, SignedInAs};
 use crate::http::session::{session_removal, SignedIn, SignedInForm, SESSION_COOKIE};
 use crate::service::accounts::{constant_time_eq, new_secret, Principal, SESSION_SECONDS};
 use crate::service::input::field;
@@ -234,7 +235,11 @@ async fn my_page(
                 tokens: service.tokens_of(&principal)?,
             };
             let body = my_body(&principal, overview, new_token.as_deref());
-            Ok(layout("My reviews", &site, Section::Other, body).into_string())
+            let who = SignedInAs {
+                email: &principal.email,
+                csrf: principal.csrf.as_deref(),
+            };
+            Ok(layout_as("My reviews", &site, Section::Other, Some(who), body).into_string())
         })
         .await;
     match page {
@@ -280,7 +285,9 @@ fn my_body(principal: &Principal, overview: Overview, new_token: Option<&str>) -
             @let listed: Vec<&ReviewListing> = reviews.iter().filter(|r| r.status == status).collect();
             h2 { (status_title(status)) " (" (listed.len()) ")" }
             @if listed.is_empty() { p.muted { "None." } }
-            @else { (review_table(&listed, &board_names)) }
+            @else {
+                div.table-scroll role="region" aria-label=(status_title(status)) tabindex="0" { (review_table(&listed, &board_names)) }
+            }
         }
         h2 #tokens { "API tokens" }
         p { "A token lets a program deposit and change your board's reviews through the API (" code { "Authorization: Bearer <token>" } "). Keep it secret." }
@@ -292,7 +299,7 @@ fn my_body(principal: &Principal, overview: Overview, new_token: Option<&str>) -
         }
         @if tokens.is_empty() { p.muted { "You have no tokens." } }
         @else {
-            table {
+            div.table-scroll role="region" aria-label="Your API tokens" tabindex="0" { table {
                 caption.visually-hidden { "Your API tokens" }
                 thead { tr { th scope="col" { "Token" } th scope="col" { "Label" } th scope="col" { "Created" } th scope="col" { span.visually-hidden { "Action" } } } }
                 tbody {
@@ -300,7 +307,7 @@ fn my_body(principal: &Principal, overview: Overview, new_token: Option<&str>) -
                         tr {
                             td { code { "lsn_" (token.id) "…" } }
                             td { (token.label) }
-                            td { (token.created_at) }
+                            td { (human_date(&token.created_at)) }
                             td {
                                 form method="post" action={"/my/tokens/" (token.id) "/revoke"} {
                                     input type="hidden" name="csrf" value=(csrf);
@@ -310,7 +317,7 @@ fn my_body(principal: &Principal, overview: Overview, new_token: Option<&str>) -
                         }
                     }
                 }
-            }
+            } }
         }
         form.stacked method="post" action="/my/tokens" {
             input type="hidden" name="csrf" value=(csrf);
@@ -351,7 +358,7 @@ fn review_table(
                                 None => { "not known" }
                             }
                         }
-                        td { (review.updated_at.clone().unwrap_or_default()) }
+                        td { (review.updated_at.as_deref().map(human_date).unwrap_or_default()) }
                     }
                 }
             }

@@ -1,29 +1,35 @@
 //! The deposit flow on the web, for signed-in depositors: `/deposit` (files with their
 //! document types, and the review's metadata with vocabulary pickers and dates), then
-//! `/my/reviews/{id}`: the extracted text, the suggested findings to confirm, edit,
-//! delete or add to, the anonymisation warnings, and the forms to publish (now or under
-//! embargo) and to withdraw. Every form carries the session's CSRF token.
+//! `/my/reviews/{id}`: the metadata, the extracted text, the suggested findings to
+//! confirm (one by one or all at once), edit, delete or add to, the anonymisation
+//! warnings, and the forms to publish (now or under embargo, with the publication date
+//! and, per original file, whether the public gets it) and to withdraw. A change is
+//! confirmed on the screen ("Saved"); a refusal stays on it and says what to do. Every
+//! form carries the session's CSRF token.
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use lessons_ingest::Warning;
+use lessons_model::dates::human_date;
 use lessons_model::vocab::{self, Term};
-use lessons_model::{Lesson, Review, Role, Status, Vocabulary};
+use lessons_model::{FieldError, Lesson, Review, Role, Status, Vocabulary};
 use maud::{html, Markup};
 
 use crate::http::blocking::Pool;
 use crate::http::body::read_multipart;
 use crate::http::config::SiteConfig;
 use crate::http::errors::page_for;
-use crate::http::layout::{layout, Section};
+use crate::http::layout::{layout_as, Section, SignedInAs};
 use crate::http::session::{csrf_refusal, SignedIn, SignedInForm};
 use crate::service::accounts::Principal;
 use crate::service::input::{
-    field, lessons_from_fields, review_from_json, summary_from_fields, TransitionRequest,
+    field, lessons_from_fields, metadata_changes, review_from_json, summary_from_fields,
+    Transition, TransitionRequest,
 };
+use crate::service::requests::query_pairs;
 use crate::service::reviews::Editable;
 use crate::service::uploads::{read_deposit, DepositSource};
-use crate::service::{Repository, ServiceResult};
+use crate::service::{Repository, ServiceError, ServiceResult};
 
 /// `GET /deposit`
 pub async fn deposit_page(
@@ -47,6 +53,10 @@ pub async fn deposit_page(
             input type="hidden" name="csrf" value=(csrf);
             fieldset {
                 legend { h2 { "Documents" } }
+                div.notice {
+                    p { strong { "The public will get: no files." } }
+                    p { "The files you upload stay private: only your board and administrators can open them. When you publish, you choose which file, if any, the public may download, after checking that it identifies no one." }
+                }
                 @for n in 1..=3 {
                     label for={"file-" (n)} { "File " (n) @if n > 1 { " (optional)" } }
                     input id={"file-" (n)} type="file" name="file" accept=".pdf,.docx,.html,.htm,.txt";
@@ -54,43 +64,65 @@ pub async fn deposit_page(
                     (select("document_type", &format!("type-{n}"), vocab::DOCUMENT_TYPES, Some("executive_summary"), false))
                 }
             }
-            fieldset {
-                legend { h2 { "About the review" } }
-                label for="title" { "Title, as published" }
-                input #title type="text" name="title" required maxlength="500";
-                label for="board" { "Board" }
-                select #board name="board" required {
-                    @for (name, slug) in &boards { option value=(slug) { (name) } }
-                }
-                label for="pseudonyms" { "Pseudonyms used (comma-separated, e.g. Child A, Mother)" }
-                input #pseudonyms type="text" name="pseudonyms";
-                label for="review_type" { "Review type" }
-                (select("review_type", "review_type", &Vocabulary::ReviewType.terms(), Some("serious_case_review"), false))
-                label for="methodology" { "Methodology" }
-                (select("methodology", "methodology", &Vocabulary::Methodology.terms(), None, false))
-                label for="incident" { "Incident" }
-                (select("incident", "incident", &Vocabulary::Incident.terms(), None, false))
-                label for="age_band" { "Age of the child" }
-                (select("age_band", "age_band", &Vocabulary::AgeBand.terms(), Some("not_stated"), false))
-                label for="sex" { "Sex of the child" }
-                (select("sex", "sex", &Vocabulary::Sex.terms(), Some("not_stated"), false))
-                (checkboxes("abuse", "Abuse", &Vocabulary::Abuse.terms()))
-                label for="incident_date" { "Incident date (YYYY-MM-DD or YYYY-MM)" }
-                input #incident_date type="text" name="incident_date" pattern="[0-9]{4}-[0-9]{2}(-[0-9]{2})?";
-                label for="commissioned_on" { "Commissioned on" }
-                input #commissioned_on type="date" name="commissioned_on";
-                label for="completed_on" { "Completed on" }
-                input #completed_on type="date" name="completed_on";
-                (checkboxes("parallel_processes", "Parallel processes", &Vocabulary::ParallelProcess.terms()))
-                (checkboxes("themes", "Themes", &Vocabulary::Theme.terms()))
-                (checkboxes("agencies", "Agencies involved", &Vocabulary::Agency.terms()))
-                label for="keywords" { "Keywords (comma-separated)" }
-                input #keywords type="text" name="keywords";
-            }
+            (metadata_fields(None, Some(&boards)))
             button type="submit" { "Upload and read the documents" }
         }
     };
-    page("Deposit a review", &config, body)
+    page(
+        "Deposit a review",
+        &config,
+        &principal,
+        StatusCode::OK,
+        body,
+    )
+}
+
+/// The review's metadata as form fields: empty for a deposit (with the boards to choose
+/// from), or filled from `review` on the review screen (whose board stays as it is).
+/// Every choice is a labelled list from the vocabularies, never a typed slug.
+fn metadata_fields(review: Option<&Review>, boards: Option<&[(String, String)]>) -> Markup {
+    let text = |value: Option<&str>| value.unwrap_or_default().to_string();
+    let chosen = |list: Option<&Vec<String>>| list.cloned().unwrap_or_default();
+    html! {
+        fieldset {
+            legend { h2 { "About the review" } }
+            label for="title" { "Title, as published" }
+            input #title type="text" name="title" required maxlength="500" value=(text(review.map(|r| r.title.as_str())));
+            @if let Some(boards) = boards {
+                label for="board" { "Board" }
+                select #board name="board" required {
+                    @for (name, slug) in boards { option value=(slug) { (name) } }
+                }
+            }
+            label for="pseudonyms" { "Pseudonyms used (comma-separated, e.g. Child A, Mother)" }
+            input #pseudonyms type="text" name="pseudonyms" value=(review.map(|r| r.pseudonyms.join(", ")).unwrap_or_default());
+            label for="review_type" { "Review type" }
+            (select("review_type", "review_type", &Vocabulary::ReviewType.terms(), Some(review.map_or("serious_case_review", |r| r.review_type.as_str())), false))
+            label for="methodology" { "Methodology" }
+            (select("methodology", "methodology", &Vocabulary::Methodology.terms(), review.and_then(|r| r.methodology.as_deref()), true))
+            label for="incident" { "Incident" }
+            (select("incident", "incident", &Vocabulary::Incident.terms(), review.map(|r| r.incident.as_str()).filter(|i| !i.is_empty()), false))
+            label for="age_band" { "Age of the child" }
+            (select("age_band", "age_band", &Vocabulary::AgeBand.terms(), Some(review.map_or("not_stated", |r| r.child.age_band.as_str())), false))
+            label for="sex" { "Sex of the child" }
+            (select("sex", "sex", &Vocabulary::Sex.terms(), Some(review.map_or("not_stated", |r| r.child.sex.as_str())), false))
+            (checkboxes("abuse", "Abuse", &Vocabulary::Abuse.terms(), &chosen(review.map(|r| &r.abuse))))
+            label for="incident_date" { "Incident date (YYYY-MM-DD or YYYY-MM)" }
+            input #incident_date type="text" name="incident_date" pattern="[0-9]{4}-[0-9]{2}(-[0-9]{2})?" value=(text(review.and_then(|r| r.incident_date.as_deref())));
+            label for="commissioned_on" { "Commissioned on" }
+            input #commissioned_on type="date" name="commissioned_on" value=(text(review.and_then(|r| r.commissioned_on.as_deref())));
+            label for="completed_on" { "Completed on" }
+            input #completed_on type="date" name="completed_on" value=(text(review.and_then(|r| r.completed_on.as_deref())));
+            label for="published_on" { "Publication date" }
+            p.hint #published_on-hint { "The day the review was first published, for an older review. Leave it empty to use the day you publish it here." }
+            input #published_on type="date" name="published_on" aria-describedby="published_on-hint" value=(text(review.and_then(|r| r.published_on.as_deref())));
+            (checkboxes("parallel_processes", "Parallel processes", &Vocabulary::ParallelProcess.terms(), &chosen(review.map(|r| &r.parallel_processes))))
+            (theme_checkboxes("themes", "themes", "Themes", &chosen(review.map(|r| &r.themes))))
+            (checkboxes("agencies", "Agencies involved", &Vocabulary::Agency.terms(), &chosen(review.map(|r| &r.agencies))))
+            label for="keywords" { "Keywords (comma-separated)" }
+            input #keywords type="text" name="keywords" value=(review.map(|r| r.keywords.join(", ")).unwrap_or_default());
+        }
+    }
 }
 
 /// The boards `principal` may deposit for, as (name, slug).
@@ -139,14 +171,20 @@ pub async fn deposit_submit(
     }
 }
 
-/// `GET /my/reviews/{id}`
+/// `GET /my/reviews/{id}` (`?done=saved|published|withdrawn` after a change: a
+/// confirmation above the review).
 pub async fn edit_page(
+    req: HttpRequest,
     path: web::Path<String>,
     SignedIn(principal): SignedIn,
     pool: Pool,
     config: web::Data<SiteConfig>,
 ) -> HttpResponse {
     let id = path.into_inner();
+    let done = query_pairs(req.query_string())
+        .into_iter()
+        .find(|(k, _)| k == "done")
+        .and_then(|(_, v)| Done::from_query(&v));
     let asking = principal.clone();
     match pool
         .run(move |service| service.editable_with_warnings(&asking, &id))
@@ -155,13 +193,53 @@ pub async fn edit_page(
         Ok(editable) => page(
             &editable.review.title,
             &config,
-            edit_body(&principal, &editable),
+            &principal,
+            StatusCode::OK,
+            edit_body(&principal, &editable, done, None),
         ),
         Err(error) => page_for(error, &config),
     }
 }
 
-fn edit_body(principal: &Principal, editable: &Editable) -> Markup {
+/// What the last change did, confirmed on the review screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Done {
+    Saved,
+    Published,
+    Withdrawn,
+}
+
+impl Done {
+    fn from_query(value: &str) -> Option<Done> {
+        match value {
+            "saved" => Some(Done::Saved),
+            "published" => Some(Done::Published),
+            "withdrawn" => Some(Done::Withdrawn),
+            _ => None,
+        }
+    }
+
+    fn query(self) -> &'static str {
+        match self {
+            Done::Saved => "saved",
+            Done::Published => "published",
+            Done::Withdrawn => "withdrawn",
+        }
+    }
+}
+
+/// A refused change, said in plain words: a heading and one line per problem.
+struct Refusal {
+    heading: &'static str,
+    problems: Vec<String>,
+}
+
+fn edit_body(
+    principal: &Principal,
+    editable: &Editable,
+    done: Option<Done>,
+    refusal: Option<&Refusal>,
+) -> Markup {
     let csrf = principal.csrf.clone().unwrap_or_default();
     let (review, warnings): (&Review, &[Warning]) = (&editable.review, &editable.warnings);
     let action = format!("/my/reviews/{}", review.id);
@@ -169,20 +247,46 @@ fn edit_body(principal: &Principal, editable: &Editable) -> Markup {
     html! {
         p.muted { code { (review.id) } " · revision " (review.revision) " · " (review.status.as_str()) }
         h1 { (review.title) }
-        @if review.status == Status::Published && review.is_public_now() {
-            p { "Published: " a href={"/reviews/" (review.id)} { "see the public page" } "." }
+        @if let Some(refusal) = refusal {
+            div.error-list #problems role="alert" tabindex="-1" {
+                h2 { (refusal.heading) }
+                ol { @for problem in &refusal.problems { li { (problem) } } }
+            }
+        }
+        @if let Some(done) = done {
+            div.notice role="status" {
+                p { strong { @match done { Done::Saved => "Saved.", Done::Published => "Published.", Done::Withdrawn => "Withdrawn." } }
+                    @match done {
+                        Done::Saved => { " Your changes are kept as revision " (review.revision) "." }
+                        Done::Published => { " The review is published." }
+                        Done::Withdrawn => { " The public now sees only the withdrawal notice." }
+                    }
+                }
+            }
+        }
+        @match review.status {
+            Status::Published => { (published_state(review)) }
+            Status::Withdrawn => {
+                h2 { "Withdrawn" }
+                p { "Withdrawn on " (review.withdrawn_on.as_deref().map(human_date).unwrap_or_else(|| "an unknown date".into()))
+                    @if let Some(reason) = &review.withdrawal_reason { ": " (reason) } "." }
+            }
+            Status::Draft => {}
         }
         @if review.summary.trim().is_empty() {
             div.notice role="status" { p { "No text was found in the documents (a scanned document?). Paste the executive summary below." } }
         }
         @if !warnings.is_empty() {
-            div.error-list role="alert" {
-                h2 { "Check the anonymisation (" (warnings.len()) ")" }
+            div.error-list {
+                h2 { "Check the anonymisation of the text (" (warnings.len()) ")" }
                 ul { @for w in warnings { li { strong { (w.message) } ": “" (w.excerpt) "”" } } }
             }
         }
         form.stacked.wide method="post" action=(action) {
             input type="hidden" name="csrf" value=(csrf);
+            // Says that the metadata fields were sent (an unchecked box sends nothing).
+            input type="hidden" name="metadata" value="1";
+            (metadata_fields(Some(review), None))
             h2 { "Executive summary" }
             label for="summary" { "Text of the executive summary" }
             textarea #summary name="summary" rows="16" { (review.summary) }
@@ -190,18 +294,15 @@ fn edit_body(principal: &Principal, editable: &Editable) -> Markup {
             p { (suggested) " of " (review.lessons.len()) " findings are suggestions found in the text: confirm, edit or delete each one." }
             @for (i, lesson) in review.lessons.iter().enumerate() { (finding_fields(i, lesson)) }
             (finding_fields(review.lessons.len(), &Lesson { kind: "lesson".into(), level: "inter_agency".into(), ..Lesson::default() }))
-            button type="submit" { "Save" }
-        }
-        @if review.status != Status::Withdrawn {
-            form.stacked method="post" action={(action) "/publish"} {
-                input type="hidden" name="csrf" value=(csrf);
-                h2 { "Publish" }
-                p { "Publishing needs every finding confirmed and the anonymisation checked." }
-                div { input #anonymisation type="checkbox" name="anonymisation_checked" value="true"; label for="anonymisation" { "I have checked that the text identifies no child, family member or professional" } }
-                label for="embargo" { "Embargo until (optional: the review stays hidden until this day)" }
-                input #embargo type="date" name="embargo_until" value=(review.embargo_until.clone().unwrap_or_default());
-                button type="submit" { "Publish" }
+            div.buttons {
+                button type="submit" { "Save" }
+                @if suggested > 0 {
+                    button.secondary type="submit" name="confirm_all" value="true" { "Confirm all suggestions and save" }
+                }
             }
+        }
+        @if review.status == Status::Draft {
+            (publish_form(&csrf, &action, editable, suggested))
         }
         @if review.status == Status::Published {
             form.stacked method="post" action={(action) "/withdraw"} {
@@ -211,6 +312,101 @@ fn edit_body(principal: &Principal, editable: &Editable) -> Markup {
                 input #reason type="text" name="reason" required maxlength="2000";
                 button.secondary type="submit" { "Withdraw" }
             }
+        }
+    }
+}
+
+/// A published review's state, in place of the publish form: when, whether under
+/// embargo, and which files the public gets.
+fn published_state(review: &Review) -> Markup {
+    html! {
+        section.published-state aria-labelledby="published-heading" {
+            h2 #published-heading { "Published" }
+            p {
+                @if let Some(on) = &review.published_on { "Published " (human_date(on)) ". " }
+                @match (&review.embargo_until, review.is_public_now()) {
+                    (Some(day), false) => { "Under embargo: the public sees it from " (human_date(day)) "." }
+                    _ => { a href={"/reviews/" (review.id)} { "See the public page" } "." }
+                }
+            }
+            (public_gets(review))
+        }
+    }
+}
+
+/// "The public will get: no files" or the names of the files marked public.
+fn public_gets(review: &Review) -> Markup {
+    let public: Vec<&lessons_model::FileRef> = review.files.iter().filter(|f| f.public).collect();
+    html! {
+        p.public-gets {
+            strong { "The public will get: " }
+            @if public.is_empty() { "no files" @if !review.files.is_empty() { " (every original file is private to your board and administrators)" } "." }
+            @else {
+                @for (i, file) in public.iter().enumerate() { @if i > 0 { ", " } (file.filename) }
+                "."
+            }
+        }
+    }
+}
+
+/// The publish form: each original file with the warnings found in its own text and
+/// its two boxes (offer it to the public; confirm it is anonymised), the dates, and the
+/// confirmation of the text's anonymisation.
+fn publish_form(csrf: &str, action: &str, editable: &Editable, suggested: usize) -> Markup {
+    let review = &editable.review;
+    let no_warnings: Vec<Warning> = Vec::new();
+    html! {
+        form.stacked.wide method="post" action={(action) "/publish"} {
+            input type="hidden" name="csrf" value=(csrf);
+            h2 { "Publish" }
+            p { "Publishing needs every finding confirmed and the anonymisation checked." }
+            @if suggested > 0 {
+                p { strong { (suggested) @if suggested == 1 { " finding is" } @else { " findings are" } " still suggestions." } " Confirm, edit or delete them above and save first." }
+            }
+            fieldset {
+                legend { h3 { "Original files" } }
+                (public_gets(review))
+                @if review.files.is_empty() {
+                    p { "This review has no original files: the public gets its text only." }
+                } @else {
+                    p { "Each file stays private (your board and administrators only) unless you offer it to the public and confirm that it is anonymised. The checks below were run on each file's own text, which the public would download, not on the text you edited above." }
+                }
+                @for (i, file) in review.files.iter().enumerate() {
+                    @let n = i + 1;
+                    @let warnings = editable.file_warnings.get(i).unwrap_or(&no_warnings);
+                    div.file-choice {
+                        p {
+                            strong { "File " (n) ": " (file.filename) }
+                            " (" (Vocabulary::DocumentType.label(&file.document_type).unwrap_or(&file.document_type)) ") · "
+                            a href={"/api/v1/reviews/" (review.id) "/files/" (n)} { "open file " (n) }
+                        }
+                        @if warnings.is_empty() {
+                            p { "No likely identifying details were found in this file's text." }
+                        } @else {
+                            p { strong { "Check file " (n) " (" (warnings.len()) " possible identifying details):" } }
+                            ul { @for w in warnings { li { (w.message) ": “" (w.excerpt) "”" } } }
+                        }
+                        div.check {
+                            input type="checkbox" id={"public-" (n)} name="public_file" value=(n) checked[file.public];
+                            label for={"public-" (n)} { "Offer file " (n) " (" (file.filename) ") to the public" }
+                        }
+                        div.check {
+                            input type="checkbox" id={"anonymised-" (n)} name="anonymised_file" value=(n);
+                            label for={"anonymised-" (n)} { "I have checked that file " (n) " identifies no child, family member or professional" }
+                        }
+                    }
+                }
+            }
+            label for="publish-published_on" { "Publication date" }
+            p.hint #publish-published_on-hint { "Keep the date the review was first published; leave it empty to use today (or the end of the embargo)." }
+            input #publish-published_on type="date" name="published_on" aria-describedby="publish-published_on-hint" value=(review.published_on.clone().unwrap_or_default());
+            label for="embargo" { "Embargo until (optional: the review stays hidden until this day)" }
+            input #embargo type="date" name="embargo_until" value=(review.embargo_until.clone().unwrap_or_default());
+            div.check {
+                input #anonymisation type="checkbox" name="anonymisation_checked" value="true";
+                label for="anonymisation" { "I have checked that the text identifies no child, family member or professional" }
+            }
+            button type="submit" { "Publish" }
         }
     }
 }
@@ -240,29 +436,45 @@ fn finding_fields(i: usize, lesson: &Lesson) -> Markup {
             (select(&format!("level_{i}"), &id("level"), &Vocabulary::Level.terms(), Some(&lesson.level), false))
             label for=(id("agency")) { "Agency (required for an individual-agency finding)" }
             (select(&format!("agency_{i}"), &id("agency"), &Vocabulary::Agency.terms(), lesson.agency.as_deref(), true))
-            label for=(id("themes")) { "Themes (comma-separated slugs)" }
-            input id=(id("themes")) type="text" name={"themes_" (i)} value=(lesson.themes.join(", "));
+            details.themes-choice open[!lesson.themes.is_empty()] {
+                summary { "Themes of " @if is_new { "the new finding" } @else { "finding " (i + 1) } " (" (lesson.themes.len()) " chosen)" }
+                (theme_checkboxes(&format!("themes_{i}"), &id("theme"), "Themes", &lesson.themes))
+            }
             label for=(id("text")) { "Text" }
             textarea id=(id("text")) name={"text_" (i)} rows="4" { (lesson.text) }
         }
     }
 }
 
-/// `POST /my/reviews/{id}`: saves the summary and findings as a new revision.
+/// `POST /my/reviews/{id}`: saves the metadata, summary and findings as a new revision
+/// ("Confirm all suggestions and save" also confirms every finding kept).
 pub async fn edit_submit(
     path: web::Path<String>,
     form: SignedInForm,
     pool: Pool,
     config: web::Data<SiteConfig>,
 ) -> HttpResponse {
+    // A post without the metadata fields (summary and findings only) keeps them.
+    let changes = match field(&form.fields, "metadata") {
+        Some("1") => metadata_changes(&form.fields),
+        _ => Vec::new(),
+    };
     let summary = summary_from_fields(&form.fields);
-    let lessons = lessons_from_fields(&form.fields);
+    let mut lessons = lessons_from_fields(&form.fields);
+    if field(&form.fields, "confirm_all") == Some("true") {
+        for lesson in &mut lessons {
+            lesson.suggested = false;
+        }
+    }
     save(
         path.into_inner(),
         form.principal,
         &pool,
         &config,
-        move |service, principal, id| service.amend_text(principal, id, summary, lessons),
+        (Done::Saved, "Your changes were not saved", Vec::new()),
+        move |service, principal, id| {
+            service.amend_screen(principal, id, changes, summary, lessons)
+        },
     )
     .await
 }
@@ -275,31 +487,146 @@ pub async fn transition_submit<B: TransitionRequest>(
     config: web::Data<SiteConfig>,
 ) -> HttpResponse {
     let transition = B::from_fields(&form.fields).into_transition();
+    let outcome = match &transition {
+        Transition::Publish(body) => (
+            Done::Published,
+            "The review was not published",
+            body.public_files.clone(),
+        ),
+        Transition::Withdraw(_) => (Done::Withdrawn, "The review was not withdrawn", Vec::new()),
+    };
     save(
         path.into_inner(),
         form.principal,
         &pool,
         &config,
+        outcome,
         move |service, principal, id| service.transition(principal, id, transition),
     )
     .await
 }
 
 /// Runs `change` on review `id` (on the blocking pool), then shows the review screen
-/// again, or the refusal.
+/// again with its confirmation; a refusal (422) stays on the review screen and says
+/// what to do, numbered as the form numbers findings and files.
 async fn save(
     id: String,
     principal: Principal,
     pool: &Pool,
     config: &SiteConfig,
+    (done, heading, public_files): (Done, &'static str, Vec<usize>),
     change: impl FnOnce(&Repository, &Principal, &str) -> ServiceResult<Review> + Send + 'static,
 ) -> HttpResponse {
-    match pool
-        .run(move |service| change(service, &principal, &id))
-        .await
-    {
-        Ok(review) => see_other(&format!("/my/reviews/{}", review.id)),
+    let asking = principal.clone();
+    let result = pool
+        .run(move |service| match change(service, &asking, &id) {
+            Ok(review) => Ok(Ok(review.id)),
+            Err(ServiceError::Invalid(errors)) => {
+                let editable = service.editable_with_warnings(&asking, &id)?;
+                Ok(Err((editable, errors)))
+            }
+            Err(other) => Err(other),
+        })
+        .await;
+    match result {
+        Ok(Ok(id)) => see_other(&format!("/my/reviews/{id}?done={}", done.query())),
+        Ok(Err((editable, errors))) => {
+            let refusal = Refusal {
+                heading,
+                problems: errors
+                    .0
+                    .iter()
+                    .map(|error| plain_problem(error, &public_files, &editable.review))
+                    .collect(),
+            };
+            page(
+                &editable.review.title,
+                config,
+                &principal,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                edit_body(&principal, &editable, None, Some(&refusal)),
+            )
+        }
         Err(error) => page_for(error, config),
+    }
+}
+
+/// One field error in plain words, with findings and files numbered as the form
+/// numbers them ("Finding 3 is still a suggestion ...").
+fn plain_problem(error: &FieldError, public_files: &[usize], review: &Review) -> String {
+    let message = &error.message;
+    if let Some((i, rest)) = indexed(&error.field, "lessons") {
+        let n = i + 1;
+        return match rest {
+            ".suggested" => format!("Finding {n} is still a suggestion: set “Keep?” to “Confirmed” (or edit or delete it) and save, or use “Confirm all suggestions and save”."),
+            _ => format!("Finding {n}: {}{message}.", finding_part(rest)),
+        };
+    }
+    if let Some((i, _)) = indexed(&error.field, "public_files") {
+        return match public_files.get(i).and_then(|n| n.checked_sub(1).and_then(|at| review.files.get(at)).map(|f| (n, f))) {
+            Some((n, file)) => format!("File {n} ({}) is offered to the public but not confirmed anonymised: tick “I have checked that file {n} identifies no one” as well, or leave the file private.", file.filename),
+            None => format!("That file does not exist: {message}."),
+        };
+    }
+    match error.field.as_str() {
+        "anonymisation_checked" => "Tick “I have checked that the text identifies no child, family member or professional” to confirm the anonymisation check.".into(),
+        "published_on" => format!("Publication date: {message}."),
+        "embargo_until" => format!("Embargo: {message}."),
+        "status" | "reason" => format!("{}.", capitalised(message)),
+        "" => format!("{}.", capitalised(message)),
+        field => format!("{}: {message}.", field_label(field)),
+    }
+}
+
+/// `lessons[2].agency` as `(2, ".agency")` for `prefix` "lessons".
+fn indexed<'a>(field: &'a str, prefix: &str) -> Option<(usize, &'a str)> {
+    let rest = field.strip_prefix(prefix)?.strip_prefix('[')?;
+    let (number, rest) = rest.split_once(']')?;
+    Some((number.parse().ok()?, rest))
+}
+
+fn finding_part(rest: &str) -> &'static str {
+    match rest.split(['.', '[']).find(|part| !part.is_empty()) {
+        Some("kind") => "kind: ",
+        Some("level") => "level: ",
+        Some("agency") => "agency: ",
+        Some("themes") => "themes: ",
+        Some("text") => "text: ",
+        _ => "",
+    }
+}
+
+/// The form's label of a review field (its JSON name when the form has no such field).
+fn field_label(field: &str) -> String {
+    let name = field.split(['.', '[']).next().unwrap_or(field);
+    let label = match name {
+        "title" => "Title",
+        "board" => "Board",
+        "pseudonyms" => "Pseudonyms",
+        "review_type" => "Review type",
+        "methodology" => "Methodology",
+        "incident" => "Incident",
+        "child" | "children" => "The child",
+        "abuse" => "Abuse",
+        "incident_date" => "Incident date",
+        "commissioned_on" => "Commissioned on",
+        "completed_on" => "Completed on",
+        "published_on" => "Publication date",
+        "parallel_processes" => "Parallel processes",
+        "themes" => "Themes",
+        "agencies" => "Agencies involved",
+        "keywords" => "Keywords",
+        "summary" => "Executive summary",
+        other => other,
+    };
+    label.to_string()
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -312,25 +639,61 @@ fn select(name: &str, id: &str, terms: &[Term], chosen: Option<&str>, allow_none
     }
 }
 
-fn checkboxes(name: &str, legend: &str, terms: &[Term]) -> Markup {
+/// A group of checkboxes, each label beside its own box.
+fn checkboxes(name: &str, legend: &str, terms: &[Term], chosen: &[String]) -> Markup {
     html! {
         fieldset.choices {
             legend { (legend) }
-            @for term in terms {
-                div {
-                    input type="checkbox" id={(name) "-" (term.slug)} name=(name) value=(term.slug);
-                    label for={(name) "-" (term.slug)} { (term.label) }
+            div.options {
+                @for term in terms { (checkbox(name, &format!("{name}-{}", term.slug), term, chosen)) }
+            }
+        }
+    }
+}
+
+/// The themes as checkboxes in their three groups, labelled.
+fn theme_checkboxes(name: &str, id_prefix: &str, legend: &str, chosen: &[String]) -> Markup {
+    html! {
+        fieldset.choices {
+            legend { (legend) }
+            @for group in vocab::THEME_GROUPS {
+                fieldset.choices.theme-group {
+                    legend { (group.label) }
+                    div.options {
+                        @for theme in vocab::THEMES.iter().filter(|t| t.group == group.slug) {
+                            (checkbox(name, &format!("{id_prefix}-{}", theme.slug), &Term { slug: theme.slug, label: theme.label }, chosen))
+                        }
+                    }
                 }
             }
         }
     }
 }
 
-fn page(title: &str, config: &SiteConfig, body: Markup) -> HttpResponse {
-    HttpResponse::build(StatusCode::OK)
+fn checkbox(name: &str, id: &str, term: &Term, chosen: &[String]) -> Markup {
+    html! {
+        div.check {
+            input type="checkbox" id=(id) name=(name) value=(term.slug) checked[chosen.iter().any(|c| c == term.slug)];
+            label for=(id) { (term.label) }
+        }
+    }
+}
+
+fn page(
+    title: &str,
+    config: &SiteConfig,
+    principal: &Principal,
+    status: StatusCode,
+    body: Markup,
+) -> HttpResponse {
+    let who = SignedInAs {
+        email: &principal.email,
+        csrf: principal.csrf.as_deref(),
+    };
+    HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(layout(title, config, Section::Other, body).into_string())
+        .body(layout_as(title, config, Section::Other, Some(who), body).into_string())
 }
 
 fn see_other(location: &str) -> HttpResponse {

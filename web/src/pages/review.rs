@@ -181,6 +181,13 @@ fn metadata(review: &Review, board_name: &str) -> Markup {
             }
             @if !review.agencies.is_empty() { dt { "Agencies involved" } dd { (labels(Vocabulary::Agency, &review.agencies)) } }
             @if !review.keywords.is_empty() { dt { "Keywords" } dd { (review.keywords.join(", ")) } }
+            // Only the files the depositor offered to the public, even to the board.
+            @if review.files.iter().any(|f| f.public) {
+                dt { "Documents" }
+                dd { ul.documents { @for file in review.files.iter().filter(|f| f.public) {
+                    li { a href={"/api/v1/reviews/" (review.id) "/files/" (file.number)} { (file.filename) } " (" (label(Vocabulary::DocumentType, &file.document_type)) ")" }
+                } } }
+            }
             dt { "Citable id" } dd { code { (review.id) } }
         }
     }

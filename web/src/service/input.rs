@@ -7,7 +7,10 @@ use lessons_model::{FieldError, Lesson, Review};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-/// What publishing asks for.
+/// What publishing asks for: the anonymisation confirmation, an optional embargo and
+/// publication date, and which original files (numbered from 1) the public gets, each
+/// also listed in `anonymised_files` as confirmed anonymised. Files not listed in
+/// `public_files` are private.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PublishBody {
@@ -15,6 +18,12 @@ pub struct PublishBody {
     pub anonymisation_checked: bool,
     #[serde(default)]
     pub embargo_until: Option<String>,
+    #[serde(default)]
+    pub published_on: Option<String>,
+    #[serde(default)]
+    pub public_files: Vec<usize>,
+    #[serde(default)]
+    pub anonymised_files: Vec<usize>,
 }
 
 /// What withdrawal asks for.
@@ -136,6 +145,35 @@ pub fn metadata_from_fields(fields: &[(String, String)]) -> Value {
     Value::Object(review)
 }
 
+/// The review screen's metadata fields as changes to the stored review's JSON: a text
+/// field sent with a value sets it, one sent empty removes it; lists (checkboxes) are
+/// replaced whole (an unchecked box sends nothing); the child's age band and sex replace
+/// `child` (not `children`). Other fields the form did not send (the board, the
+/// summary) are left out: they stay as stored.
+pub fn metadata_changes(fields: &[(String, String)]) -> Vec<(String, Option<Value>)> {
+    let mut changes = Vec::new();
+    for name in TEXT_FIELDS
+        .iter()
+        .filter(|name| !matches!(**name, "board" | "summary"))
+    {
+        if let Some(value) = field(fields, name).map(str::trim) {
+            changes.push((name.to_string(), (!value.is_empty()).then(|| json!(value))));
+        }
+    }
+    let metadata = metadata_from_fields(fields);
+    for name in LIST_FIELDS {
+        changes.push((name.to_string(), metadata.get(*name).cloned()));
+    }
+    for name in COMMA_FIELDS
+        .iter()
+        .filter(|name| field(fields, name).is_some())
+    {
+        changes.push((name.to_string(), metadata.get(*name).cloned()));
+    }
+    changes.push(("child".to_string(), metadata.get("child").cloned()));
+    changes
+}
+
 /// The findings of the edit form, in order, without the deleted ones.
 pub fn lessons_from_fields(pairs: &[(String, String)]) -> Vec<Lesson> {
     let mut lessons = Vec::new();
@@ -157,16 +195,21 @@ pub fn lessons_from_fields(pairs: &[(String, String)]) -> Vec<Lesson> {
                 .to_string()
         };
         let agency = get("agency");
+        // Themes come as checked boxes (one value each) or as comma-separated text.
+        let themes_key = format!("themes_{i}");
+        let themes: Vec<String> = pairs
+            .iter()
+            .filter(|(k, _)| *k == themes_key)
+            .flat_map(|(_, v)| v.split(','))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect();
         lessons.push(Lesson {
             kind: get("kind"),
             level: get("level"),
             agency: (!agency.is_empty()).then_some(agency),
-            themes: get("themes")
-                .split(',')
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(str::to_string)
-                .collect(),
+            themes,
             text,
             suggested: state == "suggested",
             ..Lesson::default()
@@ -206,6 +249,11 @@ impl TransitionRequest for PublishBody {
             embargo_until: field(pairs, "embargo_until")
                 .map(str::to_string)
                 .filter(|d| !d.is_empty()),
+            published_on: field(pairs, "published_on")
+                .map(str::to_string)
+                .filter(|d| !d.is_empty()),
+            public_files: numbers(pairs, "public_file"),
+            anonymised_files: numbers(pairs, "anonymised_file"),
         }
     }
 
@@ -229,9 +277,85 @@ impl TransitionRequest for WithdrawBody {
     }
 }
 
+/// Every value of the repeated field `key` as a file number (text that is not a number
+/// reads as 0, which no file has, so it is refused by name rather than dropped).
+fn numbers(pairs: &[(String, String)], key: &str) -> Vec<usize> {
+    pairs
+        .iter()
+        .filter(|(k, _)| k == key)
+        .map(|(_, v)| v.trim().parse().unwrap_or(0))
+        .collect()
+}
+
 /// The summary of the review screen's form, with the browser's line ends made plain.
 pub fn summary_from_fields(pairs: &[(String, String)]) -> String {
     field(pairs, "summary")
         .unwrap_or_default()
         .replace("\r\n", "\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn the_publish_form_gives_file_numbers_and_the_publication_date() {
+        let body = PublishBody::from_fields(&pairs(&[
+            ("public_file", "2"),
+            ("public_file", "x"),
+            ("anonymised_file", "2"),
+            ("published_on", "2013-05-01"),
+        ]));
+        assert_eq!(
+            body.public_files,
+            [2, 0],
+            "text that is no number is kept, as 0"
+        );
+        assert_eq!(body.anonymised_files, [2]);
+        assert_eq!(body.published_on.as_deref(), Some("2013-05-01"));
+        assert!(!body.anonymisation_checked);
+    }
+
+    #[test]
+    fn the_review_screen_changes_only_what_it_sent() {
+        let changes = metadata_changes(&pairs(&[
+            ("title", " Child M "),
+            ("methodology", ""),
+            ("themes", "neglect"),
+            ("age_band", "under_1"),
+        ]));
+        let get = |name: &str| {
+            changes
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        };
+        assert_eq!(get("title"), Some(Some(json!("Child M"))));
+        assert_eq!(get("methodology"), Some(None), "sent empty: removed");
+        assert_eq!(get("themes"), Some(Some(json!(["neglect"]))));
+        assert_eq!(get("abuse"), Some(Some(json!([]))), "no box checked: none");
+        assert_eq!(get("board"), None);
+        assert_eq!(get("pseudonyms"), None, "not sent: kept");
+        assert_eq!(
+            get("child"),
+            Some(Some(json!({ "age_band": "under_1", "sex": "not_stated" })))
+        );
+    }
+
+    #[test]
+    fn a_findings_themes_come_from_its_checkboxes() {
+        let lessons = lessons_from_fields(&pairs(&[
+            ("state_0", "confirmed"),
+            ("text_0", "Share it."),
+            ("themes_0", "neglect"),
+            ("themes_0", "unseen_men"),
+        ]));
+        assert_eq!(lessons[0].themes, ["neglect", "unseen_men"]);
+    }
 }

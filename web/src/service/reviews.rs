@@ -13,7 +13,7 @@ use lessons_store::ReviewListing;
 
 use super::accounts::Principal;
 use super::error::{ServiceError, ServiceResult};
-use super::input::{PublishBody, Transition};
+use super::input::{review_from_json, PublishBody, Transition};
 use super::repository::Repository;
 use super::uploads::{self, Upload};
 
@@ -29,18 +29,22 @@ pub struct Deposited {
     pub warnings: Vec<Warning>,
 }
 
-/// A board's own review screen: the review and its anonymisation warnings.
+/// A board's own review screen: the review, the anonymisation warnings of its text,
+/// and those found in each original file's own text (in the files' order).
 pub struct Editable {
     pub review: Review,
     pub warnings: Vec<Warning>,
+    pub file_warnings: Vec<Vec<Warning>>,
 }
 
 impl Repository {
     /// The review `id` if `caller` may see it: public reviews for everyone, any status
     /// for the review's board and admins; anything else is not found.
+    /// Files are numbered; a caller who may not change the review sees only the files
+    /// marked public.
     pub fn readable_review(&self, caller: Option<&Principal>, id: &str) -> ServiceResult<Review> {
         match self.store.review(id)? {
-            Some(review) if may_read(caller, &review) => Ok(review),
+            Some(review) if may_read(caller, &review) => Ok(as_seen_by(caller, review)),
             _ => Err(not_found(id)),
         }
     }
@@ -49,7 +53,7 @@ impl Repository {
     /// is [`ServiceError::Gone`] with its notice (the review's page and JSON).
     pub fn review_or_notice(&self, caller: Option<&Principal>, id: &str) -> ServiceResult<Review> {
         match self.store.review(id)? {
-            Some(review) if may_read(caller, &review) => Ok(review),
+            Some(review) if may_read(caller, &review) => Ok(as_seen_by(caller, review)),
             Some(review) => match withdrawal_notice(&review) {
                 Some(notice) => Err(ServiceError::Gone { notice }),
                 None => Err(not_found(id)),
@@ -61,8 +65,9 @@ impl Repository {
     /// The review `id` if `principal` may change it. A review the caller may not read is
     /// not found; a public review of another board is forbidden.
     pub fn editable_review(&self, principal: &Principal, id: &str) -> ServiceResult<Review> {
-        let review = self.store.review(id)?.ok_or_else(|| not_found(id))?;
+        let mut review = self.store.review(id)?.ok_or_else(|| not_found(id))?;
         check_may_change(principal, &review)?;
+        review.number_files();
         Ok(review)
     }
 
@@ -74,7 +79,33 @@ impl Repository {
     ) -> ServiceResult<Editable> {
         let review = self.editable_review(principal, id)?;
         let warnings = review_warnings(&review);
-        Ok(Editable { review, warnings })
+        let mut file_warnings = Vec::with_capacity(review.files.len());
+        for file in &review.files {
+            file_warnings.push(self.file_warnings(&review, file)?);
+        }
+        Ok(Editable {
+            review,
+            warnings,
+            file_warnings,
+        })
+    }
+
+    /// The anonymisation warnings found in the text of one stored original (its text is
+    /// extracted again: what the public would read in that file, not the edited text).
+    fn file_warnings(&self, review: &Review, file: &FileRef) -> ServiceResult<Vec<Warning>> {
+        let Some(bytes) = self.store.file(&file.sha256)? else {
+            return Ok(vec![unreadable_file("the stored file is missing")]);
+        };
+        Ok(
+            match lessons_ingest::extract(&bytes, &lessons_ingest::Limits::default()) {
+                Ok(extracted) => {
+                    let mut warnings = extracted.warnings;
+                    warnings.extend(anonymisation_warnings(&extracted.text, &review.pseudonyms));
+                    warnings
+                }
+                Err(error) => vec![unreadable_file(&error.to_string())],
+            },
+        )
     }
 
     /// A new draft of `principal`'s board from deposited metadata and uploads: the
@@ -116,17 +147,30 @@ impl Repository {
         })
     }
 
-    /// Replaces only the summary and the findings of review `id` (the review screen).
-    pub fn amend_text(
+    /// The review screen's save: `changes` to the metadata (a field set to a value, or
+    /// removed when `None`; every other field stays as stored), and the summary and
+    /// findings as the form sent them, as a new revision.
+    pub fn amend_screen(
         &self,
         principal: &Principal,
         id: &str,
+        changes: Vec<(String, Option<serde_json::Value>)>,
         summary: String,
         lessons: Vec<lessons_model::Lesson>,
     ) -> ServiceResult<Review> {
         self.modify_review(id, &principal.email, "update", |current| {
             check_may_change(principal, &current)?;
-            let mut next = current.clone();
+            let mut value = serde_json::to_value(&current)
+                .map_err(|e| ServiceError::internal(&e, "the review could not be read as JSON"))?;
+            if let Some(object) = value.as_object_mut() {
+                for (key, change) in changes {
+                    match change {
+                        Some(given) => object.insert(key, given),
+                        None => object.remove(&key),
+                    };
+                }
+            }
+            let mut next = review_from_json(value)?;
             next.summary = summary;
             next.lessons = lessons;
             amended(current, next)
@@ -162,12 +206,17 @@ impl Repository {
         let missing = || ServiceError::NotFound(format!("review {id} has no revision {n}"));
         let n: u32 = n.parse().map_err(|_| missing())?;
         match self.store.revision(id, n)? {
-            Some(record) => Ok(record.review),
+            Some(mut record) => {
+                record.review.number_files();
+                Ok(record.review)
+            }
             None => Err(missing()),
         }
     }
 
-    /// Original file `n` (from 1) of review `id`, for whoever may read the review.
+    /// Original file `n` (from 1) of review `id`: every file for the review's board and
+    /// admins; for anyone else, only a file marked public of a public review. A private
+    /// file is "not found", exactly as a missing one.
     pub fn file(
         &self,
         caller: Option<&Principal>,
@@ -177,7 +226,12 @@ impl Repository {
         let missing = || ServiceError::NotFound(format!("review {id} has no file {n}"));
         let n: usize = n.parse().ok().filter(|n| *n >= 1).ok_or_else(missing)?;
         let review = self.readable_review(caller, id)?;
-        let file = review.files.get(n - 1).cloned().ok_or_else(missing)?;
+        let file = review
+            .files
+            .iter()
+            .find(|file| file.number == n)
+            .cloned()
+            .ok_or_else(missing)?;
         let bytes = self.store.file(&file.sha256)?.ok_or_else(|| {
             ServiceError::internal(
                 &format!("file {} of {id}", file.sha256),
@@ -226,6 +280,27 @@ pub fn withdrawal_notice(review: &Review) -> Option<String> {
         Some(reason) => format!("review {id} was withdrawn on {on}: {reason}"),
         None => format!("review {id} was withdrawn on {on}"),
     })
+}
+
+/// `review` as `caller` may see it: numbered files, only the public ones unless the
+/// caller may change the review.
+fn as_seen_by(caller: Option<&Principal>, mut review: Review) -> Review {
+    if caller.is_some_and(|p| p.can_edit(&review.board)) {
+        review.number_files();
+    } else {
+        review.keep_public_files();
+    }
+    review
+}
+
+fn unreadable_file(why: &str) -> Warning {
+    Warning {
+        code: "unreadable_file".into(),
+        message:
+            "This file's text could not be read again to check it; open it and check it yourself"
+                .into(),
+        excerpt: why.to_string(),
+    }
 }
 
 fn may_read(caller: Option<&Principal>, review: &Review) -> bool {
@@ -312,6 +387,19 @@ fn publishable(mut review: Review, body: PublishBody) -> ServiceResult<Review> {
             }
         },
     };
+    let published_on = match body.published_on.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) => match parse_date(text) {
+            Some(_) => Some(text.to_string()),
+            None => {
+                problems.push(field_error(
+                    "published_on",
+                    format!("\"{text}\" is not a date (YYYY-MM-DD)"),
+                ));
+                None
+            }
+        },
+    };
     for (i, lesson) in review.lessons.iter().enumerate() {
         if lesson.suggested {
             problems.push(field_error(
@@ -320,6 +408,7 @@ fn publishable(mut review: Review, body: PublishBody) -> ServiceResult<Review> {
             ));
         }
     }
+    problems.extend(public_file_problems(&review, &body));
     if review.status == Status::Withdrawn {
         problems.push(field_error(
             "status",
@@ -335,10 +424,43 @@ fn publishable(mut review: Review, body: PublishBody) -> ServiceResult<Review> {
         .map(|(_, date)| *date)
         .unwrap_or_else(today);
     review.embargo_until = embargo.map(|(text, _)| text);
-    if review.published_on.is_none() {
+    if published_on.is_some() {
+        review.published_on = published_on;
+    } else if review.published_on.is_none() {
         review.published_on = Some(public_day.to_string());
     }
+    // Exactly the files listed are public from now on; every other file is private.
+    for (i, file) in review.files.iter_mut().enumerate() {
+        file.public = body.public_files.contains(&(i + 1));
+    }
     Ok(review)
+}
+
+/// Each file listed as public must exist and be confirmed anonymised.
+fn public_file_problems(review: &Review, body: &PublishBody) -> Vec<FieldError> {
+    let count = review.files.len();
+    let mut problems = Vec::new();
+    for (i, &n) in body.public_files.iter().enumerate() {
+        let field = format!("public_files[{i}]");
+        match n.checked_sub(1).and_then(|index| review.files.get(index)) {
+            None if count == 0 => {
+                problems.push(field_error(&field, format!("this review has no files (not even file {n})")))
+            }
+            None => problems.push(field_error(
+                &field,
+                format!("this review has no file {n} (its files are numbered 1 to {count})"),
+            )),
+            Some(file) if !body.anonymised_files.contains(&n) => problems.push(field_error(
+                &field,
+                format!(
+                    "file {n} ({}) is marked public but not confirmed anonymised: list it in anonymised_files too, or keep it private",
+                    file.filename
+                ),
+            )),
+            Some(_) => {}
+        }
+    }
+    problems
 }
 
 /// `review` withdrawn today for `reason`. Only a published review can be withdrawn (a

@@ -351,6 +351,8 @@ mod tests {
         ] {
             let mut with_file = review(title, status, embargo);
             with_file.files.push(lessons_model::FileRef {
+                number: 0,
+                public: false,
                 document_type: "executive_summary".into(),
                 filename: "es.pdf".into(),
                 media_type: "application/pdf".into(),

@@ -168,6 +168,8 @@ impl Upload {
     /// The stored description of this upload.
     pub fn file_ref(&self) -> FileRef {
         FileRef {
+            number: 0,
+            public: false,
             document_type: self.document_type.clone(),
             filename: self.filename.clone(),
             media_type: self.extracted.format.media_type().to_string(),
