@@ -4,6 +4,7 @@
 //! page break), and guess each item's kind, level, agency and themes. Every suggestion is
 //! marked `suggested: true` for the depositor to confirm.
 
+mod actor;
 mod eval;
 mod guess;
 
@@ -163,8 +164,6 @@ pub fn suggest_lessons(text: &str) -> Vec<Lesson> {
     let units = units(text);
     let raw = collect_items(&units);
     let items = merge_sub_items(raw);
-    let mut fallback: Option<&'static str> = None;
-    let mut fallback_done = false;
     let mut lessons = Vec::new();
     for item in items {
         if lessons.len() >= MAX_LESSONS {
@@ -176,23 +175,7 @@ pub fn suggest_lessons(text: &str) -> Vec<Lesson> {
         }
         let body = truncate(&body, MAX_LESSON_CHARS);
         let kind = guess_kind(&item, &body);
-        let named = guess::agencies_in(&body);
-        let inter = guess::names_inter_agency(&body);
-        let (level, agency) = if let Some(agency) = item.context.agency {
-            ("individual", Some(agency))
-        } else if named.len() >= 2 || inter {
-            ("inter_agency", None)
-        } else if let Some((agency, _)) = named.first() {
-            ("individual", Some(*agency))
-        } else if item.context.inter_agency {
-            ("inter_agency", None)
-        } else {
-            if !fallback_done {
-                fallback = guess::most_frequent_agency(text);
-                fallback_done = true;
-            }
-            ("individual", Some(fallback.unwrap_or("lscb")))
-        };
+        let (level, agency) = level_and_agency(&item.context, &body);
         lessons.push(Lesson {
             id: String::new(),
             kind: kind.to_string(),
@@ -207,6 +190,18 @@ pub fn suggest_lessons(text: &str) -> Vec<Lesson> {
         });
     }
     lessons
+}
+
+/// The level and agency of an item: an agency given by its sub-heading or table column;
+/// else whoever acts in it ([`actor::actor`]); else inter-agency, with no agency.
+fn level_and_agency(context: &Context, body: &str) -> (&'static str, Option<&'static str>) {
+    if let Some(agency) = context.agency {
+        return ("individual", Some(agency));
+    }
+    match actor::actor(body) {
+        Some(actor::Actor::One(agency)) => ("individual", Some(agency)),
+        Some(actor::Actor::Many) | None => ("inter_agency", None),
+    }
 }
 
 fn guess_kind(item: &RawItem, body: &str) -> &'static str {
