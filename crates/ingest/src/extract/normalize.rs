@@ -53,6 +53,9 @@ pub(crate) fn normalise(raw: &str, mode: Mode) -> String {
         let mut iter = page_paras.into_iter();
         let Some(first) = iter.next() else { continue };
         match paras.last_mut() {
+            Some(prev) if mode != Mode::Blocks && continues_table_row(prev, &first) => {
+                append_to_open_cell(prev, &first);
+            }
             Some(prev) if mode != Mode::Blocks && joins_across_break(prev, &first) => {
                 append_line(prev, &first);
             }
@@ -236,6 +239,8 @@ fn paragraphs(lines: &[String], mode: Mode) -> Vec<String> {
         match mode {
             Mode::Blocks => out.push(block.join("\n")),
             Mode::LinePerParagraph => out.extend(block.iter().map(|l| l.to_string())),
+            // Table rows (cells separated by " | ", see `pdf_layout`) keep their lines.
+            Mode::Flowing if block.iter().all(|l| l.contains(" | ")) => out.push(block.join("\n")),
             Mode::Flowing => split_flowing(&block, &mut out),
         }
     }
@@ -415,6 +420,54 @@ fn append_line(acc: &mut String, line: &str) {
 
 /// True when `next` (first paragraph of a page) continues `prev` (last paragraph of
 /// the page before): `prev` has no terminal punctuation and `next` starts lower-case.
+/// A table row split by a page break: the table's last row has a cell whose sentence is
+/// unfinished and the next page starts in lower case, outside a table.
+fn continues_table_row(prev: &str, next: &str) -> bool {
+    let Some(last) = prev.lines().last() else {
+        return false;
+    };
+    last.contains(" | ")
+        && !next.contains(" | ")
+        && next.starts_with(char::is_lowercase)
+        && open_cell(last).is_some()
+}
+
+/// The longest cell of a row whose sentence is unfinished (the finding, not the agency).
+fn open_cell(row: &str) -> Option<usize> {
+    row.split(" | ")
+        .enumerate()
+        .filter(|(_, cell)| {
+            let cell = cell.trim();
+            cell.split_whitespace().count() >= 3 && !cell.ends_with(['.', '!', '?', ':', ';'])
+        })
+        .max_by_key(|(_, cell)| cell.len())
+        .map(|(i, _)| i)
+}
+
+/// Adds the words to the unfinished cell of the paragraph's last row.
+fn append_to_open_cell(prev: &mut String, next: &str) {
+    let start = prev.rfind('\n').map_or(0, |i| i + 1);
+    let row = prev[start..].to_string();
+    let Some(open) = open_cell(&row) else {
+        return append_line(prev, next);
+    };
+    let cells: Vec<String> = row
+        .split(" | ")
+        .enumerate()
+        .map(|(i, cell)| {
+            if i == open {
+                let mut cell = cell.trim_end().to_string();
+                append_line(&mut cell, &next.replace('\n', " "));
+                cell
+            } else {
+                cell.to_string()
+            }
+        })
+        .collect();
+    prev.truncate(start);
+    prev.push_str(&cells.join(" | "));
+}
+
 fn joins_across_break(prev: &str, next: &str) -> bool {
     let starts_lower = next.chars().next().is_some_and(char::is_lowercase);
     if !starts_lower || starts_item(next) {
