@@ -248,6 +248,9 @@ fn tables(text: &str, glyphs: &[Glyph], runs: &[Run], lines: &[Line]) -> Vec<Tab
                 found.push(t);
                 i += used.max(1);
             }
+            // A long block that is not a table is passed over whole: the work per page
+            // stays linear in its lines.
+            None if j - i > 50 => i = j,
             None => i += 1,
         }
     }
@@ -346,11 +349,28 @@ fn table(
             }
         }
     }
-    let runs: Vec<usize> = block[..used]
+    let members: Vec<usize> = block[..used]
         .iter()
         .flat_map(|l| l.runs.iter().copied())
         .collect();
-    Some((Table { rows, runs }, used))
+    // A table is drawn row by row, so its columns alternate in the order of drawing; text
+    // set in two columns (one drawn after the other) is not a table.
+    let mut drawn = members.clone();
+    drawn.sort_by_key(|r| runs[*r].first);
+    let switches = drawn
+        .windows(2)
+        .filter(|pair| column_of(columns, runs[pair[0]].x) != column_of(columns, runs[pair[1]].x))
+        .count();
+    if rows.len() < 2 || switches < rows.len() {
+        return None;
+    }
+    Some((
+        Table {
+            rows,
+            runs: members,
+        },
+        used,
+    ))
 }
 
 fn join_words(cell: &mut String, more: &str) {
@@ -466,6 +486,20 @@ mod tests {
         );
         assert!(got.starts_with("Recommendations"));
         assert!(got.trim_end().ends_with("Conclusion"));
+    }
+
+    #[test]
+    fn text_in_two_columns_is_not_a_table() {
+        // The left column is drawn first, then the right one.
+        let (text, glyphs) = page(&[
+            (60.0, 100.0, "The review found that"),
+            (60.0, 112.0, "the school knew the"),
+            (60.0, 124.0, "family well."),
+            (300.0, 100.0, "Agencies did not share"),
+            (300.0, 112.0, "what they knew about"),
+            (300.0, 124.0, "the father."),
+        ]);
+        assert_eq!(rewrite_tables(&text, &glyphs), text);
     }
 
     #[test]
