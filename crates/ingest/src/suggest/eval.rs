@@ -1,5 +1,5 @@
 //! Measuring [`suggest_lessons`](super::suggest_lessons) against a labelled set: each
-//! document `NAME.txt` or `NAME.html` in a folder has `NAME.json` beside it listing the
+//! document `NAME.txt`, `.html`, `.docx` or `.pdf` in a folder has `NAME.json` beside it listing the
 //! items expected, `{"split": "dev"|"heldout", "items": [{"text": "...", "kind": "...",
 //! "level": "...", "agency": "..."|null}]}`. A document goes through [`extract`](crate::extract)
 //! first, as a deposit does. A suggestion matches an expected item when their normalised
@@ -308,8 +308,8 @@ fn score(name: &str, text: &str, expected_json: &str) -> Result<DocScore, String
     Ok(score)
 }
 
-/// Runs extraction and the suggestions over every `*.txt` or `*.html` in `dir` that has
-/// a `*.json` beside it.
+/// Runs extraction and the suggestions over every `*.txt`, `*.html`, `*.docx` or `*.pdf`
+/// in `dir` that has a `*.json` beside it.
 pub fn evaluate_suggestions(dir: &Path) -> Result<EvalReport, String> {
     let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let mut files: Vec<(String, String)> = entries
@@ -318,7 +318,7 @@ pub fn evaluate_suggestions(dir: &Path) -> Result<EvalReport, String> {
             let path = entry.path();
             let ext = path.extension()?.to_string_lossy().into_owned();
             let stem = path.file_stem()?.to_string_lossy().into_owned();
-            matches!(ext.as_str(), "txt" | "html").then_some((stem, ext))
+            matches!(ext.as_str(), "txt" | "html" | "docx" | "pdf").then_some((stem, ext))
         })
         .collect();
     files.sort();
