@@ -76,8 +76,14 @@ fn check(file: &str, format: Format) {
         "{file}"
     );
     for lesson in &lessons {
-        assert!(!lesson.text.contains("following recommendations"), "{file}: lead-in suggested");
-        assert!(!lesson.text.contains("panel concluded"), "{file}: conclusion suggested");
+        assert!(
+            !lesson.text.contains("following recommendations"),
+            "{file}: lead-in suggested"
+        );
+        assert!(
+            !lesson.text.contains("panel concluded"),
+            "{file}: conclusion suggested"
+        );
         assert!(lesson.suggested);
     }
     // The summary keeps the table as rows of cells, the header first.
@@ -115,7 +121,10 @@ fn text_table_without_header() {
     assert_eq!(
         got,
         [
-            ("individual".to_string(), Some("acute_paediatrics".to_string())),
+            (
+                "individual".to_string(),
+                Some("acute_paediatrics".to_string())
+            ),
             ("individual".to_string(), Some("police".to_string())),
             ("inter_agency".to_string(), None),
         ]

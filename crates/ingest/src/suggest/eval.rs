@@ -1,8 +1,8 @@
 //! Measuring [`suggest_lessons`](super::suggest_lessons) against a labelled set: each
-//! document `NAME.txt`, `.html`, `.docx` or `.pdf` in a folder has `NAME.json` beside it listing the
-//! items expected, `{"split": "dev"|"heldout", "items": [{"text": "...", "kind": "...",
-//! "level": "...", "agency": "..."|null}]}`. A document goes through [`extract`](crate::extract)
-//! first, as a deposit does. A suggestion matches an expected item when their normalised
+//! document `NAME.txt`, `.html`, `.docx` or `.pdf` in a folder has `NAME.json` beside it
+//! listing the items expected, `{"split": "dev"|"heldout", "items": [{"text": "...",
+//! "kind": "...", "level": "...", "agency": "..."|null}]}`. A document goes through
+//! [`extract`](crate::extract) first, as a deposit does. A suggestion matches an expected item when their normalised
 //! texts are equal or share most of their words; kind, level and agency are then scored
 //! on the matched items, and the report gives dev, held-out and overall figures.
 
