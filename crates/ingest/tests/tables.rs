@@ -130,3 +130,33 @@ fn text_table_without_header() {
         ]
     );
 }
+
+/// A text deposit with a Markdown table, hard-wrapped prose around it: the table's lines
+/// stay together and its rows are the findings.
+#[test]
+fn markdown_table_in_a_text_file() {
+    let text = "Recommendations\n\nThe panel makes the following\nrecommendations to the Board.\n\n| No. | Recommendation | Lead agency |\n|---|---|---|\n| 1 | CAMHS should see every child who self-harms within a week. | CAMHS |\n| 2 | Review the threshold document with every partner agency. | All agencies |\n\nConclusion\n\nThe panel concluded that the death could not have been predicted.\n";
+    let extracted = extract(text.as_bytes(), &Limits::default()).unwrap();
+    assert_eq!(extracted.format, Format::Text);
+    let got: Vec<(String, String, Option<String>)> = suggest_lessons(&extracted.text)
+        .into_iter()
+        .map(|l| (l.text, l.level, l.agency))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "CAMHS should see every child who self-harms within a week.".to_string(),
+                "individual".to_string(),
+                Some("camhs".to_string())
+            ),
+            (
+                "Review the threshold document with every partner agency.".to_string(),
+                "inter_agency".to_string(),
+                None
+            ),
+        ],
+        "{}",
+        extracted.text
+    );
+}

@@ -236,15 +236,48 @@ fn paragraphs(lines: &[String], mode: Mode) -> Vec<String> {
     }
     let mut out = Vec::new();
     for block in blocks {
-        match mode {
-            Mode::Blocks => out.push(block.join("\n")),
-            Mode::LinePerParagraph => out.extend(block.iter().map(|l| l.to_string())),
-            // Table rows (cells separated by " | ", see `pdf_layout`) keep their lines.
-            Mode::Flowing if block.iter().all(|l| l.contains(" | ")) => out.push(block.join("\n")),
-            Mode::Flowing => split_flowing(&block, &mut out),
+        if mode == Mode::Blocks {
+            out.push(block.join("\n"));
+            continue;
         }
+        // Rows of a table (cells separated by " | ", as `pdf_layout` writes them, or a
+        // Markdown table in a text file) keep their lines, as one paragraph.
+        let whole_table = block.iter().all(|l| is_table_line(l));
+        let mut rest: Vec<&str> = Vec::new();
+        let mut i = 0;
+        while i < block.len() {
+            let run = block[i..].iter().take_while(|l| is_table_line(l)).count();
+            if run >= 2 || (run == 1 && whole_table) {
+                lines_as_paragraphs(&rest, mode, &mut out);
+                rest.clear();
+                out.push(block[i..i + run].join("\n"));
+                i += run;
+            } else {
+                rest.push(block[i]);
+                i += 1;
+            }
+        }
+        lines_as_paragraphs(&rest, mode, &mut out);
     }
     out
+}
+
+/// A row of a table: cells separated by " | ", or a Markdown rule ("|---|---|").
+fn is_table_line(line: &str) -> bool {
+    line.contains(" | ")
+        || (line.contains('|')
+            && line.contains('-')
+            && line.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')))
+}
+
+fn lines_as_paragraphs(lines: &[&str], mode: Mode, out: &mut Vec<String>) {
+    if lines.is_empty() {
+        return;
+    }
+    match mode {
+        Mode::LinePerParagraph => out.extend(lines.iter().map(|l| l.to_string())),
+        _ => split_flowing(lines, out),
+    }
 }
 
 /// Joins the lines of a block into paragraphs, starting a new paragraph at a list item

@@ -62,14 +62,30 @@ fn matches(re: &LazyLock<Option<Regex>>, text: &str) -> bool {
     re.as_ref().is_some_and(|r| r.is_match(text))
 }
 
-/// The cells of a row line, trimmed.
+/// The cells of a row line, trimmed; a Markdown row's outer bars ("| a | b |") are not
+/// cells.
 fn cells(line: &str) -> Vec<&str> {
+    let line = line.trim();
+    let line = line.strip_prefix('|').unwrap_or(line);
+    let line = line.strip_suffix('|').unwrap_or(line);
     line.split(CELL_SEPARATOR.trim()).map(str::trim).collect()
+}
+
+/// A Markdown rule under a header row: "|---|:--:|".
+fn is_rule(line: &str) -> bool {
+    let line = line.trim();
+    line.contains('-') && line.chars().all(|c| matches!(c, '|' | '-' | ':' | ' '))
+}
+
+/// The rows of a paragraph, without Markdown rules.
+fn row_lines<'a>(lines: &[&'a str]) -> Vec<&'a str> {
+    lines.iter().copied().filter(|l| !is_rule(l)).collect()
 }
 
 /// Whether the lines of a paragraph are a table: every line has the separator and the
 /// same number of cells.
 pub(super) fn is_table(lines: &[&str]) -> bool {
+    let lines = row_lines(lines);
     let Some(first) = lines.first() else {
         return false;
     };
@@ -171,7 +187,7 @@ pub(super) fn agency_of(cell: &str) -> Option<CellAgency> {
 /// The rows of a table paragraph that hold findings, in order. A table with no column
 /// of findings gives none.
 pub(super) fn rows(lines: &[&str]) -> Vec<Row> {
-    let all: Vec<Vec<&str>> = lines.iter().map(|l| cells(l)).collect();
+    let all: Vec<Vec<&str>> = row_lines(lines).iter().map(|l| cells(l)).collect();
     let Some(first) = all.first() else {
         return Vec::new();
     };
@@ -271,5 +287,22 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1].agency, Some(CellAgency::One("school")));
         assert!(!is_table(&["Just a line", "another | line"]));
+    }
+
+    #[test]
+    fn a_markdown_table() {
+        let lines = [
+            "| No. | Recommendation | Lead agency |",
+            "|-----|:---------------|-------------|",
+            "| 1 | CAMHS should see every child who self-harms within a week. | CAMHS |",
+        ];
+        assert!(is_table(&lines));
+        let rows = rows(&lines);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            rows[0].text,
+            "CAMHS should see every child who self-harms within a week."
+        );
+        assert_eq!(rows[0].agency, Some(CellAgency::One("camhs")));
     }
 }
