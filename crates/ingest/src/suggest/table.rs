@@ -90,7 +90,10 @@ pub(super) fn is_table(lines: &[&str]) -> bool {
         return false;
     };
     let width = cells(first).len();
+    // One line of short cells is a title ("Child A | Executive summary"), not a table.
+    let one_title = lines.len() == 1 && cells(first).iter().all(|c| words(c) <= 4);
     width >= 2
+        && !one_title
         && lines
             .iter()
             .all(|line| line.contains(CELL_SEPARATOR) && cells(line).len() == width)
@@ -287,6 +290,7 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1].agency, Some(CellAgency::One("school")));
         assert!(!is_table(&["Just a line", "another | line"]));
+        assert!(!is_table(&["Child A | Executive summary"]));
     }
 
     #[test]
