@@ -29,6 +29,83 @@ static CAPITALISED_PAIR: LazyLock<Option<Regex>> = LazyLock::new(|| {
     )
 });
 static CAPITALISED_WORD: LazyLock<Option<Regex>> = LazyLock::new(|| compile(r"\b[A-Z][a-z]+\b"));
+/// A hyphenated given name ("Lily-Mae"), with the surname after it if there is one.
+static HYPHENATED_GIVEN: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    compile(
+        r"\b([A-Z][a-z]+)[-‐‑]([A-Z][a-z]+)\b(?:\s+([A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?|Mc[A-Z][a-z]+|O['’][A-Z][a-z]+)\b)?",
+    )
+});
+/// A capitalised word before a double-barrelled surname ("Kayla Smith-Jones").
+static DOUBLE_BARRELLED: LazyLock<Option<Regex>> =
+    LazyLock::new(|| compile(r"\b([A-Z][a-z]+)\s+([A-Z][a-z]{2,})[-‐‑]([A-Z][a-z]{2,})\b"));
+/// Capitalised halves of hyphenated words that are not names ("Multi-Agency",
+/// "Follow-Up", "Mark-Up").
+const COMPOUND_WORDS: &[&str] = &[
+    "Multi",
+    "Inter",
+    "Cross",
+    "Non",
+    "Pre",
+    "Post",
+    "Self",
+    "Co",
+    "Anti",
+    "Sub",
+    "Ex",
+    "Mid",
+    "Semi",
+    "Well",
+    "Long",
+    "Short",
+    "High",
+    "Low",
+    "Full",
+    "Part",
+    "Half",
+    "Face",
+    "Follow",
+    "Check",
+    "Step",
+    "Re",
+    "Up",
+    "Down",
+    "In",
+    "Out",
+    "On",
+    "Off",
+    "Term",
+    "Based",
+    "Led",
+    "Level",
+    "Agency",
+    "Agencies",
+    "Harm",
+    "Aged",
+    "Year",
+    "Years",
+    "Time",
+    "Day",
+    "Week",
+    "Month",
+    "Birth",
+    "Natal",
+    "Care",
+    "Going",
+    "Making",
+    "Sharing",
+    "Taking",
+    "Working",
+    "Parenting",
+    "Old",
+    "New",
+    "Under",
+    "Over",
+    "Upon",
+    "Super",
+    "Le",
+    "By",
+    "Hand",
+];
 static DATE_OF_BIRTH: LazyLock<Option<Regex>> = LazyLock::new(|| {
     let date = format!(
         r"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{MONTHS})\.?,?\s+\d{{4}}|(?:{MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}[/.\-]\d{{1,2}}[/.\-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}})"
@@ -291,6 +368,12 @@ const GIVEN_NAMES: &[&str] = &[
     "Paige",
     "Brooke",
     "Carly",
+    "Ava",
+    "Isla",
+    "Mae",
+    "Kai",
+    "Leo",
+    "Esme",
 ];
 
 /// Given names that are also ordinary words or months: flagged only before a surname.
@@ -727,6 +810,7 @@ fn sentence_initial(text: &str, start: usize) -> bool {
 
 fn names(text: &str, pseudonyms: &[String], out: &mut Vec<Finding>) {
     let mut taken: Vec<(usize, usize)> = Vec::new();
+    hyphenated_names(text, pseudonyms, &mut taken, out);
     if let Some(re) = TITLE_NAME.as_ref() {
         for caps in re.captures_iter(text) {
             let (Some(whole), Some(surname)) = (caps.get(0), caps.get(1)) else {
@@ -790,6 +874,69 @@ fn names(text: &str, pseudonyms: &[String], out: &mut Vec<Finding>) {
                 end: m.end(),
                 code: "possible_name",
             });
+        }
+    }
+}
+
+/// Hyphenated given names ("Lily-Mae", "Lily-Mae Hartley": one half a known given
+/// name) and double-barrelled surnames after a capitalised word that is not a role or
+/// place ("Ava Smith-Jones", "Kayla Smith-Jones"); hyphenated words ("Multi-Agency",
+/// "Follow-Up") and places written in lower case ("Stockton-on-Tees") are not names.
+fn hyphenated_names(
+    text: &str,
+    pseudonyms: &[String],
+    taken: &mut Vec<(usize, usize)>,
+    out: &mut Vec<Finding>,
+) {
+    let name_like = |w: &str| !COMPOUND_WORDS.contains(&w) && !is_not_name(w);
+    let known = |w: &str| is_given_name(w) || AMBIGUOUS_GIVEN_NAMES.contains(&w);
+    let mut push = |start: usize, end: usize, taken: &mut Vec<(usize, usize)>| {
+        if overlaps(taken, start, end) {
+            return;
+        }
+        // An allowed pseudonym is taken too, so that its halves are not flagged alone.
+        taken.push((start, end));
+        if allowed(&text[start..end], pseudonyms) {
+            return;
+        }
+        out.push(Finding {
+            start,
+            end,
+            code: "possible_name",
+        });
+    };
+    if let Some(re) = HYPHENATED_GIVEN.as_ref() {
+        for caps in re.captures_iter(text) {
+            let (Some(whole), Some(first), Some(second)) = (caps.get(0), caps.get(1), caps.get(2))
+            else {
+                continue;
+            };
+            let (a, b) = (first.as_str(), second.as_str());
+            if !(known(a) || known(b)) || !name_like(a) || !name_like(b) {
+                continue;
+            }
+            let end = match caps.get(3) {
+                Some(surname) if name_like(surname.as_str()) => whole.end(),
+                _ => second.end(),
+            };
+            push(whole.start(), end, taken);
+        }
+    }
+    if let Some(re) = DOUBLE_BARRELLED.as_ref() {
+        for caps in re.captures_iter(text) {
+            let (Some(whole), Some(given), Some(a), Some(b)) =
+                (caps.get(0), caps.get(1), caps.get(2), caps.get(3))
+            else {
+                continue;
+            };
+            let g = given.as_str();
+            let plausible = known(g)
+                || (name_like(g)
+                    && !sentence_initial(text, given.start())
+                    && !g.ends_with("shire"));
+            if plausible && name_like(a.as_str()) && name_like(b.as_str()) {
+                push(whole.start(), whole.end(), taken);
+            }
         }
     }
 }
@@ -868,6 +1015,8 @@ mod tests {
             &TITLE_NAME,
             &CAPITALISED_PAIR,
             &CAPITALISED_WORD,
+            &HYPHENATED_GIVEN,
+            &DOUBLE_BARRELLED,
             &DATE_OF_BIRTH,
             &ADDRESS,
             &POSTCODE,

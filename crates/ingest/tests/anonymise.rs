@@ -163,3 +163,53 @@ fn ordinary_numbers_are_not_phones_or_nhs_numbers() {
         The chronology has 112 entries over 36 months, and the reference 2011/0456 was used.";
     assert!(found(text).is_empty(), "{:?}", found(text));
 }
+
+/// Hyphenated given names and double-barrelled surnames are names (issue 15: "Lily-Mae
+/// Hartley" went unflagged); hyphenated words and places are not.
+#[test]
+fn hyphenated_and_double_barrelled_names_are_flagged() {
+    let cases: &[(&str, &str)] = &[
+        (
+            "The nursery said that Lily-Mae Hartley had been collected late.",
+            "Lily-Mae Hartley",
+        ),
+        (
+            "The social worker visited Ava Smith-Jones at her grandmother's flat.",
+            "Ava Smith-Jones",
+        ),
+        (
+            "Her friend Tiegan Ashworth-Clarke told a teacher about the messages.",
+            "Tiegan Ashworth-Clarke",
+        ),
+        (
+            "The health visitor weighed Lily-Mae at the clinic.",
+            "Lily-Mae",
+        ),
+    ];
+    for (text, name) in cases {
+        let found = found(text);
+        assert!(
+            found
+                .iter()
+                .any(|(code, excerpt)| code == "possible_name" && excerpt.contains(name)),
+            "{text}: {found:?}"
+        );
+        let warnings = anonymisation_warnings(text, &[]);
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.message.contains(&format!("\"{name}\""))),
+            "{text}: {warnings:?}"
+        );
+    }
+    let text = "A follow-up visit was booked. The Multi-Agency Safeguarding Hub and the \
+        Follow-Up Clinic in Stockton-on-Tees shared a Self-Harm Pathway with Newcastle-upon-Tyne. \
+        The Barsetshire Multi-Agency Panel met. A Child-Centred Approach was agreed.";
+    assert_eq!(found(text), Vec::<(String, String)>::new());
+    // A pseudonym given by the depositor is allowed.
+    let allowed = anonymisation_warnings(
+        "The nursery said that Lily-Mae had been collected late.",
+        &["Lily-Mae".to_string()],
+    );
+    assert!(allowed.is_empty(), "{allowed:?}");
+}

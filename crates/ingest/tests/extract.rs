@@ -789,3 +789,61 @@ fn html_structure_survives_nesting_past_the_depth_cap() {
     let got = extract(&html_page(&html), &limits()).expect("HTML");
     assert_eq!(got.text, "Deep paragraph.\n\nAfter.\n\nThe end.");
 }
+
+/// A DOCX table is read in its place as rows of cells: a cell's paragraphs (and a table
+/// nested in it) joined by spaces, empty rows skipped; a one-column table is a layout box
+/// whose cells are paragraphs.
+#[test]
+fn docx_tables_are_rows_of_cells() {
+    let cell = |texts: &[&str]| {
+        let ps: String = texts
+            .iter()
+            .map(|t| format!("<w:p><w:r><w:t>{t}</w:t></w:r></w:p>"))
+            .collect();
+        format!("<w:tc>{ps}</w:tc>")
+    };
+    let doc = format!(
+        r#"<w:document xmlns:w="{W_NS}"><w:body>
+<w:p><w:r><w:t>Recommendations</w:t></w:r></w:p>
+<w:tbl><w:tr>{}{}{}</w:tr><w:tr>{}{}{}</w:tr><w:tr>{}{}{}</w:tr>
+<w:tr><w:tc><w:p/></w:tc><w:tc><w:p/></w:tc><w:tc><w:p/></w:tc></w:tr>
+<w:tr>{}<w:tc><w:p><w:r><w:t>Audit | report.</w:t></w:r></w:p><w:tbl><w:tr>{}</w:tr></w:tbl></w:tc>{}</w:tr></w:tbl>
+<w:tbl><w:tr>{}</w:tr><w:tr>{}</w:tr></w:tbl>
+<w:p><w:r><w:t>After.</w:t></w:r></w:p>
+</w:body></w:document>"#,
+        cell(&["No."]),
+        cell(&["Recommendation"]),
+        cell(&["Agency"]),
+        cell(&["1"]),
+        cell(&["The police should record", "every child present."]),
+        cell(&["Police"]),
+        cell(&["2"]),
+        cell(&["Schools should escalate."]),
+        cell(&["Schools"]),
+        cell(&["3"]),
+        cell(&["nested"]),
+        cell(&["LSCB"]),
+        cell(&["A boxed note."]),
+        cell(&["Another note."]),
+    );
+    let got = extract(&docx(&doc, None), &limits()).expect("a sound DOCX");
+    assert_eq!(
+        got.text,
+        "Recommendations\n\nNo. | Recommendation | Agency\n1 | The police should record every child present. | Police\n2 | Schools should escalate. | Schools\n3 | Audit / report. nested | LSCB\n\nA boxed note.\n\nAnother note.\n\nAfter."
+    );
+}
+
+/// An HTML table is one paragraph, a line per row, cells separated by " | "; blocks
+/// inside a cell are spaces.
+#[test]
+fn html_tables_are_rows_of_cells() {
+    let html = "<html><body><h2>Recommendations</h2><table><caption>Table 1</caption>\
+        <thead><tr><th>No.</th><th>Recommendation</th><th>Agency</th></tr></thead><tbody>\
+        <tr><td>1</td><td><p>The police should record</p><p>every child present.</p></td><td>Police</td></tr>\
+        <tr><td>2<td>Schools should escalate.<td>Schools</tr></tbody></table><p>After.</p></body></html>";
+    let got = extract(html.as_bytes(), &limits()).expect("HTML");
+    assert_eq!(
+        got.text,
+        "Recommendations\n\nTable 1\n\nNo. | Recommendation | Agency\n1 | The police should record every child present. | Police\n2 | Schools should escalate. | Schools\n\nAfter."
+    );
+}

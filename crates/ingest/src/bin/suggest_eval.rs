@@ -1,5 +1,6 @@
 //! Prints the precision and recall of the lesson suggestions' item split (and the
-//! accuracy of the guessed kind and level) on the labelled set in `crates/ingest/eval/`.
+//! accuracy of the guessed kind, level and agency), for the dev and held-out parts and
+//! overall, on the labelled set in `crates/ingest/eval/` (see its README).
 //!
 //! `cargo run -p lessons-ingest --bin suggest_eval [-- [--verbose] [DIR]]`
 

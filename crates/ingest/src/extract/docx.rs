@@ -1,6 +1,7 @@
 //! DOCX: a zip holding `word/document.xml`. Text is the `w:t` runs of each `w:p`
 //! paragraph (with `w:tab` as a space and `w:br` as a line break); list paragraphs get
-//! their number or bullet from `word/numbering.xml`. Entries are read through
+//! their number or bullet from `word/numbering.xml`. A table (`w:tbl`) is one block in
+//! its place: a line per row, its cells separated by `" | "`. Entries are read through
 //! `.take()` so a zip bomb stops at `max_decompressed_bytes` (and `word/document.xml`
 //! at [`MAX_DOCUMENT_XML`]).
 //!
@@ -76,24 +77,80 @@ pub(super) fn extract(bytes: &[u8], limits: &Limits) -> Result<String, IngestErr
         .and_then(|n| roxmltree::Document::parse_with_options(n, parsing_options()).ok());
     let mut lists = Numbering::new(numbering_doc.as_ref());
     let mut out = String::new();
-    for p in doc.descendants().filter(|n| is_w(n, "p")) {
-        if p.ancestors().any(|a| a.tag_name().name() == "Fallback") {
+    for node in doc.descendants().filter(|n| is_w(n, "p") || is_w(n, "tbl")) {
+        if node.ancestors().any(|a| a.tag_name().name() == "Fallback") {
             continue; // mc:Fallback repeats what mc:Choice holds
         }
-        let mut text = String::new();
-        collect(p, &mut text);
-        if text.trim().is_empty() {
+        if node.ancestors().skip(1).any(|a| is_w(&a, "tc")) {
+            continue; // read with its table's cell
+        }
+        if is_w(&node, "tbl") {
+            table(node, &mut lists, &mut out);
             continue;
         }
-        if let Some(prefix) = lists.prefix(p) {
-            if !prefix.is_empty() {
-                text = format!("{prefix} {}", text.trim_start());
-            }
+        let text = paragraph(node, &mut lists);
+        if text.trim().is_empty() {
+            continue;
         }
         out.push_str(&text);
         out.push_str("\n\n");
     }
     Ok(out)
+}
+
+/// The text of one paragraph, with its list number or bullet.
+fn paragraph(p: Node, lists: &mut Numbering) -> String {
+    let mut text = String::new();
+    collect(p, &mut text);
+    if text.trim().is_empty() {
+        return text;
+    }
+    if let Some(prefix) = lists.prefix(p) {
+        if !prefix.is_empty() {
+            text = format!("{prefix} {}", text.trim_start());
+        }
+    }
+    text
+}
+
+/// A table as one block: a line per row, cells separated by `" | "` (the paragraphs of
+/// a cell, and any table nested in it, joined by spaces). A table of one column is a
+/// layout box, and its cells are paragraphs.
+fn table(tbl: Node, lists: &mut Numbering, out: &mut String) {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for tr in tbl.children().filter(|n| is_w(n, "tr")) {
+        let mut cells = Vec::new();
+        for tc in tr.children().filter(|n| is_w(n, "tc")) {
+            let mut cell = String::new();
+            for p in tc.descendants().filter(|n| is_w(n, "p")) {
+                if p.ancestors().any(|a| a.tag_name().name() == "Fallback") {
+                    continue;
+                }
+                let text = paragraph(p, lists);
+                let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                if !text.is_empty() {
+                    if !cell.is_empty() {
+                        cell.push(' ');
+                    }
+                    cell.push_str(&text.replace('|', "/"));
+                }
+            }
+            cells.push(cell);
+        }
+        if cells.iter().any(|c| !c.is_empty()) {
+            rows.push(cells);
+        }
+    }
+    if rows.iter().all(|r| r.len() <= 1) {
+        for cell in rows.into_iter().flatten() {
+            out.push_str(&cell);
+            out.push_str("\n\n");
+        }
+        return;
+    }
+    let lines: Vec<String> = rows.iter().map(|r| r.join(" | ")).collect();
+    out.push_str(&lines.join("\n"));
+    out.push_str("\n\n");
 }
 
 fn parsing_options<'a>() -> roxmltree::ParsingOptions<'a> {

@@ -1,6 +1,8 @@
 //! HTML: a small forgiving tokenizer (no external parser). Tags are stripped, block
 //! elements become paragraphs, list items become paragraphs prefixed "• " or their
-//! number, `<br>` a line break, entities are decoded. Script, style and page chrome
+//! number, `<br>` a line break, entities are decoded. A table is one paragraph with a
+//! line per row and its cells separated by `" | "` (blocks inside a cell are spaces), as
+//! the suggestions read tables. Script, style and page chrome
 //! (nav, header, footer, aside, and elements whose class, id or role names a
 //! breadcrumb, navigation, menu, footer, cookie banner or skip link) are dropped.
 
@@ -37,10 +39,6 @@ const BLOCK: &[&str] = &[
     "h5",
     "h6",
     "table",
-    "tr",
-    "thead",
-    "tbody",
-    "tfoot",
     "caption",
     "blockquote",
     "pre",
@@ -247,7 +245,7 @@ fn start_tag(out: &mut Out, tree: &mut Tree, tag: &Tag) {
         if !dropped_already {
             match name {
                 "br" => out.line_break(),
-                "hr" => out.block_break(),
+                "hr" => brk(out, tree),
                 "img" => {}
                 _ => {}
             }
@@ -301,13 +299,33 @@ fn start_tag(out: &mut Out, tree: &mut Tree, tag: &Tag) {
     if name == "ol" {
         counter = Some(tag.start.unwrap_or(1));
     }
+    if name == "tr" {
+        // The cells opened so far in this row.
+        counter = Some(0);
+    }
     if !dropped_already && !dropped {
-        if BLOCK.contains(&name) || matches!(name, "td" | "th") {
-            if matches!(name, "td" | "th") {
-                out.push_text(" ");
-            } else {
-                out.block_break();
+        if matches!(name, "td" | "th") {
+            let row = tree
+                .last("tr")
+                .filter(|r| tree.last("table").is_none_or(|t| t < *r));
+            match row.map(|r| &mut tree.stack[r]) {
+                Some(Open {
+                    counter: Some(cells),
+                    ..
+                }) => {
+                    if *cells > 0 {
+                        out.push_text(" | ");
+                    }
+                    *cells = cells.saturating_add(1);
+                }
+                _ => out.push_text(" "),
             }
+        } else if name == "tr" && !in_cell(tree) {
+            if !out.text.is_empty() && !out.text.ends_with('\n') {
+                out.line_break();
+            }
+        } else if BLOCK.contains(&name) {
+            brk(out, tree);
         }
         if name == "pre" {
             out.pre += 1;
@@ -345,7 +363,7 @@ fn end_tag(out: &mut Out, tree: &mut Tree, name: &str) {
     }
     let Some(pos) = tree.last(name) else {
         if name == "p" || name == "br" {
-            out.block_break();
+            brk(out, tree);
         }
         return;
     };
@@ -359,8 +377,27 @@ fn end_tag(out: &mut Out, tree: &mut Tree, name: &str) {
             out.pre = out.pre.saturating_sub(1);
         }
         if BLOCK.contains(&open.name.as_str()) {
-            out.block_break();
+            brk(out, tree);
         }
+    }
+}
+
+/// Whether the innermost open table has a cell open: blocks there are spaces, so that a
+/// row stays one line.
+fn in_cell(tree: &Tree) -> bool {
+    match (tree.last_of(&["td", "th"]), tree.last("table")) {
+        (Some(cell), Some(table)) => cell > table,
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+/// A paragraph break, or a space inside a table cell.
+fn brk(out: &mut Out, tree: &Tree) {
+    if in_cell(tree) {
+        out.push_text(" ");
+    } else {
+        out.block_break();
     }
 }
 
@@ -621,7 +658,7 @@ mod tests {
             crate::extract::normalize::normalise(&got, crate::extract::normalize::Mode::Blocks);
         assert_eq!(
             got,
-            "Child A\n\nFirst para text.\n\nSecond\nline\n\n1. One\n\n2. Two\n\n• Bullet\n\na b"
+            "Child A\n\nFirst para text.\n\nSecond\nline\n\n1. One\n\n2. Two\n\n• Bullet\n\na | b"
         );
     }
 }

@@ -9,6 +9,7 @@ mod docx;
 mod html;
 pub(crate) mod normalize;
 mod pdf;
+mod pdf_layout;
 mod sniff;
 mod text;
 

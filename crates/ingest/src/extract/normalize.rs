@@ -53,6 +53,9 @@ pub(crate) fn normalise(raw: &str, mode: Mode) -> String {
         let mut iter = page_paras.into_iter();
         let Some(first) = iter.next() else { continue };
         match paras.last_mut() {
+            Some(prev) if mode != Mode::Blocks && continues_table_row(prev, &first) => {
+                append_to_open_cell(prev, &first);
+            }
             Some(prev) if mode != Mode::Blocks && joins_across_break(prev, &first) => {
                 append_line(prev, &first);
             }
@@ -233,13 +236,48 @@ fn paragraphs(lines: &[String], mode: Mode) -> Vec<String> {
     }
     let mut out = Vec::new();
     for block in blocks {
-        match mode {
-            Mode::Blocks => out.push(block.join("\n")),
-            Mode::LinePerParagraph => out.extend(block.iter().map(|l| l.to_string())),
-            Mode::Flowing => split_flowing(&block, &mut out),
+        if mode == Mode::Blocks {
+            out.push(block.join("\n"));
+            continue;
         }
+        // Rows of a table (cells separated by " | ", as `pdf_layout` writes them, or a
+        // Markdown table in a text file) keep their lines, as one paragraph.
+        let whole_table = block.iter().all(|l| is_table_line(l));
+        let mut rest: Vec<&str> = Vec::new();
+        let mut i = 0;
+        while i < block.len() {
+            let run = block[i..].iter().take_while(|l| is_table_line(l)).count();
+            if run >= 2 || (run == 1 && whole_table) {
+                lines_as_paragraphs(&rest, mode, &mut out);
+                rest.clear();
+                out.push(block[i..i + run].join("\n"));
+                i += run;
+            } else {
+                rest.push(block[i]);
+                i += 1;
+            }
+        }
+        lines_as_paragraphs(&rest, mode, &mut out);
     }
     out
+}
+
+/// A row of a table: cells separated by " | ", or a Markdown rule ("|---|---|").
+fn is_table_line(line: &str) -> bool {
+    line.contains(" | ")
+        || (line.contains('|')
+            && line.contains('-')
+            && line.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ')))
+}
+
+fn lines_as_paragraphs(lines: &[&str], mode: Mode, out: &mut Vec<String>) {
+    if lines.is_empty() {
+        return;
+    }
+    match mode {
+        Mode::LinePerParagraph => out.extend(lines.iter().map(|l| l.to_string())),
+        _ => split_flowing(lines, out),
+    }
 }
 
 /// Joins the lines of a block into paragraphs, starting a new paragraph at a list item
@@ -415,6 +453,54 @@ fn append_line(acc: &mut String, line: &str) {
 
 /// True when `next` (first paragraph of a page) continues `prev` (last paragraph of
 /// the page before): `prev` has no terminal punctuation and `next` starts lower-case.
+/// A table row split by a page break: the table's last row has a cell whose sentence is
+/// unfinished and the next page starts in lower case, outside a table.
+fn continues_table_row(prev: &str, next: &str) -> bool {
+    let Some(last) = prev.lines().last() else {
+        return false;
+    };
+    last.contains(" | ")
+        && !next.contains(" | ")
+        && next.starts_with(char::is_lowercase)
+        && open_cell(last).is_some()
+}
+
+/// The longest cell of a row whose sentence is unfinished (the finding, not the agency).
+fn open_cell(row: &str) -> Option<usize> {
+    row.split(" | ")
+        .enumerate()
+        .filter(|(_, cell)| {
+            let cell = cell.trim();
+            cell.split_whitespace().count() >= 3 && !cell.ends_with(['.', '!', '?', ':', ';'])
+        })
+        .max_by_key(|(_, cell)| cell.len())
+        .map(|(i, _)| i)
+}
+
+/// Adds the words to the unfinished cell of the paragraph's last row.
+fn append_to_open_cell(prev: &mut String, next: &str) {
+    let start = prev.rfind('\n').map_or(0, |i| i + 1);
+    let row = prev[start..].to_string();
+    let Some(open) = open_cell(&row) else {
+        return append_line(prev, next);
+    };
+    let cells: Vec<String> = row
+        .split(" | ")
+        .enumerate()
+        .map(|(i, cell)| {
+            if i == open {
+                let mut cell = cell.trim_end().to_string();
+                append_line(&mut cell, &next.replace('\n', " "));
+                cell
+            } else {
+                cell.to_string()
+            }
+        })
+        .collect();
+    prev.truncate(start);
+    prev.push_str(&cells.join(" | "));
+}
+
 fn joins_across_break(prev: &str, next: &str) -> bool {
     let starts_lower = next.chars().next().is_some_and(char::is_lowercase);
     if !starts_lower || starts_item(next) {

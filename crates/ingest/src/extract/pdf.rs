@@ -25,9 +25,10 @@ use std::sync::Once;
 use std::thread;
 
 use pdf_extract::content::Content;
-use pdf_extract::{Dictionary, Document, Object, ObjectId, PlainTextOutput, Stream};
+use pdf_extract::{Dictionary, Document, Object, ObjectId, Stream};
 
 use crate::extract::bytes::{find, human_size};
+use crate::extract::pdf_layout::LaidOut;
 use crate::types::{IngestError, Limits, Warning};
 
 /// Name of the extraction threads; the panic hook stays quiet for them.
@@ -137,9 +138,8 @@ fn read_pages(data: Vec<u8>, max_inflated: u64) -> Result<(String, Vec<Warning>)
     let mut failed = Vec::new();
     for &page_num in pages.keys() {
         let r = panic::catch_unwind(AssertUnwindSafe(|| {
-            let mut s = String::new();
-            let mut out = PlainTextOutput::new(&mut s);
-            pdf_extract::output_doc_page(&doc, &mut out, page_num).map(|_| s)
+            let mut out = LaidOut::new();
+            pdf_extract::output_doc_page(&doc, &mut out, page_num).map(|_| out.finish())
         }));
         match r {
             Ok(Ok(s)) => texts.push(s),

@@ -3,7 +3,6 @@
 //! it praises practice, and its themes (from the theme labels, their search synonyms and a
 //! few more phrases).
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use lessons_model::vocab::{AGENCIES, THEMES};
@@ -37,6 +36,15 @@ const AGENCY_PATTERNS: &[(&str, &str)] = &[
     (
         "emergency_department",
         r"(?i:\ba ?& ?e\b|\baccident and emergency(?: department)?\b|\bemergency departments?\b|\burgent care cent(?:re|er)s?\b|\bwalk-in cent(?:re|er)s?\b)|\bED\b",
+    ),
+    ("adult_mental_health", r"(?i)\bmental health trusts?\b"),
+    (
+        "acute_paediatrics",
+        r"(?i)\b(?:acute|hospital|NHS|foundation) (?:hospitals? )?trusts?\b|\bacute hospitals?\b|\bneonatal (?:units?|services?|teams?)\b|\bspecial care baby units?\b|\bhospital paediatric\w*\b",
+    ),
+    (
+        "childrens_social_care",
+        r"(?i)\bleaving care (?:services?|teams?|workers?)\b|\bindependent reviewing officers?\b|\bIROs?\b|\b(?:child protection )?conference chairs?\b|\bchairs of (?:child protection )?(?:case )?conferences\b",
     ),
     (
         "midwifery",
@@ -96,7 +104,7 @@ const AGENCY_PATTERNS: &[(&str, &str)] = &[
     ),
     (
         "probation",
-        r"(?i)\bprobation(?: services?| trusts?)?\b|\bcommunity rehabilitation compan(?:y|ies)\b|\bCRCs?\b|\boffender managers?\b",
+        r"(?i)\b(?:national )?probation(?: services?| trusts?| officers?)?\b|\bcommunity rehabilitation compan(?:y|ies)\b|\bCRCs?\b|\boffender managers?\b",
     ),
     (
         "housing",
@@ -571,6 +579,18 @@ static THEME_RES: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
 
 /// Every agency named in `text`, with how often, in order of first mention.
 pub fn agencies_in(text: &str) -> Vec<(&'static str, usize)> {
+    let mut found: Vec<(&'static str, usize)> = Vec::new();
+    for (slug, _, _) in agency_spans(text) {
+        match found.iter_mut().find(|(s, _)| *s == slug) {
+            Some((_, count)) => *count += 1,
+            None => found.push((slug, 1)),
+        }
+    }
+    found
+}
+
+/// Every mention of an agency in `text`: its slug and byte range, in order of position.
+pub fn agency_spans(text: &str) -> Vec<(&'static str, usize, usize)> {
     let mut masked = text.to_string();
     let mut found: Vec<(&'static str, usize, usize)> = Vec::new();
     for (slug, re) in AGENCY_RES.iter() {
@@ -579,21 +599,14 @@ pub fn agencies_in(text: &str) -> Vec<(&'static str, usize)> {
             .map(|m| (m.start(), m.end()))
             .filter(|(_, end)| *slug != "lscb" || !possessive(&masked[*end..]))
             .collect();
-        if ranges.is_empty() {
-            continue;
-        }
-        let first = ranges[0].0;
-        found.push((slug, ranges.len(), first));
         for (start, end) in ranges {
+            found.push((slug, start, end));
             masked.replace_range(start..end, &" ".repeat(end - start));
         }
     }
-    found.sort_by_key(|(_, _, first)| *first);
+    found.sort_by_key(|(_, start, _)| *start);
+    found.retain(|(slug, _, _)| AGENCIES.iter().any(|a| a.slug == *slug));
     found
-        .into_iter()
-        .filter(|(slug, _, _)| AGENCIES.iter().any(|a| a.slug == *slug))
-        .map(|(slug, count, _)| (slug, count))
-        .collect()
 }
 
 /// "the Board's protocol" names the Board's document, not the Board as an actor.
@@ -606,28 +619,6 @@ fn possessive(after: &str) -> bool {
 pub fn names_inter_agency(text: &str) -> bool {
     INTER_AGENCY.as_ref().is_some_and(|re| re.is_match(text))
         || agencies_in(text).iter().any(|(slug, _)| *slug == "lscb")
-}
-
-/// The agency named most often in the whole document, the Board aside.
-pub fn most_frequent_agency(text: &str) -> Option<&'static str> {
-    let mut counts: HashMap<&'static str, usize> = HashMap::new();
-    let mut order: Vec<&'static str> = Vec::new();
-    for (slug, count) in agencies_in(text) {
-        if slug == "lscb" || slug == "national_body" {
-            continue;
-        }
-        if !counts.contains_key(slug) {
-            order.push(slug);
-        }
-        *counts.entry(slug).or_default() += count;
-    }
-    let best = order
-        .iter()
-        .map(|slug| counts.get(slug).copied().unwrap_or(0))
-        .max()?;
-    order
-        .into_iter()
-        .find(|slug| counts.get(slug).copied().unwrap_or(0) == best)
 }
 
 /// Whether the item praises practice rather than finding fault.

@@ -4,8 +4,10 @@
 //! page break), and guess each item's kind, level, agency and themes. Every suggestion is
 //! marked `suggested: true` for the depositor to confirm.
 
+mod actor;
 mod eval;
 mod guess;
+mod table;
 
 use std::sync::LazyLock;
 
@@ -71,6 +73,8 @@ enum Unit {
         style: Style,
         label: Option<LabelKind>,
         text: String,
+        /// The agency column of a table row.
+        cell: Option<table::CellAgency>,
     },
     Plain {
         text: String,
@@ -89,6 +93,8 @@ struct RawItem {
     unmarked: bool,
     /// Opened by a label with no text yet ("Recommendation 3" on its own line).
     awaiting_body: bool,
+    /// The agency column of a table row.
+    cell: Option<table::CellAgency>,
 }
 
 fn re(pattern: &str) -> Regex {
@@ -163,8 +169,6 @@ pub fn suggest_lessons(text: &str) -> Vec<Lesson> {
     let units = units(text);
     let raw = collect_items(&units);
     let items = merge_sub_items(raw);
-    let mut fallback: Option<&'static str> = None;
-    let mut fallback_done = false;
     let mut lessons = Vec::new();
     for item in items {
         if lessons.len() >= MAX_LESSONS {
@@ -176,23 +180,7 @@ pub fn suggest_lessons(text: &str) -> Vec<Lesson> {
         }
         let body = truncate(&body, MAX_LESSON_CHARS);
         let kind = guess_kind(&item, &body);
-        let named = guess::agencies_in(&body);
-        let inter = guess::names_inter_agency(&body);
-        let (level, agency) = if let Some(agency) = item.context.agency {
-            ("individual", Some(agency))
-        } else if named.len() >= 2 || inter {
-            ("inter_agency", None)
-        } else if let Some((agency, _)) = named.first() {
-            ("individual", Some(*agency))
-        } else if item.context.inter_agency {
-            ("inter_agency", None)
-        } else {
-            if !fallback_done {
-                fallback = guess::most_frequent_agency(text);
-                fallback_done = true;
-            }
-            ("individual", Some(fallback.unwrap_or("lscb")))
-        };
+        let (level, agency) = level_and_agency(&item.context, item.cell, &body);
         lessons.push(Lesson {
             id: String::new(),
             kind: kind.to_string(),
@@ -207,6 +195,28 @@ pub fn suggest_lessons(text: &str) -> Vec<Lesson> {
         });
     }
     lessons
+}
+
+/// The level and agency of an item: what its table's agency column says; else an agency
+/// given by its sub-heading; else whoever acts in it ([`actor::actor`]); else
+/// inter-agency, with no agency.
+fn level_and_agency(
+    context: &Context,
+    cell: Option<table::CellAgency>,
+    body: &str,
+) -> (&'static str, Option<&'static str>) {
+    match cell {
+        Some(table::CellAgency::One(agency)) => return ("individual", Some(agency)),
+        Some(table::CellAgency::Many) => return ("inter_agency", None),
+        None => {}
+    }
+    if let Some(agency) = context.agency {
+        return ("individual", Some(agency));
+    }
+    match actor::actor(body) {
+        Some(actor::Actor::One(agency)) => ("individual", Some(agency)),
+        Some(actor::Actor::Many) | None => ("inter_agency", None),
+    }
 }
 
 fn guess_kind(item: &RawItem, body: &str) -> &'static str {
@@ -244,6 +254,17 @@ fn units(text: &str) -> Vec<Unit> {
             .map(|line| line.trim())
             .filter(|line| !line.is_empty() && !PAGE_LINE.is_match(line))
             .collect();
+        if table::is_table(&lines) {
+            for row in table::rows(&lines) {
+                units.push(Unit::Item {
+                    style: Style::Numeric(1),
+                    label: row.label,
+                    text: row.text,
+                    cell: row.agency,
+                });
+            }
+            continue;
+        }
         // Whether the last unit pushed belongs to this paragraph and may take more lines.
         let mut open = false;
         for (i, line) in lines.iter().enumerate() {
@@ -256,6 +277,7 @@ fn units(text: &str) -> Vec<Unit> {
                     style,
                     label,
                     text: rest.to_string(),
+                    cell: None,
                 });
                 open = true;
             } else if open {
@@ -418,7 +440,12 @@ fn heading(line: &str, first_in_paragraph: bool, next: Option<&str>) -> Option<H
     let lower = rest.to_lowercase();
     if words <= 10 {
         if let Some(caps) = SECTION_TITLE.captures(&lower) {
+            let title = caps.get(1).map_or("", |m| m.as_str());
             let tail = caps.get(2).map_or("", |m| m.as_str());
+            if title == "conclusion" && tail.trim().is_empty() {
+                // "Conclusion" (one) closes the summary in prose; "Conclusions" list them.
+                return Some(Heading::Other);
+            }
             if tail.split_whitespace().count() <= 7 && !NOT_SECTION_TAIL.is_match(tail) {
                 return Some(Heading::Section(
                     section_kind(&lower),
@@ -546,6 +573,7 @@ fn collect_items(units: &[Unit]) -> Vec<RawItem> {
                         context: Context::default(),
                         unmarked: true,
                         awaiting_body: false,
+                        cell: None,
                     });
                     // A placeholder that stops continuation into the previous item; it is
                     // dropped later for having no words.
@@ -557,7 +585,12 @@ fn collect_items(units: &[Unit]) -> Vec<RawItem> {
                 marked = false;
                 section = None;
             }
-            Unit::Item { style, label, text } => {
+            Unit::Item {
+                style,
+                label,
+                text,
+                cell,
+            } => {
                 let (kind, context) = match (&section, label) {
                     (Some((kind, context)), _) => (*kind, context.clone()),
                     // A labelled item counts outside a findings section too.
@@ -579,6 +612,7 @@ fn collect_items(units: &[Unit]) -> Vec<RawItem> {
                     context,
                     unmarked: false,
                     awaiting_body: text.trim().is_empty(),
+                    cell: *cell,
                 });
             }
             Unit::Plain { text } => {
@@ -604,6 +638,7 @@ fn collect_items(units: &[Unit]) -> Vec<RawItem> {
                         context: context.clone(),
                         unmarked: true,
                         awaiting_body: false,
+                        cell: None,
                     });
                     continue;
                 }
@@ -615,6 +650,7 @@ fn collect_items(units: &[Unit]) -> Vec<RawItem> {
                     context: context.clone(),
                     unmarked: true,
                     awaiting_body: false,
+                    cell: None,
                 });
             }
         }
