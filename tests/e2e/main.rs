@@ -18,6 +18,7 @@ mod metrics;
 mod openapi;
 mod pages;
 mod restart;
+mod search_filters;
 mod security;
 mod shutdown;
 mod snapshot;
