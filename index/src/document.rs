@@ -38,6 +38,10 @@ pub struct Display {
     /// view leaves it out).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub review_themes: Option<Vec<String>>,
+    /// The agencies involved in a finding's review (stored for both kinds; a hit in the
+    /// reviews view leaves it out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review_agencies: Option<Vec<String>>,
     /// Whole months from commissioning to completion, when both are known.
     pub duration_months: Option<u32>,
     /// Whether the review took longer than the six-month timescale.
@@ -114,6 +118,7 @@ pub(crate) fn documents(
         incident: review.incident.clone(),
         themes: all_themes(review),
         review_themes: Some(review.themes.clone()),
+        review_agencies: Some(review.agencies.clone()),
         duration_months: review.timeliness().map(|(months, _)| months),
         over_six_months: review.timeliness().map(|(_, over)| over),
         ..Display::default()

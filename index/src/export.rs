@@ -86,6 +86,7 @@ pub enum Column {
     Themes,
     ReviewThemes,
     Agencies,
+    ReviewAgencies,
     Keywords,
     LessonCount,
     Kind,
@@ -148,6 +149,7 @@ const LESSON_COLUMNS: &[Column] = &[
     Column::Agency,
     Column::Themes,
     Column::ReviewThemes,
+    Column::ReviewAgencies,
     Column::Text,
 ];
 
@@ -190,6 +192,7 @@ impl Column {
             Column::Themes => "themes",
             Column::ReviewThemes => "review_themes",
             Column::Agencies => "agencies",
+            Column::ReviewAgencies => "review_agencies",
             Column::Keywords => "keywords",
             Column::LessonCount => "lesson_count",
             Column::Kind => "kind",
@@ -219,6 +222,7 @@ impl Column {
             | Column::Themes
             | Column::ReviewThemes
             | Column::Agencies
+            | Column::ReviewAgencies
             | Column::Keywords => ColumnType::List,
             _ => ColumnType::String,
         }
@@ -238,7 +242,7 @@ impl Column {
             Column::ParallelProcesses => Vocabulary::ParallelProcess,
             Column::OfstedGrade => Vocabulary::OfstedGrade,
             Column::Themes | Column::ReviewThemes => Vocabulary::Theme,
-            Column::Agencies | Column::Agency => Vocabulary::Agency,
+            Column::Agencies | Column::ReviewAgencies | Column::Agency => Vocabulary::Agency,
             Column::Kind => Vocabulary::LessonKind,
             Column::Level => Vocabulary::Level,
             _ => return None,
@@ -455,7 +459,7 @@ impl ExportCursor {
                 Column::OfstedGrade => Cell::optional(review.ofsted_grade.clone()),
                 Column::Themes => Cell::List(take(&mut d.themes)),
                 Column::ReviewThemes => Cell::List(d.review_themes.take().unwrap_or_default()),
-                Column::Agencies => list(&review.agencies),
+                Column::Agencies | Column::ReviewAgencies => list(&review.agencies),
                 Column::Keywords => list(&review.keywords),
                 Column::LessonCount => Cell::Integer(Some(review.lesson_count as i64)),
                 Column::Kind => Cell::optional(d.kind.take()),

@@ -19,11 +19,15 @@ pub enum FacetName {
     ReviewType,
     Year,
     Timeliness,
+    /// A finding's review's themes (lessons view); a review's own themes (reviews view).
+    ReviewTheme,
+    /// A finding's review's agencies (lessons view); a review's own agencies (reviews view).
+    ReviewAgency,
 }
 
 impl FacetName {
     /// Every facet, in display order.
-    pub const ALL: [FacetName; 12] = [
+    pub const ALL: [FacetName; 14] = [
         FacetName::Theme,
         FacetName::Agency,
         FacetName::Level,
@@ -36,6 +40,8 @@ impl FacetName {
         FacetName::ReviewType,
         FacetName::Year,
         FacetName::Timeliness,
+        FacetName::ReviewTheme,
+        FacetName::ReviewAgency,
     ];
 
     /// The query-string parameter and JSON key of this facet.
@@ -53,6 +59,8 @@ impl FacetName {
             FacetName::ReviewType => "review_type",
             FacetName::Year => "year",
             FacetName::Timeliness => "timeliness",
+            FacetName::ReviewTheme => "review_theme",
+            FacetName::ReviewAgency => "review_agency",
         }
     }
 
@@ -71,6 +79,8 @@ impl FacetName {
             FacetName::ReviewType => "Review type",
             FacetName::Year => "Year",
             FacetName::Timeliness => "Timeliness",
+            FacetName::ReviewTheme => "Review theme",
+            FacetName::ReviewAgency => "Review agency",
         }
     }
 
@@ -81,8 +91,8 @@ impl FacetName {
     /// The vocabulary this facet's values come from (board and year have none).
     pub fn vocabulary(self) -> Option<Vocabulary> {
         match self {
-            FacetName::Theme => Some(Vocabulary::Theme),
-            FacetName::Agency => Some(Vocabulary::Agency),
+            FacetName::Theme | FacetName::ReviewTheme => Some(Vocabulary::Theme),
+            FacetName::Agency | FacetName::ReviewAgency => Some(Vocabulary::Agency),
             FacetName::Level => Some(Vocabulary::Level),
             FacetName::Kind => Some(Vocabulary::LessonKind),
             FacetName::Region => Some(Vocabulary::Region),
@@ -107,7 +117,8 @@ impl FacetName {
 }
 
 /// The `(facet, value)` pairs a review document carries: its own tags plus, for theme,
-/// agency, level and kind, those of every finding (DESIGN §5, reviews view).
+/// agency, level and kind, those of every finding (DESIGN §5, reviews view); for
+/// review theme and review agency, its own tags only.
 pub fn review_facets(review: &Review) -> Vec<(FacetName, String)> {
     let mut out = shared_facets(review);
     push_all(&mut out, FacetName::Theme, &review.themes);
@@ -123,16 +134,16 @@ pub fn review_facets(review: &Review) -> Vec<(FacetName, String)> {
     out
 }
 
-/// The `(facet, value)` pairs a finding's document carries: its own theme, agency,
-/// level and kind, its review's themes and agencies, and its review's other facets.
+/// The `(facet, value)` pairs a finding's document carries: its own themes, agency,
+/// level and kind (DESIGN §5, lessons view: an inter-agency finding has no agency), its
+/// review's themes and agencies as review theme and review agency, and its review's
+/// other facets.
 pub fn lesson_facets(review: &Review, lesson: &Lesson) -> Vec<(FacetName, String)> {
     let mut out = shared_facets(review);
     push_all(&mut out, FacetName::Theme, &lesson.themes);
-    push_all(&mut out, FacetName::Theme, &review.themes);
     if let Some(agency) = &lesson.agency {
         push(&mut out, FacetName::Agency, agency);
     }
-    push_all(&mut out, FacetName::Agency, &review.agencies);
     push(&mut out, FacetName::Level, &lesson.level);
     push(&mut out, FacetName::Kind, &lesson.kind);
     out
@@ -154,6 +165,8 @@ fn shared_facets(review: &Review) -> Vec<(FacetName, String)> {
         push(&mut out, FacetName::Year, &year.to_string());
     }
     push(&mut out, FacetName::Timeliness, review.timeliness_slug());
+    push_all(&mut out, FacetName::ReviewTheme, &review.themes);
+    push_all(&mut out, FacetName::ReviewAgency, &review.agencies);
     out
 }
 

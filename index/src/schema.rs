@@ -26,7 +26,7 @@ pub(crate) const FACETS_FIELD: &str = "facets";
 
 /// Bumped whenever the schema, the analysis or the stored display data changes; a
 /// mismatch triggers a rebuild from the store.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
@@ -45,10 +45,11 @@ pub struct Fields {
     pub keywords: Field,
     /// All text, unstemmed and unstored, for close-spelling matches.
     pub spelling: Field,
-    /// Every facet value as `/<facet>/<value>`.
+    /// Every facet value as `/<facet>/<value>` (a finding's `/theme` and `/agency` are
+    /// its own; its review's are `/review_theme` and `/review_agency`).
     pub facets: Field,
-    /// The document's own themes, for ranking (a finding's facets also carry its
-    /// review's themes, which say little about the finding itself).
+    /// The document's own themes, for ranking (a finding's review's themes, its
+    /// `/review_theme` facets, say little about the finding itself).
     pub own_themes: Field,
     pub year: Field,
     /// Days since the epoch of publication (or completion): the sort key for newest/oldest.

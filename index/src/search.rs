@@ -255,6 +255,7 @@ impl SearchContext<'_> {
         if view == View::Reviews {
             display.review_id = None;
             display.review_themes = None;
+            display.review_agencies = None;
         }
         Ok(Hit {
             display,

@@ -102,7 +102,7 @@ fn exports_match_search_totals_and_the_codebook_in_every_format() {
         &[
             ("view", "lessons"),
             ("level", "inter_agency"),
-            ("agency", "police"),
+            ("review_agency", "police"),
         ],
         &[
             ("q", "\"was not brought\""),

@@ -20,6 +20,7 @@ mod openapi;
 mod pages;
 mod private_files;
 mod restart;
+mod search_filters;
 mod security;
 mod shutdown;
 mod snapshot;

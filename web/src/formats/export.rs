@@ -14,7 +14,7 @@ use serde_json::json;
 use super::citation::{bibtex, ris, Citable, REPOSITORY_NAME};
 
 /// Version of the export columns and shapes; bumped when a column changes or goes.
-pub const CODEBOOK_VERSION: &str = "1";
+pub const CODEBOOK_VERSION: &str = "2";
 
 /// Rows read from the index per chunk of the response: fewer for reviews, whose rows
 /// carry whole summaries (tens of KB each), so a chunk stays a few MB in either view.

@@ -414,7 +414,10 @@ fn facet_parameter(facet: FacetName, cx: &SpecContext) -> Value {
         _ => cx.board(),
     };
     let scope = match facet {
-        FacetName::Theme | FacetName::Agency | FacetName::Level => " In the reviews view it matches a review that carries the value or has a finding that does; in the lessons view, the finding (theme and agency also match its review's tags).",
+        FacetName::Theme | FacetName::Level => " In the reviews view it matches a review that carries the value or has a finding that does; in the lessons view, the finding's own tags only (see review_theme for its review's).",
+        FacetName::Agency => " In the reviews view it matches a review that involved the agency or has a finding addressed to it; in the lessons view, the findings addressed to the agency only: a finding has at most one agency, and inter-agency findings have none, so they never match (see review_agency for the findings of reviews that involved it).",
+        FacetName::ReviewTheme => " The review's own themes (not its findings'). In the lessons view it matches the findings of reviews tagged with the theme, whatever the finding's own themes; in the reviews view, reviews tagged with it.",
+        FacetName::ReviewAgency => " The agencies the review records as involved (not its findings' agencies). In the lessons view it matches every finding of reviews that involved the agency, inter-agency ones included (e.g. review_agency=health_visiting&level=inter_agency); in the reviews view, reviews that involved it.",
         FacetName::Year => " The year of publication (of completion when there is no publication date).",
         _ => "",
     };
@@ -1088,6 +1091,7 @@ mod tests {
         );
         hit.display.review_id = Some("a".into());
         hit.display.review_themes = Some(Vec::new());
+        hit.display.review_agencies = Some(Vec::new());
         hit.display.kind = Some("lesson".into());
         hit.display.level = Some("individual".into());
         hit.display.agency = Some("police".into());

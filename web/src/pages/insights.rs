@@ -246,7 +246,8 @@ fn single_valued(facet: FacetName, view: View) -> bool {
         | FacetName::ReviewType
         | FacetName::Timeliness
         | FacetName::Board => true,
-        FacetName::Kind | FacetName::Level => view == View::Lessons,
+        // A finding has at most one agency (inter-agency findings: none).
+        FacetName::Kind | FacetName::Level | FacetName::Agency => view == View::Lessons,
         _ => false,
     }
 }

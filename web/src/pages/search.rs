@@ -19,6 +19,9 @@ const MAX_THEME_CHIPS: usize = 4;
 /// Facets shown open on the page.
 const OPEN_FACETS: [FacetName; 3] = [FacetName::Theme, FacetName::Agency, FacetName::Level];
 
+/// Facets of a finding's review, shown apart under "In reviews involving" (lessons view).
+const REVIEW_FACETS: [FacetName; 2] = [FacetName::ReviewAgency, FacetName::ReviewTheme];
+
 /// `GET /search`
 pub async fn search(req: HttpRequest, pool: Pool, config: web::Data<SiteConfig>) -> HttpResponse {
     let query = req.query_string().to_string();
@@ -96,9 +99,10 @@ fn render(request: &SearchRequest, results: &SearchResults) -> Markup {
             }
             aside.facets #filters aria-labelledby="filter-heading" {
                 h2 #filter-heading { "Filter results" }
-                @for (facet, values) in &results.facets {
+                @for (facet, values) in results.facets.iter().filter(|(f, _)| !REVIEW_FACETS.contains(f)) {
                     (facet_block(request, *facet, values))
                 }
+                (review_facets(request, results))
             }
         }
     }
@@ -306,6 +310,36 @@ fn facet_block(request: &SearchRequest, facet: FacetName, values: &[FacetCount])
                             " " span.count { "(" (value.count) ")" }
                         }
                     }
+                }
+            }
+        }
+    }
+}
+
+/// The facets of a finding's review, as their own group: in the lessons view, or in
+/// the reviews view while one of them filters (where they are the review's own tags).
+fn review_facets(request: &SearchRequest, results: &SearchResults) -> Markup {
+    let shown = request.view == View::Lessons
+        || REVIEW_FACETS
+            .iter()
+            .any(|f| request.filters.contains_key(f));
+    let facets: Vec<(FacetName, &[FacetCount])> = REVIEW_FACETS
+        .iter()
+        .filter_map(|facet| {
+            let (_, values) = results.facets.iter().find(|(f, _)| f == facet)?;
+            Some((*facet, values.as_slice()))
+        })
+        .filter(|(_, values)| !values.is_empty())
+        .collect();
+    html! {
+        @if shown && !facets.is_empty() {
+            div.facet-group role="group" aria-labelledby="review-facets-heading" {
+                h3 #review-facets-heading { "In reviews involving" }
+                @if request.view == View::Lessons {
+                    p.muted { "Every finding of the reviews that record the agency or theme, whatever the finding itself is about." }
+                }
+                @for (facet, values) in facets {
+                    (facet_block(request, facet, values))
                 }
             }
         }
