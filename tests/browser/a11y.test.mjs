@@ -1,7 +1,8 @@
 // Accessibility: axe-core in headless Chromium finds no serious or critical WCAG 2.1 AA
 // violation on the public pages, the API documentation and the sign-in page, and on a
 // depositor's pages (the deposit form, the review screen with its publish form, the
-// published state, /my), at desktop width and at 360 px; and the /insights charts and
+// published state with its files form and a refused change of files, /my, and public
+// pages signed in), at desktop width and at 360 px; and the /insights charts and
 // first table fit a 1280 px window.
 // Needs the `lessons` binary (LESSONS_BIN) and Debian's chromium (CHROMIUM), as the
 // deposit test does; outside CI a missing browser skips loudly.
@@ -188,8 +189,26 @@ test("a depositor's pages have no serious accessibility violations, at desktop a
     await page.getByLabel(/I have checked that the text identifies/).check();
     await page.getByRole("button", { name: "Publish", exact: true }).click();
     await page.waitForURL(`${origin}${screen}?done=published`);
+    // The published state, with its form to change which files the public gets.
     await check(`${screen}?done=published`);
+    // A refused change of the public files (offered, not confirmed): the screen again.
+    await page.getByLabel(/Offer file 1 .* to the public/).check();
+    await page.getByRole("button", { name: "Save the public files" }).click();
+    await page.waitForURL(`${origin}${screen}/files`);
+    assert.match(await page.content(), /The public files were not changed/);
+    for (const width of [1280, 360]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.evaluate(axeSource);
+      const result = await page.evaluate(() => globalThis.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
+      for (const v of result.violations.filter((v) => v.impact === "serious" || v.impact === "critical")) problems.push(`refused files change @${width}px: ${v.id}: ${v.help}`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      if (width === 360 && overflow > 1) problems.push(`refused files change @360px: the page is ${overflow}px wider than the screen`);
+    }
+    // Public pages, signed in (the header says who, with a sign-out button).
     await check(`/reviews/${screen.split("/").pop()}`);
+    await check("/");
+    await check("/search?q=hunger");
+    await check("/help");
     assert.deepEqual(problems, [], problems.join("\n"));
   } finally {
     await context.close();

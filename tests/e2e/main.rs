@@ -12,6 +12,7 @@ mod crash;
 mod deposit;
 mod export;
 mod feeds;
+mod header;
 mod headers;
 mod hostile;
 mod live;

@@ -26,9 +26,24 @@ fn site_pages_over_the_demo_corpus() {
     );
     assert!(search.contains("aria-current=\"page\""), "paging");
 
-    let (status, lessons) = server.get("/search?view=lessons&level=inter_agency&agency=police");
+    // Inter-agency lessons of reviews that involved the police (an inter-agency finding
+    // has no agency of its own, so `agency=police` would find none).
+    let (status, lessons) =
+        server.get("/search?view=lessons&level=inter_agency&review_agency=police");
     assert_eq!(status, 200);
     assert!(lessons.contains("Inter-agency") && lessons.contains("remove this filter"));
+    let found = server.search(&[
+        ("view", "lessons"),
+        ("level", "inter_agency"),
+        ("review_agency", "police"),
+    ])["total"]
+        .as_u64()
+        .unwrap();
+    assert!(found > 0, "the search finds lessons");
+    assert!(
+        lessons.contains("<ol class=\"hits\""),
+        "the page lists them"
+    );
 
     let (status, theme) = server.get("/themes/unseen_men");
     assert_eq!(status, 200);

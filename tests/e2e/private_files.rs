@@ -406,3 +406,187 @@ fn the_review_screen_shows_per_file_checks_and_refuses_in_plain_words() {
         404
     );
 }
+
+#[test]
+fn a_published_review_changes_its_public_files_on_the_review_screen() {
+    let (_dir, data) = temp_data();
+    crate::support::add_barsetshire(&data);
+    let email = "officer@barsetshire.example";
+    let token = user_with_token(&data, email, Some("barsetshire"), "depositor");
+    let admin = user_with_token(&data, "admin@lessons.example", None, "admin");
+    let server = Server::start(&data, false);
+    let review = deposit(&server, &token, true);
+    let id = review["id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/reviews/{id}");
+    // Published with no public file, as a board officer who forgot the anonymised one.
+    let (status, published) = server.send(
+        "POST",
+        &format!("{path}/publish"),
+        Some(&token),
+        Some(&json!({ "anonymisation_checked": true, "published_on": "2012-03-01" })),
+    );
+    assert_eq!(status, 200, "{published}");
+    let revision = published["revision"].as_u64().unwrap();
+
+    let mut client = Client::new();
+    client.sign_in(&server, email);
+    let screen = server.url(&format!("/my/reviews/{id}"));
+    let page = client.get(&screen).text();
+    let form_at = page
+        .find(&format!("action=\"/my/reviews/{id}/files\""))
+        .expect("a files form on the published state");
+    let form = &page[form_at..];
+    let files: Vec<&str> = form.split("class=\"file-choice\"").skip(1).collect();
+    assert_eq!(files.len(), 2, "each file, with its own checks");
+    assert!(files[0].contains("Acacia Road") && files[0].contains("name=\"anonymised_file\""));
+    assert!(files[1].contains("No likely identifying details"));
+    let csrf = hidden(&page, "csrf");
+
+    // Offered but not confirmed: 422 on the screen, in plain words, the box still ticked.
+    let refused = client.post_form(
+        &format!("{screen}/files"),
+        &[("csrf", &csrf), ("public_file", "1")],
+    );
+    assert_eq!(refused.status, 422);
+    let text = refused.text();
+    assert!(text.contains("The public files were not changed"));
+    assert!(text.contains(
+        "File 1 (child-m-full.txt) is offered to the public but not confirmed anonymised"
+    ));
+    assert!(text.contains("id=\"public-1\" name=\"public_file\" value=\"1\" checked"));
+    assert_eq!(fetch(&server, &format!("{path}/files/1"), None).0, 404);
+    let (_, stored) = server.send("GET", &path, Some(&token), None);
+    assert_eq!(
+        stored["revision"].as_u64(),
+        Some(revision),
+        "nothing stored"
+    );
+
+    // Offered and confirmed: saved as a new revision, audited, the file is public.
+    let saved = client.post_form(
+        &format!("{screen}/files"),
+        &[
+            ("csrf", &csrf),
+            ("public_file", "2"),
+            ("anonymised_file", "2"),
+        ],
+    );
+    assert_eq!(saved.status, 303, "{}", saved.text());
+    assert_eq!(
+        saved.header("location"),
+        format!("/my/reviews/{id}?done=saved")
+    );
+    let page = client.get(&format!("{screen}?done=saved")).text();
+    assert!(page.contains("Saved."));
+    assert!(page.contains("The public will get: </strong>child-m-es.txt"));
+    assert_eq!(
+        fetch(&server, &format!("{path}/files/2"), None),
+        (200, ANONYMISED.to_vec())
+    );
+    assert_eq!(fetch(&server, &format!("{path}/files/1"), None).0, 404);
+    let (_, stored) = server.send("GET", &path, Some(&token), None);
+    assert_eq!(stored["revision"].as_u64(), Some(revision + 1));
+    assert_eq!(stored["status"], "published");
+    assert_eq!(stored["published_on"], "2012-03-01", "the date stays");
+    let audit = ureq::get(&server.url(&format!("/admin/audit?review={id}&action=files")))
+        .set("Authorization", &format!("Bearer {admin}"))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    assert!(
+        audit.contains(&format!("<td>{}</td>", revision + 1)) && audit.contains(email),
+        "an audit entry for the change"
+    );
+
+    // Back to private from the same form (nothing ticked).
+    let private = client.post_form(&format!("{screen}/files"), &[("csrf", &csrf)]);
+    assert_eq!(private.status, 303);
+    assert_eq!(fetch(&server, &format!("{path}/files/2"), None).0, 404);
+
+    // Through the API, publishing again with the files changes them (and keeps the date).
+    let (status, again) = server.send(
+        "POST",
+        &format!("{path}/publish"),
+        Some(&token),
+        Some(
+            &json!({ "anonymisation_checked": true, "public_files": [2], "anonymised_files": [2] }),
+        ),
+    );
+    assert_eq!(status, 200, "{again}");
+    assert_eq!(again["published_on"], "2012-03-01");
+    assert_eq!(fetch(&server, &format!("{path}/files/2"), None).0, 200);
+    let (status, refused) = server.send(
+        "POST",
+        &format!("{path}/publish"),
+        Some(&token),
+        Some(&json!({ "anonymisation_checked": true, "public_files": [1] })),
+    );
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(fetch(&server, &format!("{path}/files/2"), None).0, 200);
+}
+
+#[test]
+fn a_refused_save_shows_what_was_typed() {
+    let (_dir, data) = temp_data();
+    crate::support::add_barsetshire(&data);
+    let email = "officer@barsetshire.example";
+    let token = user_with_token(&data, email, Some("barsetshire"), "depositor");
+    let server = Server::start(&data, false);
+    let review = deposit(&server, &token, true);
+    let id = review["id"].as_str().unwrap().to_string();
+    let mut client = Client::new();
+    client.sign_in(&server, email);
+    let screen = server.url(&format!("/my/reviews/{id}"));
+    let csrf = hidden(&client.get(&screen).text(), "csrf");
+
+    // One bad field (the incident date) among typed changes.
+    let refused = client.post_form(
+        &screen,
+        &[
+            ("csrf", &csrf),
+            ("metadata", "1"),
+            ("title", "Serious Case Review: Child M (typed)"),
+            ("incident", "serious_harm"),
+            ("age_band", "1_to_5"),
+            ("sex", "female"),
+            ("themes", "unseen_men"),
+            ("incident_date", "last spring"),
+            ("keywords", "lodger, household"),
+            ("summary", "A summary typed on the screen."),
+            ("state_0", "confirmed"),
+            ("kind_0", "recommendation"),
+            ("level_0", "inter_agency"),
+            ("agency_0", ""),
+            ("text_0", "A finding typed on the screen."),
+            ("state_1", "confirmed"),
+            ("kind_1", "lesson"),
+            ("level_1", "inter_agency"),
+            ("agency_1", ""),
+            ("text_1", "A second finding added on the screen."),
+        ],
+    );
+    assert_eq!(refused.status, 422);
+    let page = refused.text();
+    assert!(page.contains("Your changes were not saved"));
+    assert!(
+        page.contains("<ol><li>Incident date:"),
+        "a numbered problem"
+    );
+    for typed in [
+        "value=\"Serious Case Review: Child M (typed)\"",
+        "value=\"last spring\"",
+        "value=\"lodger, household\"",
+        ">A summary typed on the screen.</textarea>",
+        ">A finding typed on the screen.</textarea>",
+        ">A second finding added on the screen.</textarea>",
+        "value=\"unseen_men\" checked",
+        "value=\"recommendation\" selected",
+    ] {
+        assert!(page.contains(typed), "{typed} is kept");
+    }
+    // Nothing was stored.
+    let (_, stored) = server.send("GET", &format!("/api/v1/reviews/{id}"), Some(&token), None);
+    assert_eq!(stored["title"], "Serious Case Review: Child M");
+    assert_eq!(stored["lessons"].as_array().unwrap().len(), 1);
+}

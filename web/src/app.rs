@@ -88,6 +88,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(deposit::transition_submit::<PublishBody>),
         )
         .route(
+            "/my/reviews/{id}/files",
+            web::post().to(deposit::files_submit),
+        )
+        .route(
             "/my/reviews/{id}/withdraw",
             web::post().to(deposit::transition_submit::<WithdrawBody>),
         )

@@ -18,6 +18,7 @@ use super::blocking::Pool;
 use super::body::read_form;
 use super::config::SiteConfig;
 use super::errors::{error_page, form_expired_page, page_for, ApiError};
+use super::layout::SignedInAs;
 use crate::service::accounts::{Credentials, Principal};
 use crate::service::input::field;
 use crate::service::{ServiceError, ServiceResult};
@@ -142,6 +143,21 @@ impl FromRequest for Viewer {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move { Ok(Viewer(authenticate(&req).await.ok().flatten())) })
+    }
+}
+
+impl Viewer {
+    /// Who the header says is signed in, if anyone.
+    pub fn who(&self) -> Option<SignedInAs<'_>> {
+        self.0.as_ref().map(signed_in_as)
+    }
+}
+
+/// How the header shows `principal`: the email, and a sign-out button for a session.
+pub fn signed_in_as(principal: &Principal) -> SignedInAs<'_> {
+    SignedInAs {
+        email: &principal.email,
+        csrf: principal.csrf.as_deref(),
     }
 }
 

@@ -13,12 +13,13 @@ use lessons_model::{Role, Status};
 use lessons_store::{ReviewListing, TokenRecord};
 use maud::{html, Markup};
 
+use super::search::duration_label;
 use crate::http::blocking::Pool;
 use crate::http::body::read_form;
 use crate::http::config::SiteConfig;
 use crate::http::errors::{error_page, page_for, ApiError};
-use crate::http::layout::{layout, layout_as, Section, SignedInAs};
-use crate::http::session::{session_removal, SignedIn, SignedInForm, SESSION_COOKIE};
+use crate::http::layout::{layout_as, Section, SignedInAs};
+use crate::http::session::{session_removal, SignedIn, SignedInForm, Viewer, SESSION_COOKIE};
 use crate::service::accounts::{constant_time_eq, new_secret, Principal, SESSION_SECONDS};
 use crate::service::input::field;
 use crate::throttle::LoginThrottle;
@@ -27,7 +28,11 @@ use crate::throttle::LoginThrottle;
 const LOGIN_CSRF_COOKIE: &str = "lessons_login_csrf";
 
 /// `GET /login`
-pub async fn login_form(req: HttpRequest, config: web::Data<SiteConfig>) -> HttpResponse {
+pub async fn login_form(
+    req: HttpRequest,
+    viewer: Viewer,
+    config: web::Data<SiteConfig>,
+) -> HttpResponse {
     let next = req
         .uri()
         .query()
@@ -37,7 +42,7 @@ pub async fn login_form(req: HttpRequest, config: web::Data<SiteConfig>) -> Http
                 .map(|(_, v)| v.into_owned())
         })
         .unwrap_or_else(|| "/my".into());
-    login_page(&config, &next, None, StatusCode::OK)
+    login_page(&config, &next, None, StatusCode::OK, viewer.who())
 }
 
 fn login_page(
@@ -45,6 +50,7 @@ fn login_page(
     next: &str,
     problem: Option<&str>,
     status: StatusCode,
+    who: Option<SignedInAs>,
 ) -> HttpResponse {
     let Ok(token) = new_secret() else {
         return error_page(
@@ -80,7 +86,7 @@ fn login_page(
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .cookie(cookie)
-        .body(layout("Sign in", config, Section::Other, body).into_string())
+        .body(layout_as("Sign in", config, Section::Other, who, body).into_string())
 }
 
 /// Only local paths are followed after signing in: one leading `/`, then no `/` or `\`,
@@ -121,6 +127,7 @@ pub async fn login(
             &next,
             Some("The form expired. Please sign in again."),
             StatusCode::FORBIDDEN,
+            None,
         );
     }
     let email = field(&pairs, "email").unwrap_or_default().to_string();
@@ -143,6 +150,7 @@ pub async fn login(
                 &next,
                 Some("The email address or password is not right."),
                 StatusCode::UNAUTHORIZED,
+                None,
             );
         }
         Err(error) => return page_for(error, &config),
@@ -180,7 +188,13 @@ fn paused(config: &SiteConfig, next: &str, wait: std::time::Duration) -> HttpRes
         "Too many failed sign-in attempts. To protect the account, signing in is paused: try again in {minutes} minute{}.",
         if minutes == 1 { "" } else { "s" }
     );
-    let mut response = login_page(config, next, Some(&message), StatusCode::TOO_MANY_REQUESTS);
+    let mut response = login_page(
+        config,
+        next,
+        Some(&message),
+        StatusCode::TOO_MANY_REQUESTS,
+        None,
+    );
     if let Ok(value) = header::HeaderValue::from_str(&wait.as_secs().to_string()) {
         response.headers_mut().insert(header::RETRY_AFTER, value);
     }
@@ -353,8 +367,7 @@ fn review_table(
                         td { (review.revision) }
                         td {
                             @match review.timeliness {
-                                Some((months, true)) => { span.over { (months) " months (over six)" } }
-                                Some((months, false)) => { (months) " months" }
+                                Some((months, over)) => { (duration_label(months, over)) }
                                 None => { "not known" }
                             }
                         }

@@ -10,8 +10,9 @@ use maud::html;
 use crate::http::blocking::Pool;
 use crate::http::config::SiteConfig;
 use crate::http::errors::{forbidden_page, page_for};
-use crate::http::layout::{layout, Section};
-use crate::http::session::credentials;
+use crate::http::layout::{layout_as, Section};
+use crate::http::session::{credentials, signed_in_as};
+use crate::service::accounts::Principal;
 use crate::service::requests::audit_filter;
 
 /// Entries shown on one page.
@@ -40,16 +41,22 @@ pub async fn audit(req: HttpRequest, pool: Pool, config: web::Data<SiteConfig>) 
         Err(error) => return page_for(error, &config),
     };
     let query = filter.clone();
+    let asker = principal.clone();
     let entries = pool
-        .run(move |service| service.audit(&principal, &query, PAGE_SIZE + 1))
+        .run(move |service| service.audit(&asker, &query, PAGE_SIZE + 1))
         .await;
     match entries {
-        Ok(entries) => page(&filter, entries, &config),
+        Ok(entries) => page(&filter, entries, &principal, &config),
         Err(error) => page_for(error, &config),
     }
 }
 
-fn page(filter: &AuditFilter, mut entries: Vec<AuditEntry>, config: &SiteConfig) -> HttpResponse {
+fn page(
+    filter: &AuditFilter,
+    mut entries: Vec<AuditEntry>,
+    principal: &Principal,
+    config: &SiteConfig,
+) -> HttpResponse {
     let more = entries.len() > PAGE_SIZE;
     entries.truncate(PAGE_SIZE);
     let next = more
@@ -105,7 +112,16 @@ fn page(filter: &AuditFilter, mut entries: Vec<AuditEntry>, config: &SiteConfig)
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(layout("Audit log", config, Section::Other, body).into_string())
+        .body(
+            layout_as(
+                "Audit log",
+                config,
+                Section::Other,
+                Some(signed_in_as(principal)),
+                body,
+            )
+            .into_string(),
+        )
 }
 
 /// The URL of the entries older than `seq`, with the same filter.

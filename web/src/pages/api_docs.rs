@@ -12,7 +12,8 @@ use serde_json::Value;
 use crate::http::blocking::Pool;
 use crate::http::config::{site_url, SiteConfig};
 use crate::http::errors::page_for;
-use crate::http::layout::{layout, Section};
+use crate::http::layout::{layout_as, Section};
+use crate::http::session::Viewer;
 use crate::openapi::{document, SpecContext, DOCUMENT_PATH};
 
 /// Enumerations longer than this are folded into a `<details>`.
@@ -22,7 +23,12 @@ const SHORT_LIST: usize = 12;
 const METHODS: [&str; 4] = ["get", "post", "put", "delete"];
 
 /// `GET /api`
-pub async fn api_docs(req: HttpRequest, pool: Pool, config: web::Data<SiteConfig>) -> HttpResponse {
+pub async fn api_docs(
+    req: HttpRequest,
+    viewer: Viewer,
+    pool: Pool,
+    config: web::Data<SiteConfig>,
+) -> HttpResponse {
     let found = pool
         .run(|service| Ok((service.board_slugs(), service.newest_public_ids()?)))
         .await;
@@ -33,7 +39,7 @@ pub async fn api_docs(req: HttpRequest, pool: Pool, config: web::Data<SiteConfig
     let body = render(&document(&cx), &site_url(&req));
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(layout("API", &config, Section::Api, body).into_string())
+        .body(layout_as("API", &config, Section::Api, viewer.who(), body).into_string())
 }
 
 /// One operation of the document, with where it lives.

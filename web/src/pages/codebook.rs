@@ -11,13 +11,23 @@ use maud::{html, Markup};
 use crate::formats::codebook::description;
 use crate::formats::export::CODEBOOK_VERSION;
 use crate::http::config::SiteConfig;
-use crate::http::layout::{layout, Section};
+use crate::http::layout::{layout_as, Section};
+use crate::http::session::Viewer;
 
 /// `GET /codebook`
-pub async fn codebook_page(config: web::Data<SiteConfig>) -> HttpResponse {
+pub async fn codebook_page(viewer: Viewer, config: web::Data<SiteConfig>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(layout("What the columns mean", &config, Section::Other, render()).into_string())
+        .body(
+            layout_as(
+                "What the columns mean",
+                &config,
+                Section::Other,
+                viewer.who(),
+                render(),
+            )
+            .into_string(),
+        )
 }
 
 fn render() -> Markup {

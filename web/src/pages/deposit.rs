@@ -23,8 +23,8 @@ use crate::http::layout::{layout_as, Section, SignedInAs};
 use crate::http::session::{csrf_refusal, SignedIn, SignedInForm};
 use crate::service::accounts::Principal;
 use crate::service::input::{
-    field, lessons_from_fields, metadata_changes, review_from_json, summary_from_fields,
-    Transition, TransitionRequest,
+    field, lessons_from_fields, metadata_changes, review_as_given, review_from_json,
+    summary_from_fields, PublishBody, Transition, TransitionRequest,
 };
 use crate::service::requests::query_pairs;
 use crate::service::reviews::Editable;
@@ -195,7 +195,7 @@ pub async fn edit_page(
             &config,
             &principal,
             StatusCode::OK,
-            edit_body(&principal, &editable, done, None),
+            edit_body(&principal, &editable, done, None, &Typed::Nothing, None),
         ),
         Err(error) => page_for(error, &config),
     }
@@ -234,16 +234,72 @@ struct Refusal {
     problems: Vec<String>,
 }
 
+/// What a form sent, shown again in its fields when the change is refused, so that
+/// nothing typed is lost.
+enum Typed {
+    /// The review screen's save: the metadata changes, the summary and the findings.
+    Edits {
+        changes: Vec<(String, Option<serde_json::Value>)>,
+        summary: String,
+        lessons: Vec<Lesson>,
+    },
+    /// The publish form.
+    Publish(PublishBody),
+    /// A published review's files form: the files offered, the files confirmed.
+    Files {
+        public: Vec<usize>,
+        anonymised: Vec<usize>,
+    },
+    /// Nothing to show again.
+    Nothing,
+}
+
+/// `stored` with the metadata, summary and findings a refused save sent: each metadata
+/// change that still reads as a review is kept (one that does not, say a list where
+/// text is expected, leaves the stored value).
+fn as_submitted(
+    stored: &Review,
+    changes: &[(String, Option<serde_json::Value>)],
+    summary: &str,
+    lessons: &[Lesson],
+) -> Review {
+    let mut shown = stored.clone();
+    if let Ok(serde_json::Value::Object(mut object)) = serde_json::to_value(stored) {
+        for (key, change) in changes {
+            let mut trial = object.clone();
+            match change {
+                Some(value) => trial.insert(key.clone(), value.clone()),
+                None => trial.remove(key),
+            };
+            if review_as_given(serde_json::Value::Object(trial.clone())).is_ok() {
+                object = trial;
+            }
+        }
+        if let Ok((review, _)) = review_as_given(serde_json::Value::Object(object)) {
+            shown = review;
+        }
+    }
+    shown.summary = summary.to_string();
+    shown.lessons = lessons.to_vec();
+    shown
+}
+
+/// The review screen. `typed` and `shown` (the review as a refused save sent it) fill
+/// the forms with what was sent instead of what is stored.
 fn edit_body(
     principal: &Principal,
     editable: &Editable,
     done: Option<Done>,
     refusal: Option<&Refusal>,
+    typed: &Typed,
+    shown: Option<&Review>,
 ) -> Markup {
     let csrf = principal.csrf.clone().unwrap_or_default();
     let (review, warnings): (&Review, &[Warning]) = (&editable.review, &editable.warnings);
+    let form = shown.unwrap_or(review);
     let action = format!("/my/reviews/{}", review.id);
     let suggested = review.lessons.iter().filter(|l| l.suggested).count();
+    let form_suggested = form.lessons.iter().filter(|l| l.suggested).count();
     html! {
         p.muted { code { (review.id) } " · revision " (review.revision) " · " (review.status.as_str()) }
         h1 { (review.title) }
@@ -265,7 +321,7 @@ fn edit_body(
             }
         }
         @match review.status {
-            Status::Published => { (published_state(review)) }
+            Status::Published => { (published_state(&csrf, &action, editable, typed)) }
             Status::Withdrawn => {
                 h2 { "Withdrawn" }
                 p { "Withdrawn on " (review.withdrawn_on.as_deref().map(human_date).unwrap_or_else(|| "an unknown date".into()))
@@ -286,23 +342,23 @@ fn edit_body(
             input type="hidden" name="csrf" value=(csrf);
             // Says that the metadata fields were sent (an unchecked box sends nothing).
             input type="hidden" name="metadata" value="1";
-            (metadata_fields(Some(review), None))
+            (metadata_fields(Some(form), None))
             h2 { "Executive summary" }
             label for="summary" { "Text of the executive summary" }
-            textarea #summary name="summary" rows="16" { (review.summary) }
+            textarea #summary name="summary" rows="16" { (form.summary) }
             h2 { "Findings" }
-            p { (suggested) " of " (review.lessons.len()) " findings are suggestions found in the text: confirm, edit or delete each one." }
-            @for (i, lesson) in review.lessons.iter().enumerate() { (finding_fields(i, lesson)) }
-            (finding_fields(review.lessons.len(), &Lesson { kind: "lesson".into(), level: "inter_agency".into(), ..Lesson::default() }))
+            p { (form_suggested) " of " (form.lessons.len()) " findings are suggestions found in the text: confirm, edit or delete each one." }
+            @for (i, lesson) in form.lessons.iter().enumerate() { (finding_fields(i, lesson)) }
+            (finding_fields(form.lessons.len(), &Lesson { kind: "lesson".into(), level: "inter_agency".into(), ..Lesson::default() }))
             div.buttons {
                 button type="submit" { "Save" }
-                @if suggested > 0 {
+                @if form_suggested > 0 {
                     button.secondary type="submit" name="confirm_all" value="true" { "Confirm all suggestions and save" }
                 }
             }
         }
         @if review.status == Status::Draft {
-            (publish_form(&csrf, &action, editable, suggested))
+            (publish_form(&csrf, &action, editable, suggested, match typed { Typed::Publish(body) => Some(body), _ => None }))
         }
         @if review.status == Status::Published {
             form.stacked method="post" action={(action) "/withdraw"} {
@@ -317,8 +373,20 @@ fn edit_body(
 }
 
 /// A published review's state, in place of the publish form: when, whether under
-/// embargo, and which files the public gets.
-fn published_state(review: &Review) -> Markup {
+/// embargo, which files the public gets, and a form to change that (the same boxes and
+/// per-file warnings as at publishing).
+fn published_state(csrf: &str, action: &str, editable: &Editable, typed: &Typed) -> Markup {
+    let review = &editable.review;
+    // A file already public was confirmed anonymised when it was made public.
+    let (public, anonymised): (Vec<usize>, Vec<usize>) = match typed {
+        Typed::Files { public, anonymised } => (public.clone(), anonymised.clone()),
+        _ => {
+            let public: Vec<usize> = (1..=review.files.len())
+                .filter(|n| review.files[n - 1].public)
+                .collect();
+            (public.clone(), public)
+        }
+    };
     html! {
         section.published-state aria-labelledby="published-heading" {
             h2 #published-heading { "Published" }
@@ -330,6 +398,17 @@ fn published_state(review: &Review) -> Markup {
                 }
             }
             (public_gets(review))
+            @if !review.files.is_empty() {
+                form.stacked.wide method="post" action={(action) "/files"} {
+                    input type="hidden" name="csrf" value=(csrf);
+                    fieldset {
+                        legend { h3 { "Change which files the public gets" } }
+                        p { "Each file stays private (your board and administrators only) unless you offer it to the public and confirm that it is anonymised. The checks below were run on each file's own text, which the public would download." }
+                        (file_choices(editable, &public, &anonymised))
+                    }
+                    button type="submit" { "Save the public files" }
+                }
+            }
         }
     }
 }
@@ -352,9 +431,30 @@ fn public_gets(review: &Review) -> Markup {
 /// The publish form: each original file with the warnings found in its own text and
 /// its two boxes (offer it to the public; confirm it is anonymised), the dates, and the
 /// confirmation of the text's anonymisation.
-fn publish_form(csrf: &str, action: &str, editable: &Editable, suggested: usize) -> Markup {
+fn publish_form(
+    csrf: &str,
+    action: &str,
+    editable: &Editable,
+    suggested: usize,
+    typed: Option<&PublishBody>,
+) -> Markup {
     let review = &editable.review;
-    let no_warnings: Vec<Warning> = Vec::new();
+    let stored_public: Vec<usize> = (1..=review.files.len())
+        .filter(|n| review.files[n - 1].public)
+        .collect();
+    let (public, anonymised) = match typed {
+        Some(body) => (body.public_files.clone(), body.anonymised_files.clone()),
+        None => (stored_public, Vec::new()),
+    };
+    let published_on = match typed {
+        Some(body) => body.published_on.clone(),
+        None => review.published_on.clone(),
+    };
+    let embargo_until = match typed {
+        Some(body) => body.embargo_until.clone(),
+        None => review.embargo_until.clone(),
+    };
+    let text_checked = typed.is_some_and(|body| body.anonymisation_checked);
     html! {
         form.stacked.wide method="post" action={(action) "/publish"} {
             input type="hidden" name="csrf" value=(csrf);
@@ -371,42 +471,53 @@ fn publish_form(csrf: &str, action: &str, editable: &Editable, suggested: usize)
                 } @else {
                     p { "Each file stays private (your board and administrators only) unless you offer it to the public and confirm that it is anonymised. The checks below were run on each file's own text, which the public would download, not on the text you edited above." }
                 }
-                @for (i, file) in review.files.iter().enumerate() {
-                    @let n = i + 1;
-                    @let warnings = editable.file_warnings.get(i).unwrap_or(&no_warnings);
-                    div.file-choice {
-                        p {
-                            strong { "File " (n) ": " (file.filename) }
-                            " (" (Vocabulary::DocumentType.label(&file.document_type).unwrap_or(&file.document_type)) ") · "
-                            a href={"/api/v1/reviews/" (review.id) "/files/" (n)} { "open file " (n) }
-                        }
-                        @if warnings.is_empty() {
-                            p { "No likely identifying details were found in this file's text." }
-                        } @else {
-                            p { strong { "Check file " (n) " (" (warnings.len()) " possible identifying details):" } }
-                            ul { @for w in warnings { li { (w.message) ": “" (w.excerpt) "”" } } }
-                        }
-                        div.check {
-                            input type="checkbox" id={"public-" (n)} name="public_file" value=(n) checked[file.public];
-                            label for={"public-" (n)} { "Offer file " (n) " (" (file.filename) ") to the public" }
-                        }
-                        div.check {
-                            input type="checkbox" id={"anonymised-" (n)} name="anonymised_file" value=(n);
-                            label for={"anonymised-" (n)} { "I have checked that file " (n) " identifies no child, family member or professional" }
-                        }
-                    }
-                }
+                (file_choices(editable, &public, &anonymised))
             }
             label for="publish-published_on" { "Publication date" }
             p.hint #publish-published_on-hint { "Keep the date the review was first published; leave it empty to use today (or the end of the embargo)." }
-            input #publish-published_on type="date" name="published_on" aria-describedby="publish-published_on-hint" value=(review.published_on.clone().unwrap_or_default());
+            input #publish-published_on type="date" name="published_on" aria-describedby="publish-published_on-hint" value=(published_on.unwrap_or_default());
             label for="embargo" { "Embargo until (optional: the review stays hidden until this day)" }
-            input #embargo type="date" name="embargo_until" value=(review.embargo_until.clone().unwrap_or_default());
+            input #embargo type="date" name="embargo_until" value=(embargo_until.unwrap_or_default());
             div.check {
-                input #anonymisation type="checkbox" name="anonymisation_checked" value="true";
+                input #anonymisation type="checkbox" name="anonymisation_checked" value="true" checked[text_checked];
                 label for="anonymisation" { "I have checked that the text identifies no child, family member or professional" }
             }
             button type="submit" { "Publish" }
+        }
+    }
+}
+
+/// Each original file with the warnings found in its own text and its two boxes: offer
+/// it to the public (ticked for the files in `public`, numbered from 1) and confirm it
+/// is anonymised (ticked for those in `anonymised`).
+fn file_choices(editable: &Editable, public: &[usize], anonymised: &[usize]) -> Markup {
+    let review = &editable.review;
+    let no_warnings: Vec<Warning> = Vec::new();
+    html! {
+        @for (i, file) in review.files.iter().enumerate() {
+            @let n = i + 1;
+            @let warnings = editable.file_warnings.get(i).unwrap_or(&no_warnings);
+            div.file-choice {
+                p {
+                    strong { "File " (n) ": " (file.filename) }
+                    " (" (Vocabulary::DocumentType.label(&file.document_type).unwrap_or(&file.document_type)) ") · "
+                    a href={"/api/v1/reviews/" (review.id) "/files/" (n)} { "open file " (n) }
+                }
+                @if warnings.is_empty() {
+                    p { "No likely identifying details were found in this file's text." }
+                } @else {
+                    p { strong { "Check file " (n) " (" (warnings.len()) " possible identifying details):" } }
+                    ul { @for w in warnings { li { (w.message) ": “" (w.excerpt) "”" } } }
+                }
+                div.check {
+                    input type="checkbox" id={"public-" (n)} name="public_file" value=(n) checked[public.contains(&n)];
+                    label for={"public-" (n)} { "Offer file " (n) " (" (file.filename) ") to the public" }
+                }
+                div.check {
+                    input type="checkbox" id={"anonymised-" (n)} name="anonymised_file" value=(n) checked[anonymised.contains(&n)];
+                    label for={"anonymised-" (n)} { "I have checked that file " (n) " identifies no child, family member or professional" }
+                }
+            }
         }
     }
 }
@@ -466,14 +577,52 @@ pub async fn edit_submit(
             lesson.suggested = false;
         }
     }
+    let typed = Typed::Edits {
+        changes: changes.clone(),
+        summary: summary.clone(),
+        lessons: lessons.clone(),
+    };
     save(
         path.into_inner(),
         form.principal,
         &pool,
         &config,
         (Done::Saved, "Your changes were not saved", Vec::new()),
+        typed,
         move |service, principal, id| {
             service.amend_screen(principal, id, changes, summary, lessons)
+        },
+    )
+    .await
+}
+
+/// `POST /my/reviews/{id}/files`: changes which original files of a published review
+/// the public gets (the publish form's file boxes; the same rules), as a new revision.
+pub async fn files_submit(
+    path: web::Path<String>,
+    form: SignedInForm,
+    pool: Pool,
+    config: web::Data<SiteConfig>,
+) -> HttpResponse {
+    let body = PublishBody::from_fields(&form.fields);
+    let (public, anonymised) = (body.public_files, body.anonymised_files);
+    let typed = Typed::Files {
+        public: public.clone(),
+        anonymised: anonymised.clone(),
+    };
+    save(
+        path.into_inner(),
+        form.principal,
+        &pool,
+        &config,
+        (
+            Done::Saved,
+            "The public files were not changed",
+            public.clone(),
+        ),
+        typed,
+        move |service, principal, id| {
+            service.change_public_files(principal, id, &public, &anonymised)
         },
     )
     .await
@@ -487,6 +636,10 @@ pub async fn transition_submit<B: TransitionRequest>(
     config: web::Data<SiteConfig>,
 ) -> HttpResponse {
     let transition = B::from_fields(&form.fields).into_transition();
+    let typed = match &transition {
+        Transition::Publish(body) => Typed::Publish(body.clone()),
+        Transition::Withdraw(_) => Typed::Nothing,
+    };
     let outcome = match &transition {
         Transition::Publish(body) => (
             Done::Published,
@@ -501,6 +654,7 @@ pub async fn transition_submit<B: TransitionRequest>(
         &pool,
         &config,
         outcome,
+        typed,
         move |service, principal, id| service.transition(principal, id, transition),
     )
     .await
@@ -515,6 +669,7 @@ async fn save(
     pool: &Pool,
     config: &SiteConfig,
     (done, heading, public_files): (Done, &'static str, Vec<usize>),
+    typed: Typed,
     change: impl FnOnce(&Repository, &Principal, &str) -> ServiceResult<Review> + Send + 'static,
 ) -> HttpResponse {
     let asking = principal.clone();
@@ -523,14 +678,22 @@ async fn save(
             Ok(review) => Ok(Ok(review.id)),
             Err(ServiceError::Invalid(errors)) => {
                 let editable = service.editable_with_warnings(&asking, &id)?;
-                Ok(Err((editable, errors)))
+                let shown = match &typed {
+                    Typed::Edits {
+                        changes,
+                        summary,
+                        lessons,
+                    } => Some(as_submitted(&editable.review, changes, summary, lessons)),
+                    _ => None,
+                };
+                Ok(Err((editable, shown, errors, typed)))
             }
             Err(other) => Err(other),
         })
         .await;
     match result {
         Ok(Ok(id)) => see_other(&format!("/my/reviews/{id}?done={}", done.query())),
-        Ok(Err((editable, errors))) => {
+        Ok(Err((editable, shown, errors, typed))) => {
             let refusal = Refusal {
                 heading,
                 problems: errors
@@ -544,7 +707,14 @@ async fn save(
                 config,
                 &principal,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                edit_body(&principal, &editable, None, Some(&refusal)),
+                edit_body(
+                    &principal,
+                    &editable,
+                    None,
+                    Some(&refusal),
+                    &typed,
+                    shown.as_ref(),
+                ),
             )
         }
         Err(error) => page_for(error, config),

@@ -8,17 +8,18 @@ use lessons_model::vocab::TEXT_SYNONYMS;
 use maud::{html, Markup};
 
 use crate::http::config::SiteConfig;
-use crate::http::layout::{layout, Section};
+use crate::http::layout::{layout_as, Section};
+use crate::http::session::Viewer;
 
 /// Acronyms whose meaning the help page lists (each with the first full form the
 /// search knows for it).
 const ACRONYMS: [&str; 5] = ["gp", "a&e", "csc", "dv", "camhs"];
 
 /// `GET /help`
-pub async fn help(config: web::Data<SiteConfig>) -> HttpResponse {
+pub async fn help(viewer: Viewer, config: web::Data<SiteConfig>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(layout("Help", &config, Section::Help, render()).into_string())
+        .body(layout_as("Help", &config, Section::Help, viewer.who(), render()).into_string())
 }
 
 fn render() -> Markup {

@@ -10,10 +10,11 @@ use super::search::search_form;
 use crate::http::blocking::Pool;
 use crate::http::config::SiteConfig;
 use crate::http::errors::page_for;
-use crate::http::layout::{layout, Section};
+use crate::http::layout::{layout_as, Section};
+use crate::http::session::Viewer;
 
 /// `GET /`
-pub async fn home(pool: Pool, config: web::Data<SiteConfig>) -> HttpResponse {
+pub async fn home(viewer: Viewer, pool: Pool, config: web::Data<SiteConfig>) -> HttpResponse {
     let newest = SearchRequest {
         sort: Sort::Newest,
         per_page: 6,
@@ -57,11 +58,20 @@ pub async fn home(pool: Pool, config: web::Data<SiteConfig>) -> HttpResponse {
     };
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(layout("Serious case review lessons", &config, Section::Home, body).into_string())
+        .body(
+            layout_as(
+                "Serious case review lessons",
+                &config,
+                Section::Home,
+                viewer.who(),
+                body,
+            )
+            .into_string(),
+        )
 }
 
 /// `GET /themes`
-pub async fn themes(pool: Pool, config: web::Data<SiteConfig>) -> HttpResponse {
+pub async fn themes(viewer: Viewer, pool: Pool, config: web::Data<SiteConfig>) -> HttpResponse {
     let request = SearchRequest {
         per_page: 1,
         ..SearchRequest::default()
@@ -77,7 +87,7 @@ pub async fn themes(pool: Pool, config: web::Data<SiteConfig>) -> HttpResponse {
     };
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(layout("Themes", &config, Section::Themes, body).into_string())
+        .body(layout_as("Themes", &config, Section::Themes, viewer.who(), body).into_string())
 }
 
 fn facet(results: &SearchResults, name: FacetName) -> &[FacetCount] {

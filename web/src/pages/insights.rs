@@ -18,7 +18,8 @@ use super::label;
 use crate::http::blocking::Pool;
 use crate::http::config::{search_url, SiteConfig};
 use crate::http::errors::page_for;
-use crate::http::layout::{layout, Section};
+use crate::http::layout::{layout_as, Section};
+use crate::http::session::Viewer;
 use crate::service::requests::{query_pairs, StatsRequest};
 use crate::service::{Repository, ServiceResult};
 
@@ -37,7 +38,12 @@ const FORM_FILTERS: [FacetName; 4] = [
 ];
 
 /// `GET /insights`
-pub async fn insights(req: HttpRequest, pool: Pool, config: web::Data<SiteConfig>) -> HttpResponse {
+pub async fn insights(
+    req: HttpRequest,
+    viewer: Viewer,
+    pool: Pool,
+    config: web::Data<SiteConfig>,
+) -> HttpResponse {
     let pairs = query_pairs(req.query_string());
     let found = pool
         .run(move |service| {
@@ -51,7 +57,10 @@ pub async fn insights(req: HttpRequest, pool: Pool, config: web::Data<SiteConfig
             let body = render(&request, &over_time, &grid);
             HttpResponse::Ok()
                 .content_type("text/html; charset=utf-8")
-                .body(layout("Insights", &config, Section::Insights, body).into_string())
+                .body(
+                    layout_as("Insights", &config, Section::Insights, viewer.who(), body)
+                        .into_string(),
+                )
         }
         Err(error) => page_for(error, &config),
     }

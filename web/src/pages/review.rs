@@ -14,8 +14,8 @@ use crate::formats::citation::{suggested, Citable};
 use crate::http::blocking::Pool;
 use crate::http::config::{permalink, SiteConfig};
 use crate::http::errors::{bad_request_page, not_found_page, page_for, review_page_error};
-use crate::http::layout::{layout, Section};
-use crate::http::session::Viewer;
+use crate::http::layout::{layout_as, Section};
+use crate::http::session::{signed_in_as, Viewer};
 use crate::service::requests::query_pairs;
 use crate::service::ServiceError;
 use lessons_index::{Hit, View};
@@ -40,7 +40,8 @@ pub async fn review(
             // Similar reviews are a help, not the page: a failure leaves them out.
             let similar = service.similar(&review.id).unwrap_or_default();
             let body = page_body(&review, &board_name, &similar, &permalink);
-            Ok(layout(&review.title, &site, Section::Other, body).into_string())
+            let who = viewer.as_ref().map(signed_in_as);
+            Ok(layout_as(&review.title, &site, Section::Other, who, body).into_string())
         })
         .await;
     match page {
@@ -310,6 +311,7 @@ fn finding(lesson: &Lesson, public: bool) -> Markup {
 /// finding of a public review.
 pub async fn similar_lessons(
     req: HttpRequest,
+    viewer: Viewer,
     pool: Pool,
     config: web::Data<SiteConfig>,
 ) -> HttpResponse {
@@ -352,7 +354,13 @@ pub async fn similar_lessons(
             ol.hits { @for hit in hits { (hit_item(View::Lessons, hit)) } }
         }
     };
-    let page = layout("Lessons like this one", &config, Section::Lessons, body);
+    let page = layout_as(
+        "Lessons like this one",
+        &config,
+        Section::Lessons,
+        viewer.who(),
+        body,
+    );
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .body(page.into_string())

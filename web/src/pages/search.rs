@@ -11,7 +11,8 @@ use super::label;
 use crate::http::blocking::Pool;
 use crate::http::config::{search_url, SiteConfig};
 use crate::http::errors::page_for;
-use crate::http::layout::{layout, Section};
+use crate::http::layout::{layout_as, Section};
+use crate::http::session::Viewer;
 
 /// Theme chips shown on a result; the rest are counted ("+6 more").
 const MAX_THEME_CHIPS: usize = 4;
@@ -23,7 +24,12 @@ const OPEN_FACETS: [FacetName; 3] = [FacetName::Theme, FacetName::Agency, FacetN
 const REVIEW_FACETS: [FacetName; 2] = [FacetName::ReviewAgency, FacetName::ReviewTheme];
 
 /// `GET /search`
-pub async fn search(req: HttpRequest, pool: Pool, config: web::Data<SiteConfig>) -> HttpResponse {
+pub async fn search(
+    req: HttpRequest,
+    viewer: Viewer,
+    pool: Pool,
+    config: web::Data<SiteConfig>,
+) -> HttpResponse {
     let query = req.query_string().to_string();
     let found = pool
         .run(move |service| {
@@ -43,7 +49,13 @@ pub async fn search(req: HttpRequest, pool: Pool, config: web::Data<SiteConfig>)
                 View::Reviews => Section::Reviews,
                 View::Lessons => Section::Lessons,
             };
-            let page = layout(&title, &config, section, render(&request, &results));
+            let page = layout_as(
+                &title,
+                &config,
+                section,
+                viewer.who(),
+                render(&request, &results),
+            );
             HttpResponse::Ok()
                 .content_type("text/html; charset=utf-8")
                 .body(page.into_string())

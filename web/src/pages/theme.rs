@@ -15,7 +15,8 @@ use super::label;
 use crate::http::blocking::Pool;
 use crate::http::config::{search_url, SiteConfig};
 use crate::http::errors::{not_found_page, page_for};
-use crate::http::layout::{layout, Section};
+use crate::http::layout::{layout_as, Section};
+use crate::http::session::Viewer;
 
 /// Agencies listed on a theme page.
 const TOP_AGENCIES: usize = 8;
@@ -25,6 +26,7 @@ const LATEST_LESSONS: usize = 5;
 /// `GET /themes/{slug}`
 pub async fn theme(
     path: web::Path<String>,
+    viewer: Viewer,
     pool: Pool,
     config: web::Data<SiteConfig>,
 ) -> HttpResponse {
@@ -117,7 +119,7 @@ pub async fn theme(
     };
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(layout(theme.label, &config, Section::Themes, body).into_string())
+        .body(layout_as(theme.label, &config, Section::Themes, viewer.who(), body).into_string())
 }
 
 fn lesson_url(hit: &lessons_index::Hit) -> String {

@@ -11,7 +11,7 @@ use serde_json::{json, Map, Value};
 /// publication date, and which original files (numbered from 1) the public gets, each
 /// also listed in `anonymised_files` as confirmed anonymised. Files not listed in
 /// `public_files` are private.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PublishBody {
     #[serde(default)]

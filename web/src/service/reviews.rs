@@ -194,6 +194,37 @@ impl Repository {
         })
     }
 
+    /// Changes which original files of published review `id` the public gets: exactly
+    /// `public_files` (numbered from 1), each of which must be listed in
+    /// `anonymised_files` too; the same rules as at publishing, as a new revision
+    /// (audited as `files`). Status, dates and text stay as they are.
+    pub fn change_public_files(
+        &self,
+        principal: &Principal,
+        id: &str,
+        public_files: &[usize],
+        anonymised_files: &[usize],
+    ) -> ServiceResult<Review> {
+        self.modify_review(id, &principal.email, "files", |mut current| {
+            check_may_change(principal, &current)?;
+            let mut problems = public_file_problems(&current, public_files, anonymised_files);
+            if current.status != Status::Published {
+                problems.push(field_error(
+                    "status",
+                    format!(
+                        "only a published review's public files can be changed this way (this one is {}); choose them when you publish",
+                        current.status.as_str()
+                    ),
+                ));
+            }
+            if !problems.is_empty() {
+                return Err(ServiceError::Invalid(ValidationErrors(problems)));
+            }
+            mark_public_files(&mut current, public_files);
+            Ok(current)
+        })
+    }
+
     /// The history of review `id`, for those who may change it.
     pub fn revisions(&self, principal: &Principal, id: &str) -> ServiceResult<Vec<RevisionInfo>> {
         self.editable_review(principal, id)?;
@@ -408,7 +439,11 @@ fn publishable(mut review: Review, body: PublishBody) -> ServiceResult<Review> {
             ));
         }
     }
-    problems.extend(public_file_problems(&review, &body));
+    problems.extend(public_file_problems(
+        &review,
+        &body.public_files,
+        &body.anonymised_files,
+    ));
     if review.status == Status::Withdrawn {
         problems.push(field_error(
             "status",
@@ -429,18 +464,28 @@ fn publishable(mut review: Review, body: PublishBody) -> ServiceResult<Review> {
     } else if review.published_on.is_none() {
         review.published_on = Some(public_day.to_string());
     }
-    // Exactly the files listed are public from now on; every other file is private.
-    for (i, file) in review.files.iter_mut().enumerate() {
-        file.public = body.public_files.contains(&(i + 1));
-    }
+    mark_public_files(&mut review, &body.public_files);
     Ok(review)
 }
 
-/// Each file listed as public must exist and be confirmed anonymised.
-fn public_file_problems(review: &Review, body: &PublishBody) -> Vec<FieldError> {
+/// Exactly the files numbered in `public_files` are public from now on; every other
+/// file is private.
+fn mark_public_files(review: &mut Review, public_files: &[usize]) {
+    for (i, file) in review.files.iter_mut().enumerate() {
+        file.public = public_files.contains(&(i + 1));
+    }
+}
+
+/// Each file listed as public must exist and be confirmed anonymised (listed in
+/// `anonymised_files` too).
+fn public_file_problems(
+    review: &Review,
+    public_files: &[usize],
+    anonymised_files: &[usize],
+) -> Vec<FieldError> {
     let count = review.files.len();
     let mut problems = Vec::new();
-    for (i, &n) in body.public_files.iter().enumerate() {
+    for (i, &n) in public_files.iter().enumerate() {
         let field = format!("public_files[{i}]");
         match n.checked_sub(1).and_then(|index| review.files.get(index)) {
             None if count == 0 => {
@@ -450,7 +495,7 @@ fn public_file_problems(review: &Review, body: &PublishBody) -> Vec<FieldError> 
                 &field,
                 format!("this review has no file {n} (its files are numbered 1 to {count})"),
             )),
-            Some(file) if !body.anonymised_files.contains(&n) => problems.push(field_error(
+            Some(file) if !anonymised_files.contains(&n) => problems.push(field_error(
                 &field,
                 format!(
                     "file {n} ({}) is marked public but not confirmed anonymised: list it in anonymised_files too, or keep it private",
