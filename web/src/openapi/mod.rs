@@ -417,7 +417,7 @@ fn facet_parameter(facet: FacetName, cx: &SpecContext) -> Value {
         FacetName::Theme | FacetName::Level => " In the reviews view it matches a review that carries the value or has a finding that does; in the lessons view, the finding's own tags only (see review_theme for its review's).",
         FacetName::Agency => " In the reviews view it matches a review that involved the agency or has a finding addressed to it; in the lessons view, the findings addressed to the agency only: a finding has at most one agency, and inter-agency findings have none, so they never match (see review_agency for the findings of reviews that involved it).",
         FacetName::ReviewTheme => " The review's own themes (not its findings'). In the lessons view it matches the findings of reviews tagged with the theme, whatever the finding's own themes; in the reviews view, reviews tagged with it.",
-        FacetName::ReviewAgency => " The agencies the review records as involved (not its findings' agencies). In the lessons view it matches every finding of reviews that involved the agency, inter-agency ones included (e.g. review_agency=health_visiting&level=inter_agency); in the reviews view, reviews that involved it.",
+        FacetName::ReviewAgency => " The agencies the review records as involved (not its findings' agencies). In the lessons view it matches every finding of reviews that involved the agency, inter-agency ones included (e.g. `review_agency=health_visiting&level=inter_agency`); in the reviews view, reviews that involved it.",
         FacetName::Year => " The year of publication (of completion when there is no publication date).",
         _ => "",
     };

@@ -325,11 +325,12 @@ fn breakable(text: &str) -> Markup {
     }
 }
 
-/// A description as HTML: text between backticks as code.
+/// A description as HTML: text between backticks as code (breakable as identifiers
+/// are, so that a long example fits a phone).
 fn prose(text: &str) -> Markup {
     html! {
         @for (i, part) in text.split('`').enumerate() {
-            @if i % 2 == 1 { code { (part) } } @else { (part) }
+            @if i % 2 == 1 { code { (breakable(part)) } } @else { (part) }
         }
     }
 }
