@@ -67,6 +67,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/", web::get().to(home::home))
         .route("/search", web::get().to(pages::search::search))
         .route("/reviews/{id}", web::get().to(review::review))
+        .route(
+            "/reviews/{id}/briefing",
+            web::get().to(pages::briefing::review_briefing),
+        )
+        .route("/recurring", web::get().to(pages::recurring::list))
+        .route("/recurring/{id}", web::get().to(pages::recurring::detail))
+        .route(
+            "/recurring/{id}/briefing",
+            web::get().to(pages::briefing::recurring_briefing),
+        )
         .route("/similar", web::get().to(review::similar_lessons))
         .route("/themes", web::get().to(home::themes))
         .route("/themes/{slug}", web::get().to(theme::theme))
