@@ -15,11 +15,12 @@
 //! finding and the two before) minus the number in the three years before those, highest
 //! first; ties by reviews, then id.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use lessons_index::params::{DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, YEAR_RANGE};
+use lessons_index::{Hit, View};
 use lessons_model::validate::Checker;
-use lessons_model::Vocabulary;
+use lessons_model::{Review, Vocabulary};
 use lessons_recurring::{representative, FindingInput, Group};
 use serde::Serialize;
 
@@ -720,6 +721,47 @@ impl Repository {
                 })
             })
             .collect()
+    }
+
+    /// `review` as JSON with `"recurring"` on each finding: the recurring lesson it
+    /// belongs to, or null (always null for a finding that is not public).
+    pub fn review_json(&self, review: &Review) -> serde_json::Value {
+        let recurrences = self.recurrences_of(review.lessons.iter().map(|l| l.id.as_str()));
+        let mut value = serde_json::to_value(review).unwrap_or_default();
+        if let Some(lessons) = value.get_mut("lessons").and_then(|l| l.as_array_mut()) {
+            for (lesson, recurrence) in lessons.iter_mut().zip(recurrences) {
+                if let Some(object) = lesson.as_object_mut() {
+                    object.insert(
+                        "recurring".into(),
+                        serde_json::to_value(recurrence).unwrap_or_default(),
+                    );
+                }
+            }
+        }
+        value
+    }
+
+    /// The recurring lesson of each hit of a lessons-view search (None in the reviews
+    /// view, whose hits are reviews).
+    pub fn hit_recurrences(&self, view: View, hits: &[Hit]) -> Option<Vec<Option<Recurrence>>> {
+        (view == View::Lessons)
+            .then(|| self.recurrences_of(hits.iter().map(|h| h.display.id.as_str())))
+    }
+
+    /// Finding id -> recurring lesson id of every public finding in one (a snapshot,
+    /// for filling the `recurring_id` column of lessons-view exports).
+    pub fn recurring_ids(&self) -> ServiceResult<HashMap<String, String>> {
+        let guard = self.recurring.read(&self.store)?;
+        let Some(state) = guard.as_ref() else {
+            return Err(not_ready());
+        };
+        Ok(state
+            .group_of
+            .iter()
+            .filter_map(|(finding, &g)| {
+                Some((finding.clone(), state.views.get(g)?.summary.id.clone()))
+            })
+            .collect())
     }
 
     /// The first `limit` recurring lessons answering `request` (its sort; paging

@@ -39,7 +39,7 @@ use std::time::{Duration, Instant};
 use lessons_model::dates::today;
 use lessons_model::{Review, Visibility};
 use lessons_recurring::{regroup_corpus, Corpus, FindingInput, Grouping, Params};
-use lessons_store::{Store, StoreError};
+use lessons_store::{Problem, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
@@ -53,6 +53,11 @@ const FORMAT: u32 = 1;
 pub const REGROUP_AFTER: usize = 200;
 /// ...or this long after the last one when anything changed since.
 pub const REGROUP_EVERY: Duration = Duration::from_secs(15 * 60);
+/// A change that adds more findings than half those the corpus's IDF was computed over
+/// (a bulk import, the first reviews) regroups at once while the corpus holds at most
+/// this many findings; beyond, it is assigned incrementally and a full regrouping is
+/// made due for the maintenance thread.
+pub const SYNC_REGROUP_MAX: usize = 20_000;
 
 /// Why the derived state could not be loaded, saved or updated.
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +82,10 @@ pub struct Saved {
     /// Every public review the grouping reflects, with its revision.
     pub reviews: BTreeMap<String, u32>,
     pub grouping: Grouping,
+    /// Reviews changed since the last full regrouping (a regrouping is due at
+    /// [`REGROUP_AFTER`]).
+    #[serde(default)]
+    pub changes: usize,
 }
 
 /// Reads `DIR/recurring.json`: `Ok(None)` when it is missing, `Err` with the reason
@@ -131,6 +140,8 @@ pub struct State {
     /// Reviews changed since the last full regrouping.
     changes: usize,
     last_regroup: Instant,
+    /// How many findings the corpus's IDF was computed over.
+    idf_base: usize,
 }
 
 /// The recurring lessons of one data directory.
@@ -139,6 +150,17 @@ pub struct Derived {
     state: RwLock<Option<State>>,
     /// Held by a full regrouping, so that two never run at once.
     regrouping: std::sync::Mutex<()>,
+    /// What was wrong with the file when it was last loaded (reported once by
+    /// `lessons check`).
+    complaint: std::sync::Mutex<Option<String>>,
+}
+
+/// What `lessons check` found.
+#[derive(Debug, Clone, Default)]
+pub struct Verified {
+    pub groups: usize,
+    pub findings: usize,
+    pub problems: Vec<Problem>,
 }
 
 /// What one review should contribute: its entry and findings when public today.
@@ -151,6 +173,7 @@ impl Derived {
             path: dir.join(FILE_NAME),
             state: RwLock::new(None),
             regrouping: std::sync::Mutex::new(()),
+            complaint: std::sync::Mutex::new(None),
         }
     }
 
@@ -170,7 +193,7 @@ impl Derived {
     /// anything (logged by the caller).
     pub fn load(&self, store: &Store) -> Result<Option<String>, DerivedError> {
         let dir = self.path.parent().unwrap_or(Path::new("."));
-        let (saved, complaint) = match read_saved(dir) {
+        let (mut saved, mut complaint) = match read_saved(dir) {
             Ok(saved) => (saved, None),
             Err(complaint) => (None, Some(complaint)),
         };
@@ -196,6 +219,7 @@ impl Derived {
             }
         }
         let corpus = Corpus::new(&all);
+        let idf_base = all.len();
         let mut state = State {
             corpus,
             grouping: Grouping::default(),
@@ -209,9 +233,48 @@ impl Derived {
             latest_year: None,
             changes: 0,
             last_regroup: Instant::now(),
+            idf_base,
         };
-        match saved {
-            Some(saved) => {
+        if let Some(file) = &saved {
+            let public: BTreeMap<String, (u32, HashSet<String>)> = state
+                .reviews
+                .iter()
+                .map(|(id, e)| {
+                    (
+                        id.clone(),
+                        (e.revision, e.findings.iter().cloned().collect()),
+                    )
+                })
+                .collect();
+            let problems = verify_grouping(file, &public);
+            if !problems.is_empty() {
+                let listed: Vec<String> = problems
+                    .iter()
+                    .take(3)
+                    .map(|p| format!("{}: {}", p.record, p.message))
+                    .collect();
+                complaint = Some(format!(
+                    "{} does not agree with the store ({} problem{}: {}{})",
+                    self.path.display(),
+                    problems.len(),
+                    if problems.len() == 1 { "" } else { "s" },
+                    listed.join("; "),
+                    if problems.len() > 3 { "; ..." } else { "" }
+                ));
+            }
+        }
+        let regroup_from = match (&complaint, saved.take()) {
+            // A damaged file: group afresh, taking ids from it where membership carries over.
+            (Some(_), Some(file)) => Err(file.grouping),
+            (Some(_), None) => Err(Grouping::default()),
+            (None, file) => Ok(file),
+        };
+        match regroup_from {
+            Err(previous) => {
+                state.grouping = regroup_corpus(&state.corpus, &previous, &Params::default());
+            }
+            Ok(Some(saved)) => {
+                state.changes = saved.changes;
                 // Start from what the file reflects, then move each review that differs.
                 let stale: Vec<String> = saved
                     .grouping
@@ -243,7 +306,7 @@ impl Derived {
                 }
                 state.grouping = grouping;
             }
-            None => {
+            Ok(None) => {
                 state.grouping =
                     regroup_corpus(&state.corpus, &Grouping::default(), &Params::default());
             }
@@ -251,6 +314,9 @@ impl Derived {
         state.refresh_views();
         self.save(&state, seq)?;
         *self.state.write().map_err(|_| DerivedError::Poisoned)? = Some(state);
+        if let Ok(mut kept) = self.complaint.lock() {
+            kept.clone_from(&complaint);
+        }
         Ok(complaint)
     }
 
@@ -340,6 +406,7 @@ impl Derived {
             (inputs, state.reviews.clone(), state.grouping.clone())
         };
         let corpus = Corpus::new(&inputs);
+        let idf_base = inputs.len();
         let grouping = regroup_corpus(&corpus, &previous, &Params::default());
         let mut guard = self.state.write().map_err(|_| DerivedError::Poisoned)?;
         let Some(current) = guard.as_mut() else {
@@ -382,6 +449,7 @@ impl Derived {
             latest_year: None,
             changes: 0,
             last_regroup: Instant::now(),
+            idf_base,
         };
         // Ids handed out since the snapshot are never handed out again.
         fresh.grouping.next_id = fresh.grouping.next_id.max(current.grouping.next_id);
@@ -399,7 +467,86 @@ impl Derived {
     /// `lessons check --repair`).
     pub fn rebuild(&self, store: &Store) -> Result<(), DerivedError> {
         self.load(store)?;
+        if let Ok(mut complaint) = self.complaint.lock() {
+            *complaint = None; // repaired: nothing left to report
+        }
         self.regroup_now(store)
+    }
+
+    /// `lessons check`: the file on disk against the store (every member exists and is
+    /// public, each finding at most once, every group spans two reviews or more, the
+    /// reviews it reflects are the public ones at their current revisions, ids are
+    /// consistent) and against what the service serves; plus what was wrong with the
+    /// file when it was loaded (rebuilt then), reported once.
+    pub fn verify(&self, store: &Store) -> Result<Verified, DerivedError> {
+        self.bring_in_due(store)?;
+        let mut verified = Verified::default();
+        let record = FILE_NAME.to_string();
+        if let Some(complaint) = self.complaint.lock().ok().and_then(|mut c| c.take()) {
+            verified.problems.push(Problem {
+                record: record.clone(),
+                message: format!("{complaint}; it was rebuilt from the store when loaded"),
+            });
+        }
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        let saved = match read_saved(dir) {
+            Ok(Some(saved)) => saved,
+            Ok(None) => {
+                verified.problems.push(Problem {
+                    record,
+                    message: "is missing (it is rebuilt at start-up, by lessons reindex or lessons check --repair)".into(),
+                });
+                return Ok(verified);
+            }
+            Err(message) => {
+                verified.problems.push(Problem { record, message });
+                return Ok(verified);
+            }
+        };
+        verified.groups = saved.grouping.groups.len();
+        verified.findings = saved.grouping.groups.iter().map(|g| g.members.len()).sum();
+        let today = today();
+        let mut public: BTreeMap<String, (u32, HashSet<String>)> = BTreeMap::new();
+        for review in store.reviews() {
+            // A review that cannot be read is reported by the store check.
+            let Ok(review) = review else { continue };
+            if review.is_public_on(today) {
+                let findings = review.lessons.iter().map(|l| l.id.clone()).collect();
+                public.insert(review.id.clone(), (review.revision, findings));
+            }
+        }
+        verified.problems.extend(verify_grouping(&saved, &public));
+        for (id, revision) in &saved.reviews {
+            match public.get(id) {
+                None => verified.problems.push(Problem {
+                    record: format!("review {id}"),
+                    message: "is in the recurring lessons but not public in the store".into(),
+                }),
+                Some((current, _)) if current != revision => verified.problems.push(Problem {
+                    record: format!("review {id}"),
+                    message: format!(
+                        "the recurring lessons reflect revision {revision}; the store holds {current}"
+                    ),
+                }),
+                Some(_) => {}
+            }
+        }
+        for id in public.keys().filter(|id| !saved.reviews.contains_key(*id)) {
+            verified.problems.push(Problem {
+                record: format!("review {id}"),
+                message: "is public in the store but not in the recurring lessons".into(),
+            });
+        }
+        let guard = self.state.read().map_err(|_| DerivedError::Poisoned)?;
+        if let Some(state) = guard.as_ref() {
+            if state.grouping != saved.grouping {
+                verified.problems.push(Problem {
+                    record: FILE_NAME.into(),
+                    message: "differs from the recurring lessons the service serves".into(),
+                });
+            }
+        }
+        Ok(verified)
     }
 
     /// Writes the state to `DIR/recurring.json` atomically.
@@ -413,6 +560,7 @@ impl Derived {
                 .map(|(id, entry)| (id.as_str(), entry.revision))
                 .collect(),
             grouping: &state.grouping,
+            changes: state.changes,
         };
         let write_error = |error: std::io::Error| DerivedError::Write {
             path: self.path.clone(),
@@ -436,6 +584,7 @@ struct SavedRef<'a> {
     seq: u64,
     reviews: BTreeMap<&'a str, u32>,
     grouping: &'a Grouping,
+    changes: usize,
 }
 
 impl State {
@@ -472,6 +621,15 @@ impl State {
         if removed.is_empty() && added.is_empty() {
             return false;
         }
+        if added.len() * 2 > self.idf_base {
+            // Too many new findings for the corpus's IDF (the first reviews, a bulk
+            // import): regroup now while that is quick, else soon.
+            if self.findings.len() <= SYNC_REGROUP_MAX {
+                self.regroup_in_place();
+                return true;
+            }
+            self.changes = self.changes.max(REGROUP_AFTER);
+        }
         // An amended finding keeps its id: it leaves its group here and is assigned
         // again below, so it must not stay forgotten.
         let readded: HashSet<&str> = added.iter().map(|f| f.finding_id.as_str()).collect();
@@ -488,6 +646,21 @@ impl State {
                 .assign(&added, &self.grouping, &Params::default());
         }
         true
+    }
+
+    /// Groups every finding afresh (fresh IDF), carrying ids over.
+    fn regroup_in_place(&mut self) {
+        let mut inputs: Vec<FindingInput> = self.findings.values().cloned().collect();
+        inputs.sort_by(|a, b| a.finding_id.cmp(&b.finding_id));
+        self.corpus = Corpus::new(&inputs);
+        self.idf_base = inputs.len();
+        let previous = std::mem::take(&mut self.grouping);
+        let mut grouping = regroup_corpus(&self.corpus, &previous, &Params::default());
+        grouping.next_id = grouping.next_id.max(previous.next_id);
+        retire_vanished(&previous, &mut grouping);
+        self.grouping = grouping;
+        self.changes = 0;
+        self.last_regroup = Instant::now();
     }
 
     /// Rebuilds the finding -> group map and each changed group's view.
@@ -525,6 +698,79 @@ impl State {
         self.views = views;
         self.cache = cache;
     }
+}
+
+/// Problems of a saved grouping that no later write explains: a member of a review the
+/// file does not list, or (for a review whose revision is unchanged) a finding the
+/// review does not have; a finding in two groups or twice; a group spanning fewer than
+/// two reviews; a malformed id, one at or beyond `next_id`, or one both active and
+/// retired. `public`: review id -> (revision, finding ids) of the public reviews.
+fn verify_grouping(
+    saved: &Saved,
+    public: &BTreeMap<String, (u32, HashSet<String>)>,
+) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut ids: HashSet<&str> = HashSet::new();
+    let problem = |record: String, message: String| Problem { record, message };
+    for group in &saved.grouping.groups {
+        let record = || format!("recurring lesson {}", group.id);
+        match group
+            .id
+            .strip_prefix("rl-")
+            .and_then(|n| n.parse::<u64>().ok())
+        {
+            Some(n) if n < saved.grouping.next_id => {}
+            _ => problems.push(problem(
+                record(),
+                format!("is not an id below rl-{}", saved.grouping.next_id),
+            )),
+        }
+        if !ids.insert(&group.id) {
+            problems.push(problem(record(), "is listed twice".into()));
+        }
+        if saved.grouping.retired.contains_key(&group.id) {
+            problems.push(problem(record(), "is both current and retired".into()));
+        }
+        let mut reviews: BTreeSet<&str> = BTreeSet::new();
+        for member in &group.members {
+            let review = review_of(member);
+            reviews.insert(review);
+            if !seen.insert(member) {
+                problems.push(problem(
+                    format!("finding {member}"),
+                    "is in more than one recurring lesson (or twice in one)".into(),
+                ));
+            }
+            match (saved.reviews.get(review), public.get(review)) {
+                (None, _) => problems.push(problem(
+                    format!("finding {member}"),
+                    format!(
+                        "is a member, but its review is not among the reviews {FILE_NAME} reflects"
+                    ),
+                )),
+                (Some(revision), Some((current, findings)))
+                    if revision == current && !findings.contains(member) =>
+                {
+                    problems.push(problem(
+                        format!("finding {member}"),
+                        "is a member, but its review has no such finding".into(),
+                    ))
+                }
+                _ => {}
+            }
+        }
+        if reviews.len() < 2 {
+            problems.push(problem(
+                record(),
+                format!(
+                    "spans {} review(s); a recurring lesson spans two or more",
+                    reviews.len()
+                ),
+            ));
+        }
+    }
+    problems
 }
 
 /// Ids of `old` that `new` neither holds nor has retired are retired, with the group of
