@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use crate::support::{add_barsetshire, run_cli, temp_data, write_lines, Server};
+use crate::support::{add_barsetshire, run_cli, shared_demo, temp_data, write_lines, Server};
 
 /// Text as maud writes it into a page.
 fn escaped(text: &str) -> String {
@@ -24,12 +24,7 @@ fn plural(n: u64, word: &str) -> String {
 
 #[test]
 fn recurring_pages_over_the_demo_corpus() {
-    // The demo corpus, grouped afresh as `lessons reindex` does it.
-    let (_dir, data) = temp_data();
-    Server::start(&data, true).kill();
-    let output = run_cli(&data, &["reindex"]);
-    assert!(output.status.success());
-    let server = Server::start(&data, false);
+    let server = shared_demo();
     let (status, listing) = server.json("/api/v1/recurring?per_page=3");
     assert_eq!(status, 200, "{listing}");
     let first = &listing["recurring"][0];
@@ -233,9 +228,6 @@ fn hidden_reviews_never_join_a_recurring_lesson_on_any_page() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    // A full regrouping, as `lessons reindex` does it.
-    let output = run_cli(&data, &["reindex"]);
-    assert!(output.status.success());
     let server = Server::start(&data, false);
 
     let (status, list) = server.get("/recurring");

@@ -583,7 +583,11 @@ pub(crate) fn top_list(heading: &str, id: &str, top: &[RecurringSummary], more: 
                 @for summary in top {
                     li {
                         a href={"/recurring/" (summary.id)} { (summary.label) }
-                        " " span.muted { "(" (summary.reviews) " reviews, " (first_identified(summary)) ")" }
+                        " " span.muted {
+                            "(" (summary.reviews) " reviews"
+                            @if let Some(first) = summary.first_year { " since " (first) }
+                            ")"
+                        }
                     }
                 }
             }
