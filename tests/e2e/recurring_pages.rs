@@ -274,6 +274,16 @@ fn hidden_reviews_never_join_a_recurring_lesson_on_any_page() {
         assert_eq!(status, 200, "{path}");
         assert!(!hidden(&body), "a hidden review shows on {path}");
     }
+    // The draft and the embargoed review (ids numbered in import order) have no briefing.
+    let numbered: Vec<String> = (1..=5)
+        .map(|n| format!("scr-2015-barsetshire-{n:04}"))
+        .collect();
+    assert!(public.iter().all(|id| numbered.contains(id)), "{public:?}");
+    for id in numbered.iter().filter(|id| !public.contains(id)) {
+        let (status, body) = server.get(&format!("/reviews/{id}/briefing"));
+        assert_eq!(status, 404, "{id}");
+        assert!(!hidden(&body));
+    }
     // Three public reviews: each says two others, never three or four.
     for review in &public {
         let (_, body) = server.get(&format!("/reviews/{review}"));
