@@ -808,7 +808,7 @@ mod tests {
     #[test]
     fn reads_and_refuses_parameters() {
         let request = RecurringRequest::from_pairs(
-            &pairs("q=father&theme=neglect&theme=neglect&level=practice&min_reviews=3&sort=rising&page=2&per_page=5&year_from=2005"),
+            &pairs("q=father&theme=neglect&theme=neglect&level=individual&min_reviews=3&sort=rising&page=2&per_page=5&year_from=2005"),
             &[],
             true,
         )

@@ -47,6 +47,9 @@ use super::recurring::{GroupView, MemberInfo};
 
 /// The file's name in the data directory.
 pub const FILE_NAME: &str = "recurring.json";
+/// Temporary files being written start so (a killed process may leave one; the next
+/// load removes it).
+const TEMP_PREFIX: &str = ".recurring.json.";
 /// The file's format version.
 const FORMAT: u32 = 1;
 /// A full regrouping runs after this many changed reviews...
@@ -193,6 +196,7 @@ impl Derived {
     /// anything (logged by the caller).
     pub fn load(&self, store: &Store) -> Result<Option<String>, DerivedError> {
         let dir = self.path.parent().unwrap_or(Path::new("."));
+        remove_stale_temporaries(dir);
         let (mut saved, mut complaint) = match read_saved(dir) {
             Ok(saved) => (saved, None),
             Err(complaint) => (None, Some(complaint)),
@@ -567,7 +571,10 @@ impl Derived {
             error,
         };
         let dir = self.path.parent().unwrap_or(Path::new("."));
-        let mut file = tempfile::NamedTempFile::new_in(dir).map_err(write_error)?;
+        let mut file = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .tempfile_in(dir)
+            .map_err(write_error)?;
         let bytes =
             serde_json::to_vec(&saved).map_err(|e| write_error(std::io::Error::other(e)))?;
         file.write_all(&bytes).map_err(write_error)?;
@@ -800,6 +807,18 @@ fn retire_vanished(old: &Grouping, new: &mut Grouping) {
     }
     for id in &active {
         new.retired.remove(id);
+    }
+}
+
+/// Removes temporary files a killed writer left behind.
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 
