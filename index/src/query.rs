@@ -340,6 +340,7 @@ pub(crate) fn correctable_words(text: &str) -> Vec<String> {
 pub fn concept_terms(text: &str) -> Vec<String> {
     let table = synonyms();
     let words = words_of(text);
+    let mut analyzer = crate::schema::analyzer();
     let mut out = Vec::new();
     let mut i = 0;
     while i < words.len() {
@@ -361,9 +362,13 @@ pub fn concept_terms(text: &str) -> Vec<String> {
             None => {
                 let word = &words[i];
                 if !FUNCTION_WORDS.contains(&word.as_str()) {
-                    out.extend(analyse(word).into_iter().filter(|t| {
-                        t.chars().count() > 1 && !FUNCTION_WORDS.contains(&t.as_str())
-                    }));
+                    let mut stream = analyzer.token_stream(word);
+                    while let Some(token) = stream.next() {
+                        let term = &token.text;
+                        if term.chars().count() > 1 && !FUNCTION_WORDS.contains(&term.as_str()) {
+                            out.push(term.clone());
+                        }
+                    }
                 }
                 i += 1;
             }

@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::corpus::Corpus;
+use crate::corpus::{Corpus, Scratch};
 use crate::Params;
 
 /// The similarity of every candidate pair (i < j) at or above the floor.
@@ -53,8 +53,9 @@ pub(crate) fn group(corpus: &Corpus, params: &Params) -> Vec<Vec<usize>> {
     let floor = params.edge.min(params.link) * 0.5;
     let mut sims = HashMap::new();
     let mut edges: Vec<(u32, u32, f32)> = Vec::new();
+    let mut scratch = Scratch::default();
     for index in 0..corpus.len() {
-        for (other, sim) in corpus.neighbours(index, floor, |o| o > index) {
+        for (other, sim) in corpus.neighbours(index, floor, &mut scratch, |o| o > index) {
             sims.insert((index as u32, other as u32), sim);
             if sim >= params.edge {
                 edges.push((index as u32, other as u32, sim));
@@ -71,32 +72,31 @@ pub(crate) fn group(corpus: &Corpus, params: &Params) -> Vec<Vec<usize>> {
         if ca == cb {
             continue;
         }
-        let ma = members
-            .get(&ca)
-            .cloned()
-            .unwrap_or_else(|| vec![a as usize]);
-        let mb = members
-            .get(&cb)
-            .cloned()
-            .unwrap_or_else(|| vec![b as usize]);
+        let (single_a, single_b) = ([a as usize], [b as usize]);
+        let ma: &[usize] = members.get(&ca).map_or(&single_a, Vec::as_slice);
+        let mb: &[usize] = members.get(&cb).map_or(&single_b, Vec::as_slice);
         if ma.len() + mb.len() > params.max_group {
             continue;
         }
-        let avg = average(corpus, |x, y| graph.get(x, y), &ma, &mb).unwrap_or(0.0);
+        let avg = average(corpus, |x, y| graph.get(x, y), ma, mb).unwrap_or(0.0);
         if avg < params.link {
             continue;
         }
-        let (keep, gone, mut merged, other) = if ma.len() >= mb.len() {
-            (ca, cb, ma, mb)
+        let (keep, keep_one, gone, gone_one) = if ma.len() >= mb.len() {
+            (ca, a, cb, b)
         } else {
-            (cb, ca, mb, ma)
+            (cb, b, ca, a)
         };
-        for &m in &other {
+        let moved = members
+            .remove(&gone)
+            .unwrap_or_else(|| vec![gone_one as usize]);
+        for &m in &moved {
             cluster[m] = keep;
         }
-        merged.extend(other);
-        members.remove(&gone);
-        members.insert(keep, merged);
+        members
+            .entry(keep)
+            .or_insert_with(|| vec![keep_one as usize])
+            .extend(moved);
     }
     let mut groups: Vec<Vec<usize>> = members
         .into_values()
@@ -126,12 +126,13 @@ pub(crate) fn place(
     groups: &mut Vec<Vec<usize>>,
     group_of: &mut HashMap<usize, usize>,
 ) {
+    let mut scratch = Scratch::default();
     for &x in new {
         if group_of.contains_key(&x) {
             continue;
         }
         let floor = params.edge.min(params.link) * 0.5;
-        let neighbours = corpus.neighbours(x, floor, |_| true);
+        let neighbours = corpus.neighbours(x, floor, &mut scratch, |_| true);
         let near: HashMap<usize, f32> = neighbours.iter().copied().collect();
         let sim = |a: usize, b: usize| -> f32 {
             if a == x {
