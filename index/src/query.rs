@@ -338,13 +338,19 @@ pub(crate) fn correctable_words(text: &str) -> Vec<String> {
 /// "was not brought" and "DNA" too); every other word is stemmed as the index stems it;
 /// function words ("the", "should", "not") are left out.
 pub fn concept_terms(text: &str) -> Vec<String> {
+    static STARTS: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
     let table = synonyms();
+    let starts = STARTS.get_or_init(|| table.keys().filter_map(|k| k.first().cloned()).collect());
     let words = words_of(text);
     let mut analyzer = crate::schema::analyzer();
     let mut out = Vec::new();
     let mut i = 0;
     while i < words.len() {
-        let longest = MAX_SYNONYM_WORDS.min(words.len() - i);
+        let longest = if starts.contains(words[i].as_str()) {
+            MAX_SYNONYM_WORDS.min(words.len() - i)
+        } else {
+            0
+        };
         let found = (1..=longest)
             .rev()
             .find_map(|len| table.get(&words[i..i + len]).map(|e| (len, e)));

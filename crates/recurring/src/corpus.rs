@@ -33,10 +33,15 @@ const LOOKUP_TERMS: usize = 12;
 const MAX_DF_SHARE: f64 = 0.01;
 /// The smallest posting-list cap, so that small corpora use every term.
 const MIN_POSTINGS_CAP: usize = 400;
+/// The largest posting-list cap, which bounds the cost of a look-up in a large corpus.
+const MAX_POSTINGS_CAP: usize = 1500;
 
 /// A candidate is scored exactly when its dot product over shared lookup terms reaches
 /// this share of the similarity floor.
 const PARTIAL_SHARE: f32 = 0.4;
+
+/// At most this many candidates (the best partial scores) are scored exactly.
+const EXACT_CANDIDATES: usize = 200;
 
 /// Reusable accumulators for candidate search (one per thread).
 #[derive(Debug, Default)]
@@ -258,7 +263,7 @@ impl Corpus {
     }
 
     fn postings_cap(&self) -> usize {
-        ((self.idf_n as f64 * MAX_DF_SHARE) as usize).max(MIN_POSTINGS_CAP)
+        ((self.idf_n as f64 * MAX_DF_SHARE) as usize).clamp(MIN_POSTINGS_CAP, MAX_POSTINGS_CAP)
     }
 
     /// The terms of `index` used to find candidates: its heaviest informative terms.
@@ -325,19 +330,24 @@ impl Corpus {
                 scratch.acc[o] += weight * theirs;
             }
         }
-        let mut out = Vec::new();
+        let mut scored: Vec<(u32, f32)> = Vec::new();
         for &other in &scratch.touched {
-            let o = other as usize;
-            if scratch.acc[o] >= floor * PARTIAL_SHARE {
-                let sim = self.similarity(index, o);
-                if sim >= floor {
-                    out.push((o, sim));
-                }
+            let partial = scratch.acc[other as usize];
+            if partial >= floor * PARTIAL_SHARE {
+                scored.push((other, partial));
             }
-            scratch.acc[o] = 0.0;
+            scratch.acc[other as usize] = 0.0;
         }
         scratch.touched.clear();
-        out
+        if scored.len() > EXACT_CANDIDATES {
+            scored.select_nth_unstable_by(EXACT_CANDIDATES - 1, |a, b| b.1.total_cmp(&a.1));
+            scored.truncate(EXACT_CANDIDATES);
+        }
+        scored
+            .into_iter()
+            .map(|(o, _)| (o as usize, self.similarity(index, o as usize)))
+            .filter(|(_, sim)| *sim >= floor)
+            .collect()
     }
 
     /// Whether two findings come from different reviews.
