@@ -338,12 +338,19 @@ pub(crate) fn correctable_words(text: &str) -> Vec<String> {
 /// "was not brought" and "DNA" too); every other word is stemmed as the index stems it;
 /// function words ("the", "should", "not") are left out.
 pub fn concept_terms(text: &str) -> Vec<String> {
+    static STARTS: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
     let table = synonyms();
+    let starts = STARTS.get_or_init(|| table.keys().filter_map(|k| k.first().cloned()).collect());
     let words = words_of(text);
+    let mut analyzer = crate::schema::analyzer();
     let mut out = Vec::new();
     let mut i = 0;
     while i < words.len() {
-        let longest = MAX_SYNONYM_WORDS.min(words.len() - i);
+        let longest = if starts.contains(words[i].as_str()) {
+            MAX_SYNONYM_WORDS.min(words.len() - i)
+        } else {
+            0
+        };
         let found = (1..=longest)
             .rev()
             .find_map(|len| table.get(&words[i..i + len]).map(|e| (len, e)));
@@ -361,9 +368,13 @@ pub fn concept_terms(text: &str) -> Vec<String> {
             None => {
                 let word = &words[i];
                 if !FUNCTION_WORDS.contains(&word.as_str()) {
-                    out.extend(analyse(word).into_iter().filter(|t| {
-                        t.chars().count() > 1 && !FUNCTION_WORDS.contains(&t.as_str())
-                    }));
+                    let mut stream = analyzer.token_stream(word);
+                    while let Some(token) = stream.next() {
+                        let term = &token.text;
+                        if term.chars().count() > 1 && !FUNCTION_WORDS.contains(&term.as_str()) {
+                            out.push(term.clone());
+                        }
+                    }
                 }
                 i += 1;
             }

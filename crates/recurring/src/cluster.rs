@@ -8,24 +8,11 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::corpus::Corpus;
+use crate::corpus::{Corpus, Scratch};
 use crate::Params;
 
-/// The similarity of every candidate pair (i < j) at or above the floor.
-pub(crate) struct Graph {
-    sims: HashMap<(u32, u32), f32>,
-}
-
-impl Graph {
-    fn get(&self, a: usize, b: usize) -> f32 {
-        let key = if a < b {
-            (a as u32, b as u32)
-        } else {
-            (b as u32, a as u32)
-        };
-        self.sims.get(&key).copied().unwrap_or(0.0)
-    }
-}
+/// A finding keeps at most this many candidate neighbours among later findings.
+const NEIGHBOURS: usize = 40;
 
 /// Average similarity between `a`'s and `b`'s members over pairs from different
 /// reviews; `None` when there is no such pair.
@@ -47,60 +34,111 @@ fn average(
     (pairs > 0).then(|| total / pairs as f32)
 }
 
+/// A group being built: its members, how many come from each review, and the sum of
+/// candidate similarities to each neighbouring group.
+#[derive(Default)]
+struct Cluster {
+    members: Vec<usize>,
+    reviews: HashMap<u32, u32>,
+    links: HashMap<u32, f32>,
+}
+
 /// Groups every finding of `corpus` (each group as indices; groups spanning fewer than
-/// two reviews are dropped).
+/// two reviews are dropped). Each finding keeps its [`NEIGHBOURS`] closest candidates
+/// among later findings; the merge test reads the similarity sums kept between groups,
+/// so it costs no more than the groups' neighbour lists.
 pub(crate) fn group(corpus: &Corpus, params: &Params) -> Vec<Vec<usize>> {
     let floor = params.edge.min(params.link) * 0.5;
-    let mut sims = HashMap::new();
+    let n = corpus.len();
+    let mut clusters: Vec<Cluster> = (0..n)
+        .map(|index| Cluster {
+            members: vec![index],
+            reviews: HashMap::from([(corpus.reviews[index], 1)]),
+            links: HashMap::new(),
+        })
+        .collect();
     let mut edges: Vec<(u32, u32, f32)> = Vec::new();
-    for index in 0..corpus.len() {
-        for (other, sim) in corpus.neighbours(index, floor, |o| o > index) {
-            sims.insert((index as u32, other as u32), sim);
+    let mut scratch = Scratch::default();
+    for index in 0..n {
+        if !corpus.live[index] {
+            continue;
+        }
+        let mut near = corpus.neighbours(index, floor, &mut scratch, |o| o > index);
+        if near.len() > NEIGHBOURS {
+            near.select_nth_unstable_by(NEIGHBOURS - 1, |a, b| b.1.total_cmp(&a.1));
+            near.truncate(NEIGHBOURS);
+        }
+        for (other, sim) in near {
+            clusters[index].links.insert(other as u32, sim);
+            clusters[other].links.insert(index as u32, sim);
             if sim >= params.edge {
                 edges.push((index as u32, other as u32, sim));
             }
         }
     }
-    let graph = Graph { sims };
     edges.sort_by(|a, b| b.2.total_cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
 
-    let mut cluster: Vec<u32> = (0..corpus.len() as u32).collect();
-    let mut members: HashMap<u32, Vec<usize>> = HashMap::new();
+    // cluster[i]: the cluster finding i is in (named by the position of one member).
+    let mut cluster: Vec<u32> = (0..n as u32).collect();
     for (a, b, _) in edges {
         let (ca, cb) = (cluster[a as usize], cluster[b as usize]);
         if ca == cb {
             continue;
         }
-        let ma = members
-            .get(&ca)
-            .cloned()
-            .unwrap_or_else(|| vec![a as usize]);
-        let mb = members
-            .get(&cb)
-            .cloned()
-            .unwrap_or_else(|| vec![b as usize]);
-        if ma.len() + mb.len() > params.max_group {
+        let (x, y) = (&clusters[ca as usize], &clusters[cb as usize]);
+        if x.members.len() + y.members.len() > params.max_group {
             continue;
         }
-        let avg = average(corpus, |x, y| graph.get(x, y), &ma, &mb).unwrap_or(0.0);
-        if avg < params.link {
-            continue;
-        }
-        let (keep, gone, mut merged, other) = if ma.len() >= mb.len() {
-            (ca, cb, ma, mb)
+        let (small, large) = if x.reviews.len() <= y.reviews.len() {
+            (x, y)
         } else {
-            (cb, ca, mb, ma)
+            (y, x)
         };
-        for &m in &other {
+        let same_review: u64 = small
+            .reviews
+            .iter()
+            .map(|(r, c)| *c as u64 * large.reviews.get(r).copied().unwrap_or(0) as u64)
+            .sum();
+        let cross = x.members.len() as u64 * y.members.len() as u64 - same_review;
+        let sum = x.links.get(&cb).copied().unwrap_or(0.0);
+        if cross == 0 || sum / (cross as f32) < params.link {
+            continue;
+        }
+        let (keep, gone) = if x.members.len() >= y.members.len() {
+            (ca, cb)
+        } else {
+            (cb, ca)
+        };
+        let moved = std::mem::take(&mut clusters[gone as usize]);
+        for &m in &moved.members {
             cluster[m] = keep;
         }
-        merged.extend(other);
-        members.remove(&gone);
-        members.insert(keep, merged);
+        for (&c, &s) in &moved.links {
+            if c != keep {
+                let neighbour = &mut clusters[c as usize].links;
+                neighbour.remove(&gone);
+                *neighbour.entry(keep).or_default() += s;
+            }
+        }
+        let kept = &mut clusters[keep as usize];
+        kept.links.remove(&gone);
+        for (c, s) in moved.links {
+            if c != keep {
+                *kept.links.entry(c).or_default() += s;
+            }
+        }
+        for (r, c) in moved.reviews {
+            *kept.reviews.entry(r).or_default() += c;
+        }
+        kept.members.extend(moved.members);
     }
-    let mut groups: Vec<Vec<usize>> = members
-        .into_values()
-        .filter(|m| spans_reviews(corpus, m))
+    let mut groups: Vec<Vec<usize>> = clusters
+        .into_iter()
+        .filter(|c| c.reviews.len() >= 2)
+        .map(|mut c| {
+            c.members.sort_unstable();
+            c.members
+        })
         .collect();
     groups.sort();
     groups
@@ -126,12 +164,13 @@ pub(crate) fn place(
     groups: &mut Vec<Vec<usize>>,
     group_of: &mut HashMap<usize, usize>,
 ) {
+    let mut scratch = Scratch::default();
     for &x in new {
         if group_of.contains_key(&x) {
             continue;
         }
         let floor = params.edge.min(params.link) * 0.5;
-        let neighbours = corpus.neighbours(x, floor, |_| true);
+        let neighbours = corpus.neighbours(x, floor, &mut scratch, |_| true);
         let near: HashMap<usize, f32> = neighbours.iter().copied().collect();
         let sim = |a: usize, b: usize| -> f32 {
             if a == x {

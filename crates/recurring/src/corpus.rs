@@ -4,12 +4,28 @@
 //! index over the informative terms gives candidate neighbours, and the exact cosine is
 //! computed on candidates only.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::FindingInput;
 
-/// Weight of a bigram of neighbouring concept terms relative to a single term.
-const BIGRAM_WEIGHT: f32 = 0.6;
+/// How findings are turned into vectors (the defaults were chosen on the judged set).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Analysis {
+    /// Weight of a bigram of neighbouring concept terms relative to a single term.
+    pub bigram_weight: f32,
+    /// Weight of a finding's known practice point ([`crate::points`]) relative to the
+    /// norm of all its other terms; 0 leaves the points out.
+    pub point_weight: f32,
+}
+
+impl Default for Analysis {
+    fn default() -> Self {
+        Analysis {
+            bigram_weight: 0.0,
+            point_weight: 0.5,
+        }
+    }
+}
 /// Candidate look-ups use at most this many of a finding's heaviest terms.
 const LOOKUP_TERMS: usize = 12;
 /// A term in more findings than this share (and more than [`MIN_POSTINGS_CAP`]) is not
@@ -17,6 +33,30 @@ const LOOKUP_TERMS: usize = 12;
 const MAX_DF_SHARE: f64 = 0.01;
 /// The smallest posting-list cap, so that small corpora use every term.
 const MIN_POSTINGS_CAP: usize = 400;
+/// The largest posting-list cap, which bounds the cost of a look-up in a large corpus.
+const MAX_POSTINGS_CAP: usize = 1500;
+
+/// A candidate is scored exactly when its dot product over shared lookup terms reaches
+/// this share of the similarity floor.
+const PARTIAL_SHARE: f32 = 0.4;
+
+/// At most this many candidates (the best partial scores) are scored exactly.
+const EXACT_CANDIDATES: usize = 200;
+
+/// Reusable accumulators for candidate search (one per thread).
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    acc: Vec<f32>,
+    touched: Vec<u32>,
+}
+
+impl Scratch {
+    fn fit(&mut self, n: usize) {
+        if self.acc.len() < n {
+            self.acc.resize(n, 0.0);
+        }
+    }
+}
 
 /// The findings, analysed once; see the crate documentation.
 #[derive(Debug, Clone, Default)]
@@ -32,11 +72,15 @@ pub struct Corpus {
     df: Vec<u32>,
     /// Whether each term is a bigram of two concept terms.
     bigram: Vec<bool>,
+    /// Whether each term is a known practice point.
+    point: Vec<bool>,
+    analysis: Analysis,
     /// Raw term frequencies per finding (term id, count), sorted by term id.
     counts: Vec<Vec<(u32, u32)>>,
     /// TF-IDF vectors, L2-normalised, sorted by term id.
     pub(crate) vectors: Vec<Vec<(u32, f32)>>,
-    postings: Vec<Vec<u32>>,
+    /// Per term: the findings that look it up, with their weight for it.
+    postings: Vec<Vec<(u32, f32)>>,
     /// The number of findings the IDF was computed over.
     idf_n: usize,
 }
@@ -44,7 +88,15 @@ pub struct Corpus {
 impl Corpus {
     /// Analyses `findings` (their order is kept: finding `i` is index `i`).
     pub fn new(findings: &[FindingInput]) -> Corpus {
-        let mut corpus = Corpus::default();
+        Corpus::with_analysis(findings, Analysis::default())
+    }
+
+    /// [`Corpus::new`] with explicit weights.
+    pub fn with_analysis(findings: &[FindingInput], analysis: Analysis) -> Corpus {
+        let mut corpus = Corpus {
+            analysis,
+            ..Corpus::default()
+        };
         for finding in findings {
             corpus.push_counts(finding);
         }
@@ -113,6 +165,12 @@ impl Corpus {
                 }
             }
         }
+        if self.analysis.point_weight > 0.0 {
+            if let Some(point) = crate::points::main_point(&concepts) {
+                let id = self.term_id(&format!("point:{point}"));
+                counts.insert(id, 1);
+            }
+        }
         let mut counts: Vec<(u32, u32)> = counts.into_iter().collect();
         counts.sort_unstable();
         for (term, _) in &counts {
@@ -150,6 +208,7 @@ impl Corpus {
         self.terms.insert(term.to_string(), id);
         self.df.push(0);
         self.bigram.push(term.contains(' '));
+        self.point.push(term.starts_with("point:"));
         id
     }
 
@@ -165,7 +224,7 @@ impl Corpus {
             .map(|&(term, count)| {
                 let tf = 1.0 + (count as f32).ln();
                 let kind = if self.bigram[term as usize] {
-                    BIGRAM_WEIGHT
+                    self.analysis.bigram_weight
                 } else {
                     1.0
                 };
@@ -173,6 +232,17 @@ impl Corpus {
             })
             .filter(|(_, w)| *w > 0.0)
             .collect();
+        let rest = vector
+            .iter()
+            .filter(|(t, _)| !self.point[*t as usize])
+            .map(|(_, w)| w * w)
+            .sum::<f32>()
+            .sqrt();
+        for (term, weight) in &mut vector {
+            if self.point[*term as usize] {
+                *weight = self.analysis.point_weight * if rest > 0.0 { rest } else { 1.0 };
+            }
+        }
         let norm = vector.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
         if norm > 0.0 {
             for (_, w) in &mut vector {
@@ -193,11 +263,11 @@ impl Corpus {
     }
 
     fn postings_cap(&self) -> usize {
-        ((self.idf_n as f64 * MAX_DF_SHARE) as usize).max(MIN_POSTINGS_CAP)
+        ((self.idf_n as f64 * MAX_DF_SHARE) as usize).clamp(MIN_POSTINGS_CAP, MAX_POSTINGS_CAP)
     }
 
     /// The terms of `index` used to find candidates: its heaviest informative terms.
-    fn lookup_terms(&self, index: usize) -> Vec<u32> {
+    fn lookup_terms(&self, index: usize) -> Vec<(u32, f32)> {
         let cap = self.postings_cap();
         let mut terms: Vec<(u32, f32)> = self.vectors[index]
             .iter()
@@ -206,17 +276,17 @@ impl Corpus {
             .collect();
         terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         terms.truncate(LOOKUP_TERMS);
-        terms.into_iter().map(|(t, _)| t).collect()
+        terms
     }
 
     fn index_postings(&mut self, index: usize) {
         if self.postings.len() < self.df.len() {
             self.postings.resize(self.df.len(), Vec::new());
         }
-        for term in self.lookup_terms(index) {
+        for (term, weight) in self.lookup_terms(index) {
             let list = &mut self.postings[term as usize];
-            if list.last() != Some(&(index as u32)) {
-                list.push(index as u32);
+            if list.last().map(|l| l.0) != Some(index as u32) {
+                list.push((index as u32, weight));
             }
         }
     }
@@ -235,33 +305,49 @@ impl Corpus {
         cosine(&self.vectors[a], &self.vectors[b])
     }
 
-    /// Findings of other reviews whose cosine with `index` is at least `floor`, found
-    /// through the inverted index; `accept` filters candidates before the exact cosine.
+    /// Findings of other reviews whose cosine with `index` is at least `floor`: the
+    /// dot product over shared lookup terms is accumulated through the inverted index,
+    /// and the exact cosine is computed for candidates whose partial score reaches
+    /// [`PARTIAL_SHARE`] of the floor; `accept` filters candidates first.
     pub(crate) fn neighbours(
         &self,
         index: usize,
         floor: f32,
+        scratch: &mut Scratch,
         mut accept: impl FnMut(usize) -> bool,
     ) -> Vec<(usize, f32)> {
-        let mut seen: HashSet<u32> = HashSet::new();
-        let mut out = Vec::new();
+        scratch.fit(self.len());
         let review = self.reviews[index];
-        for term in self.lookup_terms(index) {
-            for &other in &self.postings[term as usize] {
+        for (term, weight) in self.lookup_terms(index) {
+            for &(other, theirs) in &self.postings[term as usize] {
                 let o = other as usize;
-                if o == index || self.reviews[o] == review || !self.live[o] || !seen.insert(other) {
+                if o == index || self.reviews[o] == review || !self.live[o] || !accept(o) {
                     continue;
                 }
-                if !accept(o) {
-                    continue;
+                if scratch.acc[o] == 0.0 {
+                    scratch.touched.push(other);
                 }
-                let sim = self.similarity(index, o);
-                if sim >= floor {
-                    out.push((o, sim));
-                }
+                scratch.acc[o] += weight * theirs;
             }
         }
-        out
+        let mut scored: Vec<(u32, f32)> = Vec::new();
+        for &other in &scratch.touched {
+            let partial = scratch.acc[other as usize];
+            if partial >= floor * PARTIAL_SHARE {
+                scored.push((other, partial));
+            }
+            scratch.acc[other as usize] = 0.0;
+        }
+        scratch.touched.clear();
+        if scored.len() > EXACT_CANDIDATES {
+            scored.select_nth_unstable_by(EXACT_CANDIDATES - 1, |a, b| b.1.total_cmp(&a.1));
+            scored.truncate(EXACT_CANDIDATES);
+        }
+        scored
+            .into_iter()
+            .map(|(o, _)| (o as usize, self.similarity(index, o as usize)))
+            .filter(|(_, sim)| *sim >= floor)
+            .collect()
     }
 
     /// Whether two findings come from different reviews.

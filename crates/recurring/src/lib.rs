@@ -33,13 +33,14 @@
 mod cluster;
 mod corpus;
 mod ids;
+mod points;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use lessons_model::Review;
 use serde::{Deserialize, Serialize};
 
-pub use corpus::Corpus;
+pub use corpus::{Analysis, Corpus};
 
 /// One public finding, as the grouping sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -124,8 +125,8 @@ pub struct Params {
 impl Default for Params {
     fn default() -> Self {
         Params {
-            edge: 0.20,
-            link: 0.15,
+            edge: 0.35,
+            link: 0.35,
             max_group: 500,
         }
     }
@@ -157,6 +158,12 @@ pub fn assign(new: &[FindingInput], all: &[FindingInput], current: &Grouping) ->
         .collect();
     let mut corpus = Corpus::new(&old);
     corpus.assign(new, current, &Params::default())
+}
+
+/// The known practice point a finding's text makes, if any (see the `points` module):
+/// a slug such as `non_mobile_bruising`.
+pub fn practice_point(text: &str) -> Option<&'static str> {
+    points::main_point(&lessons_index::query::concept_terms(text))
 }
 
 /// The text of the member that shares most of its concept terms with the other members

@@ -328,11 +328,20 @@ impl Derived {
     /// became public joins, each no longer public (or amended) leaves and is assigned
     /// again. Does nothing before [`Derived::load`].
     pub fn sync(&self, store: &Store, ids: &BTreeSet<String>) -> Result<(), DerivedError> {
+        self.sync_on(store, ids, today())
+    }
+
+    /// [`Derived::sync`] as the public sees it on `today`.
+    fn sync_on(
+        &self,
+        store: &Store,
+        ids: &BTreeSet<String>,
+        today: Date,
+    ) -> Result<(), DerivedError> {
         let mut guard = self.state.write().map_err(|_| DerivedError::Poisoned)?;
         let Some(state) = guard.as_mut() else {
             return Ok(());
         };
-        let today = today();
         let mut targets = Vec::with_capacity(ids.len());
         for id in ids {
             let review = store.review(id)?;
@@ -362,7 +371,11 @@ impl Derived {
 
     /// Brings in every review whose embargo has ended (cheap when none has).
     pub fn bring_in_due(&self, store: &Store) -> Result<(), DerivedError> {
-        let today = today();
+        self.bring_in_due_on(store, today())
+    }
+
+    /// [`Derived::bring_in_due`] on `today`.
+    fn bring_in_due_on(&self, store: &Store, today: Date) -> Result<(), DerivedError> {
         let due: BTreeSet<String> = {
             let guard = self.state.read().map_err(|_| DerivedError::Poisoned)?;
             match guard.as_ref() {
@@ -378,7 +391,7 @@ impl Derived {
         if due.is_empty() {
             return Ok(());
         }
-        self.sync(store, &due)
+        self.sync_on(store, &due, today)
     }
 
     /// Whether a full regrouping is due (enough changes, or time with any change).
@@ -857,4 +870,86 @@ fn regions_of(store: &Store) -> Result<HashMap<String, String>, StoreError> {
         .into_iter()
         .map(|b| (b.slug, b.region))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use lessons_model::{Lesson, Review};
+
+    use crate::service::Repository;
+    use crate::test_fixtures::{board, review};
+
+    /// A published review whose one finding makes the point about new partners.
+    fn making_the_point(title: &str, text: &str, embargo: Option<&str>) -> Review {
+        let mut review = review(title);
+        review.published_on = Some("2012-03-01".into());
+        review.embargo_until = embargo.map(str::to_string);
+        review.lessons = vec![Lesson {
+            kind: "lesson".into(),
+            level: "individual".into(),
+            agency: Some("health_visiting".into()),
+            themes: vec!["unseen_men".into()],
+            text: text.into(),
+            ..Lesson::default()
+        }];
+        review
+    }
+
+    fn members(repository: &Repository) -> Vec<Vec<String>> {
+        let guard = repository.recurring.state.read().unwrap();
+        let state = guard.as_ref().unwrap();
+        state
+            .grouping
+            .groups
+            .iter()
+            .map(|g| g.members.clone())
+            .collect()
+    }
+
+    #[test]
+    fn an_embargo_that_ends_brings_its_findings_in_with_no_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let repository = Repository::open(dir.path()).unwrap();
+        repository.put_board(&board(), "cli").unwrap();
+        let texts = [
+            "Health visitors should ask at every contact who else lives in the household and record the name of any new partner.",
+            "At each home visit the health visitor must ask who lives in the household and record the details of the new partner.",
+            "Health visitors should ask at each contact who is living in the household and record the name of any new partner.",
+        ];
+        let stored = repository
+            .create_reviews(
+                vec![
+                    making_the_point("Child A", texts[0], None),
+                    making_the_point("Child B", texts[1], None),
+                    making_the_point("Child C", texts[2], Some("2099-01-01")),
+                    making_the_point("Child D", "Officers attending a domestic incident should look for toys and cots that show a young child lives there.", None),
+                    making_the_point("Child E", "Social workers should see the kitchen and the bedrooms on every home visit where neglect is suspected.", None),
+                    making_the_point("Child F", "GPs prescribing methadone to a parent should ask where the medicine is stored at home.", None),
+                ],
+                "test",
+                "import",
+            )
+            .unwrap();
+        let embargoed = stored[2].as_ref().unwrap().id.clone();
+        let groups = members(&repository);
+        assert_eq!(groups.len(), 1, "{groups:?}");
+        assert!(!groups[0].iter().any(|m| m.starts_with(&embargoed)));
+
+        // The day before the embargo ends: still out. The day it ends: in.
+        let day = |text: &str| lessons_model::dates::parse_date(text).unwrap();
+        repository
+            .recurring
+            .bring_in_due_on(&repository.store, day("2098-12-31"))
+            .unwrap();
+        assert!(!members(&repository)[0]
+            .iter()
+            .any(|m| m.starts_with(&embargoed)));
+        repository
+            .recurring
+            .bring_in_due_on(&repository.store, day("2099-01-01"))
+            .unwrap();
+        assert!(members(&repository)[0]
+            .iter()
+            .any(|m| m.starts_with(&embargoed)));
+    }
 }
