@@ -126,7 +126,7 @@ fn opening(text: &str, max: usize) -> String {
         if !paragraph.ends_with(['.', '!', '?', '"', ')']) {
             continue;
         }
-        for sentence in paragraph.split_inclusive(". ") {
+        for sentence in without_number(paragraph).split_inclusive(". ") {
             if out.chars().count() + sentence.chars().count() > max && !out.is_empty() {
                 return out.trim_end().to_string();
             }
@@ -135,6 +135,21 @@ fn opening(text: &str, max: usize) -> String {
         out.push(' ');
     }
     out.trim_end().to_string()
+}
+
+/// A paragraph without its section number ("1.2 The review…" as "The review…"; a
+/// number with a dot only, so that "2010 saw…" keeps its year).
+fn without_number(paragraph: &str) -> &str {
+    match paragraph.split_once(' ') {
+        Some((first, rest))
+            if first.contains('.')
+                && first.chars().all(|c| c.is_ascii_digit() || c == '.')
+                && first.chars().next().is_some_and(|c| c.is_ascii_digit()) =>
+        {
+            rest.trim_start()
+        }
+        _ => paragraph,
+    }
 }
 
 /// The frame shared by both briefings: heading, a links bar hidden in print, and the
@@ -389,6 +404,13 @@ mod tests {
         assert_eq!(opening(text, 25), "First sentence here.");
         assert!(opening(text, 1000).starts_with("First sentence here. Second"));
         assert!(!opening(text, 1000).contains("Background"));
+        assert_eq!(
+            opening("1.1 Baby N was seen. Then.", 12),
+            "Baby N was seen."
+        );
+        assert_eq!(without_number("2. Background"), "Background");
+        assert_eq!(without_number("2010 was a year."), "2010 was a year.");
+        assert_eq!(without_number("Child A was 3."), "Child A was 3.");
     }
 
     #[test]
