@@ -332,6 +332,57 @@ pub(crate) fn correctable_words(text: &str) -> Vec<String> {
     words
 }
 
+/// The concepts of `text` as single terms, for comparing texts with one another (the
+/// recurring lessons): a known synonym phrase or acronym, longest first, becomes one
+/// term shared by its whole group ("GP" and "general practitioner" give the same term,
+/// "was not brought" and "DNA" too); every other word is stemmed as the index stems it;
+/// function words ("the", "should", "not") are left out.
+pub fn concept_terms(text: &str) -> Vec<String> {
+    static STARTS: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+    let table = synonyms();
+    let starts = STARTS.get_or_init(|| table.keys().filter_map(|k| k.first().cloned()).collect());
+    let words = words_of(text);
+    let mut analyzer = crate::schema::analyzer();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let longest = if starts.contains(words[i].as_str()) {
+            MAX_SYNONYM_WORDS.min(words.len() - i)
+        } else {
+            0
+        };
+        let found = (1..=longest)
+            .rev()
+            .find_map(|len| table.get(&words[i..i + len]).map(|e| (len, e)));
+        match found {
+            Some((len, expansion)) => {
+                // Alternatives are sorted: the first names the group.
+                let name = expansion
+                    .alternatives
+                    .first()
+                    .map(|a| words_of(a).join("_"))
+                    .unwrap_or_else(|| words[i..i + len].join("_"));
+                out.push(format!("={name}"));
+                i += len;
+            }
+            None => {
+                let word = &words[i];
+                if !FUNCTION_WORDS.contains(&word.as_str()) {
+                    let mut stream = analyzer.token_stream(word);
+                    while let Some(token) = stream.next() {
+                        let term = &token.text;
+                        if term.chars().count() > 1 && !FUNCTION_WORDS.contains(&term.as_str()) {
+                            out.push(term.clone());
+                        }
+                    }
+                }
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 /// A unit of meaning in the query: one word or phrase with its synonyms.
 struct Concept {
     /// Each alternative as analysed tokens (one token: a term; several: a phrase).
@@ -722,6 +773,20 @@ mod tests {
         assert!(found[0]
             .alternatives
             .contains(&vec!["unseen".to_string(), "men".to_string()]));
+    }
+
+    #[test]
+    fn concept_terms_share_synonyms_and_stems() {
+        assert_eq!(
+            concept_terms("The GP was not told"),
+            concept_terms("general practitioners were not told")
+        );
+        assert_eq!(
+            concept_terms("appointments was not brought"),
+            concept_terms("Appointment DNA")
+        );
+        assert_eq!(concept_terms("should ensure the baby"), ["ensur", "babi"]);
+        assert_ne!(concept_terms("health visitor"), concept_terms("health"));
     }
 
     #[test]

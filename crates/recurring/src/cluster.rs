@@ -1,0 +1,215 @@
+//! Grouping over the candidate graph: pairs of findings from different reviews whose
+//! cosine reaches the edge threshold are taken strongest first, and two groups merge
+//! only when the *average* similarity over every pair of their members from different
+//! reviews (a pair that is not a candidate counts as 0) reaches the link threshold.
+//! That is average linkage restricted to the candidate graph; it stops chaining, since
+//! A~B and B~C do not pull C to A unless C is close to the group as a whole. Also the
+//! incremental placement of new findings with the same rule.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::corpus::{Corpus, Scratch};
+use crate::Params;
+
+/// A finding keeps at most this many candidate neighbours among later findings.
+const NEIGHBOURS: usize = 40;
+
+/// Average similarity between `a`'s and `b`'s members over pairs from different
+/// reviews; `None` when there is no such pair.
+fn average(
+    corpus: &Corpus,
+    sim: impl Fn(usize, usize) -> f32,
+    a: &[usize],
+    b: &[usize],
+) -> Option<f32> {
+    let (mut total, mut pairs) = (0.0f32, 0u32);
+    for &x in a {
+        for &y in b {
+            if corpus.cross_review(x, y) {
+                total += sim(x, y);
+                pairs += 1;
+            }
+        }
+    }
+    (pairs > 0).then(|| total / pairs as f32)
+}
+
+/// A group being built: its members, how many come from each review, and the sum of
+/// candidate similarities to each neighbouring group.
+#[derive(Default)]
+struct Cluster {
+    members: Vec<usize>,
+    reviews: HashMap<u32, u32>,
+    links: HashMap<u32, f32>,
+}
+
+/// Groups every finding of `corpus` (each group as indices; groups spanning fewer than
+/// two reviews are dropped). Each finding keeps its [`NEIGHBOURS`] closest candidates
+/// among later findings; the merge test reads the similarity sums kept between groups,
+/// so it costs no more than the groups' neighbour lists.
+pub(crate) fn group(corpus: &Corpus, params: &Params) -> Vec<Vec<usize>> {
+    let floor = params.edge.min(params.link) * 0.5;
+    let n = corpus.len();
+    let mut clusters: Vec<Cluster> = (0..n)
+        .map(|index| Cluster {
+            members: vec![index],
+            reviews: HashMap::from([(corpus.reviews[index], 1)]),
+            links: HashMap::new(),
+        })
+        .collect();
+    let mut edges: Vec<(u32, u32, f32)> = Vec::new();
+    let mut scratch = Scratch::default();
+    for index in 0..n {
+        if !corpus.live[index] {
+            continue;
+        }
+        let mut near = corpus.neighbours(index, floor, &mut scratch, |o| o > index);
+        if near.len() > NEIGHBOURS {
+            near.select_nth_unstable_by(NEIGHBOURS - 1, |a, b| b.1.total_cmp(&a.1));
+            near.truncate(NEIGHBOURS);
+        }
+        for (other, sim) in near {
+            clusters[index].links.insert(other as u32, sim);
+            clusters[other].links.insert(index as u32, sim);
+            if sim >= params.edge {
+                edges.push((index as u32, other as u32, sim));
+            }
+        }
+    }
+    edges.sort_by(|a, b| b.2.total_cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
+
+    // cluster[i]: the cluster finding i is in (named by the position of one member).
+    let mut cluster: Vec<u32> = (0..n as u32).collect();
+    for (a, b, _) in edges {
+        let (ca, cb) = (cluster[a as usize], cluster[b as usize]);
+        if ca == cb {
+            continue;
+        }
+        let (x, y) = (&clusters[ca as usize], &clusters[cb as usize]);
+        if x.members.len() + y.members.len() > params.max_group {
+            continue;
+        }
+        let (small, large) = if x.reviews.len() <= y.reviews.len() {
+            (x, y)
+        } else {
+            (y, x)
+        };
+        let same_review: u64 = small
+            .reviews
+            .iter()
+            .map(|(r, c)| *c as u64 * large.reviews.get(r).copied().unwrap_or(0) as u64)
+            .sum();
+        let cross = x.members.len() as u64 * y.members.len() as u64 - same_review;
+        let sum = x.links.get(&cb).copied().unwrap_or(0.0);
+        if cross == 0 || sum / (cross as f32) < params.link {
+            continue;
+        }
+        let (keep, gone) = if x.members.len() >= y.members.len() {
+            (ca, cb)
+        } else {
+            (cb, ca)
+        };
+        let moved = std::mem::take(&mut clusters[gone as usize]);
+        for &m in &moved.members {
+            cluster[m] = keep;
+        }
+        for (&c, &s) in &moved.links {
+            if c != keep {
+                let neighbour = &mut clusters[c as usize].links;
+                neighbour.remove(&gone);
+                *neighbour.entry(keep).or_default() += s;
+            }
+        }
+        let kept = &mut clusters[keep as usize];
+        kept.links.remove(&gone);
+        for (c, s) in moved.links {
+            if c != keep {
+                *kept.links.entry(c).or_default() += s;
+            }
+        }
+        for (r, c) in moved.reviews {
+            *kept.reviews.entry(r).or_default() += c;
+        }
+        kept.members.extend(moved.members);
+    }
+    let mut groups: Vec<Vec<usize>> = clusters
+        .into_iter()
+        .filter(|c| c.reviews.len() >= 2)
+        .map(|mut c| {
+            c.members.sort_unstable();
+            c.members
+        })
+        .collect();
+    groups.sort();
+    groups
+}
+
+pub(crate) fn spans_reviews(corpus: &Corpus, members: &[usize]) -> bool {
+    members
+        .iter()
+        .map(|&m| corpus.reviews[m])
+        .collect::<HashSet<_>>()
+        .len()
+        >= 2
+}
+
+/// Places each finding of `new` (indices into `corpus`, not in any group yet) into the
+/// group whose members it is closest to on average, when that reaches the link
+/// threshold, or else into a new group with its closest ungrouped finding of another
+/// review. `groups` are indices; `group_of` maps a finding to its group's position.
+pub(crate) fn place(
+    corpus: &Corpus,
+    params: &Params,
+    new: &[usize],
+    groups: &mut Vec<Vec<usize>>,
+    group_of: &mut HashMap<usize, usize>,
+) {
+    let mut scratch = Scratch::default();
+    for &x in new {
+        if group_of.contains_key(&x) {
+            continue;
+        }
+        let floor = params.edge.min(params.link) * 0.5;
+        let neighbours = corpus.neighbours(x, floor, &mut scratch, |_| true);
+        let near: HashMap<usize, f32> = neighbours.iter().copied().collect();
+        let sim = |a: usize, b: usize| -> f32 {
+            if a == x {
+                near.get(&b).copied().unwrap_or(0.0)
+            } else if b == x {
+                near.get(&a).copied().unwrap_or(0.0)
+            } else {
+                corpus.similarity(a, b)
+            }
+        };
+        let mut best: Option<(f32, usize)> = None;
+        let tried: HashSet<usize> = neighbours
+            .iter()
+            .filter(|(_, s)| *s >= params.edge)
+            .filter_map(|(o, _)| group_of.get(o).copied())
+            .collect();
+        for g in tried {
+            if groups[g].len() + 1 > params.max_group {
+                continue;
+            }
+            if let Some(avg) = average(corpus, sim, &[x], &groups[g]) {
+                if avg >= params.link && best.is_none_or(|(b, _)| avg > b) {
+                    best = Some((avg, g));
+                }
+            }
+        }
+        if let Some((_, g)) = best {
+            groups[g].push(x);
+            group_of.insert(x, g);
+            continue;
+        }
+        let pair = neighbours
+            .iter()
+            .filter(|(o, s)| *s >= params.edge.max(params.link) && !group_of.contains_key(o))
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+        if let Some(&(o, _)) = pair {
+            groups.push(vec![o, x]);
+            group_of.insert(o, groups.len() - 1);
+            group_of.insert(x, groups.len() - 1);
+        }
+    }
+}

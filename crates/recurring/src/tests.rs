@@ -1,0 +1,298 @@
+//! Behaviour of the grouping through the public API.
+
+use super::*;
+
+fn finding(review: &str, n: usize, year: i32, text: &str) -> FindingInput {
+    FindingInput {
+        finding_id: format!("{review}#L{n}"),
+        review_id: review.to_string(),
+        board: "board".into(),
+        year: Some(year),
+        kind: "lesson".into(),
+        level: "inter_agency".into(),
+        agency: None,
+        themes: vec![],
+        text: text.into(),
+    }
+}
+
+/// Unrelated findings, so that the IDF means something.
+fn background() -> Vec<FindingInput> {
+    let topics = [
+        "school attendance dropped and the education welfare service closed the case",
+        "the housing department moved the family to temporary accommodation twice",
+        "police attended a report of shouting but recorded no crime",
+        "the midwife booked the pregnancy late and missed the scan",
+        "the pharmacy dispensed methadone daily under supervision",
+        "the youth offending team supervised the boy after the burglary",
+        "dental decay was severe and treatment under anaesthetic was cancelled",
+        "the paediatric ward discharged the infant without a plan for feeding",
+        "interpreters were not booked for meetings with the grandmother",
+        "the probation officer knew of the conviction for arson",
+        "the nursery noticed weight loss over the winter months",
+        "a private fostering arrangement was never notified to the council",
+    ];
+    topics
+        .iter()
+        .enumerate()
+        .map(|(i, t)| finding(&format!("bg-{i}"), 1, 2010, t))
+        .collect()
+}
+
+const BRUISE_A: &str = "A bruise on a baby who is not yet mobile must always prompt a referral for a child protection medical; practitioners accepted the explanation that the baby had rolled against the cot.";
+const BRUISE_B: &str = "Bruising in a non-mobile baby should always lead to a child protection medical, whatever explanation the parents give for the bruise.";
+const BRUISE_C: &str = "Any bruise seen on a baby who cannot yet crawl requires a referral and a child protection medical, even when the parents offer an explanation.";
+const FATHER_A: &str = "The father was never spoken to by any agency, although he lived in the household and cared for the children most days.";
+const FATHER_B: &str = "Practitioners should identify, speak to and assess every man living in the household or caring for the children, such as the father or a partner.";
+
+#[test]
+fn only_findings_of_different_reviews_make_a_group() {
+    let mut findings = background();
+    findings.push(finding("r1", 1, 2010, BRUISE_A));
+    findings.push(finding("r1", 2, 2010, BRUISE_B));
+    let grouping = regroup(&findings, &Grouping::default());
+    assert!(grouping.groups.is_empty(), "{grouping:?}");
+
+    findings.push(finding("r2", 1, 2012, BRUISE_C));
+    let grouping = regroup(&findings, &Grouping::default());
+    assert_eq!(grouping.groups.len(), 1, "{grouping:?}");
+    let members = &grouping.groups[0].members;
+    assert!(members.contains(&"r2#L1".to_string()));
+    assert_eq!(grouping.groups[0].id, "rl-1");
+    // Every finding is in at most one group.
+    let all: Vec<&String> = grouping.groups.iter().flat_map(|g| &g.members).collect();
+    let unique: HashSet<&String> = all.iter().copied().collect();
+    assert_eq!(all.len(), unique.len());
+}
+
+#[test]
+fn separate_points_make_separate_groups_oldest_first() {
+    let mut findings = background();
+    findings.push(finding("r1", 1, 2014, BRUISE_A));
+    findings.push(finding("r2", 1, 2009, BRUISE_B));
+    findings.push(finding("r3", 1, 2011, FATHER_A));
+    findings.push(finding("r4", 1, 2015, FATHER_B));
+    let grouping = regroup(&findings, &Grouping::default());
+    let mut sets: Vec<Vec<String>> = grouping.groups.iter().map(|g| g.members.clone()).collect();
+    sets.sort();
+    assert_eq!(
+        sets,
+        vec![
+            vec!["r2#L1".to_string(), "r1#L1".to_string()],
+            vec!["r3#L1".to_string(), "r4#L1".to_string()],
+        ]
+    );
+}
+
+#[test]
+fn synonyms_and_acronyms_bring_findings_together() {
+    let mut findings = background();
+    findings.push(finding(
+        "r1",
+        1,
+        2010,
+        "The GP was not told that the children were subject of a child protection plan.",
+    ));
+    findings.push(finding(
+        "r2",
+        1,
+        2012,
+        "General practitioners were not informed of the CP plan for the children.",
+    ));
+    let grouping = regroup(&findings, &Grouping::default());
+    assert_eq!(grouping.groups.len(), 1, "{grouping:?}");
+}
+
+#[test]
+fn ids_stay_when_one_finding_is_added() {
+    let mut findings = background();
+    findings.push(finding("r1", 1, 2010, BRUISE_A));
+    findings.push(finding("r2", 1, 2011, BRUISE_B));
+    findings.push(finding("r3", 1, 2012, FATHER_A));
+    findings.push(finding("r4", 1, 2013, FATHER_B));
+    let first = regroup(&findings, &Grouping::default());
+    assert_eq!(first.groups.len(), 2);
+    let bruise_id = first
+        .groups
+        .iter()
+        .find(|g| g.members.contains(&"r1#L1".to_string()))
+        .map(|g| g.id.clone())
+        .unwrap();
+
+    findings.push(finding("r5", 1, 2016, BRUISE_C));
+    let second = regroup(&findings, &first);
+    let bruise = second.groups.iter().find(|g| g.id == bruise_id).unwrap();
+    assert!(bruise.members.contains(&"r5#L1".to_string()));
+    assert_eq!(
+        second.groups.iter().map(|g| &g.id).collect::<Vec<_>>(),
+        first.groups.iter().map(|g| &g.id).collect::<Vec<_>>()
+    );
+    assert!(second.retired.is_empty());
+    // The grouping round-trips through JSON (the caller stores it).
+    let json = serde_json::to_string(&second).unwrap();
+    assert_eq!(serde_json::from_str::<Grouping>(&json).unwrap(), second);
+}
+
+#[test]
+fn a_split_keeps_the_id_for_the_larger_part_and_names_new_ids() {
+    let mut findings = background();
+    findings.push(finding("r1", 1, 2010, BRUISE_A));
+    findings.push(finding("r2", 1, 2011, BRUISE_B));
+    findings.push(finding("r5", 1, 2016, BRUISE_C));
+    findings.push(finding("r3", 1, 2012, FATHER_A));
+    findings.push(finding("r4", 1, 2013, FATHER_B));
+    // An earlier grouping had all five together as rl-7.
+    let previous = Grouping {
+        groups: vec![Group {
+            id: "rl-7".into(),
+            members: ["r1#L1", "r2#L1", "r5#L1", "r3#L1", "r4#L1"]
+                .map(String::from)
+                .to_vec(),
+        }],
+        next_id: 8,
+        retired: BTreeMap::new(),
+    };
+    let next = regroup(&findings, &previous);
+    let ids: Vec<(&str, usize)> = next
+        .groups
+        .iter()
+        .map(|g| (g.id.as_str(), g.members.len()))
+        .collect();
+    assert_eq!(ids, vec![("rl-7", 3), ("rl-8", 2)]);
+    assert_eq!(next.next_id, 9);
+}
+
+#[test]
+fn a_merge_retires_one_id_with_its_successor() {
+    let mut findings = background();
+    findings.push(finding("r1", 1, 2010, BRUISE_A));
+    findings.push(finding("r2", 1, 2011, BRUISE_B));
+    findings.push(finding("r5", 1, 2016, BRUISE_C));
+    let previous = Grouping {
+        groups: vec![
+            Group {
+                id: "rl-1".into(),
+                members: vec!["r1#L1".into(), "r2#L1".into()],
+            },
+            Group {
+                id: "rl-2".into(),
+                members: vec!["r5#L1".into(), "gone#L1".into()],
+            },
+        ],
+        next_id: 3,
+        retired: BTreeMap::from([("rl-0".to_string(), Some("rl-2".to_string()))]),
+    };
+    let next = regroup(&findings, &previous);
+    assert_eq!(next.groups.len(), 1);
+    assert_eq!(next.groups[0].id, "rl-1");
+    assert_eq!(next.retired.get("rl-2"), Some(&Some("rl-1".to_string())));
+    // An older retirement follows its successor's successor.
+    assert_eq!(next.retired.get("rl-0"), Some(&Some("rl-1".to_string())));
+
+    // A group that vanishes entirely has no successor.
+    let none = regroup(&background(), &next);
+    assert!(none.groups.is_empty());
+    assert_eq!(none.retired.get("rl-1"), Some(&None));
+    assert_eq!(none.next_id, 3);
+}
+
+#[test]
+fn average_linkage_does_not_chain() {
+    let mut findings = background();
+    // A shares half its words with B, B half with C; A and C share nothing.
+    findings.push(finding(
+        "r1",
+        1,
+        2010,
+        "alpha bravo charlie delta echo foxtrot",
+    ));
+    findings.push(finding(
+        "r2",
+        1,
+        2011,
+        "delta echo foxtrot golf hotel india",
+    ));
+    findings.push(finding("r3", 1, 2012, "golf hotel india juliet kilo lima"));
+    let corpus = Corpus::new(&findings);
+    let params = Params {
+        edge: 0.3,
+        link: 0.3,
+        max_group: 100,
+    };
+    assert!(corpus.similarity(findings.len() - 3, findings.len() - 2) >= 0.3);
+    assert!(corpus.similarity(findings.len() - 2, findings.len() - 1) >= 0.3);
+    let grouping = regroup_corpus(&corpus, &Grouping::default(), &params);
+    assert_eq!(grouping.groups.len(), 1, "{grouping:?}");
+    assert_eq!(grouping.groups[0].members.len(), 2, "{grouping:?}");
+}
+
+#[test]
+fn assign_joins_an_existing_group_or_makes_a_new_one() {
+    let mut findings = background();
+    findings.push(finding("r1", 1, 2010, BRUISE_A));
+    findings.push(finding("r2", 1, 2011, BRUISE_B));
+    findings.push(finding("r3", 1, 2012, FATHER_A));
+    let current = regroup(&findings, &Grouping::default());
+    assert_eq!(current.groups.len(), 1);
+    let mut corpus = Corpus::new(&findings);
+
+    // A repeat of the bruising point joins its group, under the same id.
+    let new = vec![
+        finding("r9", 1, 2020, BRUISE_C),
+        finding(
+            "r9",
+            2,
+            2020,
+            "Unrelated words about library opening hours.",
+        ),
+    ];
+    let next = corpus.assign(&new, &current, &Params::default());
+    assert_eq!(next.groups.len(), 1);
+    assert_eq!(next.groups[0].id, current.groups[0].id);
+    assert_eq!(
+        next.groups[0].members.last().map(String::as_str),
+        Some("r9#L1")
+    );
+
+    // A repeat of an ungrouped finding makes a new group with a new id.
+    let later = corpus.assign(
+        &[finding("r10", 1, 2021, FATHER_B)],
+        &next,
+        &Params::default(),
+    );
+    assert_eq!(later.groups.len(), 2);
+    assert_eq!(later.groups[1].id, format!("rl-{}", next.next_id));
+    assert_eq!(later.groups[1].members, vec!["r3#L1", "r10#L1"]);
+
+    // The free function gives the same answer from scratch.
+    let mut all = findings.clone();
+    all.extend(new.clone());
+    let same = assign(&new, &all, &current);
+    assert_eq!(same, next);
+
+    // Withdrawing one of two reviews retires the group.
+    let withdrawn = corpus.remove(&["r10#L1".to_string()], &later);
+    assert_eq!(withdrawn.groups.len(), 1);
+    assert_eq!(withdrawn.retired.get(&later.groups[1].id), Some(&None));
+}
+
+#[test]
+fn representative_is_the_most_shared_member() {
+    let findings = vec![
+        finding("r1", 1, 2010, BRUISE_A),
+        finding("r2", 1, 2011, BRUISE_B),
+        finding("r3", 1, 2012, BRUISE_C),
+        finding("r4", 1, 2012, FATHER_A),
+    ];
+    let group = Group {
+        id: "rl-1".into(),
+        members: vec!["r1#L1".into(), "r2#L1".into(), "r3#L1".into()],
+    };
+    let text = representative(&group, &findings);
+    assert!([BRUISE_A, BRUISE_B, BRUISE_C].contains(&text));
+    let empty = Group {
+        id: "rl-2".into(),
+        members: vec!["nobody#L1".into()],
+    };
+    assert_eq!(representative(&empty, &findings), "");
+}
