@@ -276,15 +276,25 @@ fn main() -> Result<()> {
             for &m in members {
                 *by_gold.entry(gold[m]).or_default() += 1;
             }
-            let mut counts: Vec<(usize, usize)> = by_gold.into_iter().map(|(g, c)| (c, g)).collect();
+            let mut counts: Vec<(usize, usize)> =
+                by_gold.into_iter().map(|(g, c)| (c, g)).collect();
             counts.sort_by(|a, b| b.cmp(a));
             let top = counts[0].1;
             let top_size = (0..findings.len()).filter(|&i| gold[i] == top).count();
-            println!("point {point}: {} tagged; by judged group: {:?}; largest group has {} findings", members.len(), counts.iter().map(|c| c.0).collect::<Vec<_>>(), top_size);
+            println!(
+                "point {point}: {} tagged; by judged group: {:?}; largest group has {} findings",
+                members.len(),
+                counts.iter().map(|c| c.0).collect::<Vec<_>>(),
+                top_size
+            );
             if args.show {
                 for &m in members {
                     let text: String = findings[m].text.chars().take(120).collect();
-                    println!("    {} {} {text}", if gold[m] == top { "*" } else { " " }, findings[m].finding_id);
+                    println!(
+                        "    {} {} {text}",
+                        if gold[m] == top { "*" } else { " " },
+                        findings[m].finding_id
+                    );
                 }
             }
         }
