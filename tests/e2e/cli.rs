@@ -146,5 +146,5 @@ fn a_data_dir_in_use_is_refused_clearly() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert!(String::from_utf8_lossy(&output.stderr).contains("reindexed 62 reviews"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("reindexed 68 reviews"));
 }

@@ -67,7 +67,7 @@ fn the_demo_corpus_dumps_restores_and_dumps_again_to_the_same_file() {
     let header = parse(&lines[0]);
     assert_eq!(
         (&header["format"], &header["version"], &header["reviews"]),
-        (&json!("lessons-dump"), &json!(1), &json!(62))
+        (&json!("lessons-dump"), &json!(1), &json!(68))
     );
     let slugs: Vec<&str> = header["boards"]
         .as_array()
@@ -93,14 +93,14 @@ fn the_demo_corpus_dumps_restores_and_dumps_again_to_the_same_file() {
     assert_eq!(reviews[0], without_files(&fetched));
     std::fs::copy(&first, dir.path().join("lessons-dump.ndjson")).unwrap();
     if let Some(printed) = run_python_example(dir.path()) {
-        assert!(printed.starts_with("62 reviews, "), "{printed}");
+        assert!(printed.starts_with("68 reviews, "), "{printed}");
     }
 
     let restored = dir.path().join("restored");
     let (ok, stderr) = restore(&restored, &first);
     assert!(ok, "{stderr}");
     assert!(
-        stderr.contains("restored 62 reviews and 25 boards"),
+        stderr.contains("restored 68 reviews and 25 boards"),
         "{stderr}"
     );
     let again = dump(&restored, &dir.path().join("second.ndjson"));

@@ -1,5 +1,5 @@
 //! The bundled demo corpus (fiction written for this project; see `web/demo/README.md`):
-//! 25 boards and 62 reviews, loaded by `lessons serve --demo` into an empty data dir.
+//! 25 boards and 68 reviews, loaded by `lessons serve --demo` into an empty data dir.
 
 use std::io::Cursor;
 
