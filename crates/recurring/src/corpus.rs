@@ -158,6 +158,9 @@ impl Corpus {
         for (i, term) in concepts.iter().enumerate() {
             let id = self.term_id(term);
             *counts.entry(id).or_default() += 1;
+            if self.analysis.bigram_weight <= 0.0 {
+                continue;
+            }
             if let Some(next) = concepts.get(i + 1) {
                 if next != term {
                     let id = self.term_id(&format!("{term} {next}"));

@@ -9,6 +9,7 @@
 //! its vector, so two findings making the same known point are close even when they
 //! share few words. Findings on other points are grouped by their words alone.
 
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 /// A practice point and its cues.
@@ -272,6 +273,14 @@ fn occurrences(terms: &[String], needle: &[String]) -> usize {
 /// The main known practice point of a finding with these concept terms: of the points
 /// with a matching cue, the one whose cue words occur most (the earlier point on a tie).
 pub(crate) fn main_point(terms: &[String]) -> Option<&'static str> {
+    let present: HashSet<&str> = terms.iter().map(String::as_str).collect();
+    let count = |alt: &[String]| -> usize {
+        if alt.iter().all(|t| present.contains(t.as_str())) {
+            occurrences(terms, alt)
+        } else {
+            0
+        }
+    };
     let mut best: Option<(usize, &'static str)> = None;
     for (slug, cues) in prepared() {
         let strength = cues
@@ -279,7 +288,7 @@ pub(crate) fn main_point(terms: &[String]) -> Option<&'static str> {
             .filter_map(|cue| {
                 let mut total = 0;
                 for slot in cue {
-                    let hits: usize = slot.iter().map(|alt| occurrences(terms, alt)).sum();
+                    let hits: usize = slot.iter().map(|alt| count(alt.as_slice())).sum();
                     if hits == 0 {
                         return None;
                     }
