@@ -22,6 +22,8 @@ const POINTS: &[Point] = &[
     Point {
         slug: "non_mobile_bruising",
         cues: &[
+            // The safeguarding synonyms make this phrase one concept term.
+            &[&["bruising in non-mobile infants"]],
             &[
                 &["bruise", "bruising", "bruised"],
                 &["mobile", "crawl", "crawling", "non-mobile", "pre-mobile"],
