@@ -43,6 +43,25 @@ struct Args {
     /// Print the groups the method finds (ids and first words), for reading.
     #[arg(long)]
     show: bool,
+    /// Print, for the tuning half only, how each judged group came out and each wrong
+    /// merge (the other half is never printed: it stays held out).
+    #[arg(long)]
+    explain: bool,
+    /// With --explain: the second-pass point link to explain (default: the crate's).
+    #[arg(long)]
+    point_link: Option<f32>,
+    /// With --explain: the smallest document frequency of a term (default: the crate's).
+    #[arg(long)]
+    min_df: Option<u32>,
+    /// With --explain: the point weight to explain (default: the crate's).
+    #[arg(long)]
+    point_weight: Option<f32>,
+    /// With --explain: the edge threshold to explain (default: the crate's).
+    #[arg(long)]
+    edge: Option<f32>,
+    /// With --explain: the link threshold to explain (default: the crate's).
+    #[arg(long)]
+    link: Option<f32>,
 }
 
 struct Sets {
@@ -136,16 +155,36 @@ fn main() -> Result<()> {
     );
 
     // The method: thresholds tuned on the tuning half.
-    let prepared = Corpus::new(&findings);
-    let analyses: Vec<Analysis> = [0.0, 0.6]
-        .iter()
-        .flat_map(|&bigram_weight| {
-            [0.0, 0.5, 0.75, 1.0, 1.5].map(|point_weight| Analysis {
-                bigram_weight,
-                point_weight,
-            })
-        })
-        .collect();
+    let prepared = {
+        let d = Analysis::default();
+        Corpus::with_analysis(
+            &findings,
+            Analysis {
+                point_link: args.point_link.unwrap_or(d.point_link),
+                min_df: args.min_df.unwrap_or(d.min_df),
+                point_weight: args.point_weight.unwrap_or(d.point_weight),
+                ..d
+            },
+        )
+    };
+    // Analysis options tried (bigrams and other point weights were tried before and
+    // did worse on the tuning half; see BENCHMARKS.md).
+    let mut analyses: Vec<Analysis> = Vec::new();
+    for point_weight in [0.0, 0.5] {
+        for point_link in [0.0, 0.15] {
+            for lexical_floor in [0.0, 0.15] {
+                for min_df in [1, 3] {
+                    analyses.push(Analysis {
+                        point_weight,
+                        point_link,
+                        lexical_floor,
+                        min_df,
+                        ..Analysis::default()
+                    });
+                }
+            }
+        }
+    }
     let corpora: Vec<Corpus> = analyses
         .iter()
         .map(|a| Corpus::with_analysis(&findings, *a))
@@ -167,11 +206,11 @@ fn main() -> Result<()> {
     let run = |params: &Params| run_on(&prepared, params);
     let mut best: Option<(usize, Params, Prf)> = None;
     if args.grid {
-        println!("| bigram | point | edge | link | tuning P | R | F1 |\n|---:|---:|---:|---:|---:|---:|---:|");
+        println!("| point | point link | lexical | min df | edge | link | tuning P | R | F1 |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     }
     for (a, corpus) in corpora.iter().enumerate() {
-        for e in 0..=8 {
-            for l in 0..=8 {
+        for e in 0..=10 {
+            for l in 0..=10 {
                 let params = Params {
                     edge: 0.10 + 0.05 * e as f32,
                     link: 0.10 + 0.05 * l as f32,
@@ -183,9 +222,11 @@ fn main() -> Result<()> {
                 let (pairwise, _) = score(&findings, &sets.tuning, &gold, &run_on(corpus, &params));
                 if args.grid {
                     println!(
-                        "| {:.2} | {:.2} | {:.2} | {:.2} | {:.3} | {:.3} | {:.3} |",
-                        analyses[a].bigram_weight,
+                        "| {:.2} | {:.2} | {:.2} | {} | {:.2} | {:.2} | {:.3} | {:.3} | {:.3} |",
                         analyses[a].point_weight,
+                        analyses[a].point_link,
+                        analyses[a].lexical_floor,
+                        analyses[a].min_df,
                         params.edge,
                         params.link,
                         pairwise.precision,
@@ -219,8 +260,8 @@ fn main() -> Result<()> {
         if params != defaults || analyses[a] != Analysis::default() {
             rows.push((
                 format!(
-                    "method (best on tuning half: bigram {:.2}, point {:.2}, edge {:.2}, link {:.2})",
-                    analyses[a].bigram_weight, analyses[a].point_weight, params.edge, params.link
+                    "method (best on tuning half: point {:.2}, point link {:.2}, lexical {:.2}, min df {}, edge {:.2}, link {:.2})",
+                    analyses[a].point_weight, analyses[a].point_link, analyses[a].lexical_floor, analyses[a].min_df, params.edge, params.link
                 ),
                 run_on(&corpora[a], &params),
             ));
@@ -267,6 +308,9 @@ fn main() -> Result<()> {
     if args.diagnose {
         let mut tagged: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
         for (i, f) in findings.iter().enumerate() {
+            if !sets.tuning.contains(&f.review_id) {
+                continue;
+            }
             if let Some(p) = lessons_recurring::practice_point(&f.text) {
                 tagged.entry(p).or_default().push(i);
             }
@@ -280,7 +324,9 @@ fn main() -> Result<()> {
                 by_gold.into_iter().map(|(g, c)| (c, g)).collect();
             counts.sort_by(|a, b| b.cmp(a));
             let top = counts[0].1;
-            let top_size = (0..findings.len()).filter(|&i| gold[i] == top).count();
+            let top_size = (0..findings.len())
+                .filter(|&i| gold[i] == top && sets.tuning.contains(&findings[i].review_id))
+                .count();
             println!(
                 "point {point}: {} tagged; by judged group: {:?}; largest group has {} findings",
                 members.len(),
@@ -313,6 +359,12 @@ fn main() -> Result<()> {
             for a in 0..findings.len() {
                 for b in a + 1..findings.len() {
                     if findings[a].review_id == findings[b].review_id {
+                        continue;
+                    }
+                    // Tuning half only: the other half stays held out.
+                    if !sets.tuning.contains(&findings[a].review_id)
+                        || !sets.tuning.contains(&findings[b].review_id)
+                    {
                         continue;
                     }
                     let same = gold[a] == gold[b];
@@ -356,6 +408,47 @@ fn main() -> Result<()> {
                 bcubed.recall,
                 bcubed.f1
             );
+        }
+    }
+    if args.explain {
+        // Tuning half only: how each judged group came out, and each wrong merge.
+        let labels = run(&Params {
+            edge: args.edge.unwrap_or(defaults.edge),
+            link: args.link.unwrap_or(defaults.link),
+            ..defaults
+        });
+        let tuning = |i: usize| sets.tuning.contains(&findings[i].review_id);
+        let line = |i: usize| {
+            let text: String = findings[i].text.chars().take(150).collect();
+            format!(
+                "{} [pred {} point {:?}] {text}",
+                findings[i].finding_id,
+                labels[i],
+                lessons_recurring::practice_point(&findings[i].text)
+            )
+        };
+        for (g, members) in gold_groups.iter().enumerate() {
+            let inside: Vec<usize> = members.iter().copied().filter(|&m| tuning(m)).collect();
+            if inside.len() < 2 {
+                continue;
+            }
+            println!("\njudged group {g}: {}", judged.groups[g].point);
+            for &m in &inside {
+                println!("    {}", line(m));
+            }
+        }
+        let mut predicted: HashMap<usize, Vec<usize>> = HashMap::new();
+        for i in (0..findings.len()).filter(|&i| tuning(i)) {
+            predicted.entry(labels[i]).or_default().push(i);
+        }
+        for members in predicted.values() {
+            let golds: HashSet<usize> = members.iter().map(|&m| gold[m]).collect();
+            if members.len() > 1 && golds.len() > 1 {
+                println!("\nmixed predicted group:");
+                for &m in members {
+                    println!("    [gold {}] {}", gold[m], line(m));
+                }
+            }
         }
     }
     if args.show {

@@ -3,8 +3,11 @@
 //! only when the *average* similarity over every pair of their members from different
 //! reviews (a pair that is not a candidate counts as 0) reaches the link threshold.
 //! That is average linkage restricted to the candidate graph; it stops chaining, since
-//! A~B and B~C do not pull C to A unless C is close to the group as a whole. Also the
-//! incremental placement of new findings with the same rule.
+//! A~B and B~C do not pull C to A unless C is close to the group as a whole. An edge
+//! also needs some shared wording beyond a shared practice-point tag
+//! (`Analysis::lexical_floor`); an optional second pass merges groups whose main known
+//! point is the same at a lower average (`Analysis::point_link`, off by default). Also
+//! the incremental placement of new findings with the same rule.
 
 use std::collections::{HashMap, HashSet};
 
@@ -48,7 +51,7 @@ struct Cluster {
 /// among later findings; the merge test reads the similarity sums kept between groups,
 /// so it costs no more than the groups' neighbour lists.
 pub(crate) fn group(corpus: &Corpus, params: &Params) -> Vec<Vec<usize>> {
-    let floor = params.edge.min(params.link) * 0.5;
+    let floor = floor(corpus, params);
     let n = corpus.len();
     let mut clusters: Vec<Cluster> = (0..n)
         .map(|index| Cluster {
@@ -58,9 +61,10 @@ pub(crate) fn group(corpus: &Corpus, params: &Params) -> Vec<Vec<usize>> {
         })
         .collect();
     let mut edges: Vec<(u32, u32, f32)> = Vec::new();
+    let mut point_pairs: Vec<(u32, u32, f32)> = Vec::new();
     let mut scratch = Scratch::default();
     for index in 0..n {
-        if !corpus.live[index] {
+        if !corpus.live[index] || !corpus.groupable[index] {
             continue;
         }
         let mut near = corpus.neighbours(index, floor, &mut scratch, |o| o > index);
@@ -71,8 +75,11 @@ pub(crate) fn group(corpus: &Corpus, params: &Params) -> Vec<Vec<usize>> {
         for (other, sim) in near {
             clusters[index].links.insert(other as u32, sim);
             clusters[other].links.insert(index as u32, sim);
-            if sim >= params.edge {
+            if sim >= params.edge && corpus.lexical_support(index, other, sim) {
                 edges.push((index as u32, other as u32, sim));
+            } else if corpus.points[index].is_some() && corpus.points[index] == corpus.points[other]
+            {
+                point_pairs.push((index as u32, other as u32, sim));
             }
         }
     }
@@ -85,52 +92,36 @@ pub(crate) fn group(corpus: &Corpus, params: &Params) -> Vec<Vec<usize>> {
         if ca == cb {
             continue;
         }
-        let (x, y) = (&clusters[ca as usize], &clusters[cb as usize]);
-        if x.members.len() + y.members.len() > params.max_group {
-            continue;
+        if average_link(&clusters, ca, cb, params.max_group).is_some_and(|avg| avg >= params.link) {
+            merge(&mut clusters, &mut cluster, ca, cb);
         }
-        let (small, large) = if x.reviews.len() <= y.reviews.len() {
-            (x, y)
-        } else {
-            (y, x)
-        };
-        let same_review: u64 = small
-            .reviews
-            .iter()
-            .map(|(r, c)| *c as u64 * large.reviews.get(r).copied().unwrap_or(0) as u64)
-            .sum();
-        let cross = x.members.len() as u64 * y.members.len() as u64 - same_review;
-        let sum = x.links.get(&cb).copied().unwrap_or(0.0);
-        if cross == 0 || sum / (cross as f32) < params.link {
-            continue;
-        }
-        let (keep, gone) = if x.members.len() >= y.members.len() {
-            (ca, cb)
-        } else {
-            (cb, ca)
-        };
-        let moved = std::mem::take(&mut clusters[gone as usize]);
-        for &m in &moved.members {
-            cluster[m] = keep;
-        }
-        for (&c, &s) in &moved.links {
-            if c != keep {
-                let neighbour = &mut clusters[c as usize].links;
-                neighbour.remove(&gone);
-                *neighbour.entry(keep).or_default() += s;
+    }
+
+    // Second pass: groups whose main known practice point is the same merge at a lower
+    // average similarity (the point says they teach the same thing; the words needed
+    // only to confirm it).
+    let point_link = corpus.analysis.point_link;
+    if point_link > 0.0 {
+        let mut point_edges: Vec<(u32, u32, f32)> = point_pairs
+            .into_iter()
+            .filter(|e| e.2 >= point_link)
+            .collect();
+        point_edges.sort_by(|a, b| b.2.total_cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1))));
+        for (a, b, _) in point_edges {
+            let (ca, cb) = (cluster[a as usize], cluster[b as usize]);
+            if ca == cb {
+                continue;
+            }
+            let main_a = main_point_of(corpus, &clusters[ca as usize].members);
+            if main_a.is_none() || main_a != main_point_of(corpus, &clusters[cb as usize].members) {
+                continue;
+            }
+            if average_link(&clusters, ca, cb, params.max_group)
+                .is_some_and(|avg| avg >= point_link)
+            {
+                merge(&mut clusters, &mut cluster, ca, cb);
             }
         }
-        let kept = &mut clusters[keep as usize];
-        kept.links.remove(&gone);
-        for (c, s) in moved.links {
-            if c != keep {
-                *kept.links.entry(c).or_default() += s;
-            }
-        }
-        for (r, c) in moved.reviews {
-            *kept.reviews.entry(r).or_default() += c;
-        }
-        kept.members.extend(moved.members);
     }
     let mut groups: Vec<Vec<usize>> = clusters
         .into_iter()
@@ -142,6 +133,87 @@ pub(crate) fn group(corpus: &Corpus, params: &Params) -> Vec<Vec<usize>> {
         .collect();
     groups.sort();
     groups
+}
+
+/// The similarity below which candidate pairs are not kept.
+fn floor(corpus: &Corpus, params: &Params) -> f32 {
+    let mut floor = params.edge.min(params.link);
+    if corpus.analysis.point_link > 0.0 {
+        floor = floor.min(corpus.analysis.point_link);
+    }
+    floor * 0.5
+}
+
+/// The known practice point held by more than half of `members`, if any.
+fn main_point_of(corpus: &Corpus, members: &[usize]) -> Option<u32> {
+    let mut counts: HashMap<u32, usize> = HashMap::new();
+    for &m in members {
+        if let Some(p) = corpus.points[m] {
+            *counts.entry(p).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .find(|(_, c)| 2 * c > members.len())
+        .map(|(p, _)| p)
+}
+
+/// The average similarity between clusters `ca` and `cb` over their cross-review member
+/// pairs (pairs that are not kept candidates count as 0); `None` when they may not merge
+/// (too large together, or no cross-review pair).
+fn average_link(clusters: &[Cluster], ca: u32, cb: u32, max_group: usize) -> Option<f32> {
+    let (x, y) = (&clusters[ca as usize], &clusters[cb as usize]);
+    if x.members.len() + y.members.len() > max_group {
+        return None;
+    }
+    let (small, large) = if x.reviews.len() <= y.reviews.len() {
+        (x, y)
+    } else {
+        (y, x)
+    };
+    let same_review: u64 = small
+        .reviews
+        .iter()
+        .map(|(r, c)| *c as u64 * large.reviews.get(r).copied().unwrap_or(0) as u64)
+        .sum();
+    let cross = x.members.len() as u64 * y.members.len() as u64 - same_review;
+    if cross == 0 {
+        return None;
+    }
+    let sum = x.links.get(&cb).copied().unwrap_or(0.0);
+    Some(sum / cross as f32)
+}
+
+/// Merges clusters `ca` and `cb` (the larger keeps its name).
+fn merge(clusters: &mut [Cluster], cluster: &mut [u32], ca: u32, cb: u32) {
+    let (keep, gone) = if clusters[ca as usize].members.len() >= clusters[cb as usize].members.len()
+    {
+        (ca, cb)
+    } else {
+        (cb, ca)
+    };
+    let moved = std::mem::take(&mut clusters[gone as usize]);
+    for &m in &moved.members {
+        cluster[m] = keep;
+    }
+    for (&c, &s) in &moved.links {
+        if c != keep {
+            let neighbour = &mut clusters[c as usize].links;
+            neighbour.remove(&gone);
+            *neighbour.entry(keep).or_default() += s;
+        }
+    }
+    let kept = &mut clusters[keep as usize];
+    kept.links.remove(&gone);
+    for (c, s) in moved.links {
+        if c != keep {
+            *kept.links.entry(c).or_default() += s;
+        }
+    }
+    for (r, c) in moved.reviews {
+        *kept.reviews.entry(r).or_default() += c;
+    }
+    kept.members.extend(moved.members);
 }
 
 pub(crate) fn spans_reviews(corpus: &Corpus, members: &[usize]) -> bool {
@@ -166,10 +238,10 @@ pub(crate) fn place(
 ) {
     let mut scratch = Scratch::default();
     for &x in new {
-        if group_of.contains_key(&x) {
+        if group_of.contains_key(&x) || !corpus.groupable[x] {
             continue;
         }
-        let floor = params.edge.min(params.link) * 0.5;
+        let floor = floor(corpus, params);
         let neighbours = corpus.neighbours(x, floor, &mut scratch, |_| true);
         let near: HashMap<usize, f32> = neighbours.iter().copied().collect();
         let sim = |a: usize, b: usize| -> f32 {
@@ -184,7 +256,7 @@ pub(crate) fn place(
         let mut best: Option<(f32, usize)> = None;
         let tried: HashSet<usize> = neighbours
             .iter()
-            .filter(|(_, s)| *s >= params.edge)
+            .filter(|(o, s)| *s >= params.edge && corpus.lexical_support(x, *o, *s))
             .filter_map(|(o, _)| group_of.get(o).copied())
             .collect();
         for g in tried {
@@ -204,7 +276,11 @@ pub(crate) fn place(
         }
         let pair = neighbours
             .iter()
-            .filter(|(o, s)| *s >= params.edge.max(params.link) && !group_of.contains_key(o))
+            .filter(|(o, s)| {
+                *s >= params.edge.max(params.link)
+                    && !group_of.contains_key(o)
+                    && corpus.lexical_support(x, *o, *s)
+            })
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
         if let Some(&(o, _)) = pair {
             groups.push(vec![o, x]);

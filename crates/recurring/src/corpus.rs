@@ -16,6 +16,21 @@ pub struct Analysis {
     /// Weight of a finding's known practice point ([`crate::points`]) relative to the
     /// norm of all its other terms; 0 leaves the points out.
     pub point_weight: f32,
+    /// Second grouping pass: two groups whose main known practice point is the same
+    /// merge when their average similarity reaches this (0: no second pass).
+    pub point_link: f32,
+    /// Terms in fewer findings than this are left out of the vectors: a word no other
+    /// finding uses cannot make two findings alike, it only dilutes the ones that do.
+    pub min_df: u32,
+    /// An edge (a pair that may start or join a group) also needs this cosine over the
+    /// words alone, known practice points left out: a shared point tag is not enough
+    /// without some shared wording.
+    pub lexical_floor: f32,
+    /// Whether good-practice findings (kind `good_practice`) may be grouped. A recurring
+    /// lesson is a point found wanting again and again; a commendation of what one
+    /// worker did in one case is not a lesson learnt again, so by default they stay out
+    /// of groups (they still count for the IDF).
+    pub group_good_practice: bool,
 }
 
 impl Default for Analysis {
@@ -23,6 +38,10 @@ impl Default for Analysis {
         Analysis {
             bigram_weight: 0.0,
             point_weight: 0.5,
+            point_link: 0.0,
+            min_df: 1,
+            lexical_floor: 0.15,
+            group_good_practice: false,
         }
     }
 }
@@ -66,6 +85,9 @@ pub struct Corpus {
     pub(crate) years: Vec<Option<i32>>,
     /// False for a finding removed (withdrawn) since it was added.
     pub(crate) live: Vec<bool>,
+    /// False for a finding that is never grouped (good practice, unless
+    /// [`Analysis::group_good_practice`]).
+    pub(crate) groupable: Vec<bool>,
     review_index: HashMap<String, u32>,
     pub(crate) by_id: HashMap<String, usize>,
     terms: HashMap<String, u32>,
@@ -74,7 +96,9 @@ pub struct Corpus {
     bigram: Vec<bool>,
     /// Whether each term is a known practice point.
     point: Vec<bool>,
-    analysis: Analysis,
+    pub(crate) analysis: Analysis,
+    /// Each finding's known practice point (its term id), if any.
+    pub(crate) points: Vec<Option<u32>>,
     /// Raw term frequencies per finding (term id, count), sorted by term id.
     counts: Vec<Vec<(u32, u32)>>,
     /// TF-IDF vectors, L2-normalised, sorted by term id.
@@ -154,6 +178,7 @@ impl Corpus {
             }
         };
         let concepts = lessons_index::query::concept_terms(&finding.text);
+        let groupable = self.analysis.group_good_practice || finding.kind != "good_practice";
         let mut counts: HashMap<u32, u32> = HashMap::new();
         for (i, term) in concepts.iter().enumerate() {
             let id = self.term_id(term);
@@ -168,10 +193,14 @@ impl Corpus {
                 }
             }
         }
-        if self.analysis.point_weight > 0.0 {
-            if let Some(point) = crate::points::main_point(&concepts) {
-                let id = self.term_id(&format!("point:{point}"));
-                counts.insert(id, 1);
+        let mut point = None;
+        if self.analysis.point_weight > 0.0 || self.analysis.point_link > 0.0 {
+            if let Some(slug) = crate::points::main_point(&concepts) {
+                let id = self.term_id(&format!("point:{slug}"));
+                point = Some(id);
+                if self.analysis.point_weight > 0.0 {
+                    counts.insert(id, 1);
+                }
             }
         }
         let mut counts: Vec<(u32, u32)> = counts.into_iter().collect();
@@ -187,6 +216,8 @@ impl Corpus {
                 self.reviews[index] = review;
                 self.years[index] = finding.year;
                 self.live[index] = true;
+                self.groupable[index] = groupable;
+                self.points[index] = point;
                 self.counts[index] = counts;
                 index
             }
@@ -197,6 +228,8 @@ impl Corpus {
                 self.reviews.push(review);
                 self.years.push(finding.year);
                 self.live.push(true);
+                self.groupable.push(groupable);
+                self.points.push(point);
                 self.counts.push(counts);
                 index
             }
@@ -228,6 +261,10 @@ impl Corpus {
                 let tf = 1.0 + (count as f32).ln();
                 let kind = if self.bigram[term as usize] {
                     self.analysis.bigram_weight
+                } else if self.df[term as usize] < self.analysis.min_df
+                    && !self.point[term as usize]
+                {
+                    0.0
                 } else {
                     1.0
                 };
@@ -303,6 +340,29 @@ impl Corpus {
         }
     }
 
+    /// Whether two findings share enough words, practice points left out, for an edge
+    /// ([`Analysis::lexical_floor`]).
+    /// `sim` is their cosine (the words-only cosine when neither has a point).
+    pub(crate) fn lexical_support(&self, a: usize, b: usize, sim: f32) -> bool {
+        let floor = self.analysis.lexical_floor;
+        if floor <= 0.0 {
+            return true;
+        }
+        if self.points[a].is_none() && self.points[b].is_none() {
+            return sim >= floor;
+        }
+        let words = |v: &[(u32, f32)]| -> Vec<(u32, f32)> {
+            v.iter()
+                .copied()
+                .filter(|(t, _)| !self.point[*t as usize])
+                .collect()
+        };
+        let (x, y) = (words(&self.vectors[a]), words(&self.vectors[b]));
+        let norm = |v: &[(u32, f32)]| v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        let (nx, ny) = (norm(&x), norm(&y));
+        nx > 0.0 && ny > 0.0 && cosine(&x, &y) / (nx * ny) >= floor
+    }
+
     /// The exact cosine of two findings.
     pub fn similarity(&self, a: usize, b: usize) -> f32 {
         cosine(&self.vectors[a], &self.vectors[b])
@@ -324,7 +384,12 @@ impl Corpus {
         for (term, weight) in self.lookup_terms(index) {
             for &(other, theirs) in &self.postings[term as usize] {
                 let o = other as usize;
-                if o == index || self.reviews[o] == review || !self.live[o] || !accept(o) {
+                if o == index
+                    || self.reviews[o] == review
+                    || !self.live[o]
+                    || !self.groupable[o]
+                    || !accept(o)
+                {
                     continue;
                 }
                 if scratch.acc[o] == 0.0 {

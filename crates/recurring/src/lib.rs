@@ -5,17 +5,29 @@
 //! # Method
 //! 1. [`Corpus`] analyses each finding's text once with the search analyzer's concept
 //!    terms (`lessons_index::query::concept_terms`: English stems, the safeguarding
-//!    synonym groups and acronyms as one term each, function words left out), adds
-//!    bigrams of neighbouring concept terms, and weighs them by TF-IDF over the
-//!    findings (words every finding uses weigh next to nothing), L2-normalised.
+//!    synonym groups and acronyms as one term each, function words left out) and
+//!    weighs them by TF-IDF over the findings (words every finding uses weigh next to
+//!    nothing). A finding that makes a *known practice point* (`points`: cue words for
+//!    the points national analyses keep naming, such as a bruise on a non-mobile baby,
+//!    hidden men, "was not brought", think family, records when a family moves) gets
+//!    the point as one extra term weighing [`Analysis::point_weight`] (0.5) of the norm
+//!    of its words; the vector is L2-normalised. Good-practice findings (kind
+//!    `good_practice`) count for the IDF but are never grouped: a commendation of one
+//!    worker is not a lesson learnt again ([`Analysis::group_good_practice`]).
 //! 2. Candidate pairs come from an inverted index over each finding's heaviest
 //!    informative terms (terms in more than 1% of findings are not looked up); the
 //!    exact cosine is computed on candidates only.
-//! 3. Grouping (`cluster`): candidate pairs from *different* reviews above
-//!    [`Params::edge`], strongest first; two groups merge only when the average
-//!    similarity over all their cross-review member pairs reaches [`Params::link`]
-//!    (average linkage over the candidate graph, so no chaining). Groups spanning fewer
-//!    than two reviews are dropped; a finding is in at most one group.
+//! 3. Grouping (`cluster`): candidate pairs from *different* reviews whose cosine
+//!    reaches [`Params::edge`] (0.35) and whose cosine over the words alone, point
+//!    tags left out, reaches [`Analysis::lexical_floor`] (0.15: a shared tag is not
+//!    enough without shared wording) are taken strongest first; two groups merge only
+//!    when the average similarity over all their cross-review member pairs reaches
+//!    [`Params::link`] (0.30; average linkage over the candidate graph, so no
+//!    chaining). Groups spanning fewer than two reviews are dropped; a finding is in at
+//!    most one group. An optional second pass ([`Analysis::point_link`], off by
+//!    default) merges groups whose main known point is the same at a lower average
+//!    similarity; it raised recall but its precision swung with the threshold on the
+//!    judged set, so it is not used (BENCHMARKS.md).
 //! 4. Ids (`ids`): after [`regroup`], each new group takes the id of the old group it
 //!    shares most findings with (largest overlap first, each old id once); others get
 //!    `rl-{next_id}`; a vanished id is kept in [`Grouping::retired`] with its successor.
@@ -23,11 +35,11 @@
 //! # Use
 //! - Full rebuild: [`regroup`] (or [`regroup_corpus`] with a [`Corpus`] you keep).
 //! - After a publish: keep the [`Corpus`] and call [`Corpus::assign`] with the newly
-//!   public findings (0.07 s for a review of 25 findings at 250,000 findings: only
+//!   public findings (0.08 s for a review of 25 findings at 250,000 findings: only
 //!   their candidates are compared). The free function [`assign`] does the same from
 //!   scratch, but it analyses `all` first (7.6 s at 250,000 findings on the
 //!   development machine), so a service that must reflect a publish within 5 s keeps a
-//!   `Corpus` in memory (rebuilt with each full [`regroup`], 31 s at that size).
+//!   `Corpus` in memory (rebuilt with each full [`regroup`], 32 s at that size).
 //! - Bounds: each finding looks up at most 12 terms, terms in more than 1% of the
 //!   findings (at most 1,500 findings) are not looked up, at most 200 candidates per
 //!   finding are scored exactly and 40 kept; groups stop at [`Params::max_group`].
@@ -131,7 +143,7 @@ impl Default for Params {
     fn default() -> Self {
         Params {
             edge: 0.35,
-            link: 0.35,
+            link: 0.30,
             max_group: 500,
         }
     }

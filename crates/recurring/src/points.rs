@@ -22,6 +22,8 @@ const POINTS: &[Point] = &[
     Point {
         slug: "non_mobile_bruising",
         cues: &[
+            // The safeguarding synonyms make this phrase one concept term.
+            &[&["bruising in non-mobile infants"]],
             &[
                 &["bruise", "bruising", "bruised"],
                 &["mobile", "crawl", "crawling", "non-mobile", "pre-mobile"],
@@ -49,6 +51,8 @@ const POINTS: &[Point] = &[
                     "stepfather",
                     "adult",
                     "adults",
+                    "dad",
+                    "young man",
                 ],
                 &[
                     "household",
@@ -69,7 +73,14 @@ const POINTS: &[Point] = &[
                     "identify",
                     "identified",
                     "invisible",
-                    "who",
+                    "ask",
+                    "asked",
+                    "name",
+                    "names",
+                    "curious",
+                    "curiosity",
+                    "met",
+                    "include",
                 ],
             ],
         ],
@@ -89,6 +100,34 @@ const POINTS: &[Point] = &[
             ],
             &[&["no access", "no-access"], &["visit", "visits"]],
         ],
+    },
+    Point {
+        // Records and history not sought or handed on when a family moves between
+        // areas (named apart from "start again" by the national analyses).
+        slug: "family_moves",
+        cues: &[&[
+            &["move", "moves", "moved", "moving", "relocate", "relocated"],
+            &[
+                "area",
+                "areas",
+                "authority",
+                "authorities",
+                "borough",
+                "boroughs",
+                "address",
+                "addresses",
+            ],
+            &[
+                "records",
+                "record",
+                "history",
+                "previous",
+                "transfer",
+                "transferred",
+                "chronology",
+                "checks",
+            ],
+        ]],
     },
     Point {
         slug: "start_again",
@@ -140,6 +179,28 @@ const POINTS: &[Point] = &[
         slug: "think_family",
         cues: &[
             &[&["think family"]],
+            // Adult services named by their specialism, asking about their patients'
+            // children.
+            &[
+                &[
+                    "mental health",
+                    "psychiatric",
+                    "substance",
+                    "drug",
+                    "drugs",
+                    "alcohol",
+                    "learning disability",
+                ],
+                &[
+                    "patient",
+                    "patients",
+                    "service user",
+                    "service users",
+                    "client",
+                    "clients",
+                ],
+                &["children", "child"],
+            ],
             &[
                 &["adult", "adults"],
                 &[

@@ -296,3 +296,43 @@ fn representative_is_the_most_shared_member() {
     };
     assert_eq!(representative(&empty, &findings), "");
 }
+
+#[test]
+fn good_practice_findings_are_not_grouped() {
+    let mut findings = background();
+    findings.push(finding("r1", 1, 2010, BRUISE_A));
+    let mut commended = finding("r2", 1, 2012, BRUISE_B);
+    commended.kind = "good_practice".into();
+    findings.push(commended);
+    let grouping = regroup(&findings, &Grouping::default());
+    assert!(grouping.groups.is_empty(), "{grouping:?}");
+
+    if let Some(last) = findings.last_mut() {
+        last.kind = "recommendation".into();
+    }
+    let grouping = regroup(&findings, &Grouping::default());
+    assert_eq!(grouping.groups.len(), 1, "{grouping:?}");
+
+    // Nor is one placed into a group after a publish.
+    let mut late = finding("r3", 1, 2014, BRUISE_C);
+    late.kind = "good_practice".into();
+    let mut corpus = Corpus::new(&findings);
+    let after = corpus.assign(&[late], &grouping, &Params::default());
+    assert_eq!(after.groups, grouping.groups);
+}
+
+#[test]
+fn known_points_from_the_national_analyses_are_recognised() {
+    assert_eq!(
+        practice_point("When the psychiatric liaison team assesses a patient after an overdose, it should establish whether the patient looks after any children."),
+        Some("think_family")
+    );
+    assert_eq!(
+        practice_point("Health visitors should ask at each contact who lives in the household and record the name of any new adult."),
+        Some("hidden_men")
+    );
+    assert_eq!(
+        practice_point("When a family moves between areas, the previous authority's records must be obtained and read."),
+        Some("family_moves")
+    );
+}
