@@ -6,4 +6,3 @@ pub mod citation;
 pub mod codebook;
 pub mod crosstab;
 pub mod export;
-pub mod recurring;
