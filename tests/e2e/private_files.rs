@@ -126,7 +126,8 @@ fn a_published_review_keeps_its_files_private_unless_marked_public_and_anonymise
     let (_, theirs) = server.send("GET", &path, Some(&token), None);
     assert_eq!(theirs["files"].as_array().unwrap().len(), 2);
 
-    // Marked public without the confirmation, or a file that is not there: 422, nothing changes.
+    // Marked public without the confirmation, or a file that is not there (public or
+    // confirmed anonymised): 422, nothing changes.
     for (body, field) in [
         (
             json!({ "anonymisation_checked": true, "public_files": [2] }),
@@ -139,6 +140,10 @@ fn a_published_review_keeps_its_files_private_unless_marked_public_and_anonymise
         (
             json!({ "anonymisation_checked": true, "public_files": [3], "anonymised_files": [3] }),
             "public_files[0]",
+        ),
+        (
+            json!({ "anonymisation_checked": true, "anonymised_files": [4294967296_u64] }),
+            "anonymised_files[0]",
         ),
     ] {
         let (status, refused) = server.send(

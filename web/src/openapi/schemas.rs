@@ -324,8 +324,8 @@ fn review_schemas(cx: &SpecContext) -> Map<String, Value> {
                     "The numbers (from 1) of the original files the public may download; every other file is private. Each must also be in `anonymised_files`. Absent: none",
                 ),
                 "anonymised_files": described(
-                    json!({ "type": "array", "items": { "type": "integer", "minimum": 0, "maximum": u32::MAX } }),
-                    "The numbers of the files whose anonymisation the depositor confirms (each file in `public_files` must be here)",
+                    json!({ "type": "array", "items": { "type": "integer", "minimum": 1, "maximum": u32::MAX } }),
+                    "The numbers of the files whose anonymisation the depositor confirms (each file in `public_files` must be here; each must be a file of the review)",
                 ),
             }),
         )),

@@ -477,7 +477,7 @@ fn mark_public_files(review: &mut Review, public_files: &[usize]) {
 }
 
 /// Each file listed as public must exist and be confirmed anonymised (listed in
-/// `anonymised_files` too).
+/// `anonymised_files` too); each file confirmed anonymised must exist.
 fn public_file_problems(
     review: &Review,
     public_files: &[usize],
@@ -503,6 +503,14 @@ fn public_file_problems(
                 ),
             )),
             Some(_) => {}
+        }
+    }
+    for (i, &n) in anonymised_files.iter().enumerate() {
+        if n == 0 || n > count {
+            problems.push(field_error(
+                &format!("anonymised_files[{i}]"),
+                format!("this review has no file {n} (its files are numbered 1 to {count})"),
+            ));
         }
     }
     problems
