@@ -47,6 +47,17 @@ pub fn load(corpus_dir: &Path, data: &Path, progress: impl FnMut(u64)) -> Result
     Ok(repository)
 }
 
+/// The reviews of `repository` that the public sees today (what the judged sets cover).
+pub fn public_reviews(repository: &Repository) -> Result<Vec<Review>> {
+    Ok(repository
+        .reviews()
+        .collect::<Result<Vec<_>, _>>()
+        .context("cannot read the imported reviews")?
+        .into_iter()
+        .filter(|review| review.is_public_now())
+        .collect())
+}
+
 /// Opens `data` when it already holds reviews (taken to be this corpus), else imports
 /// `corpus_dir` into it, printing the import rate.
 pub fn open_or_import(corpus_dir: &Path, data: &Path) -> Result<Repository> {

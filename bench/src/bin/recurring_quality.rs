@@ -78,13 +78,7 @@ fn main() -> Result<()> {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("recurring/judged.json"));
     let data = tempfile::tempdir().context("cannot make a temporary data directory")?;
     let repository = corpus::load(&corpus_dir, data.path(), |_| {})?;
-    let reviews = repository
-        .reviews()
-        .collect::<Result<Vec<_>, _>>()
-        .context("cannot read the imported reviews")?
-        .into_iter()
-        .filter(|review| review.is_public_now())
-        .collect::<Vec<_>>();
+    let reviews = corpus::public_reviews(&repository)?;
     let findings: Vec<FindingInput> = reviews.iter().flat_map(FindingInput::from_review).collect();
     let index: HashMap<&str, usize> = findings
         .iter()

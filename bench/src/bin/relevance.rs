@@ -34,13 +34,7 @@ fn main() -> Result<()> {
     });
     let data = tempfile::tempdir().context("cannot make a temporary data directory")?;
     let repository = corpus::load(&corpus_dir, data.path(), |_| {})?;
-    let reviews = repository
-        .reviews()
-        .collect::<Result<Vec<_>, _>>()
-        .context("cannot read the imported reviews")?
-        .into_iter()
-        .filter(|review| review.is_public_now())
-        .collect::<Vec<_>>();
+    let reviews = corpus::public_reviews(&repository)?;
     let findings: usize = reviews.iter().map(|r| r.lessons.len()).sum();
     let review_count = reviews.len();
     let baseline = Baseline::build(reviews)?;
