@@ -121,6 +121,13 @@ impl SearchIndex {
         })
     }
 
+    /// Which committed state of the index searches read now: it changes with every
+    /// commit that is made visible (and never goes back), so a result computed after
+    /// reading generation G reflects every change committed up to G.
+    pub fn generation(&self) -> u64 {
+        self.reader.searcher().generation().generation_id()
+    }
+
     /// The store sequence the index has caught up to.
     pub fn indexed_seq(&self) -> u64 {
         self.indexed_seq.read().map(|s| *s).unwrap_or(0)

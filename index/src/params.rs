@@ -29,7 +29,7 @@ const SINGLE_VALUED: [&str; 7] = [
 ];
 
 /// One hit per review, or one per finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum View {
     #[default]
     Reviews,
@@ -48,7 +48,7 @@ impl View {
 }
 
 /// Result order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Sort {
     #[default]
     Relevance,
@@ -69,7 +69,7 @@ impl Sort {
 }
 
 /// Everything a search can ask for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SearchRequest {
     pub q: String,
     pub view: View,

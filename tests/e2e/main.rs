@@ -21,6 +21,7 @@ mod openapi;
 mod pages;
 mod private_files;
 mod restart;
+mod search_cache;
 mod search_filters;
 mod security;
 mod shutdown;

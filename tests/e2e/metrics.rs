@@ -193,6 +193,8 @@ fn metrics_count_what_was_asked_by_route_pattern_for_admins_only() {
     {
         server.search(&[("q", word)]);
     }
+    // Asked again: answered from the result cache, not searched again.
+    server.search(&[("q", "neglect")]);
     let (status, _) = server.get("/api/v1/export?q=neglect&format=ndjson");
     assert_eq!(status, 200);
     assert_eq!(server.get("/api/v1/reviews/scr-2000-nowhere-0001").0, 404);
@@ -257,15 +259,17 @@ fn metrics_count_what_was_asked_by_route_pattern_for_admins_only() {
     ];
     assert_eq!(
         grew("lessons_http_requests_total", &searched),
-        SEARCHES as f64
+        SEARCHES as f64 + 1.0
     );
     assert_eq!(
         grew(
             "lessons_http_request_duration_seconds_count",
             &[("method", "GET"), ("route", "/api/v1/search")]
         ),
-        SEARCHES as f64
+        SEARCHES as f64 + 1.0
     );
+    let cache = |result: &str| grew("lessons_search_cache_requests_total", &[("result", result)]);
+    assert_eq!((cache("miss"), cache("hit")), (SEARCHES as f64, 1.0));
     // A 404 of a routed resource keeps its pattern; an unknown path is `unmatched`.
     let missing_review = [
         ("method", "GET"),

@@ -14,6 +14,9 @@
 //!   `similar`, `export` (collecting the matches), `cross_tab`).
 //! - `index_update_duration_seconds{operation}`: applying store changes to the index and
 //!   committing (`apply`), and whole rebuilds (`rebuild`); `index_reviews_applied_total`.
+//! - `search_cache_requests_total{result}`: searches answered from the result cache
+//!   (`hit`) or computed (`miss`), and the gauge `search_cache_entries` (operators only:
+//!   a miss follows every commit, drafts' included).
 //! - Gauges read at scrape time: `reviews_public` (published and out of embargo today:
 //!   public information; nothing counts drafts, embargoed or withdrawn reviews),
 //!   `data_bytes{part}` (bytes on disk of the sled database, the original files and the
@@ -71,6 +74,11 @@ struct KindLabels {
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct OperationLabels {
     operation: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CacheLabels {
+    result: &'static str,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -148,6 +156,8 @@ pub struct Gauges {
     pub public_reviews: u64,
     /// The store sequence the index has applied.
     pub index_sequence: u64,
+    /// Answers kept in the search result cache.
+    pub search_cache_entries: u64,
     /// Bytes on disk of the sled database.
     pub store_bytes: u64,
     /// The folders whose sizes are walked (at most every [`SIZE_REFRESH`]).
@@ -202,6 +212,8 @@ pub struct Metrics {
     public_reviews: Gauge,
     data_bytes: Family<PartLabels, Gauge>,
     index_sequence: Gauge,
+    search_cache: Family<CacheLabels, Counter>,
+    search_cache_entries: Gauge,
     walked: Mutex<Option<WalkedSizes>>,
 }
 
@@ -236,6 +248,18 @@ impl Metrics {
         let public_reviews = Gauge::default();
         let data_bytes = Family::<PartLabels, Gauge>::default();
         let index_sequence = Gauge::default();
+        let search_cache = Family::<CacheLabels, Counter>::default();
+        let search_cache_entries = Gauge::default();
+        registry.register(
+            "search_cache_requests",
+            "Searches answered from the result cache (hit) or computed (miss)",
+            search_cache.clone(),
+        );
+        registry.register(
+            "search_cache_entries",
+            "Answers kept in the search result cache",
+            search_cache_entries.clone(),
+        );
         registry.register(
             "http_requests",
             "HTTP requests answered, by method, matched route pattern and status",
@@ -315,6 +339,8 @@ impl Metrics {
             public_reviews,
             data_bytes,
             index_sequence,
+            search_cache,
+            search_cache_entries,
             walked: Mutex::new(None),
         }
     }
@@ -327,6 +353,14 @@ impl Metrics {
             .get_or_create(&KindLabels { kind: kind.key() })
             .observe(started.elapsed().as_secs_f64());
         result
+    }
+
+    /// Counts a search answered from the result cache (`hit`) or computed.
+    pub fn count_search_cache(&self, hit: bool) {
+        let result = if hit { "hit" } else { "miss" };
+        self.search_cache
+            .get_or_create(&CacheLabels { result })
+            .inc();
     }
 
     /// Records an index update of `reviews` reviews that took `elapsed`.
@@ -383,6 +417,8 @@ impl Metrics {
             Audience::Operators => {
                 self.index_sequence
                     .set(saturating_i64(gauges.index_sequence));
+                self.search_cache_entries
+                    .set(saturating_i64(gauges.search_cache_entries));
                 let (files, index) = self.walked_sizes(gauges);
                 let parts = [
                     ("store", gauges.store_bytes),
@@ -529,6 +565,7 @@ mod tests {
         let gauges = Gauges {
             public_reviews: 3,
             index_sequence: 9,
+            search_cache_entries: 4,
             store_bytes: 1,
             files_dir: PathBuf::from("/nonexistent"),
             index_dir: PathBuf::from("/nonexistent"),

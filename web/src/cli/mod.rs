@@ -27,7 +27,7 @@ use lessons_store::StoreError;
 use crate::http::config::{is_plain_host, SiteConfig};
 use crate::service::demo::{holds_demo, load_demo, DemoLoad};
 use crate::service::snapshot::{read_dump, SnapshotError};
-use crate::service::{backup_closed, Repository, RepositoryError};
+use crate::service::{backup_closed, Repository, RepositoryError, DEFAULT_SEARCH_CACHE};
 use operations::{backup_message, line_errors, Operation};
 use terminal::{progress_bar, Destination, Terminal};
 
@@ -68,6 +68,10 @@ enum Command {
         /// Serve /metrics (Prometheus) to anyone, not only to admins' tokens and sessions.
         #[arg(long, env = "LESSONS_PUBLIC_METRICS")]
         public_metrics: bool,
+        /// How many search answers to keep for repeated requests (0: no cache). An
+        /// answer is never served after the index changes or the day turns.
+        #[arg(long, env = "LESSONS_SEARCH_CACHE", default_value_t = DEFAULT_SEARCH_CACHE)]
+        search_cache: usize,
     },
     /// Import reviews from a JSON Lines file (one review per line, as the API returns it).
     Import {
@@ -213,6 +217,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             max_upload_mb,
             public_url,
             public_metrics,
+            search_cache,
         } => {
             let config = SiteConfig {
                 demo,
@@ -221,7 +226,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 site_url: public_url.map(|url| checked_site_url(&url)).transpose()?,
                 public_metrics,
             };
-            serve(&cli.data, &addr, config)
+            serve(&cli.data, &addr, config, search_cache)
         }
         Command::Import { file } => import(&cli.data, &file),
         Command::Reindex => reindex(&cli.data),
@@ -335,8 +340,14 @@ fn open(data: &Path) -> anyhow::Result<Repository> {
         .with_context(|| format!("cannot open the data directory {}", data.display()))
 }
 
-fn serve(data: &Path, addr: &str, mut config: SiteConfig) -> anyhow::Result<ExitCode> {
+fn serve(
+    data: &Path,
+    addr: &str,
+    mut config: SiteConfig,
+    search_cache: usize,
+) -> anyhow::Result<ExitCode> {
     let repository = open(data)?;
+    repository.set_search_cache_entries(search_cache);
     if config.demo {
         match load_demo(&repository).context("cannot load the demo corpus")? {
             DemoLoad::AlreadyFilled(count) => {

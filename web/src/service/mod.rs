@@ -5,7 +5,8 @@
 //!
 //! - [`reviews`]: who may read or change a review; deposit, amend, publish, withdraw,
 //!   revisions, original files, withdrawal notices, a board's own list.
-//! - [`search`]: searches, similar reviews, exports, cross-tabulations, public figures.
+//! - [`search`]: searches, similar reviews, exports, cross-tabulations, public figures;
+//!   `search_cache` keeps recent answers by request, index generation and day.
 //! - [`accounts`]: credentials to [`accounts::Principal`], sign-in sessions, tokens,
 //!   users, the audit log.
 //! - [`requests`] and [`input`]: reading what people and programs send (query strings,
@@ -28,11 +29,13 @@ mod repository;
 pub mod requests;
 pub mod reviews;
 pub mod search;
+mod search_cache;
 pub mod snapshot;
 pub mod uploads;
 
 pub use error::{ServiceError, ServiceResult};
 pub use repository::{backup_closed, Repository, RepositoryError};
+pub use search_cache::DEFAULT_ENTRIES as DEFAULT_SEARCH_CACHE;
 
 #[cfg(test)]
 mod tests;

@@ -17,6 +17,7 @@ use lessons_model::{Board, Review};
 use lessons_store::{BackupReport, Change, Store, StoreError};
 
 use super::error::ServiceError;
+use super::search_cache::{self, SearchCache};
 use crate::metrics::{IndexOperation, Metrics};
 
 /// Why a data directory could not be opened or used.
@@ -51,6 +52,8 @@ pub struct Repository {
     pub(super) index: SearchIndex,
     /// What the service measures (`/metrics`); index updates and searches are timed here.
     pub(super) metrics: Arc<Metrics>,
+    /// Recent search answers (see `search_cache`).
+    pub(super) search_cache: SearchCache,
     dir: PathBuf,
     write_lock: Mutex<()>,
 }
@@ -66,6 +69,7 @@ impl Repository {
             store,
             index,
             metrics: Arc::new(Metrics::new()),
+            search_cache: SearchCache::new(search_cache::DEFAULT_ENTRIES),
             dir: dir.to_path_buf(),
             write_lock: Mutex::new(()),
         };
@@ -177,6 +181,7 @@ impl Repository {
             .map(|b| (b.slug, b.name))
             .collect();
         self.index.set_board_names(names);
+        self.search_cache.clear();
         Ok(())
     }
 

@@ -8,9 +8,12 @@ use lessons_index::{CrossTab, Hit, SearchRequest, SearchResults, Sort, View};
 use lessons_model::dates::today;
 use lessons_model::{Lesson, Review};
 
+use std::time::Instant;
+
 use super::error::{ServiceError, ServiceResult};
 use super::repository::Repository;
 use super::requests::{query_pairs, ExportRequest, StatsRequest};
+use super::search_cache::Lookup;
 use crate::metrics::{Audience, Gauges, SearchKind};
 
 /// How many similar reviews or findings are listed.
@@ -35,11 +38,29 @@ impl Repository {
         )?)
     }
 
-    /// A page of public results with facets.
+    /// A page of public results with facets, from the result cache when the same
+    /// request was answered on the same index generation today (see `search_cache`).
     pub fn search(&self, request: &SearchRequest) -> ServiceResult<SearchResults> {
-        Ok(self
-            .metrics
-            .time_search(SearchKind::Search, || self.index.search(request, today()))?)
+        let started = Instant::now();
+        let generation = self.index.generation();
+        let today = today();
+        let (results, lookup) =
+            self.search_cache
+                .get_or_compute(request, generation, today, || {
+                    self.metrics
+                        .time_search(SearchKind::Search, || self.index.search(request, today))
+                })?;
+        self.metrics.count_search_cache(lookup == Lookup::Hit);
+        let mut results = SearchResults::clone(&results);
+        if lookup == Lookup::Hit {
+            results.took_ms = started.elapsed().as_millis() as u64;
+        }
+        Ok(results)
+    }
+
+    /// Sets how many answers the search result cache keeps (0: none).
+    pub fn set_search_cache_entries(&self, entries: usize) {
+        self.search_cache.resize(entries);
     }
 
     /// The public reviews most like public review `id`, or, for a finding id
@@ -147,6 +168,7 @@ impl Repository {
         Ok(Gauges {
             public_reviews: self.index.public_review_count(today())?,
             index_sequence: self.index.indexed_seq(),
+            search_cache_entries: self.search_cache.len() as u64,
             store_bytes: self.store.db_size_on_disk().unwrap_or(0),
             files_dir: self.store.files_dir().to_path_buf(),
             index_dir: self.dir().join("index"),

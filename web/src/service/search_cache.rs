@@ -1,0 +1,202 @@
+//! The search result cache: whole answers of `/api/v1/search` and the search page, kept
+//! by the checked request *and* the state they were computed from, as Elasticsearch's
+//! request cache and Solr's query-result cache do.
+//!
+//! Correctness comes from the key, not from invalidation:
+//! - the **index generation** ([`lessons_index::SearchIndex::generation`]) read *before*
+//!   the search: every commit made visible (a deposit, publish, amendment, withdrawal)
+//!   starts a new generation, so no answer from before a change is served after it;
+//!   an answer stored under generation G was computed on G or later, never earlier;
+//! - **today's date**: the public filter depends on the day (an embargo ends at the
+//!   start of its date), so an answer from yesterday is never served today;
+//! - the board names, which hits and facet labels carry, change without a commit:
+//!   [`SearchCache::clear`] is called when they are set.
+//!
+//! Searches are public only (no viewer-dependent answers), so the viewer is not part of
+//! the key. The cache is bounded by entries (least recently used out first); with
+//! `capacity` 0 it holds nothing and every request is a miss (`--search-cache 0`).
+
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex};
+
+use lessons_index::{SearchRequest, SearchResults};
+use lru::LruCache;
+use time::Date;
+
+/// Entries kept by default (a page of hits with snippets and every facet is about
+/// 20-40 KB, so about 20-40 MB at most).
+pub const DEFAULT_ENTRIES: usize = 1_000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Key {
+    request: SearchRequest,
+    generation: u64,
+    today: Date,
+}
+
+/// Answers of recent searches (see the module documentation).
+pub struct SearchCache {
+    entries: Mutex<Option<LruCache<Key, Arc<SearchResults>>>>,
+}
+
+impl std::fmt::Debug for SearchCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchCache").finish_non_exhaustive()
+    }
+}
+
+/// Whether a lookup found an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lookup {
+    Hit,
+    Miss,
+}
+
+impl SearchCache {
+    /// A cache of at most `capacity` answers (none when 0).
+    pub fn new(capacity: usize) -> SearchCache {
+        SearchCache {
+            entries: Mutex::new(NonZeroUsize::new(capacity).map(LruCache::new)),
+        }
+    }
+
+    /// Changes the capacity, dropping every answer.
+    pub fn resize(&self, capacity: usize) {
+        if let Ok(mut entries) = self.entries.lock() {
+            *entries = NonZeroUsize::new(capacity).map(LruCache::new);
+        }
+    }
+
+    /// The answer to `request` on `generation` and `today`: the kept one, or the one
+    /// `compute` gives (kept when it succeeds).
+    pub fn get_or_compute<E>(
+        &self,
+        request: &SearchRequest,
+        generation: u64,
+        today: Date,
+        compute: impl FnOnce() -> Result<SearchResults, E>,
+    ) -> Result<(Arc<SearchResults>, Lookup), E> {
+        let key = Key {
+            request: request.clone(),
+            generation,
+            today,
+        };
+        if let Some(found) = self.find(&key) {
+            return Ok((found, Lookup::Hit));
+        }
+        let computed = Arc::new(compute()?);
+        if let Ok(mut guard) = self.entries.lock() {
+            if let Some(entries) = guard.as_mut() {
+                entries.put(key, Arc::clone(&computed));
+            }
+        }
+        Ok((computed, Lookup::Miss))
+    }
+
+    /// Drops every answer (the board names changed).
+    pub fn clear(&self) {
+        if let Ok(mut guard) = self.entries.lock() {
+            if let Some(entries) = guard.as_mut() {
+                entries.clear();
+            }
+        }
+    }
+
+    /// How many answers are kept.
+    pub fn len(&self) -> usize {
+        self.entries
+            .lock()
+            .ok()
+            .and_then(|guard| guard.as_ref().map(LruCache::len))
+            .unwrap_or(0)
+    }
+
+    fn find(&self, key: &Key) -> Option<Arc<SearchResults>> {
+        let mut guard = self.entries.lock().ok()?;
+        guard.as_mut()?.get(key).cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::convert::Infallible;
+
+    fn answer(total: u64) -> SearchResults {
+        SearchResults {
+            total,
+            page: 1,
+            per_page: 20,
+            hits: Vec::new(),
+            facets: Vec::new(),
+            did_you_mean: None,
+            took_ms: 3,
+        }
+    }
+
+    fn request(q: &str) -> SearchRequest {
+        SearchRequest {
+            q: q.into(),
+            ..SearchRequest::default()
+        }
+    }
+
+    fn day(d: u8) -> Date {
+        Date::from_calendar_date(2026, time::Month::December, d).unwrap()
+    }
+
+    fn ask(
+        cache: &SearchCache,
+        q: &str,
+        generation: u64,
+        today: Date,
+        total: u64,
+    ) -> (u64, Lookup) {
+        let (found, lookup) = cache
+            .get_or_compute(&request(q), generation, today, || {
+                Ok::<_, Infallible>(answer(total))
+            })
+            .unwrap();
+        (found.total, lookup)
+    }
+
+    #[test]
+    fn a_repeated_request_is_answered_from_the_cache() {
+        let cache = SearchCache::new(10);
+        assert_eq!(ask(&cache, "neglect", 1, day(7), 5), (5, Lookup::Miss));
+        assert_eq!(ask(&cache, "neglect", 1, day(7), 99), (5, Lookup::Hit));
+        assert_eq!(ask(&cache, "bruising", 1, day(7), 7), (7, Lookup::Miss));
+    }
+
+    #[test]
+    fn a_new_generation_or_a_new_day_is_never_answered_from_before() {
+        let cache = SearchCache::new(10);
+        ask(&cache, "neglect", 1, day(7), 5);
+        assert_eq!(ask(&cache, "neglect", 2, day(7), 6), (6, Lookup::Miss));
+        assert_eq!(ask(&cache, "neglect", 2, day(8), 7), (7, Lookup::Miss));
+    }
+
+    #[test]
+    fn it_is_bounded_and_can_be_cleared_or_switched_off() {
+        let cache = SearchCache::new(2);
+        for q in ["a", "b", "c"] {
+            ask(&cache, q, 1, day(7), 1);
+        }
+        assert_eq!(cache.len(), 2);
+        assert_eq!(ask(&cache, "a", 1, day(7), 2), (2, Lookup::Miss));
+        cache.clear();
+        assert_eq!(cache.len(), 0);
+        cache.resize(0);
+        ask(&cache, "a", 1, day(7), 1);
+        assert_eq!(ask(&cache, "a", 1, day(7), 3), (3, Lookup::Miss));
+        assert_eq!(cache.len(), 0);
+    }
+
+    #[test]
+    fn a_failed_search_is_not_kept() {
+        let cache = SearchCache::new(10);
+        let failed = cache.get_or_compute(&request("x"), 1, day(7), || Err("broken"));
+        assert!(failed.is_err());
+        assert_eq!(cache.len(), 0);
+    }
+}
