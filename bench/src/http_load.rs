@@ -28,6 +28,11 @@ pub struct ServerProcess {
 impl ServerProcess {
     /// Starts `binary` on `data` and waits (at most 120 s) until it is healthy.
     pub fn start(binary: &Path, data: &Path) -> Result<ServerProcess> {
+        ServerProcess::start_with(binary, data, &[])
+    }
+
+    /// [`ServerProcess::start`] with more `serve` options (e.g. `--search-cache 0`).
+    pub fn start_with(binary: &Path, data: &Path, options: &[&str]) -> Result<ServerProcess> {
         let port = free_port()?;
         let base_url = format!("http://127.0.0.1:{port}");
         let started = Instant::now();
@@ -35,6 +40,7 @@ impl ServerProcess {
             .arg("--data")
             .arg(data)
             .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+            .args(options)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -270,6 +276,39 @@ pub struct LoadPlan<'a> {
     pub max_requests: u64,
 }
 
+/// The search result cache's hits and misses so far, read from `/metrics` with an
+/// admin's `token`.
+pub fn search_cache_counts(base_url: &str, token: &str) -> Result<(u64, u64)> {
+    let text = ureq::get(&format!("{base_url}/metrics"))
+        .set("Authorization", &format!("Bearer {token}"))
+        .call()
+        .context("cannot read /metrics")?
+        .into_string()?;
+    let count = |result: &str| {
+        let prefix = format!("lessons_search_cache_requests_total{{result=\"{result}\"}} ");
+        text.lines()
+            .find_map(|line| line.strip_prefix(&prefix))
+            .and_then(|value| value.trim().parse::<f64>().ok())
+            .map_or(0, |value| value as u64)
+    };
+    Ok((count("hit"), count("miss")))
+}
+
+/// Adds an admin with the command line (before the server starts) and returns a new
+/// API token, to read `/metrics`.
+pub fn admin_token(binary: &Path, data: &Path) -> Result<String> {
+    let email = "bench-admin@bench.example";
+    run_cli(
+        binary,
+        data,
+        &["user", "add", email, "--role", "admin"],
+        "a long enough password\n",
+    )?;
+    Ok(run_cli(binary, data, &["token", "add", email], "")?
+        .trim()
+        .to_string())
+}
+
 /// Checks that wrk is installed.
 pub fn check_wrk() -> Result<()> {
     match Command::new("wrk").arg("--version").output() {
@@ -312,12 +351,14 @@ pub fn run_wrk(plan: &LoadPlan, scratch: &Path) -> Result<LoadRun> {
 }
 
 /// A wrk script that requests `paths` in turn and stops each thread after `limit`
-/// answers.
+/// answers. Each thread starts at its own place in the list (threads that asked the
+/// same sequence in step would flatter a cache).
 fn write_script(scratch: &Path, paths: &[String], limit: u64) -> Result<PathBuf> {
     let list: Vec<String> = paths.iter().map(|p| format!("{p:?}")).collect();
     let script = format!(
-        "local paths = {{ {} }}\nlocal sent, answered = 0, 0\n\
-         request = function()\n  sent = sent + 1\n  return wrk.format(\"GET\", paths[(sent % #paths) + 1])\nend\n\
+        "local paths = {{ {} }}\nlocal sent, answered = 0, 0\nlocal threads = 0\n\
+         setup = function(thread)\n  thread:set(\"offset\", threads * 7919)\n  threads = threads + 1\nend\n\
+         request = function()\n  sent = sent + 1\n  return wrk.format(\"GET\", paths[((sent + (offset or 0)) % #paths) + 1])\nend\n\
          response = function(status, headers, body)\n  answered = answered + 1\n  if answered >= {limit} then wrk.thread:stop() end\nend\n",
         list.join(", ")
     );

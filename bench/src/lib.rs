@@ -17,6 +17,7 @@ pub mod corpus;
 pub mod fts5;
 pub mod http_load;
 pub mod queries;
+pub mod query_mix;
 pub mod recurring;
 pub mod relevance;
 pub mod synth;

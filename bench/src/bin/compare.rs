@@ -6,9 +6,12 @@
 //! 2. Runs the fixed query set (`lessons_bench::queries`) on our index and on FTS5,
 //!    each doing the top 20 with snippets, the total and facet counts: p50/p99 per class.
 //! 3. Starts the real `lessons serve` binary on the imported data (start-up timed, no
-//!    reindexing), drives `GET /api/v1/search` with wrk on loopback at concurrency 1, 8
-//!    and 64 (each run bounded by a duration and a request count), and reads its
-//!    resident anonymous memory (RssAnon) at rest and at the peak of each run.
+//!    reindexing), drives `GET /api/v1/search` with wrk on loopback with the query mix
+//!    (`lessons_bench::query_mix`: 2,400 distinct requests, drawn by popularity) at
+//!    concurrency 1, 8 and 64 (each run bounded by a duration and a request count),
+//!    first with the result cache off (`--search-cache 0`), then on, printing the cache
+//!    hit rate (from `/metrics`) beside each throughput, and reads the server's resident
+//!    anonymous memory (RssAnon) at rest and at the peak of each run.
 //!
 //! ```text
 //! cargo run --release -p lessons-bench --bin synth -- --reviews 10000 --seed 1 --output /tmp/synth-10k
@@ -30,6 +33,7 @@ use lessons_bench::http_load::{
     self, build_server_binary, LoadPlan, LoadRun, PeakSampler, ServerProcess,
 };
 use lessons_bench::queries::{ComparedQuery, CLASSES, QUERIES};
+use lessons_bench::query_mix::QueryMix;
 use lessons_index::SearchRequest;
 use lessons_web::service::Repository;
 
@@ -52,6 +56,20 @@ struct Args {
     #[arg(long, default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(1..))]
     load_requests: u64,
 }
+
+/// One wrk run over HTTP: with the result cache on or off, and the share of searches
+/// it answered.
+struct ServedRun {
+    cache: &'static str,
+    run: LoadRun,
+    peak_kb: u64,
+    hit_rate: f64,
+}
+
+/// The seed of the query mix and of the day drawn from it.
+const MIX_SEED: u64 = 2026;
+/// Requests drawn from the mix (wrk cycles through them).
+const MIX_DAY: usize = 30_000;
 
 /// One engine's import.
 struct ImportRow {
@@ -77,6 +95,8 @@ fn main() -> Result<()> {
     eprintln!("importing into Lessons (store and index)...");
     let data = work.join("lessons-data");
     let (ours_import, repository) = import_ours(&corpus_dir, &data)?;
+    // Every round searches again: the result cache would answer rounds 2.. itself.
+    repository.set_search_cache_entries(0);
     let (reviews, findings) = repository.document_counts()?;
     println!(
         "{reviews} reviews, {findings} findings; {} timed runs per query",
@@ -269,62 +289,105 @@ struct Serving {
     first_startup: Duration,
     startup: Duration,
     rss_at_rest_kb: u64,
-    runs: Vec<(LoadRun, u64)>,
+    runs: Vec<ServedRun>,
     rss_after_kb: u64,
 }
 
 fn serve_and_load(binary: &Path, data: &Path, work: &Path, args: &Args) -> Result<Serving> {
+    let token = http_load::admin_token(binary, data)?;
     // The first start after an import replays sled's log; a restart is the usual case.
     let first_startup = ServerProcess::start(binary, data)?.startup;
-    let server = ServerProcess::start(binary, data)?;
-    let rss_at_rest_kb = http_load::rss_anon_kb(server.pid())?;
-    let paths: Vec<String> = QUERIES
+    let mix = QueryMix::new(MIX_SEED);
+    let day = mix.day(MIX_DAY, MIX_SEED);
+    let paths: Vec<String> = day
         .iter()
-        .map(|q| format!("/api/v1/search?{}", q.api))
+        .map(|&i| format!("/api/v1/search?{}", mix.requests[i].query))
         .collect();
-    let plan = |concurrency, duration, max_requests| LoadPlan {
-        base_url: &server.base_url,
-        paths: &paths,
-        concurrency,
-        duration,
-        max_requests,
-    };
-    // Warm-up: every query answered at least once, caches filled.
-    http_load::run_wrk(&plan(2, Duration::from_secs(3), 200), work)?;
+    eprintln!(
+        "query mix: {} distinct requests, {} drawn ({} distinct among them)",
+        mix.requests.len(),
+        paths.len(),
+        QueryMix::distinct_in(&day)
+    );
     let mut runs = Vec::new();
-    for concurrency in [1, 8, 64] {
-        let sampler = PeakSampler::start(server.pid());
-        let run = http_load::run_wrk(
-            &plan(
-                concurrency,
-                Duration::from_secs(args.load_seconds),
-                args.load_requests,
-            ),
-            work,
-        )?;
-        runs.push((run, sampler.stop()));
+    let mut at_rest = (Duration::ZERO, 0, 0);
+    for (cache, options) in [("off", &["--search-cache", "0"][..]), ("on", &[][..])] {
+        let server = ServerProcess::start_with(binary, data, options)?;
+        let rss_at_rest_kb = http_load::rss_anon_kb(server.pid())?;
+        let plan = |concurrency, duration, max_requests| LoadPlan {
+            base_url: &server.base_url,
+            paths: &paths,
+            concurrency,
+            duration,
+            max_requests,
+        };
+        // Warm-up: the popular requests answered once (the cache starts the day filled
+        // with what the morning asked).
+        http_load::run_wrk(&plan(2, Duration::from_secs(3), 500), work)?;
+        for concurrency in [1, 8, 64] {
+            let before = http_load::search_cache_counts(&server.base_url, &token)?;
+            let sampler = PeakSampler::start(server.pid());
+            let run = http_load::run_wrk(
+                &plan(
+                    concurrency,
+                    Duration::from_secs(args.load_seconds),
+                    args.load_requests,
+                ),
+                work,
+            )?;
+            let peak = sampler.stop();
+            let after = http_load::search_cache_counts(&server.base_url, &token)?;
+            let hits = after.0 - before.0;
+            let asked = hits + (after.1 - before.1);
+            let hit_rate = if asked == 0 {
+                0.0
+            } else {
+                hits as f64 / asked as f64
+            };
+            runs.push(ServedRun {
+                cache,
+                run,
+                peak_kb: peak,
+                hit_rate,
+            });
+        }
+        if cache == "on" {
+            at_rest = (
+                server.startup,
+                rss_at_rest_kb,
+                http_load::rss_anon_kb(server.pid())?,
+            );
+        }
     }
     Ok(Serving {
         first_startup,
-        startup: server.startup,
-        rss_at_rest_kb,
-        rss_after_kb: http_load::rss_anon_kb(server.pid())?,
+        startup: at_rest.0,
+        rss_at_rest_kb: at_rest.1,
+        rss_after_kb: at_rest.2,
         runs,
     })
 }
 
 fn print_serving(serving: &Serving) {
-    println!("\n### Serving `GET /api/v1/search` over HTTP (wrk on loopback)\n");
-    println!("| concurrency | requests | seconds | requests/s | p50 ms | p99 ms | errors | peak RssAnon MB |");
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for (run, peak_kb) in &serving.runs {
+    println!("\n### Serving `GET /api/v1/search` over HTTP (wrk on loopback, the query mix)\n");
+    println!("| result cache | concurrency | requests | seconds | requests/s | cache hit rate | p50 ms | p99 ms | errors | peak RssAnon MB |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for ServedRun {
+        cache,
+        run,
+        peak_kb,
+        hit_rate,
+    } in &serving.runs
+    {
         println!(
-            "| {} | {}{} | {:.1} | {:.0} | {:.2} | {:.2} | {} | {:.0} |",
+            "| {} | {} | {}{} | {:.1} | {:.0} | {:.1}% | {:.2} | {:.2} | {} | {:.0} |",
+            cache,
             run.concurrency,
             run.requests,
             if run.capped { " (cap)" } else { "" },
             run.seconds,
             run.per_second,
+            hit_rate * 100.0,
             run.p50_ms,
             run.p99_ms,
             run.errors,

@@ -7,7 +7,8 @@
 //!    token through the command line (`lessons user add`, `lessons token add`).
 //! 2. Starts the server on 127.0.0.1 and runs `--concurrency` workers (default 64) for
 //!    `--seconds` (default 60) or `--max-requests` requests, whichever ends first. Each
-//!    request is, by weight, a search (varied words, facets, sorts, views, pages), a
+//!    request is, by weight, a search (drawn from `lessons_bench::query_mix`: popular
+//!    searches often, a long tail rarely), a
 //!    small export (one board and theme, CSV or NDJSON, read to the end) or a deposit
 //!    (`POST /api/v1/reviews`, every fourth one then published).
 //! 3. Prints, per kind, the count, 2xx/4xx/5xx and transport errors, p50 and p99; the
@@ -31,9 +32,10 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use clap::Parser;
 use lessons_bench::http_load::{
-    build_server_binary, fresh_data_dir, percentile_ms, read_all, rss_anon_kb, run_cli, Outcome,
-    PeakSampler, ServerProcess,
+    admin_token, build_server_binary, fresh_data_dir, percentile_ms, read_all, rss_anon_kb,
+    run_cli, search_cache_counts, Outcome, PeakSampler, ServerProcess,
 };
+use lessons_bench::query_mix::QueryMix;
 use lessons_bench::synth::{self, SynthConfig};
 use lessons_web::service::Repository;
 use rand::{Rng, SeedableRng};
@@ -71,7 +73,15 @@ struct Args {
     /// Working directory (its `lessons-data` is replaced; default: a temporary one).
     #[arg(long)]
     work: Option<PathBuf>,
+    /// The server's search result cache, in answers (0: off; see `lessons serve`).
+    #[arg(long, default_value_t = lessons_web::service::DEFAULT_SEARCH_CACHE)]
+    search_cache: usize,
 }
+
+/// The seed of the query mix searches are drawn from.
+const MIX_SEED: u64 = 2026;
+/// Searches drawn from the mix (the workers go round them, each from its own place).
+const MIX_DAY: usize = 50_000;
 
 /// What a request does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,7 +135,6 @@ const THEMES: [&str; 6] = [
     "parental_mental_health",
     "parental_substance_misuse",
 ];
-const SORTS: [&str; 3] = ["relevance", "newest", "oldest"];
 
 /// What one worker saw.
 #[derive(Default)]
@@ -165,6 +174,8 @@ struct Plan {
     export_share: u32,
     max_requests: u64,
     sent: AtomicU64,
+    /// Query strings of searches, drawn from the query mix by popularity.
+    searches: Vec<String>,
 }
 
 fn main() -> Result<ExitCode> {
@@ -182,8 +193,16 @@ fn main() -> Result<ExitCode> {
     );
     let board = boards[0].clone();
     let token = depositor_token(&server_binary, &data, &board)?;
+    let admin = admin_token(&server_binary, &data)?;
+    let mix = QueryMix::new(MIX_SEED);
+    let searches: Vec<String> = mix
+        .day(MIX_DAY, MIX_SEED)
+        .into_iter()
+        .map(|i| mix.requests[i].query.clone())
+        .collect();
 
-    let server = ServerProcess::start(&server_binary, &data)?;
+    let cache = args.search_cache.to_string();
+    let server = ServerProcess::start_with(&server_binary, &data, &["--search-cache", &cache])?;
     let pid = server.pid();
     println!(
         "server pid {pid} healthy in {:.2} s; RssAnon at rest {} kB",
@@ -201,7 +220,9 @@ fn main() -> Result<ExitCode> {
         export_share: args.export_share,
         max_requests: args.max_requests,
         sent: AtomicU64::new(0),
+        searches,
     });
+    let cache_before = search_cache_counts(&server.base_url, &admin)?;
     let peak = PeakSampler::start(pid);
     let workers: Vec<_> = (0..args.concurrency)
         .map(|n| {
@@ -233,15 +254,26 @@ fn main() -> Result<ExitCode> {
     let elapsed = run_started.elapsed().as_secs_f64();
     let rss_end = rss_anon_kb(pid)?;
     let rss_peak = peak.stop();
+    let cache_after = search_cache_counts(&server.base_url, &admin)?;
     drop(server);
+    let hits = cache_after.0 - cache_before.0;
+    let asked = hits + (cache_after.1 - cache_before.1);
 
     let total: u64 = tally.latencies.iter().map(|l| l.len() as u64).sum();
     println!(
-        "\n{} requests in {elapsed:.1} s ({:.0}/s) at concurrency {}, {} in the warm-up",
+        "\n{} requests in {elapsed:.1} s ({:.0}/s) at concurrency {}, {} in the warm-up; \
+         searches from the query mix ({} distinct), result cache {} answers, hit rate {:.1}%",
         total,
         total as f64 / elapsed,
         args.concurrency,
-        sent_at_warmup
+        sent_at_warmup,
+        mix.requests.len(),
+        args.search_cache,
+        if asked == 0 {
+            0.0
+        } else {
+            hits as f64 * 100.0 / asked as f64
+        }
     );
     println!(
         "{:<8} {:>8} {:>8} {:>6} {:>6} {:>6} {:>10} {:>10}",
@@ -364,12 +396,15 @@ fn worker(plan: &Plan, n: u64) -> Tally {
     let mut rng = ChaCha8Rng::seed_from_u64(1000 + n);
     let mut tally = Tally::default();
     let mut deposits = 0u64;
+    let mut next_search = (n as usize).wrapping_mul(7919);
     while Instant::now() < plan.deadline
         && plan.sent.fetch_add(1, Ordering::Relaxed) < plan.max_requests
     {
         let roll = rng.random_range(0..100);
         if roll < plan.search_share {
-            let url = format!("{}/api/v1/search?{}", plan.base_url, search_query(&mut rng));
+            next_search = (next_search + 1) % plan.searches.len().max(1);
+            let query = plan.searches.get(next_search).map_or("", String::as_str);
+            let url = format!("{}/api/v1/search?{query}", plan.base_url);
             let started = Instant::now();
             let outcome = read_all(agent.get(&url).call());
             record(&mut tally, Kind::Search, started, outcome, &url);
@@ -438,30 +473,6 @@ fn record(tally: &mut Tally, kind: Kind, started: Instant, outcome: Outcome, url
 
 fn pick<'a>(rng: &mut impl Rng, items: &[&'a str]) -> &'a str {
     items[rng.random_range(0..items.len())]
-}
-
-/// A search: words, sometimes a theme, a year range, a sort, the findings view, a page.
-fn search_query(rng: &mut impl Rng) -> String {
-    let mut query = form_urlencoded::Serializer::new(String::new());
-    query.append_pair("q", pick(rng, &WORDS));
-    if rng.random_bool(0.4) {
-        query.append_pair("theme", pick(rng, &THEMES));
-    }
-    if rng.random_bool(0.2) {
-        let from = rng.random_range(2008..2016);
-        query.append_pair("year_from", &from.to_string());
-        query.append_pair("year_to", &(from + 3).to_string());
-    }
-    if rng.random_bool(0.3) {
-        query.append_pair("sort", pick(rng, &SORTS));
-    }
-    if rng.random_bool(0.3) {
-        query.append_pair("view", "lessons");
-    }
-    if rng.random_bool(0.2) {
-        query.append_pair("page", &rng.random_range(2..5).to_string());
-    }
-    query.finish()
 }
 
 /// A small export: one board's reviews with a theme, as CSV or NDJSON.

@@ -70,6 +70,8 @@ async fn main() -> Result<()> {
     let temporary = tempfile::tempdir().context("cannot make a temporary directory")?;
     let data = args.data.unwrap_or_else(|| temporary.path().join("data"));
     let repository = corpus::open_or_import(&corpus_dir, &data)?;
+    // Every round searches again: the result cache would answer rounds 2.. itself.
+    repository.set_search_cache_entries(0);
     let (reviews, findings) = repository.document_counts()?;
     println!(
         "Corpus: {} ({} reviews, {} findings indexed); {} rounds per query",
