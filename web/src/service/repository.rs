@@ -2,10 +2,20 @@
 //! index derived from it, and the one place where the two are kept in step.
 //!
 //! Layout: `DIR/store` (sled) and `DIR/index` (tantivy). Every write goes through
-//! [`Repository`]: it is written and flushed to the store, then [`Repository::catch_up`]
-//! replays the store's change log into the index before the call returns, so a write is
-//! searchable by the time it is acknowledged. Writes are serialised by one lock, so the
-//! sequence the index records only ever moves forward over writes it has applied.
+//! [`Repository`]: under the write lock it is checked against the stored state, written
+//! and flushed to the store; then, outside that lock, the index is made to reach the
+//! write's sequence before the call returns, so a write is searchable by the time it is
+//! acknowledged.
+//!
+//! **Group commit.** Replaying the store's change log into the index
+//! ([`Repository::catch_up`]) takes its own lock and applies *every* change stored so
+//! far in one index commit. Writers that stored while a commit was running wait for
+//! that lock; when they get it, a commit that started after their write has usually
+//! covered them already (`indexed_seq >= their seq`) and they return at once, so N
+//! concurrent writes share one commit instead of queueing for N. The store still
+//! flushes every write before the lock is released: acknowledged means flushed. The
+//! sequence the index records only ever moves forward, because catch-ups never overlap
+//! and each applies the current stored state of every review changed since the last.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -56,6 +66,8 @@ pub struct Repository {
     pub(super) search_cache: SearchCache,
     dir: PathBuf,
     write_lock: Mutex<()>,
+    /// Held while the index catches up with the store (one catch-up at a time).
+    catch_up_lock: Mutex<()>,
 }
 
 impl Repository {
@@ -72,6 +84,7 @@ impl Repository {
             search_cache: SearchCache::new(search_cache::DEFAULT_ENTRIES),
             dir: dir.to_path_buf(),
             write_lock: Mutex::new(()),
+            catch_up_lock: Mutex::new(()),
         };
         repository.refresh_board_names()?;
         repository.catch_up()?;
@@ -88,9 +101,52 @@ impl Repository {
         Arc::clone(&self.metrics)
     }
 
-    /// Applies every store change the index has not seen yet. Returns how many reviews
-    /// were re-indexed.
+    /// Applies every store change the index has not seen yet, in one commit. Returns
+    /// how many reviews were re-indexed.
     pub fn catch_up(&self) -> Result<usize> {
+        let _turn = self
+            .catch_up_lock
+            .lock()
+            .map_err(|_| RepositoryError::Poisoned)?;
+        self.catch_up_now()
+    }
+
+    /// Returns once the index has applied the store's change `seq` (a write just stored):
+    /// at once when a commit since covered it, else after a catch-up of everything
+    /// stored so far (see the module documentation: group commit).
+    fn make_visible(&self, seq: u64) -> Result<()> {
+        let _turn = self
+            .catch_up_lock
+            .lock()
+            .map_err(|_| RepositoryError::Poisoned)?;
+        if self.index.indexed_seq() < seq {
+            self.catch_up_now()?;
+        }
+        Ok(())
+    }
+
+    /// Runs `write` (a store write) under the write lock, then makes it searchable.
+    fn write<T, E>(&self, write: impl FnOnce() -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<RepositoryError>,
+    {
+        let (written, seq) = {
+            let _guard = self
+                .write_lock
+                .lock()
+                .map_err(|_| RepositoryError::Poisoned)?;
+            let written = write()?;
+            (
+                written,
+                self.store.last_seq().map_err(RepositoryError::from)?,
+            )
+        };
+        self.make_visible(seq)?;
+        Ok(written)
+    }
+
+    /// [`Repository::catch_up`] for a caller holding `catch_up_lock`.
+    fn catch_up_now(&self) -> Result<usize> {
         if self.index.indexed_seq() > self.store.last_seq()? {
             // The index is ahead of this store (an older store was put back): it may hold
             // reviews the store no longer has or no longer publishes. Rebuild it.
@@ -162,6 +218,10 @@ impl Repository {
             .write_lock
             .lock()
             .map_err(|_| RepositoryError::Poisoned)?;
+        let _turn = self
+            .catch_up_lock
+            .lock()
+            .map_err(|_| RepositoryError::Poisoned)?;
         self.refresh_board_names()?;
         let seq = self.store.last_seq()?;
         let reviews: Vec<Review> = self.store.reviews().collect::<Result<_, _>>()?;
@@ -187,13 +247,7 @@ impl Repository {
 
     /// Adds or replaces a board; `by` is who did it (for the audit log).
     pub fn put_board(&self, board: &Board, by: &str) -> Result<()> {
-        let _guard = self
-            .write_lock
-            .lock()
-            .map_err(|_| RepositoryError::Poisoned)?;
-        self.store.put_board(board, by)?;
-        self.catch_up()?;
-        Ok(())
+        self.write(|| Ok(self.store.put_board(board, by)?))
     }
 
     /// Stores a new review (server-owned fields replaced) and indexes it.
@@ -211,24 +265,12 @@ impl Repository {
         by: &str,
         action: &str,
     ) -> Result<Vec<Result<Review, StoreError>>> {
-        let _guard = self
-            .write_lock
-            .lock()
-            .map_err(|_| RepositoryError::Poisoned)?;
-        let results = self.store.create_reviews(reviews, by, action)?;
-        self.catch_up()?;
-        Ok(results)
+        self.write(|| Ok(self.store.create_reviews(reviews, by, action)?))
     }
 
     /// Records a setting in the store.
     pub fn put_setting(&self, name: &str, value: &str) -> Result<()> {
-        let _guard = self
-            .write_lock
-            .lock()
-            .map_err(|_| RepositoryError::Poisoned)?;
-        self.store.put_setting(name, value)?;
-        self.catch_up()?;
-        Ok(())
+        self.write(|| Ok(self.store.put_setting(name, value)?))
     }
 
     /// Reads review `id`, lets `change` return its new version (or refuse), and stores and
@@ -241,22 +283,20 @@ impl Repository {
         action: &str,
         change: impl FnOnce(Review) -> Result<Review, ServiceError>,
     ) -> Result<Review, ServiceError> {
-        let _guard = self
-            .write_lock
-            .lock()
-            .map_err(|_| RepositoryError::Poisoned)?;
-        let current = self
-            .store
-            .review(id)
-            .map_err(RepositoryError::from)?
-            .ok_or_else(|| RepositoryError::Store(StoreError::ReviewNotFound(id.to_string())))?;
-        let next = change(current)?;
-        let stored = self
-            .store
-            .update_review(id, next, by, action)
-            .map_err(RepositoryError::from)?;
-        self.catch_up()?;
-        Ok(stored)
+        self.write(|| {
+            let current = self
+                .store
+                .review(id)
+                .map_err(RepositoryError::from)?
+                .ok_or_else(|| {
+                    RepositoryError::Store(StoreError::ReviewNotFound(id.to_string()))
+                })?;
+            let next = change(current)?;
+            Ok(self
+                .store
+                .update_review(id, next, by, action)
+                .map_err(RepositoryError::from)?)
+        })
     }
 
     /// Stores a new review with its original files: the per-board duplicate check, the
@@ -264,14 +304,20 @@ impl Repository {
     /// holds is a [`ServiceError::Conflict`] naming the review that holds it.
     pub fn create_review_with_files(
         &self,
+        review: Review,
+        files: Vec<(lessons_model::FileRef, &[u8])>,
+        by: &str,
+    ) -> Result<Review, ServiceError> {
+        self.write(|| self.store_review_with_files(review, files, by))
+    }
+
+    /// The store side of [`Repository::create_review_with_files`] (under the write lock).
+    fn store_review_with_files(
+        &self,
         mut review: Review,
         files: Vec<(lessons_model::FileRef, &[u8])>,
         by: &str,
     ) -> Result<Review, ServiceError> {
-        let _guard = self
-            .write_lock
-            .lock()
-            .map_err(|_| RepositoryError::Poisoned)?;
         self.store
             .check_review(&review)
             .map_err(RepositoryError::from)?;
@@ -291,12 +337,10 @@ impl Repository {
             self.store.put_file(bytes).map_err(RepositoryError::from)?;
         }
         review.files = files.into_iter().map(|(file, _)| file).collect();
-        let stored = self
+        Ok(self
             .store
             .create_review(review, by, "create")
-            .map_err(RepositoryError::from)?;
-        self.catch_up()?;
-        Ok(stored)
+            .map_err(RepositoryError::from)?)
     }
 
     /// Refuses unless the store holds no review and no board.

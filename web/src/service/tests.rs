@@ -180,3 +180,32 @@ fn check_finds_an_index_out_of_step_with_the_store_and_repair_rebuilds_it() {
     assert!(repaired.is_clean(), "{repaired:?}");
     assert_eq!(total(&repository, "wombat"), 1);
 }
+
+#[test]
+fn concurrent_writes_share_index_commits_and_each_is_searchable_when_it_returns() {
+    const WRITERS: usize = 24;
+    let dir = tempfile::tempdir().unwrap();
+    let repository = Repository::open(dir.path()).unwrap();
+    repository.put_board(&board(), "cli").unwrap();
+    let generation_before = repository.index.generation();
+    let start = std::sync::Barrier::new(WRITERS);
+    std::thread::scope(|scope| {
+        for n in 0..WRITERS {
+            let (repository, start) = (&repository, &start);
+            scope.spawn(move || {
+                let mut written = review(&format!("Child {n}"));
+                written.summary = format!("A numbat{n} was seen at every visit.");
+                start.wait();
+                repository.create_review(written, "test", "create").unwrap();
+                // Read your writes: acknowledged means searchable.
+                assert_eq!(total(repository, &format!("numbat{n}")), 1, "writer {n}");
+            });
+        }
+    });
+    assert_eq!(repository.index.document_counts().unwrap().0, WRITERS as u64);
+    let commits = repository.index.generation() - generation_before;
+    assert!(
+        (1..=WRITERS as u64 / 2).contains(&commits),
+        "{WRITERS} concurrent writes took {commits} index commits"
+    );
+}
