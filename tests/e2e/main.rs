@@ -3,6 +3,7 @@
 //! One test binary (`mod`s below) so that linking stays fast.
 
 mod accounts;
+mod actions;
 mod api;
 mod audit;
 mod backup;

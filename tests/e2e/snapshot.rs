@@ -45,9 +45,16 @@ fn without_time(header: &str) -> Value {
 }
 
 /// A review as `GET` returns it, without `files`: what its dump line holds.
+/// A review as the API gives it, less what a dump leaves out: the files, and each
+/// recommendation's progress and overdue flag (worked out on the day they are read).
 fn without_files(review: &Value) -> Value {
     let mut review = review.clone();
     review.as_object_mut().unwrap().remove("files");
+    for lesson in review["lessons"].as_array_mut().unwrap() {
+        let lesson = lesson.as_object_mut().unwrap();
+        lesson.remove("progress");
+        lesson.remove("overdue");
+    }
     review
 }
 

@@ -10,7 +10,7 @@ use actix_web::{web, App, HttpRequest, HttpServer};
 use anyhow::Context;
 
 use crate::api::reviews::transition;
-use crate::api::{cite, docs, export, health, reviews, search, stats};
+use crate::api::{actions, cite, docs, export, health, reviews, search, stats};
 use crate::http::config::SiteConfig;
 use crate::http::errors::{api_route_not_found, method_not_allowed};
 use crate::http::middleware::{private_when_credentialed, record_metrics, security_headers};
@@ -44,6 +44,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(
                     resource("/reviews/{id}/withdraw", "POST")
                         .route(web::post().to(transition::<WithdrawBody>)),
+                )
+                .service(
+                    resource("/reviews/{id}/findings/{n}/actions", "POST")
+                        .route(web::post().to(actions::add)),
+                )
+                .service(
+                    resource("/reviews/{id}/actions/{action_id}", "PATCH")
+                        .route(web::patch().to(actions::change)),
                 )
                 .service(api_get("/reviews/{id}/revisions", reviews::revisions))
                 .service(api_get("/reviews/{id}/cite", cite::cite))

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use time::{Date, Month, OffsetDateTime};
 
+use crate::actions::{self, action_number, Action, Progress};
 use crate::dates::{add_months, parse_date, parse_incident_date, whole_months_between};
 
 /// Publication state of a review.
@@ -75,6 +76,34 @@ pub struct Lesson {
     pub text: String,
     #[serde(default, skip_serializing_if = "is_false")]
     pub suggested: bool,
+    /// A recommendation's action plan (DESIGN §10; other kinds carry none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<Action>,
+    /// Output only, filled for the day of the request ([`Lesson::fill_progress`]):
+    /// a recommendation's progress, and whether an action of it is overdue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overdue: Option<bool>,
+}
+
+impl Lesson {
+    /// The follow-through of a recommendation (`None` for other kinds of finding).
+    pub fn progress(&self) -> Option<Progress> {
+        (self.kind == "recommendation").then(|| actions::progress(&self.actions))
+    }
+
+    /// Whether an action of this finding is overdue on `today`.
+    pub fn is_overdue(&self, today: Date) -> bool {
+        self.actions.iter().any(|a| a.is_overdue(today))
+    }
+
+    /// Fills the output-only fields `progress` and `overdue` for `today` (left empty
+    /// for findings that are not recommendations).
+    pub fn fill_progress(&mut self, today: Date) {
+        self.progress = self.progress().map(|p| p.as_str().to_string());
+        self.overdue = self.progress.is_some().then(|| self.is_overdue(today));
+    }
 }
 
 /// An original file uploaded with a review, kept byte for byte. Files are private (to
@@ -336,6 +365,8 @@ impl Review {
         self.updated_at = None;
         for lesson in &mut self.lessons {
             lesson.id.clear();
+            lesson.progress = None;
+            lesson.overdue = None;
         }
     }
 
@@ -353,8 +384,40 @@ impl Review {
         }
         for (n, lesson) in self.lessons.iter_mut().enumerate() {
             lesson.id = format!("{}#L{}", self.id, n + 1);
+            lesson.progress = None;
+            lesson.overdue = None;
         }
+        self.number_actions();
         self.number_files();
+    }
+
+    /// Gives every action without an id the number after the highest in the review
+    /// (`A1` for the first), so ids are never reused while actions are never removed,
+    /// and dates an action without `updated_on` today.
+    pub fn number_actions(&mut self) {
+        let mut highest = self
+            .lessons
+            .iter()
+            .flat_map(|l| &l.actions)
+            .filter_map(|a| action_number(&a.id))
+            .max()
+            .unwrap_or(0);
+        for action in self.lessons.iter_mut().flat_map(|l| l.actions.iter_mut()) {
+            if action.id.is_empty() {
+                highest += 1;
+                action.id = format!("A{highest}");
+            }
+            if action.updated_on.is_empty() {
+                action.updated_on = crate::dates::today().to_string();
+            }
+        }
+    }
+
+    /// Fills each finding's output-only progress fields for `today`.
+    pub fn fill_progress(&mut self, today: Date) {
+        for lesson in &mut self.lessons {
+            lesson.fill_progress(today);
+        }
     }
 
     /// Gives each file its place in the full list, from 1 (stored records written

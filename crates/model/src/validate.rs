@@ -4,8 +4,9 @@
 
 use serde::Serialize;
 
+use crate::actions::{action_number, Action, MAX_ACTIONS, MAX_ACTION_CHARS, MAX_EVIDENCE_CHARS};
 use crate::dates::{parse_date, parse_incident_date};
-use crate::review::{Board, Review};
+use crate::review::{Board, Lesson, Review};
 use crate::vocab::Vocabulary;
 
 /// Longest accepted title, summary and finding, in characters.
@@ -223,6 +224,88 @@ fn check_lessons(check: &mut Checker, review: &Review) {
         }
         check.slugs(&at("themes"), &lesson.themes, Vocabulary::Theme);
         check.required_text(&at("text"), &lesson.text, MAX_LESSON_CHARS);
+        check_actions(check, &at("actions"), lesson);
+    }
+    check_action_ids(check, review);
+}
+
+/// A finding's actions (DESIGN §10): only on recommendations, each with text, an owner
+/// agency, a due date and a status.
+fn check_actions(check: &mut Checker, field: &str, lesson: &Lesson) {
+    if lesson.actions.is_empty() {
+        return;
+    }
+    if lesson.kind != "recommendation" {
+        check.error(field, "only a recommendation carries actions");
+        return;
+    }
+    if lesson.actions.len() > MAX_ACTIONS {
+        check.error(field, format!("has more than {MAX_ACTIONS} actions"));
+        return;
+    }
+    for (j, action) in lesson.actions.iter().enumerate() {
+        check_action(check, &format!("{field}[{j}]."), action);
+    }
+}
+
+/// Checks one action on its own (the fields a client sends to add or change one).
+pub fn validate_action(action: &Action) -> Result<(), ValidationErrors> {
+    let mut check = Checker::new();
+    check_action(&mut check, "", action);
+    check.finish()
+}
+
+/// One action's fields, each named `{prefix}{field}`.
+fn check_action(check: &mut Checker, prefix: &str, action: &Action) {
+    let at = |name: &str| format!("{prefix}{name}");
+    if !action.id.is_empty() && action_number(&action.id).is_none() {
+        check.error(
+            at("id"),
+            "must be A followed by a number (or left out for a new action)",
+        );
+    }
+    check.required_text(&at("text"), &action.text, MAX_ACTION_CHARS);
+    if action.owner.is_empty() {
+        check.error(at("owner"), "is required (the lead agency)");
+        check.set_allowed_on_last(Vocabulary::Agency.slugs());
+    } else {
+        check.slug(at("owner"), &action.owner, Vocabulary::Agency);
+    }
+    if parse_date(&action.due).is_none() {
+        check.error(
+            at("due"),
+            format!("\"{}\" is not a date (YYYY-MM-DD)", action.due),
+        );
+    }
+    check.slug(at("status"), &action.status, Vocabulary::ActionStatus);
+    if let Some(evidence) = &action.evidence {
+        if evidence.chars().count() > MAX_EVIDENCE_CHARS {
+            check.error(
+                at("evidence"),
+                format!("is longer than {MAX_EVIDENCE_CHARS} characters"),
+            );
+        }
+    }
+    if !action.updated_on.is_empty() && parse_date(&action.updated_on).is_none() {
+        check.error(
+            at("updated_on"),
+            format!("\"{}\" is not a date (YYYY-MM-DD)", action.updated_on),
+        );
+    }
+}
+
+/// No action id is used twice in one review.
+fn check_action_ids(check: &mut Checker, review: &Review) {
+    let mut seen = std::collections::HashSet::new();
+    for (i, lesson) in review.lessons.iter().enumerate() {
+        for (j, action) in lesson.actions.iter().enumerate() {
+            if !action.id.is_empty() && !seen.insert(action.id.as_str()) {
+                check.error(
+                    format!("lessons[{i}].actions[{j}].id"),
+                    format!("\"{}\" is used by another action of this review", action.id),
+                );
+            }
+        }
     }
 }
 
@@ -327,6 +410,54 @@ mod tests {
         review.completed_on = Some("2007-01-01".into());
         review.published_on = Some("2006-01-01".into());
         assert_eq!(fields(&review), ["completed_on", "published_on"]);
+    }
+
+    #[test]
+    fn actions_are_checked_field_by_field() {
+        use crate::actions::Action;
+        let mut review = valid();
+        let good = Action {
+            text: "Audit the protocol.".into(),
+            owner: "general_practice".into(),
+            due: "2012-03-31".into(),
+            status: "planned".into(),
+            ..Action::default()
+        };
+        review.lessons[1].actions = vec![good.clone()];
+        assert_eq!(fields(&review), Vec::<String>::new());
+        review.lessons[1].actions = vec![
+            Action {
+                id: "A1".into(),
+                ..good.clone()
+            },
+            Action {
+                id: "A1".into(),
+                text: " ".into(),
+                owner: "gp".into(),
+                due: "2012-02-30".into(),
+                status: "done".into(),
+                ..good.clone()
+            },
+            Action {
+                id: "X7".into(),
+                owner: String::new(),
+                ..good.clone()
+            },
+        ];
+        review.lessons[0].actions = vec![good];
+        assert_eq!(
+            fields(&review),
+            [
+                "lessons[0].actions",
+                "lessons[1].actions[1].text",
+                "lessons[1].actions[1].owner",
+                "lessons[1].actions[1].due",
+                "lessons[1].actions[1].status",
+                "lessons[1].actions[2].id",
+                "lessons[1].actions[2].owner",
+                "lessons[1].actions[1].id",
+            ]
+        );
     }
 
     #[test]

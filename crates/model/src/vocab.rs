@@ -386,6 +386,27 @@ pub const LESSON_KINDS: &[Term] = &[
     t("good_practice", "Good practice"),
 ];
 
+/// The status of an action of a recommendation's plan (DESIGN §10).
+pub const ACTION_STATUSES: &[Term] = &[
+    t("planned", "Planned"),
+    t("in_progress", "In progress"),
+    t("completed", "Completed"),
+    t("not_accepted", "Not accepted"),
+    t("superseded", "Superseded"),
+];
+
+/// A recommendation's follow-through, derived from its actions (DESIGN §10); `overdue`
+/// is a value of the search facet, not a state (an overdue recommendation is also in
+/// progress or not started).
+pub const PROGRESS: &[Term] = &[
+    t("no_plan", "No action plan"),
+    t("not_started", "Not started"),
+    t("in_progress", "In progress"),
+    t("completed", "Completed"),
+    t("not_accepted", "Not accepted"),
+    t("overdue", "Overdue"),
+];
+
 pub const LEVELS: &[Term] = &[
     t("individual", "Individual agency"),
     t("inter_agency", "Inter-agency"),
@@ -572,6 +593,8 @@ pub enum Vocabulary {
     Level,
     DocumentType,
     Timeliness,
+    ActionStatus,
+    Progress,
 }
 
 impl Vocabulary {
@@ -601,6 +624,8 @@ impl Vocabulary {
             Vocabulary::Level => LEVELS,
             Vocabulary::DocumentType => DOCUMENT_TYPES,
             Vocabulary::Timeliness => TIMELINESS,
+            Vocabulary::ActionStatus => ACTION_STATUSES,
+            Vocabulary::Progress => PROGRESS,
         }
     }
 

@@ -1,9 +1,11 @@
 //! The JSON API (DESIGN §6), one file per surface: [`search`] (search, similar,
 //! vocabularies), [`reviews`] (read, deposit, amend, publish, withdraw, revisions,
 //! files), [`cite`], [`export`] (exports and the codebook), [`stats`], [`health`]
-//! (`/healthz`, `/metrics`) and [`docs`] (`/api/openapi.json`). Handlers parse, call the
+//! (`/healthz`, `/metrics`), [`actions`] (recommendations' action plans) and [`docs`]
+//! (`/api/openapi.json`). Handlers parse, call the
 //! service through `http::blocking::Pool` and render JSON; errors are `http::errors`.
 
+pub mod actions;
 pub mod cite;
 pub mod docs;
 pub mod export;

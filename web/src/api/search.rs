@@ -73,6 +73,8 @@ struct Vocabularies {
     levels: &'static [vocab::Term],
     document_types: &'static [vocab::Term],
     timeliness: &'static [vocab::Term],
+    action_statuses: &'static [vocab::Term],
+    progress: &'static [vocab::Term],
     /// The boards of the store (slug, name, region), in slug order.
     boards: Vec<Board>,
 }
@@ -98,6 +100,8 @@ pub async fn vocabularies(pool: Pool) -> Result<HttpResponse, ApiError> {
         levels: vocab::LEVELS,
         document_types: vocab::DOCUMENT_TYPES,
         timeliness: vocab::TIMELINESS,
+        action_statuses: vocab::ACTION_STATUSES,
+        progress: vocab::PROGRESS,
         boards,
     }))
 }

@@ -114,6 +114,8 @@ fn vocabulary_name(vocabulary: lessons_model::Vocabulary) -> &'static str {
         V::Level => "levels",
         V::DocumentType => "document types",
         V::Timeliness => "timeliness",
+        V::ActionStatus => "action statuses",
+        V::Progress => "progress",
     }
 }
 

@@ -469,6 +469,14 @@ fn review_paths(cx: &SpecContext) -> Vec<(String, Value)> {
             json!({ "post": withdraw_operation(id()) }),
         ),
         (
+            "/api/v1/reviews/{id}/findings/{n}/actions".into(),
+            json!({ "post": add_action_operation(id()) }),
+        ),
+        (
+            "/api/v1/reviews/{id}/actions/{action_id}".into(),
+            json!({ "patch": change_action_operation(id()) }),
+        ),
+        (
             "/api/v1/reviews/{id}/revisions".into(),
             json!({ "get": revisions_operation(id()) }),
         ),
@@ -622,6 +630,63 @@ fn publish_operation(id: Value) -> Value {
         json!({ "application/json": {
             "schema": schema_ref("PublishRequest"),
             "example": { "anonymisation_checked": true, "embargo_until": "2027-03-01", "published_on": "2027-03-01", "public_files": [2], "anonymised_files": [2] },
+        } }),
+    )
+    .responses(responses)
+}
+
+fn add_action_operation(id: Value) -> Value {
+    let mut responses = vec![
+        ("201", json_response("The action as stored, with its id (a new revision of the review)", schema_ref("Action"))),
+        ("401", needs_token()),
+        ("403", not_yours()),
+        ("404", error("No such review for this caller, or it has no finding `n`")),
+        ("422", error("Invalid fields, every one listed in `details`; the finding is not a recommendation; or the review was withdrawn")),
+    ];
+    responses.extend(body_errors());
+    Operation::new(
+        "addAction",
+        "deposit",
+        "Add an action to a recommendation",
+        "Adds an action to the action plan of finding `n` (from 1), which must be a recommendation, on a draft or a published review (progress is reported after publication; the review's text does not change). Board depositors and admins only.",
+    )
+    .auth(Auth::Required)
+    .parameters(vec![id, position("Which finding, from 1 (a recommendation).")])
+    .body(
+        "The action",
+        json!({ "application/json": {
+            "schema": schema_ref("NewAction"),
+            "example": { "text": "Audit the bruising protocol in every GP practice.", "owner": "general_practice", "due": "2027-03-31", "status": "planned" },
+        } }),
+    )
+    .responses(responses)
+}
+
+fn change_action_operation(id: Value) -> Value {
+    let mut responses = vec![
+        ("200", json_response("The action as stored (a new revision of the review)", schema_ref("Action"))),
+        ("401", needs_token()),
+        ("403", not_yours()),
+        ("404", error("No such review for this caller, or it has no such action")),
+        ("422", error("Invalid fields, every one listed in `details`; nothing to change; or the review was withdrawn")),
+    ];
+    responses.extend(body_errors());
+    Operation::new(
+        "changeAction",
+        "deposit",
+        "Report progress on an action",
+        "Changes the status, evidence, due date, text or owner of one action, on a draft or a published review. Board depositors and admins only.",
+    )
+    .auth(Auth::Required)
+    .parameters(vec![
+        id,
+        path_parameter("action_id", "The action's id, `A<n>`.", json!({ "type": "string", "pattern": "^A[1-9][0-9]*$" }), Some("A1")),
+    ])
+    .body(
+        "The fields to change",
+        json!({ "application/json": {
+            "schema": schema_ref("ActionChanges"),
+            "example": { "status": "completed", "evidence": "Audit of 12 practices, March 2027: all use the protocol." },
         } }),
     )
     .responses(responses)

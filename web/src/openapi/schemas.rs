@@ -234,6 +234,10 @@ fn review_schemas(cx: &SpecContext) -> Map<String, Value> {
                     "themes": slug_list(Vocabulary::Theme),
                     "text": { "type": "string", "minLength": 1, "maxLength": lessons_model::validate::MAX_LESSON_CHARS, "pattern": NOT_BLANK },
                     "suggested": described(json!({ "type": "boolean" }), "true: proposed, not yet confirmed"),
+                    "actions": described(
+                        json!({ "type": "array", "items": schema_ref("ActionInput"), "maxItems": lessons_model::actions::MAX_ACTIONS }),
+                        "A recommendation's action plan (only recommendations carry actions). Actions are never removed: send back every action the review has (by id), marking one that no longer applies `superseded`; leave `id` out for a new one",
+                    ),
                 },
                 "anyOf": [
                     { "properties": { "level": string_enum(other_levels) } },
@@ -262,6 +266,12 @@ fn review_schemas(cx: &SpecContext) -> Map<String, Value> {
                 "themes": slug_list(Vocabulary::Theme),
                 "text": { "type": "string", "minLength": 1, "maxLength": lessons_model::validate::MAX_LESSON_CHARS },
                 "suggested": described(json!({ "type": "boolean" }), "true on a finding proposed by extraction and not yet confirmed (left out once confirmed)"),
+                "actions": described(list_of(schema_ref("Action")), "A recommendation's action plan (left out when it has none)"),
+                "progress": described(
+                    string_enum(["no_plan", "not_started", "in_progress", "completed", "not_accepted"]),
+                    "A recommendation's follow-through, derived from its actions on the day of the request (left out for other findings)",
+                ),
+                "overdue": described(json!({ "type": "boolean" }), "A recommendation with an open action whose due date has passed, as of today (left out for other findings)"),
             }),
         ),
     );
@@ -329,6 +339,65 @@ fn review_schemas(cx: &SpecContext) -> Map<String, Value> {
                 ),
             }),
         )),
+    );
+    let action_fields = |with_id: bool| {
+        let mut fields = json!({
+            "text": { "type": "string", "minLength": 1, "maxLength": lessons_model::actions::MAX_ACTION_CHARS, "pattern": NOT_BLANK },
+            "owner": described(vocabulary(Vocabulary::Agency), "The lead agency"),
+            "due": described(date(), "Target date"),
+            "status": vocabulary(Vocabulary::ActionStatus),
+            "evidence": described(json!({ "type": "string", "maxLength": lessons_model::actions::MAX_EVIDENCE_CHARS }), "What shows the action was done (or why not)"),
+        });
+        if with_id {
+            fields["id"] = described(
+                json!({ "type": "string", "pattern": "^A[1-9][0-9]*$" }),
+                "`A<n>`, unique in the review and never reused; left out for a new action",
+            );
+            fields["updated_on"] = described(date(), "Set by the server");
+            fields["suggested"] = described(
+                json!({ "type": "boolean" }),
+                "Read from an action-plan table, not yet confirmed",
+            );
+        }
+        fields
+    };
+    schemas.insert(
+        "ActionInput".into(),
+        described(
+            closed(object(&["text", "owner", "due"], action_fields(true))),
+            "An action of a recommendation's plan, as sent in a review (DESIGN §10)",
+        ),
+    );
+    schemas.insert(
+        "NewAction".into(),
+        described(
+            closed(object(&["text", "owner", "due"], action_fields(false))),
+            "An action to add; `status` is `planned` when left out",
+        ),
+    );
+    let mut changes = closed(object(&[], action_fields(false)));
+    changes["minProperties"] = json!(1);
+    changes["properties"]["evidence"]["description"] =
+        json!("What shows the action was done (or why not); an empty text removes it");
+    schemas.insert(
+        "ActionChanges".into(),
+        described(changes, "The fields of an action to change (at least one)"),
+    );
+    schemas.insert(
+        "Action".into(),
+        object(
+            &["id", "text", "owner", "due", "status", "updated_on"],
+            json!({
+                "id": described(json!({ "type": "string", "pattern": "^A[1-9][0-9]*$" }), "`A<n>`, unique in the review and never reused"),
+                "text": text(),
+                "owner": vocabulary(Vocabulary::Agency),
+                "due": date(),
+                "status": vocabulary(Vocabulary::ActionStatus),
+                "evidence": text(),
+                "updated_on": described(date(), "When the action last changed"),
+                "suggested": json!({ "type": "boolean" }),
+            }),
+        ),
     );
     schemas.insert(
         "WithdrawRequest".into(),
@@ -452,6 +521,8 @@ const VOCABULARY_KEYS: &[(&str, Option<Vocabulary>)] = &[
     ("levels", Some(Vocabulary::Level)),
     ("document_types", Some(Vocabulary::DocumentType)),
     ("timeliness", Some(Vocabulary::Timeliness)),
+    ("action_statuses", Some(Vocabulary::ActionStatus)),
+    ("progress", Some(Vocabulary::Progress)),
 ];
 
 fn vocabulary_schemas() -> Map<String, Value> {

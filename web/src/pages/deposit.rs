@@ -535,6 +535,7 @@ fn finding_fields(i: usize, lesson: &Lesson) -> Markup {
     html! {
         fieldset.finding {
             legend { @if is_new { "Add a finding" } @else { "Finding " (i + 1) @if lesson.suggested { " (suggested)" } } }
+            @if !lesson.id.is_empty() { input type="hidden" name={"id_" (i)} value=(lesson.id); }
             label for=(id("state")) { "Keep?" }
             select id=(id("state")) name={"state_" (i)} {
                 @for (value, text) in [("confirmed", "Confirmed"), ("suggested", "Still a suggestion"), ("delete", if is_new { "Do not add" } else { "Delete" })] {

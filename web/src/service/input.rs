@@ -206,6 +206,8 @@ pub fn lessons_from_fields(pairs: &[(String, String)]) -> Vec<Lesson> {
             .map(str::to_string)
             .collect();
         lessons.push(Lesson {
+            // The stored finding this row shows (its actions are kept with it).
+            id: get("id"),
             kind: get("kind"),
             level: get("level"),
             agency: (!agency.is_empty()).then_some(agency),

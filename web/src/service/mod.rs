@@ -7,6 +7,7 @@
 //!   revisions, original files, withdrawal notices, a board's own list.
 //! - [`search`]: searches, similar reviews, exports, cross-tabulations, public figures;
 //!   `search_cache` keeps recent answers by request, index generation and day.
+//! - [`actions`]: recommendations' action plans (add, change; never removed).
 //! - [`accounts`]: credentials to [`accounts::Principal`], sign-in sessions, tokens,
 //!   users, the audit log.
 //! - [`requests`] and [`input`]: reading what people and programs send (query strings,
@@ -20,6 +21,7 @@
 //! blocking thread pool.
 
 pub mod accounts;
+pub mod actions;
 pub mod check;
 pub mod demo;
 mod error;

@@ -12,6 +12,7 @@ use lessons_model::{FieldError, FileRef, Review, RevisionInfo, Status, Validatio
 use lessons_store::ReviewListing;
 
 use super::accounts::Principal;
+use super::actions::carry_actions;
 use super::error::{ServiceError, ServiceResult};
 use super::input::{review_from_json, PublishBody, Transition};
 use super::repository::Repository;
@@ -172,7 +173,7 @@ impl Repository {
             }
             let mut next = review_from_json(value)?;
             next.summary = summary;
-            next.lessons = lessons;
+            next.lessons = with_stored_actions(&current, lessons);
             amended(current, next)
         })
     }
@@ -314,8 +315,9 @@ pub fn withdrawal_notice(review: &Review) -> Option<String> {
 }
 
 /// `review` as `caller` may see it: numbered files, only the public ones unless the
-/// caller may change the review.
+/// caller may change the review; each recommendation's progress as of today.
 fn as_seen_by(caller: Option<&Principal>, mut review: Review) -> Review {
+    review.fill_progress(today());
     if caller.is_some_and(|p| p.can_edit(&review.board)) {
         review.number_files();
     } else {
@@ -344,7 +346,7 @@ fn not_found(id: &str) -> ServiceError {
 
 /// `principal` may change `review`: its board's people and admins. Others get "not
 /// found" unless the review is public (then its existence is no secret: forbidden).
-fn check_may_change(principal: &Principal, review: &Review) -> ServiceResult<()> {
+pub(super) fn check_may_change(principal: &Principal, review: &Review) -> ServiceResult<()> {
     if principal.can_edit(&review.board) {
         return Ok(());
     }
@@ -369,9 +371,28 @@ fn forbidden(principal: &Principal, board: &str) -> ServiceError {
     ))
 }
 
+/// The review screen's findings with the actions of the stored finding each row shows
+/// (rows carry the stored finding's id; new rows have none).
+fn with_stored_actions(
+    current: &Review,
+    mut lessons: Vec<lessons_model::Lesson>,
+) -> Vec<lessons_model::Lesson> {
+    for lesson in &mut lessons {
+        if let Some(stored) = current
+            .lessons
+            .iter()
+            .find(|l| !l.id.is_empty() && l.id == lesson.id)
+        {
+            lesson.actions = stored.actions.clone();
+        }
+    }
+    lessons
+}
+
 /// `review` as the new version of `current`: status, embargo, withdrawal and files are
 /// kept; a published review may not gain unconfirmed (suggested) findings.
 fn amended(current: Review, mut review: Review) -> ServiceResult<Review> {
+    carry_actions(&current, &mut review)?;
     if current.status == Status::Published {
         let suggested: Vec<FieldError> = review
             .lessons

@@ -192,6 +192,7 @@ pub fn suggest_lessons(text: &str) -> Vec<Lesson> {
                 .collect(),
             text: body,
             suggested: true,
+            ..Lesson::default()
         });
     }
     lessons

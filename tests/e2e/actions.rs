@@ -1,0 +1,250 @@
+//! Action plans through the API (DESIGN §10): a board adds actions to a recommendation
+//! and reports progress after publication; the public review shows them with progress
+//! and overdue worked out on the day; nobody else can change them; they are never
+//! removed by an amendment; bad input is refused field by field.
+
+use serde_json::{json, Value};
+
+use crate::support::*;
+
+fn draft() -> Value {
+    json!({
+        "title": "Serious Case Review: Child Plover", "board": "barsetshire", "incident": "serious_harm",
+        "child": { "age_band": "under_1", "sex": "female" }, "themes": ["neglect"],
+        "commissioned_on": "2011-01-10", "completed_on": "2011-09-30",
+        "summary": "The baby was seen with a bruise.",
+        "lessons": [
+            { "kind": "lesson", "level": "inter_agency", "text": "A bruise on a baby who cannot crawl was explained away." },
+            { "kind": "recommendation", "level": "individual", "agency": "general_practice",
+              "text": "GP practices should refer every bruise on a non-mobile baby." }
+        ]
+    })
+}
+
+fn yesterday() -> String {
+    let today = time::OffsetDateTime::now_utc().date();
+    (today - time::Duration::days(1)).to_string()
+}
+
+fn public_recommendation(server: &Server, id: &str) -> Value {
+    let (status, review) = server.json(&format!("/api/v1/reviews/{id}"));
+    assert_eq!(status, 200, "{review}");
+    review["lessons"][1].clone()
+}
+
+#[test]
+fn a_board_reports_progress_on_a_published_recommendation_and_the_public_sees_it() {
+    let board = board_server();
+    let (server, token) = (&board.server, board.token.as_str());
+    let (status, created) = server.send("POST", "/api/v1/reviews", Some(token), Some(&draft()));
+    assert_eq!(status, 201, "{created}");
+    let id = created["id"].as_str().unwrap().to_string();
+    let (status, body) = server.send(
+        "POST",
+        &format!("/api/v1/reviews/{id}/publish"),
+        Some(token),
+        Some(&json!({"anonymisation_checked": true})),
+    );
+    assert_eq!(status, 200, "{body}");
+    let recommendation = public_recommendation(server, &id);
+    assert_eq!(recommendation["progress"], "no_plan");
+    assert_eq!(recommendation["overdue"], false);
+    assert!(public_recommendation(server, &id).get("actions").is_none());
+    let lesson = server.json(&format!("/api/v1/reviews/{id}")).1["lessons"][0].clone();
+    assert!(
+        lesson.get("progress").is_none(),
+        "only recommendations: {lesson}"
+    );
+
+    // Add an action; then one already overdue.
+    let actions = format!("/api/v1/reviews/{id}/findings/2/actions");
+    let audit = json!({"text": "Audit the bruising protocol in every practice.", "owner": "general_practice", "due": "2030-03-31"});
+    let (status, first) = server.send("POST", &actions, Some(token), Some(&audit));
+    assert_eq!(status, 201, "{first}");
+    assert_eq!(first["id"], "A1");
+    assert_eq!(first["status"], "planned");
+    assert_eq!(
+        first["updated_on"],
+        time::OffsetDateTime::now_utc().date().to_string()
+    );
+    let late = json!({"text": "Train every receptionist.", "owner": "general_practice", "due": yesterday(), "status": "in_progress"});
+    let (status, second) = server.send("POST", &actions, Some(token), Some(&late));
+    assert_eq!(status, 201, "{second}");
+    assert_eq!(second["id"], "A2");
+    let recommendation = public_recommendation(server, &id);
+    assert_eq!(recommendation["actions"].as_array().unwrap().len(), 2);
+    assert_eq!(recommendation["progress"], "in_progress");
+    assert_eq!(recommendation["overdue"], true, "A2 fell due yesterday");
+
+    // Report progress: both completed, with evidence.
+    for action in ["A1", "A2"] {
+        let (status, changed) = server.send(
+            "PATCH",
+            &format!("/api/v1/reviews/{id}/actions/{action}"),
+            Some(token),
+            Some(&json!({"status": "completed", "evidence": "Audit of 12 practices."})),
+        );
+        assert_eq!(status, 200, "{changed}");
+        assert_eq!(changed["status"], "completed");
+    }
+    let recommendation = public_recommendation(server, &id);
+    assert_eq!(recommendation["progress"], "completed");
+    assert_eq!(recommendation["overdue"], false);
+    assert_eq!(
+        recommendation["actions"][0]["evidence"],
+        "Audit of 12 practices."
+    );
+    let (_, review) = server.json(&format!("/api/v1/reviews/{id}"));
+    assert_eq!(review["status"], "published");
+    assert_eq!(
+        review["lessons"][1]["text"],
+        draft()["lessons"][1]["text"],
+        "the text is unchanged"
+    );
+
+    // Another board's depositor, and nobody at all, can change nothing.
+    add_board(&board.data, "wessex", "Wessex LSCB");
+    let other = user_with_token(
+        &board.data,
+        "officer@wessex.example",
+        Some("wessex"),
+        "depositor",
+    );
+    let revisions_before = server
+        .send(
+            "GET",
+            &format!("/api/v1/reviews/{id}/revisions"),
+            Some(token),
+            None,
+        )
+        .1;
+    let (status, body) = server.send("POST", &actions, Some(&other), Some(&audit));
+    assert_eq!(status, 403, "{body}");
+    let (status, body) = server.send(
+        "PATCH",
+        &format!("/api/v1/reviews/{id}/actions/A1"),
+        Some(&other),
+        Some(&json!({"status": "not_accepted"})),
+    );
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(server.send("POST", &actions, None, Some(&audit)).0, 401);
+    let revisions_after = server
+        .send(
+            "GET",
+            &format!("/api/v1/reviews/{id}/revisions"),
+            Some(token),
+            None,
+        )
+        .1;
+    assert_eq!(revisions_before, revisions_after, "nothing changed");
+    assert_eq!(public_recommendation(server, &id)["progress"], "completed");
+
+    // An amendment keeps every action: sent back unchanged it keeps their dates; one
+    // that leaves an action out is refused.
+    let (_, mine) = server.send("GET", &format!("/api/v1/reviews/{id}"), Some(token), None);
+    let (status, body) = server.send(
+        "PUT",
+        &format!("/api/v1/reviews/{id}"),
+        Some(token),
+        Some(&mine),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["lessons"][1]["actions"], mine["lessons"][1]["actions"]);
+    let mut dropped = mine.clone();
+    dropped["lessons"][1]["actions"]
+        .as_array_mut()
+        .unwrap()
+        .pop();
+    let (status, body) = server.send(
+        "PUT",
+        &format!("/api/v1/reviews/{id}"),
+        Some(token),
+        Some(&dropped),
+    );
+    assert_eq!(status, 422, "{body}");
+    assert!(body.to_string().contains("A2 is missing"), "{body}");
+
+    // A public dump carries the plan as stored (progress is worked out when read), and
+    // restores into a new data directory that serves the same actions.
+    let dump = board.dir.path().join("dump.ndjson");
+    let output = run_cli(&board.data, &["dump", "--output", dump.to_str().unwrap()]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = std::fs::read_to_string(&dump).unwrap();
+    let line: Value = serde_json::from_str(text.lines().nth(1).unwrap()).unwrap();
+    assert_eq!(line["lessons"][1]["actions"], mine["lessons"][1]["actions"]);
+    assert!(line["lessons"][1].get("progress").is_none());
+    let restored = board.dir.path().join("restored");
+    let output = run_cli(&restored, &["restore", dump.to_str().unwrap()]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let copy = Server::start(&restored, false);
+    assert_eq!(
+        public_recommendation(&copy, &id)["actions"],
+        mine["lessons"][1]["actions"]
+    );
+    assert_eq!(public_recommendation(&copy, &id)["progress"], "completed");
+}
+
+#[test]
+fn bad_actions_are_refused_field_by_field_and_change_nothing() {
+    let board = board_server();
+    let (server, token) = (&board.server, board.token.as_str());
+    let (_, created) = server.send("POST", "/api/v1/reviews", Some(token), Some(&draft()));
+    let id = created["id"].as_str().unwrap().to_string();
+    let path = |n: &str| format!("/api/v1/reviews/{id}/findings/{n}/actions");
+    let good = json!({"text": "Audit.", "owner": "general_practice", "due": "2030-03-31"});
+
+    let (status, body) = server.send(
+        "POST",
+        &path("2"),
+        Some(token),
+        Some(&json!({"text": " ", "owner": "gp", "due": "2030-02-30", "status": "done"})),
+    );
+    assert_eq!(status, 422, "{body}");
+    let fields: Vec<&str> = body["error"]["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["text", "owner", "due", "status"], "{body}");
+    let (status, body) = server.send("POST", &path("1"), Some(token), Some(&good));
+    assert_eq!(status, 422, "a lesson carries no actions: {body}");
+    assert_eq!(
+        server.send("POST", &path("3"), Some(token), Some(&good)).0,
+        404
+    );
+    assert_eq!(
+        server.send("POST", &path("x"), Some(token), Some(&good)).0,
+        404
+    );
+    let (status, _) = server.send("POST", &path("2"), Some(token), Some(&json!({"text": "Audit.", "owner": "general_practice", "due": "2030-03-31", "colour": "red"})));
+    assert!((400..500).contains(&status), "an unknown field: {status}");
+    let (status, _) = server.send(
+        "PATCH",
+        &format!("/api/v1/reviews/{id}/actions/A1"),
+        Some(token),
+        Some(&json!({"status": "completed"})),
+    );
+    assert_eq!(status, 404, "no action yet");
+    let (_, review) = server.send("GET", &format!("/api/v1/reviews/{id}"), Some(token), None);
+    assert_eq!(review["revision"], 1, "nothing was stored");
+
+    let (status, _) = server.send("POST", &path("2"), Some(token), Some(&good));
+    assert_eq!(status, 201);
+    let change = format!("/api/v1/reviews/{id}/actions/A1");
+    let (status, body) = server.send("PATCH", &change, Some(token), Some(&json!({})));
+    assert_eq!(status, 422, "nothing to change: {body}");
+    let (status, body) = server.send("PATCH", &change, Some(token), Some(&json!({"due": "soon"})));
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["error"]["details"][0]["field"], "due");
+    let (_, review) = server.send("GET", &format!("/api/v1/reviews/{id}"), Some(token), None);
+    assert_eq!(review["lessons"][1]["actions"][0]["due"], "2030-03-31");
+}
