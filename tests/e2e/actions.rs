@@ -75,6 +75,13 @@ fn a_board_reports_progress_on_a_published_recommendation_and_the_public_sees_it
     assert_eq!(recommendation["actions"].as_array().unwrap().len(), 2);
     assert_eq!(recommendation["progress"], "in_progress");
     assert_eq!(recommendation["overdue"], true, "A2 fell due yesterday");
+    let (status, page) = server.get(&format!("/reviews/{id}"));
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("0 of 2 actions completed; 1 overdue since"),
+        "{page}"
+    );
+    assert!(page.contains("Train every receptionist."));
 
     // Report progress: both completed, with evidence.
     for action in ["A1", "A2"] {

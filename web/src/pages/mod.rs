@@ -1,5 +1,6 @@
 //! The server-rendered site (maud), one module per page: [`home`] (`/`, `/themes`),
-//! [`search`], [`review`] (a public review, similar lessons), [`theme`], [`insights`]
+//! [`search`], [`review`] (a public review with its recommendations' action plans from
+//! `action_plan`, similar lessons), [`theme`], [`insights`]
 //! (with [`charts`]), [`api_docs`] (`/api`), [`codebook`] (`/codebook`),
 //! [`help`] (`/help`), [`account`] (sign-in, `/my`, tokens),
 //! [`deposit`] (the deposit flow and a board's review screen) and [`admin`] (the audit
@@ -8,6 +9,7 @@
 //! and error pages are `http::layout` and `http::errors`.
 
 pub mod account;
+mod action_plan;
 pub mod admin;
 pub mod api_docs;
 mod charts;

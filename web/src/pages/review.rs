@@ -3,7 +3,7 @@
 //! (`#L3`).
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use lessons_model::dates::parse_incident_date;
+use lessons_model::dates::{parse_incident_date, today};
 use lessons_model::review::month_name;
 use lessons_model::{Lesson, Review, Vocabulary};
 use maud::{html, Markup};
@@ -19,6 +19,8 @@ use crate::http::session::{signed_in_as, Viewer};
 use crate::service::requests::query_pairs;
 use crate::service::ServiceError;
 use lessons_index::{Hit, View};
+
+use super::action_plan::action_plan;
 
 /// `GET /reviews/{id}`
 pub async fn review(
@@ -295,6 +297,7 @@ fn finding(lesson: &Lesson, public: bool) -> Markup {
                 a href={"#" (anchor)} aria-label={"Link to finding " (anchor)} { (anchor) }
             }
             p { (lesson.text) }
+            (action_plan(lesson, today()))
             @if !lesson.themes.is_empty() {
                 ul.tags aria-label="Themes" {
                     @for theme in &lesson.themes { li { (label(Vocabulary::Theme, theme)) } }
