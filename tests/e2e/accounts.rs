@@ -499,6 +499,8 @@ fn every_form_refuses_a_post_without_the_session_csrf_token() {
         format!("/my/reviews/{id}"),
         format!("/my/reviews/{id}/publish"),
         format!("/my/reviews/{id}/withdraw"),
+        format!("/my/reviews/{id}/findings/1/actions"),
+        format!("/my/reviews/{id}/actions/A1"),
     ];
     for path in &forms {
         for csrf in [None, Some("forged")] {

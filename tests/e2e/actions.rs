@@ -255,3 +255,205 @@ fn bad_actions_are_refused_field_by_field_and_change_nothing() {
     let (_, review) = server.send("GET", &format!("/api/v1/reviews/{id}"), Some(token), None);
     assert_eq!(review["lessons"][1]["actions"][0]["due"], "2030-03-31");
 }
+
+/// Signs in on the site: the session cookie and the CSRF token of its forms.
+fn sign_in(server: &Server, email: &str, password: &str) -> (String, String) {
+    let agent = ureq::AgentBuilder::new().redirects(0).build();
+    let form = agent.get(&server.url("/login")).call().unwrap();
+    let cookies: Vec<String> = form
+        .all("set-cookie")
+        .into_iter()
+        .map(|c| c.split(';').next().unwrap().to_string())
+        .collect();
+    let body = form.into_string().unwrap();
+    let login_csrf = hidden_csrf(&body);
+    let response = agent
+        .post(&server.url("/login"))
+        .set("Cookie", &cookies.join("; "))
+        .send_form(&[
+            ("csrf", &login_csrf),
+            ("next", "/my"),
+            ("email", email),
+            ("password", password),
+        ]);
+    let response = match response {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("sign-in failed: {e}"),
+    };
+    assert_eq!(response.status(), 303, "signed in");
+    let cookie = response
+        .all("set-cookie")
+        .into_iter()
+        .find(|c| c.starts_with("lessons_session="))
+        .expect("a session cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let page = get_page(server, &cookie, "/my");
+    (cookie, hidden_csrf(&page))
+}
+
+fn hidden_csrf(page: &str) -> String {
+    page.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a CSRF token")
+        .to_string()
+}
+
+fn post_form(
+    server: &Server,
+    cookie: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> (u16, String, String) {
+    let agent = ureq::AgentBuilder::new().redirects(0).build();
+    let result = agent
+        .post(&server.url(path))
+        .set("Cookie", cookie)
+        .send_form(fields);
+    let response = match result {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("POST {path} failed: {e}"),
+    };
+    let status = response.status();
+    let location = response.header("location").unwrap_or_default().to_string();
+    (status, location, response.into_string().unwrap())
+}
+
+fn get_page(server: &Server, cookie: &str, path: &str) -> String {
+    ureq::get(&server.url(path))
+        .set("Cookie", cookie)
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap()
+}
+
+#[test]
+fn a_board_keeps_its_action_plans_on_the_site_without_javascript() {
+    let (dir, data) = temp_data();
+    add_barsetshire(&data);
+    let email = "officer@barsetshire.example";
+    let output = run_cli_with_input(
+        &data,
+        &[
+            "user",
+            "add",
+            email,
+            "--board",
+            "barsetshire",
+            "--role",
+            "depositor",
+        ],
+        "a long enough password\n",
+    );
+    assert!(output.status.success());
+    let token = run_cli(&data, &["token", "add", email]);
+    let token = String::from_utf8_lossy(&token.stdout).trim().to_string();
+    let server = Server::start(&data, false);
+    let (_, created) = server.send("POST", "/api/v1/reviews", Some(&token), Some(&draft()));
+    let id = created["id"].as_str().unwrap().to_string();
+    let (cookie, csrf) = sign_in(&server, email, "a long enough password");
+
+    // The review screen offers to add an action to the recommendation (finding 2).
+    let screen = get_page(&server, &cookie, &format!("/my/reviews/{id}"));
+    assert!(
+        screen.contains("Action plans") && screen.contains("Add an action to recommendation 2"),
+        "{screen}"
+    );
+    let add = format!("/my/reviews/{id}/findings/2/actions");
+    let back = format!("/my/reviews/{id}");
+    let (status, _, page) = post_form(
+        &server,
+        &cookie,
+        &add,
+        &[
+            ("csrf", &csrf),
+            ("back", &back),
+            ("text", "Audit the protocol."),
+            ("owner", "general_practice"),
+            ("due", "not a date"),
+            ("status", "planned"),
+            ("evidence", ""),
+        ],
+    );
+    assert_eq!(status, 422, "{page}");
+    assert!(
+        page.contains("Due date") && page.contains("Audit the protocol."),
+        "the problem, and what was typed: {page}"
+    );
+    let (status, location, _) = post_form(
+        &server,
+        &cookie,
+        &add,
+        &[
+            ("csrf", &csrf),
+            ("back", &back),
+            ("text", "Audit the protocol."),
+            ("owner", "general_practice"),
+            ("due", &yesterday()),
+            ("status", "planned"),
+            ("evidence", ""),
+        ],
+    );
+    assert_eq!(status, 303);
+    assert!(
+        location.starts_with(&format!("/my/reviews/{id}?done=saved")),
+        "{location}"
+    );
+    let (status, _, page) = post_form(
+        &server,
+        &cookie,
+        &add,
+        &[
+            ("back", &back),
+            ("text", "No token."),
+            ("owner", "police"),
+            ("due", "2030-01-01"),
+        ],
+    );
+    assert_eq!(status, 403, "no CSRF token: {page}");
+
+    // /my/actions lists it as overdue, and progress is reported in place.
+    let open = get_page(&server, &cookie, "/my/actions");
+    assert!(
+        open.contains("1 open action") && open.contains("1 overdue"),
+        "{open}"
+    );
+    let change = format!("/my/reviews/{id}/actions/A1");
+    let (status, location, _) = post_form(
+        &server,
+        &cookie,
+        &change,
+        &[
+            ("csrf", &csrf),
+            ("back", "/my/actions"),
+            ("due", &yesterday()),
+            ("status", "completed"),
+            ("evidence", "Audited in March."),
+        ],
+    );
+    assert_eq!(status, 303);
+    assert_eq!(location, "/my/actions?saved=A1");
+    let open = get_page(&server, &cookie, "/my/actions?saved=A1");
+    assert!(open.contains("0 open actions"), "{open}");
+    let (_, review) = server.send("GET", &format!("/api/v1/reviews/{id}"), Some(&token), None);
+    assert_eq!(review["lessons"][1]["actions"][0]["status"], "completed");
+    assert_eq!(
+        review["lessons"][1]["actions"][0]["evidence"],
+        "Audited in March."
+    );
+    assert_eq!(review["lessons"][1]["progress"], "completed");
+
+    // Saving the review screen's findings keeps the plan.
+    let screen = get_page(&server, &cookie, &format!("/my/reviews/{id}"));
+    assert!(
+        screen.contains(&format!("name=\"id_1\" value=\"{id}#L2\"")),
+        "rows carry their finding"
+    );
+    drop(dir);
+}

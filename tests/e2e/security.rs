@@ -196,6 +196,11 @@ fn another_boards_hidden_review_answers_exactly_as_a_missing_one() {
         Probe::new("PUT", "").with(review_body("wessex", "kestrel"), "board B's body"),
         Probe::new("POST", "/publish").with(json!({"anonymisation_checked": true}), ""),
         Probe::new("POST", "/withdraw").with(json!({"reason": "Published in error"}), ""),
+        Probe::new("POST", "/findings/1/actions").with(
+            json!({"text": "Audit.", "owner": "police", "due": "2030-01-01"}),
+            "",
+        ),
+        Probe::new("PATCH", "/actions/A1").with(json!({"status": "completed"}), ""),
         Probe::new("GET", "/file"),
     ];
     let mut problems = Vec::new();

@@ -14,6 +14,7 @@ use crate::api::{actions, cite, docs, export, health, reviews, search, stats};
 use crate::http::config::SiteConfig;
 use crate::http::errors::{api_route_not_found, method_not_allowed};
 use crate::http::middleware::{private_when_credentialed, record_metrics, security_headers};
+use crate::pages::actions as action_pages;
 use crate::pages::{
     account, admin, api_docs, codebook, deposit, help, home, insights, review, theme,
 };
@@ -89,6 +90,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/my/tokens", web::post().to(account::add_token))
         .route("/deposit", web::get().to(deposit::deposit_page))
         .route("/deposit", web::post().to(deposit::deposit_submit))
+        .route("/my/actions", web::get().to(action_pages::my_actions))
+        .route(
+            "/my/reviews/{id}/findings/{n}/actions",
+            web::post().to(action_pages::add_submit),
+        )
+        .route(
+            "/my/reviews/{id}/actions/{action_id}",
+            web::post().to(action_pages::change_submit),
+        )
         .route("/my/reviews/{id}", web::get().to(deposit::edit_page))
         .route("/my/reviews/{id}", web::post().to(deposit::edit_submit))
         .route(

@@ -289,6 +289,7 @@ fn my_body(principal: &Principal, overview: Overview, new_token: Option<&str>) -
         p.lede { "Signed in as " strong { (principal.email) } " (" (if principal.role == Role::Admin { "administrator" } else { "depositor" }) ", " (scope) ")." }
         p {
             a href="/deposit" { "Deposit a review" }
+            " · " a href="/my/actions" { "Open actions on recommendations" }
             @if principal.role == Role::Admin { " · " a href="/admin/audit" { "Audit log" } }
         }
         form method="post" action="/logout" {

@@ -357,6 +357,7 @@ fn edit_body(
                 }
             }
         }
+        (super::actions::action_plans(review, &csrf))
         @if review.status == Status::Draft {
             (publish_form(&csrf, &action, editable, suggested, match typed { Typed::Publish(body) => Some(body), _ => None }))
         }
@@ -850,7 +851,7 @@ fn checkbox(name: &str, id: &str, term: &Term, chosen: &[String]) -> Markup {
     }
 }
 
-fn page(
+pub(super) fn page(
     title: &str,
     config: &SiteConfig,
     principal: &Principal,

@@ -3,13 +3,15 @@
 //! `action_plan`, similar lessons), [`theme`], [`insights`]
 //! (with [`charts`]), [`api_docs`] (`/api`), [`codebook`] (`/codebook`),
 //! [`help`] (`/help`), [`account`] (sign-in, `/my`, tokens),
-//! [`deposit`] (the deposit flow and a board's review screen) and [`admin`] (the audit
+//! [`deposit`] (the deposit flow and a board's review screen), [`actions`] (a board's
+//! action plans: `/my/actions` and the review screen's section) and [`admin`] (the audit
 //! log); here the stylesheet and the 404 page. Pages work without JavaScript; all state
 //! is in the URL. They call the service through `http::blocking::Pool`; the page frame
 //! and error pages are `http::layout` and `http::errors`.
 
 pub mod account;
 mod action_plan;
+pub mod actions;
 pub mod admin;
 pub mod api_docs;
 mod charts;

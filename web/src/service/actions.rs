@@ -77,7 +77,51 @@ impl ActionChanges {
     }
 }
 
+/// An open action of one of a board's reviews, for `/my/actions`.
+#[derive(Debug, Clone)]
+pub struct OpenAction {
+    pub review_id: String,
+    pub review_title: String,
+    /// The recommendation's place in the review, from 1.
+    pub finding: usize,
+    pub recommendation: String,
+    pub action: Action,
+}
+
 impl Repository {
+    /// The open (planned or in progress) actions of every review `principal` may
+    /// change (the board's, or all for an admin), earliest due date first.
+    pub fn open_actions(&self, principal: &Principal) -> ServiceResult<Vec<OpenAction>> {
+        let mut open = Vec::new();
+        for listing in self.reviews_of(principal)? {
+            let Some(review) = self.store.review(&listing.id)? else {
+                continue;
+            };
+            if review.status == Status::Withdrawn {
+                continue;
+            }
+            for (i, lesson) in review.lessons.iter().enumerate() {
+                for action in lesson.actions.iter().filter(|a| a.is_open()) {
+                    open.push(OpenAction {
+                        review_id: review.id.clone(),
+                        review_title: review.title.clone(),
+                        finding: i + 1,
+                        recommendation: lesson.text.clone(),
+                        action: action.clone(),
+                    });
+                }
+            }
+        }
+        open.sort_by(|a, b| {
+            let due = |o: &OpenAction| (o.action.due_date().is_none(), o.action.due_date());
+            due(a)
+                .cmp(&due(b))
+                .then_with(|| a.review_id.cmp(&b.review_id))
+                .then_with(|| a.action.id.cmp(&b.action.id))
+        });
+        Ok(open)
+    }
+
     /// Adds an action to the `n`-th finding (from 1) of review `id`, which must be a
     /// recommendation; returns the action as stored (with its id).
     pub fn add_action(
