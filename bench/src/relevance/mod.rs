@@ -1,14 +1,16 @@
-//! The judged relevance set (`bench/relevance/judgements.jsonl`) and its evaluation:
-//! every query runs in both views through the real search (the code behind
-//! `/api/v1/search`) and through a plain BM25 [`baseline::Baseline`]; the result is
-//! nDCG@10 and recall@20 per query class and overall.
+//! The judged relevance sets and their evaluation: every query runs in both views
+//! through the real search (the code behind `/api/v1/search`) and through a plain BM25
+//! [`baseline::Baseline`]; the result is nDCG@10 and recall@20 per query class and
+//! overall. Two sets are kept apart ([`default_sets`]): `bench/relevance/judgements.jsonl`,
+//! judged on the corpus the synonym list was extended on (tune on it), and
+//! `bench/relevance/judgements-apart.jsonl`, written and judged apart (never tune on it).
 
 pub mod baseline;
 pub mod metrics;
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use lessons_index::{SearchRequest, View};
@@ -21,6 +23,29 @@ use self::baseline::Baseline;
 pub const NDCG_AT: usize = 10;
 /// Depth of the recall cut-off (and of every ranking fetched).
 pub const RECALL_AT: usize = 20;
+
+/// One judged query set: its name in reports and its JSON Lines file.
+#[derive(Debug, Clone)]
+pub struct JudgedSet {
+    pub name: &'static str,
+    pub path: PathBuf,
+}
+
+/// The judged sets the `relevance` command runs by default, in order: the first set
+/// (tuned on) and the second, written apart (tested on only).
+pub fn default_sets() -> Vec<JudgedSet> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("relevance");
+    vec![
+        JudgedSet {
+            name: "First judged set",
+            path: dir.join("judgements.jsonl"),
+        },
+        JudgedSet {
+            name: "Second judged set, written apart",
+            path: dir.join("judgements-apart.jsonl"),
+        },
+    ]
+}
 
 /// One judged query: grades 3 (central), 2 (substantial) or 1 (mentions) for reviews
 /// and for findings; anything not listed is not relevant.
@@ -242,4 +267,84 @@ pub fn table(rows: &[Row]) -> String {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus;
+
+    fn write(dir: &Path, text: &str) -> PathBuf {
+        let path = dir.join("judgements.jsonl");
+        fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn a_grade_for_an_id_the_corpus_lacks_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let known: HashSet<String> = ["scr-2004-a-0001", "scr-2004-a-0001#L1"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let good = r#"{"id": "q1", "class": "plain", "query": "x", "reviews": {"scr-2004-a-0001": 3}, "lessons": {"scr-2004-a-0001#L1": 2}}"#;
+        assert_eq!(
+            load_judgements(&write(dir.path(), good), &known)
+                .unwrap()
+                .len(),
+            1
+        );
+        for (line, expected) in [
+            (
+                r#"{"id": "q1", "class": "plain", "query": "x", "reviews": {"scr-2004-a-0001": 3}, "lessons": {"scr-2004-a-0001#L9": 2}}"#,
+                "scr-2004-a-0001#L9 is not a review or finding of the corpus",
+            ),
+            (
+                r#"{"id": "q1", "class": "plain", "query": "x", "reviews": {"scr-2004-b-0001": 3}}"#,
+                "scr-2004-b-0001 is not a review or finding of the corpus",
+            ),
+            (
+                r#"{"id": "q1", "class": "plain", "query": "x", "reviews": {"scr-2004-a-0001": 4}}"#,
+                "grades are 1 to 3",
+            ),
+        ] {
+            let error = load_judgements(&write(dir.path(), line), &known).unwrap_err();
+            assert!(format!("{error:#}").contains(expected), "{error:#}");
+        }
+    }
+
+    /// Both bundled sets load against the demo corpus (every graded id exists), the
+    /// second has at least 40 queries covering every class of the first, and no query
+    /// of the second repeats one of the first.
+    #[test]
+    fn both_default_sets_are_valid_for_the_demo_corpus() {
+        let data = tempfile::tempdir().unwrap();
+        let repository = corpus::load(&corpus::demo_dir(), data.path(), |_| {}).unwrap();
+        let known = corpus_ids(&repository).unwrap();
+        let sets = default_sets();
+        assert_eq!(sets.len(), 2);
+        let first = load_judgements(&sets[0].path, &known).unwrap();
+        let second = load_judgements(&sets[1].path, &known).unwrap();
+        assert!(second.len() >= 40, "{}", second.len());
+        for judgement in &first {
+            assert!(
+                second.iter().any(|j| j.class == judgement.class),
+                "class {} missing from the second set",
+                judgement.class
+            );
+        }
+        for judgement in &second {
+            assert!(
+                !judgement.lessons.is_empty(),
+                "{} judges no finding",
+                judgement.id
+            );
+            let query = judgement.query.to_lowercase();
+            assert!(
+                !first.iter().any(|j| j.query.to_lowercase() == query),
+                "{} repeats a query of the first set",
+                judgement.id
+            );
+        }
+    }
 }
