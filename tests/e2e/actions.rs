@@ -457,3 +457,86 @@ fn a_board_keeps_its_action_plans_on_the_site_without_javascript() {
     );
     drop(dir);
 }
+
+#[test]
+fn an_action_plan_table_in_a_deposit_becomes_suggested_actions_to_confirm_before_publishing() {
+    let board = board_server();
+    let (server, token) = (&board.server, board.token.as_str());
+    let docx = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../crates/ingest/tests/fixtures/action-plan-python-docx.docx"
+    ))
+    .unwrap();
+    let metadata = json!({"title": "Serious Case Review: Child Y", "board": "barsetshire", "incident": "serious_harm",
+        "commissioned_on": "2011-05-02", "completed_on": "2011-12-20"});
+    let body = crate::upload::multipart(Some(&metadata), &[("child-y.docx", None, &docx)]);
+    let (status, review) = crate::upload::post(server, token, &body);
+    assert_eq!(status, 201, "{review}");
+    assert!(
+        review["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w["code"] == "action_plan"
+                && w["message"].as_str().unwrap().contains("4 of its 5 rows")),
+        "{review}"
+    );
+    let id = review["id"].as_str().unwrap().to_string();
+    let recommendations: Vec<&Value> = review["lessons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["kind"] == "recommendation")
+        .collect();
+    let suggested: Vec<&str> = recommendations
+        .iter()
+        .flat_map(|l| l["actions"].as_array().into_iter().flatten())
+        .inspect(|a| assert_eq!(a["suggested"], true))
+        .map(|a| a["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(suggested, ["A1", "A2", "A3", "A4"]);
+
+    // Confirm the findings, then publishing is refused while an action is a suggestion.
+    let (_, mut mine) = server.send("GET", &format!("/api/v1/reviews/{id}"), Some(token), None);
+    for lesson in mine["lessons"].as_array_mut().unwrap() {
+        lesson["suggested"] = json!(false);
+    }
+    let (status, body) = server.send(
+        "PUT",
+        &format!("/api/v1/reviews/{id}"),
+        Some(token),
+        Some(&mine),
+    );
+    assert_eq!(status, 200, "{body}");
+    let publish = format!("/api/v1/reviews/{id}/publish");
+    let confirm = json!({"anonymisation_checked": true});
+    let (status, body) = server.send("POST", &publish, Some(token), Some(&confirm));
+    assert_eq!(status, 422, "{body}");
+    assert!(body.to_string().contains("actions[0].suggested"), "{body}");
+    // Saving an action confirms it; a wrong suggestion may be left out by a PUT.
+    for action in ["A1", "A2", "A3"] {
+        let (status, changed) = server.send(
+            "PATCH",
+            &format!("/api/v1/reviews/{id}/actions/{action}"),
+            Some(token),
+            Some(&json!({"status": "planned"})),
+        );
+        assert_eq!(status, 200, "{changed}");
+        assert!(changed.get("suggested").is_none(), "confirmed: {changed}");
+    }
+    let (_, mut mine) = server.send("GET", &format!("/api/v1/reviews/{id}"), Some(token), None);
+    for lesson in mine["lessons"].as_array_mut().unwrap() {
+        if let Some(actions) = lesson["actions"].as_array_mut() {
+            actions.retain(|a| a["id"] != "A4");
+        }
+    }
+    let (status, body) = server.send(
+        "PUT",
+        &format!("/api/v1/reviews/{id}"),
+        Some(token),
+        Some(&mine),
+    );
+    assert_eq!(status, 200, "a suggested action may be left out: {body}");
+    let (status, body) = server.send("POST", &publish, Some(token), Some(&confirm));
+    assert_eq!(status, 200, "{body}");
+}

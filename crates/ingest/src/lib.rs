@@ -7,6 +7,8 @@
 //!   page breaks. PDF, DOCX, HTML and plain text (UTF-8 or Windows-1252).
 //! - [`suggest_lessons`]: findings proposed from sections such as "Lessons learned" or
 //!   "Recommendations", each marked `suggested: true`.
+//! - [`suggest_actions`]: actions read from action-plan tables ("Recommendation | Action
+//!   | Lead | Timescale | Progress") onto the matching recommendations, `suggested`.
 //! - [`anonymisation_warnings`]: likely identifying details (names, dates of birth,
 //!   addresses, postcodes, phone numbers, emails, NHS numbers) with their context.
 
@@ -18,4 +20,6 @@ pub use types::{Extracted, Format, IngestError, Limits, Warning};
 mod anonymise;
 mod suggest;
 pub use anonymise::anonymisation_warnings;
-pub use suggest::{evaluate_suggestions, suggest_lessons, DocScore, EvalReport};
+pub use suggest::{
+    evaluate_suggestions, suggest_actions, suggest_lessons, ActionPlanReport, DocScore, EvalReport,
+};

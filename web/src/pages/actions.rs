@@ -112,7 +112,7 @@ pub fn action_plans(review: &Review, csrf: &str) -> Markup {
                 p.progress-summary { (summary(&lesson.actions, today)) }
                 @for action in &lesson.actions {
                     details {
-                        summary { (action.id) ": " (action.text) " (" (label(Vocabulary::ActionStatus, &action.status)) ")" }
+                        summary { (action.id) ": " (action.text) " (" (label(Vocabulary::ActionStatus, &action.status)) ")" @if action.suggested { " — suggested from the action plan: check and save to confirm" } }
                         (action_form(&change_url(&review.id, &action.id), csrf, &back, action, true))
                     }
                 }

@@ -729,6 +729,9 @@ fn plain_problem(error: &FieldError, public_files: &[usize], review: &Review) ->
     let message = &error.message;
     if let Some((i, rest)) = indexed(&error.field, "lessons") {
         let n = i + 1;
+        if let Some((j, _)) = indexed(rest, ".actions") {
+            return format!("Action {} of finding {n} is still a suggestion read from the action plan: check it under Action plans and save it to confirm it.", j + 1);
+        }
         return match rest {
             ".suggested" => format!("Finding {n} is still a suggestion: set “Keep?” to “Confirmed” (or edit or delete it) and save, or use “Confirm all suggestions and save”."),
             _ => format!("Finding {n}: {}{message}.", finding_part(rest)),

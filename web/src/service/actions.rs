@@ -3,7 +3,9 @@
 //! drafts and published reviews alike (progress is reported after publication; the
 //! review's text does not change). Each change is a new revision audited as `actions`.
 //! Also the rule every amendment keeps: actions are never removed (one that no longer
-//! applies is marked `superseded`), and an action that changed is dated today.
+//! applies is marked `superseded`; only a suggested one, read from an action-plan table
+//! and never confirmed, may be left out), and an action that changed is dated today.
+//! Changing an action confirms it.
 
 use std::collections::{HashMap, HashSet};
 
@@ -194,6 +196,8 @@ impl Repository {
                 .find(|a| a.id == action_id)
                 .ok_or_else(|| no_action(id, action_id))?;
             changes.apply(action);
+            // Saving a suggested action (read from an action-plan table) confirms it.
+            action.suggested = false;
             action.updated_on = today().to_string();
             validate_action(action)?;
             Ok(current)
@@ -247,10 +251,11 @@ pub(super) fn carry_actions(current: &Review, next: &mut Review) -> ServiceResul
             }
         }
     }
+    // A suggested action (never confirmed) may be left out: it was not on the record.
     let mut removed: Vec<&str> = before
-        .keys()
-        .copied()
-        .filter(|id| !kept.contains(id))
+        .iter()
+        .filter(|(id, action)| !kept.contains(*id) && !action.suggested)
+        .map(|(id, _)| *id)
         .collect();
     removed.sort_unstable();
     for id in removed {

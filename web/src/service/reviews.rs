@@ -6,7 +6,7 @@
 //! operation, whether it is missing, a draft or under embargo. Only a review that is
 //! public already answers "forbidden" to a caller who may read but not change it.
 
-use lessons_ingest::{anonymisation_warnings, suggest_lessons, Warning};
+use lessons_ingest::{anonymisation_warnings, suggest_actions, suggest_lessons, Warning};
 use lessons_model::dates::{parse_date, today};
 use lessons_model::{FieldError, FileRef, Review, RevisionInfo, Status, ValidationErrors};
 use lessons_store::ReviewListing;
@@ -125,10 +125,21 @@ impl Repository {
         if review.lessons.is_empty() {
             review.lessons = suggest_lessons(&review.summary);
         }
+        let plan = suggest_actions(&review.summary, &mut review.lessons);
         let mut warnings: Vec<Warning> = uploads
             .iter()
             .flat_map(|u| u.extracted.warnings.clone())
             .collect();
+        if plan.rows > 0 {
+            warnings.push(Warning {
+                code: "action_plan".into(),
+                message: format!(
+                    "An action-plan table was found: {} of its {} rows were read as suggested actions on the recommendations; check and save each under Action plans (a row without a lead agency or a date it could read was left out)",
+                    plan.recovered, plan.rows
+                ),
+                excerpt: String::new(),
+            });
+        }
         warnings.extend(review_warnings(&review));
         let files: Vec<(FileRef, &[u8])> = uploads
             .iter()
@@ -389,6 +400,19 @@ fn with_stored_actions(
     lessons
 }
 
+/// `(finding, action)` positions of the actions still suggested (read from an
+/// action-plan table and not yet confirmed).
+fn suggested_actions(review: &Review) -> impl Iterator<Item = (usize, usize)> + '_ {
+    review.lessons.iter().enumerate().flat_map(|(i, lesson)| {
+        lesson
+            .actions
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.suggested)
+            .map(move |(j, _)| (i, j))
+    })
+}
+
 /// `review` as the new version of `current`: status, embargo, withdrawal and files are
 /// kept; a published review may not gain unconfirmed (suggested) findings.
 fn amended(current: Review, mut review: Review) -> ServiceResult<Review> {
@@ -404,6 +428,11 @@ fn amended(current: Review, mut review: Review) -> ServiceResult<Review> {
                 message: "a published review may only hold confirmed findings".into(),
                 allowed: None,
             })
+            .chain(suggested_actions(&review).map(|(i, j)| FieldError {
+                field: format!("lessons[{i}].actions[{j}].suggested"),
+                message: "a published review may only hold confirmed actions".into(),
+                allowed: None,
+            }))
             .collect();
         if !suggested.is_empty() {
             return Err(ServiceError::Invalid(ValidationErrors(suggested)));
@@ -459,6 +488,12 @@ fn publishable(mut review: Review, body: PublishBody) -> ServiceResult<Review> {
                 "confirm, edit or delete this suggested finding first".into(),
             ));
         }
+    }
+    for (i, j) in suggested_actions(&review) {
+        problems.push(field_error(
+            &format!("lessons[{i}].actions[{j}].suggested"),
+            "confirm (save) or edit this suggested action first".into(),
+        ));
     }
     problems.extend(public_file_problems(
         &review,

@@ -4,6 +4,7 @@
 //! page break), and guess each item's kind, level, agency and themes. Every suggestion is
 //! marked `suggested: true` for the depositor to confirm.
 
+mod action_plan;
 mod actor;
 mod eval;
 mod guess;
@@ -15,6 +16,7 @@ use lessons_model::validate::{MAX_LESSONS, MAX_LESSON_CHARS};
 use lessons_model::Lesson;
 use regex::Regex;
 
+pub use action_plan::{suggest_actions, ActionPlanReport};
 pub use eval::{evaluate_suggestions, DocScore, EvalReport};
 
 /// Items shorter than this many words are not suggested (headings, fragments).

@@ -10,6 +10,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::action_plan::is_action_plan_header;
 use super::guess::{agency_spans, names_inter_agency};
 use super::LabelKind;
 
@@ -194,6 +195,10 @@ pub(super) fn rows(lines: &[&str]) -> Vec<Row> {
     let Some(first) = all.first() else {
         return Vec::new();
     };
+    if is_action_plan_header(first) {
+        // An action plan's rows are actions on the recommendations (`action_plan`).
+        return Vec::new();
+    }
     let (columns, body) = match header(first) {
         Some(columns) => (columns, &all[1..]),
         None => (guess_columns(&all), &all[..]),
