@@ -18,13 +18,10 @@ const EXPECTED: [(usize, &str, &str, &str, &str); 4] = [
     (3, "Change the notification policy so that no domestic incident with a child present goes unreported.", "police", "2012-09-01", "completed"),
 ];
 
-fn recovered(
-    file: &str,
-) -> (
-    ActionPlanReport,
-    Vec<(usize, String, String, String, String)>,
-    usize,
-) {
+/// (recommendation number, text, owner, due, status) of a recovered action.
+type Recovered = (usize, String, String, String, String);
+
+fn recovered(file: &str) -> (ActionPlanReport, Vec<Recovered>, usize) {
     let bytes = std::fs::read(format!("{FIXTURES}{file}")).unwrap();
     let extracted = extract(&bytes, &Limits::default()).unwrap();
     let mut lessons = suggest_lessons(&extracted.text);
