@@ -8,6 +8,7 @@ mod api;
 mod audit;
 mod backup;
 mod check;
+mod citation_meta;
 mod cli;
 mod crash;
 mod deposit;

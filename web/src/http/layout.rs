@@ -41,6 +41,18 @@ pub fn layout_as(
     who: Option<SignedInAs>,
     body: Markup,
 ) -> Markup {
+    layout_with_head(title, config, section, who, html! {}, body)
+}
+
+/// [`layout_as`] with more elements in the page's `head` (a review's citation metadata).
+pub fn layout_with_head(
+    title: &str,
+    config: &SiteConfig,
+    section: Section,
+    who: Option<SignedInAs>,
+    head: Markup,
+    body: Markup,
+) -> Markup {
     let nav = [
         ("/search", "Search reviews", Section::Reviews),
         ("/search?view=lessons", "Search lessons", Section::Lessons),
@@ -57,6 +69,7 @@ pub fn layout_as(
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " – Lessons" }
                 link rel="stylesheet" href="/static/site.css";
+                (head)
             }
             body {
                 a.skip-link href="#main" { "Skip to main content" }

@@ -1,6 +1,6 @@
 //! The server-rendered site (maud), one module per page: [`home`] (`/`, `/themes`),
 //! [`search`], [`review`] (a public review with its recommendations' action plans from
-//! `action_plan`, similar lessons), [`theme`], [`insights`]
+//! `action_plan` and its citation metadata from `citation_meta`, similar lessons), [`theme`], [`insights`]
 //! (with [`charts`]), [`api_docs`] (`/api`), [`codebook`] (`/codebook`),
 //! [`help`] (`/help`), [`account`] (sign-in, `/my`, tokens),
 //! [`deposit`] (the deposit flow and a board's review screen), [`actions`] (a board's
@@ -15,6 +15,7 @@ pub mod actions;
 pub mod admin;
 pub mod api_docs;
 mod charts;
+mod citation_meta;
 pub mod codebook;
 pub mod deposit;
 pub mod help;

@@ -14,13 +14,14 @@ use crate::formats::citation::{suggested, Citable};
 use crate::http::blocking::Pool;
 use crate::http::config::{permalink, SiteConfig};
 use crate::http::errors::{bad_request_page, not_found_page, page_for, review_page_error};
-use crate::http::layout::{layout_as, Section};
+use crate::http::layout::{layout_as, layout_with_head, Section};
 use crate::http::session::{signed_in_as, Viewer};
 use crate::service::requests::query_pairs;
 use crate::service::ServiceError;
 use lessons_index::{Hit, View};
 
 use super::action_plan::action_plan;
+use super::citation_meta::citation_head;
 
 /// `GET /reviews/{id}`
 pub async fn review(
@@ -42,8 +43,12 @@ pub async fn review(
             // Similar reviews are a help, not the page: a failure leaves them out.
             let similar = service.similar(&review.id).unwrap_or_default();
             let body = page_body(&review, &board_name, &similar, &permalink);
+            let head = citation_head(&review, &board_name, &permalink);
             let who = viewer.as_ref().map(signed_in_as);
-            Ok(layout_as(&review.title, &site, Section::Other, who, body).into_string())
+            Ok(
+                layout_with_head(&review.title, &site, Section::Other, who, head, body)
+                    .into_string(),
+            )
         })
         .await;
     match page {
