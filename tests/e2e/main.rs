@@ -12,6 +12,7 @@ mod citation_meta;
 mod cli;
 mod crash;
 mod deposit;
+mod discovery;
 mod export;
 mod feeds;
 mod header;

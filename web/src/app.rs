@@ -21,7 +21,7 @@ use crate::pages::{
 use crate::service::input::{PublishBody, WithdrawBody};
 use crate::service::Repository;
 use crate::throttle::LoginThrottle;
-use crate::{feeds, pages};
+use crate::{discovery, feeds, pages};
 
 /// Methods answered by a read-only API resource.
 const READ: &str = "GET, HEAD";
@@ -73,6 +73,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .default_service(web::to(api_route_not_found)),
         )
         .service(api_get("/feeds/reviews.atom", feeds::reviews))
+        .service(api_get("/robots.txt", discovery::robots))
+        .service(api_get("/sitemap.xml", discovery::sitemap))
+        .service(api_get("/sitemap-{n}.xml", discovery::sitemap_part))
         .route("/", web::get().to(home::home))
         .route("/search", web::get().to(pages::search::search))
         .route("/reviews/{id}", web::get().to(review::review))

@@ -16,6 +16,7 @@
 pub mod api;
 pub mod app;
 pub mod cli;
+pub mod discovery;
 pub mod feeds;
 pub mod formats;
 pub mod http;

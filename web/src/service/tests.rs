@@ -202,7 +202,10 @@ fn concurrent_writes_share_index_commits_and_each_is_searchable_when_it_returns(
             });
         }
     });
-    assert_eq!(repository.index.document_counts().unwrap().0, WRITERS as u64);
+    assert_eq!(
+        repository.index.document_counts().unwrap().0,
+        WRITERS as u64
+    );
     let commits = repository.index.generation() - generation_before;
     assert!(
         (1..=WRITERS as u64 / 2).contains(&commits),
