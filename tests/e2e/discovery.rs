@@ -92,3 +92,78 @@ fn the_sitemap_lists_exactly_the_public_reviews_and_the_themes() {
     );
     assert_eq!(server.get("/sitemap-x.xml").0, 404);
 }
+
+/// GET `path` with `If-None-Match: tag`: the status and the answer's ETag.
+fn revalidate(server: &Server, path: &str, tag: &str) -> (u16, String) {
+    let result = ureq::get(&server.url(path))
+        .set("If-None-Match", tag)
+        .call();
+    let response = match result {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("GET {path} failed: {e}"),
+    };
+    (
+        response.status(),
+        response.header("etag").unwrap_or_default().to_string(),
+    )
+}
+
+fn etag_of(server: &Server, path: &str) -> (String, Option<String>) {
+    let response = ureq::get(&server.url(path)).call().unwrap();
+    (
+        response.header("etag").expect("an ETag").to_string(),
+        response.header("last-modified").map(str::to_string),
+    )
+}
+
+#[test]
+fn review_pages_json_and_feeds_answer_304_while_unchanged() {
+    let board = board_server();
+    let (server, token) = (&board.server, board.token.as_str());
+    let draft = json!({
+        "title": "Serious Case Review: Child Teal", "board": "barsetshire", "incident": "serious_harm",
+        "summary": "The school saw the drawings.",
+        "lessons": [{ "kind": "lesson", "level": "inter_agency", "text": "Share what the child draws." }]
+    });
+    let (_, created) = server.send("POST", "/api/v1/reviews", Some(token), Some(&draft));
+    let id = created["id"].as_str().unwrap().to_string();
+    let (status, _) = server.send(
+        "POST",
+        &format!("/api/v1/reviews/{id}/publish"),
+        Some(token),
+        Some(&json!({"anonymisation_checked": true})),
+    );
+    assert_eq!(status, 200);
+    let paths = [
+        format!("/reviews/{id}"),
+        format!("/api/v1/reviews/{id}"),
+        "/feeds/reviews.atom?q=drawings".to_string(),
+    ];
+    let mut tags = Vec::new();
+    for path in &paths {
+        let (tag, modified) = etag_of(server, path);
+        assert_eq!(revalidate(server, path, &tag), (304, tag.clone()), "{path}");
+        assert_eq!(revalidate(server, path, "\"stale\"").0, 200, "{path}");
+        if path.starts_with("/api/") {
+            assert!(
+                modified.is_some(),
+                "the review JSON says when it last changed"
+            );
+        }
+        tags.push(tag);
+    }
+    // A change gives new tags: the old copies are not current any more.
+    let mut amended = draft.clone();
+    amended["summary"] = json!("The school saw the drawings and told the nurse.");
+    let (status, _) = server.send(
+        "PUT",
+        &format!("/api/v1/reviews/{id}"),
+        Some(token),
+        Some(&amended),
+    );
+    assert_eq!(status, 200);
+    for (path, tag) in paths.iter().zip(&tags).take(2) {
+        assert_eq!(revalidate(server, path, tag).0, 200, "{path} changed");
+    }
+}

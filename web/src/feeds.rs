@@ -6,6 +6,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use lessons_index::{Hit, SearchRequest, Sort, View};
 
 use crate::http::blocking::Pool;
+use crate::http::conditional::conditional;
 use crate::http::config::{search_url, site_url};
 use crate::http::errors::ApiError;
 
@@ -24,9 +25,12 @@ pub async fn reviews(req: HttpRequest, pool: Pool) -> Result<HttpResponse, ApiEr
         })
         .await?;
     let body = atom(&site_url(&req), &request, &results.hits);
-    Ok(HttpResponse::Ok()
-        .content_type("application/atom+xml; charset=utf-8")
-        .body(body))
+    Ok(conditional(
+        &req,
+        "application/atom+xml; charset=utf-8",
+        body,
+        None,
+    ))
 }
 
 /// The feed document.

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::http::blocking::Pool;
 use crate::http::body::{is_multipart, read_json, read_multipart};
+use crate::http::conditional::{changed_since, conditional};
 use crate::http::config::SiteConfig;
 use crate::http::download::attachment;
 use crate::http::errors::ApiError;
@@ -19,6 +20,7 @@ use crate::service::accounts::Principal;
 use crate::service::input::review_from_json;
 use crate::service::input::TransitionRequest;
 use crate::service::uploads::{read_deposit, DepositSource};
+use crate::service::ServiceError;
 
 #[derive(Serialize)]
 struct Deposited<'a> {
@@ -30,6 +32,7 @@ struct Deposited<'a> {
 /// `GET /api/v1/reviews/{id}`: public reviews for everyone; any status for the review's
 /// board and admins; 410 with the reason for a withdrawn review.
 pub async fn review(
+    req: HttpRequest,
     path: web::Path<String>,
     Caller(caller): Caller,
     pool: Pool,
@@ -38,7 +41,14 @@ pub async fn review(
     let review = pool
         .run(move |service| service.review_or_notice(caller.as_ref(), &id))
         .await?;
-    Ok(HttpResponse::Ok().json(review))
+    let body = serde_json::to_string(&review)
+        .map_err(|e| ServiceError::internal(&e, "the review could not be written as JSON"))?;
+    Ok(conditional(
+        &req,
+        "application/json",
+        body,
+        changed_since(review.updated_at.as_deref()),
+    ))
 }
 
 /// `POST /api/v1/reviews`: a new draft of the caller's board, from JSON or from an

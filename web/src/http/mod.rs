@@ -7,6 +7,7 @@
 
 pub mod blocking;
 pub mod body;
+pub mod conditional;
 pub mod config;
 pub mod download;
 pub mod errors;

@@ -504,12 +504,13 @@ fn review_operation(id: Value) -> Value {
         "getReview",
         "reviews",
         "One review",
-        "A public review for everyone; any status (draft, embargoed, withdrawn) for its board's users and admins.",
+        "A public review for everyone; any status (draft, embargoed, withdrawn) for its board's users and admins. Answers carry an `ETag` and `Last-Modified`; a GET with `If-None-Match` (or `If-Modified-Since`) of a current copy gets 304.",
     )
     .auth(Auth::Optional)
     .parameters(vec![id])
     .responses(vec![
         ("200", json_response("The review", schema_ref("Review"))),
+        ("304", json!({ "description": "The copy the client holds is current (conditional GET)" })),
         ("401", bad_token()),
         ("404", not_public()),
         ("410", error("The review was withdrawn; the message gives the date and the reason")),

@@ -12,6 +12,7 @@ use super::label;
 use super::search::{hit_item, similar_url};
 use crate::formats::citation::{suggested, Citable};
 use crate::http::blocking::Pool;
+use crate::http::conditional::conditional;
 use crate::http::config::{permalink, SiteConfig};
 use crate::http::errors::{bad_request_page, not_found_page, page_for, review_page_error};
 use crate::http::layout::{layout_as, layout_with_head, Section};
@@ -52,9 +53,7 @@ pub async fn review(
         })
         .await;
     match page {
-        Ok(page) => HttpResponse::Ok()
-            .content_type("text/html; charset=utf-8")
-            .body(page),
+        Ok(page) => conditional(&req, "text/html; charset=utf-8", page, None),
         Err(error) => review_page_error(error, &id, &config),
     }
 }
