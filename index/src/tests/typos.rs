@@ -154,3 +154,48 @@ fn vocabulary_words_correct_even_when_no_document_spells_them() {
     assert_eq!(ids(&corrected), ids(&search(&f.index, "q=camhs")));
     assert!(ids(&corrected).contains(&"scr-2011-wessex-0004".to_string()));
 }
+
+/// The searcher's day decides, as it decides what search shows: a word held only by a
+/// review under embargo counts once the embargo has ended.
+#[test]
+fn an_embargo_that_ends_makes_its_words_count() {
+    let mut reviews = corpus();
+    reviews.extend(embargoed(
+        "The Pemberton family were known to the Pemberton school.",
+    ));
+    for hidden in reviews.iter_mut().filter(|r| r.embargo_until.is_some()) {
+        hidden.embargo_until = Some("2026-12-15".into());
+    }
+    let f = fixture_with(reviews);
+    let boards = vec!["wessex".to_string()];
+    let request = SearchRequest::from_pairs([("q", "pembertan")], &boards).unwrap();
+    let before = f.index.search(&request, today()).unwrap();
+    assert_eq!(before.did_you_mean, None);
+    assert_eq!(before.total, 0);
+    let after_end = parse_date("2026-12-16").unwrap();
+    let after = f.index.search(&request, after_end).unwrap();
+    assert_eq!(after.did_you_mean.as_deref(), Some("pemberton"));
+    assert_eq!(after.total, 3);
+}
+
+/// A replaced review's old text stays in its segment until a merge; it must not count.
+#[test]
+fn replaced_text_does_not_count() {
+    let mut reviews = corpus();
+    reviews[4].summary = "Home conditions were poor; the neglekt was chronic.".into();
+    let f = fixture_with(reviews.clone());
+    assert_eq!(
+        search(&f.index, "q=neglekt").did_you_mean,
+        None,
+        "held publicly"
+    );
+    reviews[4].summary = "Home conditions were poor; the neglect was chronic.".into();
+    f.index
+        .apply(&[IndexUpdate::Put(Box::new(reviews[4].clone()))], 8)
+        .unwrap();
+    let searcher = f.index.reader.searcher();
+    assert!(searcher.segment_readers().iter().any(|s| s.has_deletes()));
+    let corrected = search(&f.index, "q=neglekt");
+    assert_eq!(corrected.did_you_mean.as_deref(), Some("neglect"));
+    assert_eq!(ids(&corrected), ids(&search(&f.index, "q=neglect")));
+}
