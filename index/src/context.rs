@@ -13,11 +13,13 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{Searcher, Term};
 use time::Date;
 
+use crate::error::IndexError;
 use crate::facet_count::FacetTables;
 use crate::facets::FacetName;
 use crate::params::{SearchRequest, View};
-use crate::query::TextQuery;
+use crate::query::{build_text_query, TextQuery};
 use crate::schema::Fields;
+use crate::spelling::Spellings;
 
 /// Everything needed to run one search against one searcher snapshot.
 pub(crate) struct SearchContext<'a> {
@@ -29,6 +31,23 @@ pub(crate) struct SearchContext<'a> {
 }
 
 impl SearchContext<'_> {
+    /// The text query of `request`, with its misspelt words judged on what the public
+    /// may see today (so search, export and cross-tabulation match the same documents).
+    pub(crate) fn text_query(
+        &self,
+        request: &SearchRequest,
+    ) -> Result<(TextQuery, Spellings), IndexError> {
+        let spellings = self.spellings(&request.q)?;
+        let text = build_text_query(
+            &request.q,
+            request.view,
+            self.fields,
+            self.searcher,
+            &spellings,
+        );
+        Ok((text, spellings))
+    }
+
     /// The text query with every filter, optionally leaving one facet's filter out.
     pub(crate) fn full_query(
         &self,
@@ -100,15 +119,18 @@ impl SearchContext<'_> {
     /// not ended. Few documents carry a future date, so the excluded set is read from the
     /// inverted index (a handful of terms) instead of scanning every document's date.
     pub(crate) fn public_today(&self) -> (Occur, Box<dyn Query>) {
+        (Occur::MustNot, self.embargoed_today())
+    }
+
+    /// The documents under an embargo that has not ended today (what
+    /// [`Self::public_today`] excludes).
+    pub(crate) fn embargoed_today(&self) -> Box<dyn Query> {
         let after_today =
             Term::from_field_i64(self.fields.public_from, days_since_epoch(self.today));
-        (
-            Occur::MustNot,
-            Box::new(InvertedIndexRangeQuery::new(
-                Bound::Excluded(after_today),
-                Bound::Unbounded,
-            )),
-        )
+        Box::new(InvertedIndexRangeQuery::new(
+            Bound::Excluded(after_today),
+            Bound::Unbounded,
+        ))
     }
 }
 

@@ -22,7 +22,6 @@ use crate::error::IndexError;
 use crate::facet_count::{FacetTables, OrdinalTable};
 use crate::facets::FacetName;
 use crate::params::SearchRequest;
-use crate::query::build_text_query;
 use crate::schema::FACETS_FIELD;
 use crate::search::FacetCount;
 
@@ -64,7 +63,7 @@ pub(crate) fn cross_tab(
     rows: FacetName,
     cols: FacetName,
 ) -> Result<CrossTab, IndexError> {
-    let text = build_text_query(&request.q, request.view, context.fields, context.searcher);
+    let (text, _) = context.text_query(request)?;
     let counts = if text.nothing_searchable {
         Counts::default()
     } else {

@@ -24,7 +24,6 @@ use crate::context::SearchContext;
 use crate::document::{Display, ReviewMetadata};
 use crate::error::IndexError;
 use crate::params::{SearchRequest, Sort, View};
-use crate::query::build_text_query;
 use crate::schema::Fields;
 use crate::search::effective_sort;
 
@@ -344,7 +343,7 @@ impl ExportCursor {
         context: &SearchContext,
         request: &SearchRequest,
     ) -> Result<ExportCursor, IndexError> {
-        let text = build_text_query(&request.q, request.view, context.fields, context.searcher);
+        let (text, _) = context.text_query(request)?;
         let order = if text.nothing_searchable {
             Vec::new()
         } else {

@@ -21,6 +21,7 @@ mod facet_count;
 pub mod facets;
 pub mod inventory;
 pub mod params;
+mod public_freq;
 pub mod query;
 pub mod schema;
 pub mod search;

@@ -12,15 +12,15 @@
 //! score plus a fixed coverage bonus, so documents that match more of the words rank
 //! first, then the rarer words and the phrase. Function words ("in", "who", "are")
 //! never widen the match set on their own; they count only inside the phrase bonus.
-//! A longer word that is rare in the index also matches its close spellings.
+//! A query word that public documents lack is searched as its best close spelling, and
+//! a rare one also matches its close spellings below its own matches (`spelling.rs`).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use lessons_model::vocab::{Theme, TEXT_SYNONYMS, THEMES};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
@@ -28,6 +28,7 @@ use tantivy::{Searcher, Term};
 use crate::bonus::BonusQuery;
 use crate::params::View;
 use crate::schema::{analyse, Fields};
+use crate::spelling::Spellings;
 
 /// Score added for each concept a document matches: coverage before term weight.
 const COVERAGE_BONUS: f32 = 4.0;
@@ -44,10 +45,6 @@ const PHRASE_BOOST: f32 = 3.0;
 const PAIR_BOOST: f32 = 1.0;
 /// Boost of a close spelling relative to the exact word.
 const FUZZY_BOOST: f32 = 0.5;
-/// A word with at most this many documents also matches its close spellings.
-const FUZZY_MAX_DOC_FREQ: u64 = 2;
-/// Words of at least this many characters are eligible for close spellings.
-const FUZZY_MIN_CHARS: usize = 5;
 /// Words beyond this many are ignored (a pasted page must not become a huge query).
 const MAX_CONCEPTS: usize = 32;
 /// Longest synonym phrase, in words.
@@ -74,9 +71,16 @@ pub struct TextQuery {
     pub nothing_searchable: bool,
 }
 
-/// Builds the text query for `text` in `view`, reading document frequencies from `searcher`.
-pub fn build_text_query(text: &str, view: View, fields: &Fields, searcher: &Searcher) -> TextQuery {
-    let items = parse(text);
+/// Builds the text query for `text` in `view`, reading document frequencies from
+/// `searcher`; misspelt words are searched as `spellings` says.
+pub(crate) fn build_text_query(
+    text: &str,
+    view: View,
+    fields: &Fields,
+    searcher: &Searcher,
+    spellings: &Spellings,
+) -> TextQuery {
+    let items = corrected(parse(text), spellings);
     if text.trim().is_empty() {
         return TextQuery {
             query: None,
@@ -90,8 +94,25 @@ pub fn build_text_query(text: &str, view: View, fields: &Fields, searcher: &Sear
         summary: fields.summary,
         spelling: fields.spelling,
         searcher,
+        spellings,
     };
     builder.build(items)
+}
+
+/// `items` with each plain word that no public document holds replaced by its best
+/// close spelling, so that it forms the phrases and synonyms the corrected word would.
+fn corrected(mut items: Vec<Item>, spellings: &Spellings) -> Vec<Item> {
+    for item in items.iter_mut() {
+        if item.quoted || item.mode == Mode::Excluded {
+            continue;
+        }
+        if let [word] = item.words.as_mut_slice() {
+            if let Some(replacement) = spellings.replacement(word) {
+                *word = replacement;
+            }
+        }
+    }
+    items
 }
 
 fn text_fields(view: View, fields: &Fields) -> Vec<(Field, f32)> {
@@ -313,23 +334,43 @@ fn synonyms() -> &'static HashMap<Vec<String>, Expansion> {
     })
 }
 
-/// The plain (unquoted, not excluded) words of `text` that a spelling suggestion may
-/// replace: lower-case ASCII letters, at least four of them, not function words and
-/// not known acronyms or synonyms.
+/// The plain (unquoted, not excluded) words of `text` that may be misspelt, lower case:
+/// not function words, not known acronyms or synonyms, and not typed in capitals
+/// (`NSPCC`; unless the whole query is).
 pub(crate) fn correctable_words(text: &str) -> Vec<String> {
     let table = synonyms();
+    let capitals = words_in_capitals(text);
     let mut words: Vec<String> = parse(text)
         .into_iter()
         .filter(|item| !item.quoted && item.mode != Mode::Excluded)
         .flat_map(|item| item.words)
-        .filter(|w| w.len() >= 4 && w.chars().all(|c| c.is_ascii_lowercase()))
         .filter(|w| !FUNCTION_WORDS.contains(&w.as_str()))
         .filter(|w| !table.contains_key(std::slice::from_ref(w)))
+        .filter(|w| !capitals.contains(w))
         .collect();
     let mut seen = std::collections::HashSet::new();
     words.retain(|w| seen.insert(w.clone()));
     words.truncate(MAX_CONCEPTS);
     words
+}
+
+/// The words of `text` typed in capitals (two letters or more), lower case: acronyms,
+/// never corrected. Empty when nothing in `text` is in lower case (a query typed with
+/// caps lock on).
+fn words_in_capitals(text: &str) -> std::collections::HashSet<String> {
+    if !text.chars().any(char::is_lowercase) {
+        return Default::default();
+    }
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 2 && w.chars().all(char::is_uppercase))
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Whether `word` alone names a known concept (an acronym, a synonym or a theme), so
+/// that searching it finds what its synonyms and themes find.
+pub(crate) fn names_a_concept(word: &str) -> bool {
+    synonyms().contains_key(&[word.to_string()][..])
 }
 
 /// The concepts of `text` as single terms, for comparing texts with one another (the
@@ -459,7 +500,7 @@ fn concept(text: &str, expansion: Expansion, mode: Mode, single: bool) -> Concep
         alternatives,
         themes: expansion.themes,
         mode,
-        fuzzy_word: (single && !has_synonyms && words.len() == 1).then(|| words[0].clone()),
+        fuzzy_word: (single && words.len() == 1).then(|| words[0].clone()),
         function_word,
     }
 }
@@ -472,6 +513,7 @@ struct Builder<'a> {
     summary: Field,
     spelling: Field,
     searcher: &'a Searcher,
+    spellings: &'a Spellings,
 }
 
 impl Builder<'_> {
@@ -587,24 +629,26 @@ impl Builder<'_> {
         out
     }
 
-    /// Close spellings of a rare longer word, matched on the unstemmed words.
+    /// The close spellings of a misspelt word (see `spelling.rs`), matched on the
+    /// unstemmed words below the word's own matches.
     fn fuzzy_query(&self, concept: &Concept) -> Option<Box<dyn Query>> {
         let word = concept.fuzzy_word.as_ref()?;
-        let length = word.chars().count();
-        if length < FUZZY_MIN_CHARS || !word.chars().all(char::is_alphabetic) {
+        let close: Vec<(Occur, Box<dyn Query>)> = self
+            .spellings
+            .close_spellings(word)
+            .into_iter()
+            .map(|w| {
+                let term = Term::from_field_text(self.spelling, w);
+                let query: Box<dyn Query> =
+                    Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                (Occur::Should, query)
+            })
+            .collect();
+        if close.is_empty() {
             return None;
         }
-        let rare = concept.alternatives.first().is_some_and(|tokens| {
-            tokens
-                .iter()
-                .all(|t| self.field_doc_freqs(t).sum::<u64>() <= FUZZY_MAX_DOC_FREQ)
-        });
-        if !rare {
-            return None;
-        }
-        let distance = if length >= 8 { 2 } else { 1 };
-        let fuzzy = FuzzyTermQuery::new(Term::from_field_text(self.spelling, word), distance, true);
-        Some(Box::new(BoostQuery::new(Box::new(fuzzy), FUZZY_BOOST)))
+        let any = Box::new(BooleanQuery::new(close));
+        Some(Box::new(BoostQuery::new(any, FUZZY_BOOST)))
     }
 
     /// How much matching this concept says about a document, from 1 (a word in at most

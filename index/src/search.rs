@@ -23,7 +23,7 @@ use crate::error::IndexError;
 use crate::facet_count::{FacetCounter, Tally};
 use crate::facets::FacetName;
 use crate::params::{SearchRequest, Sort, View};
-use crate::query::{build_text_query, TextQuery};
+use crate::query::TextQuery;
 use crate::schema::FACETS_FIELD;
 use crate::snippet::Snippets;
 
@@ -66,7 +66,7 @@ pub struct SearchResults {
 impl SearchContext<'_> {
     pub fn run(&self, request: &SearchRequest) -> Result<SearchResults, IndexError> {
         let started = Instant::now();
-        let text = build_text_query(&request.q, request.view, self.fields, self.searcher);
+        let (text, spellings) = self.text_query(request)?;
         let mut results = SearchResults {
             total: 0,
             page: request.page,
@@ -80,7 +80,7 @@ impl SearchContext<'_> {
             results.took_ms = started.elapsed().as_millis() as u64;
             return Ok(results);
         }
-        results.did_you_mean = self.did_you_mean(&request.q)?;
+        results.did_you_mean = spellings.did_you_mean(&request.q);
         let query = self.full_query(request, &text, None);
         let (total, tally, addresses) = self.first_pass(request, &query, &text)?;
         results.total = total as u64;

@@ -677,6 +677,7 @@ fn exports_leave_out_what_the_public_cannot_see() {
 mod crosstab;
 mod properties;
 mod review_filters;
+mod typos;
 
 #[test]
 fn facet_tables_hold_only_live_segments_across_commits_and_merges() {

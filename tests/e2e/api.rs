@@ -310,6 +310,18 @@ fn reviews_and_vocabularies(server: &Server) {
     let misspelt = server.search(&[("q", "chronic neglekt")]);
     assert_eq!(misspelt["did_you_mean"], "chronic neglect");
     assert!(server.search(&[("q", "chronic neglect")])["did_you_mean"].is_null());
+    // A word no public review holds is searched as its correction (issue 17): here it
+    // forms the synonym phrase "health visitor", so the hits are the correct spelling's.
+    let misspelt = server.search(&[("q", "helth visitor")]);
+    let correct = server.search(&[("q", "health visitor")]);
+    assert_eq!(misspelt["did_you_mean"], "health visitor");
+    let ranked = |results: &Value| -> Vec<String> {
+        let hits = results["hits"].as_array().cloned().unwrap_or_default();
+        hits.iter().map(|h| h["id"].to_string()).collect()
+    };
+    assert!(!ranked(&correct).is_empty());
+    assert_eq!(ranked(&misspelt), ranked(&correct));
+    assert!(server.search(&[("q", "\"helth\" visitor")])["did_you_mean"].is_null());
     let (status, body) = server.json("/api/v1/reviews/scr-1999-nowhere-0001");
     assert_eq!(status, 404);
     assert_eq!(body["error"]["code"], "not_found");
