@@ -81,7 +81,9 @@ pub(crate) fn group(corpus: &Corpus, params: &Params) -> Vec<Vec<usize>> {
             clusters[other].links.insert(index as u32, sim);
             if sim >= params.edge && corpus.lexical_support(index, other, sim) {
                 edges.push((index as u32, other as u32, sim));
-            } else if corpus.points[index].is_some() && corpus.points[index] == corpus.points[other]
+            } else if corpus.analysis.point_link > 0.0
+                && corpus.points[index].is_some()
+                && corpus.points[index] == corpus.points[other]
             {
                 point_pairs.push((index as u32, other as u32, sim));
             }
@@ -377,7 +379,9 @@ pub(crate) fn place(
             .filter(|(o, s)| {
                 *s >= params.edge.max(params.link)
                     && !group_of.contains_key(o)
-                    && (point.is_none() || corpus.points[*o].is_none() || corpus.points[*o] == point)
+                    && (point.is_none()
+                        || corpus.points[*o].is_none()
+                        || corpus.points[*o] == point)
                     && corpus.lexical_support(x, *o, *s)
             })
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));

@@ -18,6 +18,7 @@
 //! practice vocabulary, not from any one finding; see BENCHMARKS.md for how they were
 //! measured.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 /// A cue: every slot must be present in one sentence; a slot is a list of alternatives.
@@ -38,23 +39,72 @@ pub(crate) struct Point {
 const BABY: &[&str] = &["baby", "babies", "infant", "infants", "newborn"];
 const BRUISE: &[&str] = &["bruise", "bruises", "bruising", "bruised"];
 const MEN: &[&str] = &[
-    "father", "fathers", "dad", "man", "men", "male", "males", "partner", "partners",
-    "boyfriend", "boyfriends", "stepfather", "stepfathers", "young father", "young fathers",
+    "father",
+    "fathers",
+    "dad",
+    "man",
+    "men",
+    "male",
+    "males",
+    "partner",
+    "partners",
+    "boyfriend",
+    "boyfriends",
+    "stepfather",
+    "stepfathers",
+    "young father",
+    "young fathers",
 ];
 const SAFE_SLEEP: &[&str] = &[
-    "safe sleep", "safe sleeping", "safer sleep", "safer sleeping", "co-sleeping",
-    "bed sharing", "sleeping arrangements", "sleep safely", "sleeping safely",
+    "safe sleep",
+    "safe sleeping",
+    "safer sleep",
+    "safer sleeping",
+    "co-sleeping",
+    "bed sharing",
+    "sleeping arrangements",
+    "sleep safely",
+    "sleeping safely",
 ];
 const TELL: &[&str] = &[
-    "notify", "notified", "notification", "notifications", "inform", "informed", "tell",
-    "told", "share", "shared", "sharing", "pass", "passed", "refer", "referred", "referral",
-    "referrals", "send", "sent",
+    "notify",
+    "notified",
+    "notification",
+    "notifications",
+    "inform",
+    "informed",
+    "tell",
+    "told",
+    "share",
+    "shared",
+    "sharing",
+    "pass",
+    "passed",
+    "refer",
+    "referred",
+    "referral",
+    "referrals",
+    "send",
+    "sent",
 ];
 const MOVE: &[&str] = &[
-    "move", "moves", "moved", "moving", "relocate", "relocated", "relocates",
+    "move",
+    "moves",
+    "moved",
+    "moving",
+    "relocate",
+    "relocated",
+    "relocates",
 ];
 const AREA: &[&str] = &[
-    "area", "areas", "authority", "authorities", "borough", "boroughs", "county", "council",
+    "area",
+    "areas",
+    "authority",
+    "authorities",
+    "borough",
+    "boroughs",
+    "county",
+    "council",
     "councils",
 ];
 
@@ -66,7 +116,13 @@ pub(crate) const POINTS: &[Point] = &[
         slug: "bruising_protocol_audit",
         label: "An audit of whether the bruising protocol is followed",
         cues: &[&[
-            &["bruise", "bruises", "bruising", "bruised", "bruising in non-mobile infants"],
+            &[
+                "bruise",
+                "bruises",
+                "bruising",
+                "bruised",
+                "bruising in non-mobile infants",
+            ],
             &["audit", "audited", "auditing", "compliance"],
         ]],
         unless: &[],
@@ -82,8 +138,15 @@ pub(crate) const POINTS: &[Point] = &[
             &[
                 BRUISE,
                 &[
-                    "mobile", "non-mobile", "pre-mobile", "crawl", "crawling", "cruise",
-                    "cruising", "roll", "rolling",
+                    "mobile",
+                    "non-mobile",
+                    "pre-mobile",
+                    "crawl",
+                    "crawling",
+                    "cruise",
+                    "cruising",
+                    "roll",
+                    "rolling",
                 ],
             ],
             &[
@@ -116,7 +179,14 @@ pub(crate) const POINTS: &[Point] = &[
         cues: &[&[
             &["probation", "offender manager", "offender managers"],
             &["ask", "asked", "enquire", "establish", "check"],
-            &["partner", "partners", "relationship", "relationships", "pregnancy", "children"],
+            &[
+                "partner",
+                "partners",
+                "relationship",
+                "relationships",
+                "pregnancy",
+                "children",
+            ],
         ]],
         unless: &[],
     },
@@ -131,26 +201,91 @@ pub(crate) const POINTS: &[Point] = &[
             &[
                 MEN,
                 &[
-                    "household", "home", "living", "lives", "live", "visiting", "visits",
-                    "staying", "life", "caring", "care",
+                    "household",
+                    "home",
+                    "living",
+                    "lives",
+                    "live",
+                    "visiting",
+                    "visits",
+                    "staying",
+                    "life",
+                    "caring",
+                    "care",
                 ],
                 &[
-                    "unseen", "seen", "see", "spoken", "speak", "assess", "assessed",
-                    "assessment", "assessments", "identify", "identified", "invisible", "ask",
-                    "asked", "name", "named", "names", "curious", "curiosity", "met", "include",
-                    "included", "engage", "engaged", "unknown",
+                    "unseen",
+                    "seen",
+                    "see",
+                    "spoken",
+                    "speak",
+                    "assess",
+                    "assessed",
+                    "assessment",
+                    "assessments",
+                    "identify",
+                    "identified",
+                    "invisible",
+                    "ask",
+                    "asked",
+                    "name",
+                    "named",
+                    "names",
+                    "curious",
+                    "curiosity",
+                    "met",
+                    "include",
+                    "included",
+                    "engage",
+                    "engaged",
+                    "unknown",
                 ],
             ],
-            &[MEN, &["met", "unseen", "never seen", "never spoken", "never asked", "overlooked", "invisible"]],
+            &[
+                MEN,
+                &[
+                    "met",
+                    "unseen",
+                    "never seen",
+                    "never spoken",
+                    "never asked",
+                    "overlooked",
+                    "invisible",
+                ],
+            ],
             &[
                 &["household", "home"],
-                &["ask", "asked", "establish", "record", "recorded", "identify", "include"],
+                &[
+                    "ask",
+                    "asked",
+                    "establish",
+                    "record",
+                    "recorded",
+                    "identify",
+                    "include",
+                ],
                 &["adult", "adults", "members", "composition", "new"],
             ],
             &[
-                &["collect", "collects", "collecting", "collected", "pick up", "picks up", "picking up"],
+                &[
+                    "collect",
+                    "collects",
+                    "collecting",
+                    "collected",
+                    "pick up",
+                    "picks up",
+                    "picking up",
+                ],
                 &["adult", "adults", "man", "unknown", "anyone"],
-                &["child", "nursery", "school", "early years", "name", "names", "record"],
+                &[
+                    "child",
+                    "nursery",
+                    "school",
+                    "early years",
+                    "name",
+                    "names",
+                    "record",
+                ],
             ],
         ],
         unless: &["home office"],
@@ -162,8 +297,16 @@ pub(crate) const POINTS: &[Point] = &[
         label: "Emergency departments check a child's previous attendances",
         cues: &[&[
             &["emergency department", "a&e", "hospital"],
-            &["previous", "repeat", "repeated", "earlier", "frequent", "flag"],
-            &["attendance", "attendances", "attend", "presentations", "presentation"],
+            &[
+                "previous", "repeat", "repeated", "earlier", "frequent", "flag",
+            ],
+            &[
+                "attendance",
+                "attendances",
+                "attend",
+                "presentations",
+                "presentation",
+            ],
         ]],
         unless: &[],
     },
@@ -180,7 +323,15 @@ pub(crate) const POINTS: &[Point] = &[
             ],
             &[
                 &["brought"],
-                &["appointment", "appointments", "clinic", "clinics", "follow-up", "review", "reviews"],
+                &[
+                    "appointment",
+                    "appointments",
+                    "clinic",
+                    "clinics",
+                    "follow-up",
+                    "review",
+                    "reviews",
+                ],
             ],
             &[&["no access", "no-access"], &["visit", "visits"]],
         ],
@@ -195,7 +346,14 @@ pub(crate) const POINTS: &[Point] = &[
         cues: &[&[
             &["camhs", "mental health"],
             &["discharge", "discharged", "discharging", "closed", "close"],
-            &["missed", "miss", "not brought", "non-attendance", "disengaged", "engage"],
+            &[
+                "missed",
+                "miss",
+                "not brought",
+                "non-attendance",
+                "disengaged",
+                "engage",
+            ],
         ]],
         unless: &[],
     },
@@ -205,9 +363,34 @@ pub(crate) const POINTS: &[Point] = &[
         slug: "education_stops_attending",
         label: "A vulnerable child who stops attending school or college is followed up",
         cues: &[&[
-            &["school", "schools", "college", "colleges", "nursery", "setting", "settings", "pupil referral unit", "education provider"],
-            &["non-attendance", "stops attending", "stopped attending", "roll", "absence", "absences"],
-            &["follow", "notify", "tell", "inform", "social worker", "safeguarding lead", "designated safeguarding lead"],
+            &[
+                "school",
+                "schools",
+                "college",
+                "colleges",
+                "nursery",
+                "setting",
+                "settings",
+                "pupil referral unit",
+                "education provider",
+            ],
+            &[
+                "non-attendance",
+                "stops attending",
+                "stopped attending",
+                "roll",
+                "absence",
+                "absences",
+            ],
+            &[
+                "follow",
+                "notify",
+                "tell",
+                "inform",
+                "social worker",
+                "safeguarding lead",
+                "designated safeguarding lead",
+            ],
         ]],
         unless: &[],
     },
@@ -218,8 +401,19 @@ pub(crate) const POINTS: &[Point] = &[
         label: "Each domestic abuse incident judged with the history, not alone",
         cues: &[&[
             &["incident", "incidents"],
-            &["history", "previous", "previously", "pattern", "cumulative", "cumulatively", "repeated", "frequency"],
-            &["assessed", "graded", "grading", "gradings", "flag", "flagged", "risk"],
+            &[
+                "history",
+                "previous",
+                "previously",
+                "pattern",
+                "cumulative",
+                "cumulatively",
+                "repeated",
+                "frequency",
+            ],
+            &[
+                "assessed", "graded", "grading", "gradings", "flag", "flagged", "risk",
+            ],
         ]],
         // Referrals seen with their history are "start again syndrome".
         unless: &["referral", "referrals"],
@@ -230,11 +424,44 @@ pub(crate) const POINTS: &[Point] = &[
         slug: "start_again",
         label: "Each referral seen afresh, without the history (start again syndrome)",
         cues: &[
-            &[&["start again syndrome", "start again", "starting again", "afresh"]],
+            &[&[
+                "start again syndrome",
+                "start again",
+                "starting again",
+                "afresh",
+            ]],
             &[
-                &["history", "previous", "earlier", "past", "cumulative", "chronology", "historical", "pattern"],
-                &["referral", "referrals", "contact", "contacts", "concern", "concerns", "episode", "episodes"],
-                &["each", "new", "every", "repeated", "isolation", "separately", "single", "latest", "current"],
+                &[
+                    "history",
+                    "previous",
+                    "earlier",
+                    "past",
+                    "cumulative",
+                    "chronology",
+                    "historical",
+                    "pattern",
+                ],
+                &[
+                    "referral",
+                    "referrals",
+                    "contact",
+                    "contacts",
+                    "concern",
+                    "concerns",
+                    "episode",
+                    "episodes",
+                ],
+                &[
+                    "each",
+                    "new",
+                    "every",
+                    "repeated",
+                    "isolation",
+                    "separately",
+                    "single",
+                    "latest",
+                    "current",
+                ],
             ],
         ],
         // Starting again after a move is the cross-area point below.
@@ -257,7 +484,10 @@ pub(crate) const POINTS: &[Point] = &[
         slug: "temporary_accommodation_notice",
         label: "Families placed in temporary accommodation out of area: the receiving area is told",
         cues: &[
-            &[&["temporary accommodation", "bed and breakfast", "hostel"], TELL],
+            &[
+                &["temporary accommodation", "bed and breakfast", "hostel"],
+                TELL,
+            ],
             &[&["housing", "homeless"], &["placing", "placed"], TELL],
         ],
         unless: &[],
@@ -268,7 +498,11 @@ pub(crate) const POINTS: &[Point] = &[
         slug: "harmful_sexual_behaviour_shared",
         label: "A child's harmful sexual behaviour is made known to carers and schools",
         cues: &[&[
-            &["harmful sexual behaviour", "sexually harmful behaviour", "harmful sexual behaviours"],
+            &[
+                "harmful sexual behaviour",
+                "sexually harmful behaviour",
+                "harmful sexual behaviours",
+            ],
             TELL,
         ]],
         unless: &[],
@@ -279,7 +513,12 @@ pub(crate) const POINTS: &[Point] = &[
         slug: "placing_authority_informs_host",
         label: "A placing authority tells the host area about a child's risks",
         cues: &[&[
-            &["placing authority", "placing authorities", "out of area placement", "distant placement"],
+            &[
+                "placing authority",
+                "placing authorities",
+                "out of area placement",
+                "distant placement",
+            ],
             TELL,
         ]],
         // A housing placement is the temporary accommodation point above.
@@ -305,8 +544,23 @@ pub(crate) const POINTS: &[Point] = &[
         cues: &[&[
             &["school", "schools"],
             &["record", "records", "file", "files"],
-            &["transfer", "transferred", "move", "moves", "moved", "moving", "changes", "new"],
-            &["safeguarding", "child protection", "cp", "concerns", "designated safeguarding lead"],
+            &[
+                "transfer",
+                "transferred",
+                "move",
+                "moves",
+                "moved",
+                "moving",
+                "changes",
+                "new",
+            ],
+            &[
+                "safeguarding",
+                "child protection",
+                "cp",
+                "concerns",
+                "designated safeguarding lead",
+            ],
         ]],
         unless: &[],
     },
@@ -317,9 +571,27 @@ pub(crate) const POINTS: &[Point] = &[
         label: "When a family moves in, the previous area's history is obtained and read",
         cues: &[
             &[
-                &["previous", "former", "originating", "another", "other areas", "other area", "other authorities"],
+                &[
+                    "previous",
+                    "former",
+                    "originating",
+                    "another",
+                    "other areas",
+                    "other area",
+                    "other authorities",
+                ],
                 AREA,
-                &["records", "record", "history", "file", "files", "checks", "chronology", "involvement", "concerns"],
+                &[
+                    "records",
+                    "record",
+                    "history",
+                    "file",
+                    "files",
+                    "checks",
+                    "chronology",
+                    "involvement",
+                    "concerns",
+                ],
             ],
             &[&["start again"], MOVE],
         ],
@@ -331,7 +603,17 @@ pub(crate) const POINTS: &[Point] = &[
         label: "When a family moves away, the case is handed on, not closed",
         cues: &[&[
             MOVE,
-            &["close", "closed", "closure", "closing", "transfer", "transferred", "handover", "hand over", "handed over"],
+            &[
+                "close",
+                "closed",
+                "closure",
+                "closing",
+                "transfer",
+                "transferred",
+                "handover",
+                "hand over",
+                "handed over",
+            ],
         ]],
         unless: &[],
     },
@@ -341,8 +623,22 @@ pub(crate) const POINTS: &[Point] = &[
         slug: "disengagement_not_closure",
         label: "A case is not closed only because the family disengages",
         cues: &[&[
-            &["disengage", "disengages", "disengaged", "disengagement", "stops engaging"],
-            &["close", "closed", "closure", "closing", "discussion", "escalate", "escalated"],
+            &[
+                "disengage",
+                "disengages",
+                "disengaged",
+                "disengagement",
+                "stops engaging",
+            ],
+            &[
+                "close",
+                "closed",
+                "closure",
+                "closing",
+                "discussion",
+                "escalate",
+                "escalated",
+            ],
         ]],
         unless: &[],
     },
@@ -354,8 +650,20 @@ pub(crate) const POINTS: &[Point] = &[
         cues: &[&[
             &["protocol", "protocols", "guidance", "joint working"],
             &["adult", "adults", "adult mental health", "adult services"],
-            &["children's social care", "children's services", "childrens services"],
-            &["refer", "referral", "referrals", "assessing", "assessment", "working", "planning"],
+            &[
+                "children's social care",
+                "children's services",
+                "childrens services",
+            ],
+            &[
+                "refer",
+                "referral",
+                "referrals",
+                "assessing",
+                "assessment",
+                "working",
+                "planning",
+            ],
         ]],
         unless: &[],
     },
@@ -365,8 +673,25 @@ pub(crate) const POINTS: &[Point] = &[
         slug: "detained_parent_children",
         label: "When a parent is detained or in crisis, someone checks who cares for the children",
         cues: &[&[
-            &["mental health act", "place of safety", "section 136", "section 135", "detained", "detention", "sectioned", "mental health crisis"],
-            &["child", "children", "ask", "asked", "notification", "notify", "looking after"],
+            &[
+                "mental health act",
+                "place of safety",
+                "section 136",
+                "section 135",
+                "detained",
+                "detention",
+                "sectioned",
+                "mental health crisis",
+            ],
+            &[
+                "child",
+                "children",
+                "ask",
+                "asked",
+                "notification",
+                "notify",
+                "looking after",
+            ],
         ]],
         unless: &[],
     },
@@ -379,19 +704,55 @@ pub(crate) const POINTS: &[Point] = &[
             &[&["think family", "think child"]],
             &[
                 &[
-                    "adult mental health", "mental health trust", "mental health team",
-                    "mental health service", "mental health services", "community mental health",
-                    "psychiatric", "psychiatrist", "drug and alcohol", "alcohol service",
-                    "drug service", "substance misuse", "learning disability service",
-                    "adult social care", "adult services",
+                    "adult mental health",
+                    "mental health trust",
+                    "mental health team",
+                    "mental health service",
+                    "mental health services",
+                    "community mental health",
+                    "psychiatric",
+                    "psychiatrist",
+                    "drug and alcohol",
+                    "alcohol service",
+                    "drug service",
+                    "substance misuse",
+                    "learning disability service",
+                    "adult social care",
+                    "adult services",
                 ],
-                &["ask", "asked", "record", "recorded", "establish", "identify", "check", "consider", "assess", "assesses"],
+                &[
+                    "ask",
+                    "asked",
+                    "record",
+                    "recorded",
+                    "establish",
+                    "identify",
+                    "check",
+                    "consider",
+                    "assess",
+                    "assesses",
+                ],
                 &["child", "children", "parent", "parents", "caring", "cares"],
             ],
             &[
-                &["patient", "patients", "service user", "service users", "client", "clients"],
+                &[
+                    "patient",
+                    "patients",
+                    "service user",
+                    "service users",
+                    "client",
+                    "clients",
+                ],
                 &["children", "child", "dependants"],
-                &["mental health", "psychiatric", "substance", "drug", "drugs", "alcohol", "learning disability"],
+                &[
+                    "mental health",
+                    "psychiatric",
+                    "substance",
+                    "drug",
+                    "drugs",
+                    "alcohol",
+                    "learning disability",
+                ],
             ],
         ],
         unless: &[],
@@ -404,8 +765,25 @@ pub(crate) const POINTS: &[Point] = &[
         cues: &[
             &[&["someone else"]],
             &[
-                &["assume", "assumed", "assumption", "assumptions", "presume", "presumed", "relied", "rely", "reassured", "reassurance"],
-                &["agency", "agencies", "another", "other professionals", "other professional"],
+                &[
+                    "assume",
+                    "assumed",
+                    "assumption",
+                    "assumptions",
+                    "presume",
+                    "presumed",
+                    "relied",
+                    "rely",
+                    "reassured",
+                    "reassurance",
+                ],
+                &[
+                    "agency",
+                    "agencies",
+                    "another",
+                    "other professionals",
+                    "other professional",
+                ],
             ],
             &[
                 &["close", "closed", "closing"],
@@ -421,10 +799,30 @@ pub(crate) const POINTS: &[Point] = &[
         slug: "escalation",
         label: "Escalate a disagreement when a child's case is not progressing",
         cues: &[
-            &[&["escalation procedure", "escalation policy", "escalation process", "professional challenge", "resolution procedure"]],
+            &[&[
+                "escalation procedure",
+                "escalation policy",
+                "escalation process",
+                "professional challenge",
+                "resolution procedure",
+            ]],
             &[
-                &["escalate", "escalated", "escalation", "challenge", "challenged"],
-                &["disagree", "disagreed", "disagreement", "disagreements", "decision", "decisions", "threshold"],
+                &[
+                    "escalate",
+                    "escalated",
+                    "escalation",
+                    "challenge",
+                    "challenged",
+                ],
+                &[
+                    "disagree",
+                    "disagreed",
+                    "disagreement",
+                    "disagreements",
+                    "decision",
+                    "decisions",
+                    "threshold",
+                ],
             ],
         ],
         unless: &[],
@@ -438,7 +836,15 @@ pub(crate) const POINTS: &[Point] = &[
             &[&["disguised compliance", "rule of optimism"]],
             &[
                 &["apparent", "superficial", "surface"],
-                &["cooperation", "co-operation", "compliance", "compliant", "engagement", "cooperative", "co-operative"],
+                &[
+                    "cooperation",
+                    "co-operation",
+                    "compliance",
+                    "compliant",
+                    "engagement",
+                    "cooperative",
+                    "co-operative",
+                ],
             ],
         ],
         unless: &[],
@@ -450,7 +856,14 @@ pub(crate) const POINTS: &[Point] = &[
         label: "Plans judged by measurable change for the child",
         cues: &[&[
             &["measurable", "test progress", "measure progress"],
-            &["plan", "plans", "child protection plan", "core group", "core groups", "outcomes"],
+            &[
+                "plan",
+                "plans",
+                "child protection plan",
+                "core group",
+                "core groups",
+                "outcomes",
+            ],
         ]],
         unless: &[],
     },
@@ -460,8 +873,32 @@ pub(crate) const POINTS: &[Point] = &[
         slug: "separation_tested",
         label: "A claimed separation is tested before it is relied on",
         cues: &[&[
-            &["separation", "separated", "split up", "relationship had ended", "relationship ended", "ended the relationship", "no longer together"],
-            &["verify", "verified", "test", "tested", "check", "checked", "evidence", "confirm", "confirmed", "claimed", "claim", "accepted", "assurance", "word", "face value"],
+            &[
+                "separation",
+                "separated",
+                "split up",
+                "relationship had ended",
+                "relationship ended",
+                "ended the relationship",
+                "no longer together",
+            ],
+            &[
+                "verify",
+                "verified",
+                "test",
+                "tested",
+                "check",
+                "checked",
+                "evidence",
+                "confirm",
+                "confirmed",
+                "claimed",
+                "claim",
+                "accepted",
+                "assurance",
+                "word",
+                "face value",
+            ],
         ]],
         unless: &[],
     },
@@ -472,7 +909,18 @@ pub(crate) const POINTS: &[Point] = &[
         label: "Children caring for a parent are identified and assessed as young carers",
         cues: &[&[
             &["young carer", "young carers"],
-            &["assess", "assessment", "assessments", "assessed", "needs", "identify", "identified", "recognised", "offered", "support"],
+            &[
+                "assess",
+                "assessment",
+                "assessments",
+                "assessed",
+                "needs",
+                "identify",
+                "identified",
+                "recognised",
+                "offered",
+                "support",
+            ],
         ]],
         unless: &[],
     },
@@ -494,13 +942,38 @@ pub(crate) const POINTS: &[Point] = &[
         label: "Exploited young people are victims, not offenders",
         cues: &[
             &[
-                &["exploitation", "exploited", "county lines", "trafficking", "trafficked", "groomed", "grooming"],
+                &[
+                    "exploitation",
+                    "exploited",
+                    "county lines",
+                    "trafficking",
+                    "trafficked",
+                    "groomed",
+                    "grooming",
+                ],
                 &["victim", "victims"],
-                &["treated", "recognised", "regarded", "seen", "identified", "offender", "offenders", "offending"],
+                &[
+                    "treated",
+                    "recognised",
+                    "regarded",
+                    "seen",
+                    "identified",
+                    "offender",
+                    "offenders",
+                    "offending",
+                ],
             ],
             &[
                 &["arrested", "charged", "prosecuted", "criminalised"],
-                &["drugs", "heroin", "cocaine", "cannabis", "county lines", "exploitation", "exploited"],
+                &[
+                    "drugs",
+                    "heroin",
+                    "cocaine",
+                    "cannabis",
+                    "county lines",
+                    "exploitation",
+                    "exploited",
+                ],
             ],
         ],
         unless: &[],
@@ -511,8 +984,21 @@ pub(crate) const POINTS: &[Point] = &[
         slug: "exploitation_language",
         label: "Exploitation is never described as a child's choice",
         cues: &[&[
-            &["exploitation", "exploited", "child sexual exploitation", "groomed", "grooming"],
-            &["lifestyle", "choice", "choices", "consenting", "consensual", "promiscuous"],
+            &[
+                "exploitation",
+                "exploited",
+                "child sexual exploitation",
+                "groomed",
+                "grooming",
+            ],
+            &[
+                "lifestyle",
+                "choice",
+                "choices",
+                "consenting",
+                "consensual",
+                "promiscuous",
+            ],
         ]],
         unless: &[],
     },
@@ -523,7 +1009,19 @@ pub(crate) const POINTS: &[Point] = &[
         label: "Safe sleep advice given to every carer, not the mother alone",
         cues: &[&[
             SAFE_SLEEP,
-            &["father", "fathers", "both parents", "partner", "partners", "every carer", "all carers", "grandparent", "grandparents", "carers", "male"],
+            &[
+                "father",
+                "fathers",
+                "both parents",
+                "partner",
+                "partners",
+                "every carer",
+                "all carers",
+                "grandparent",
+                "grandparents",
+                "carers",
+                "male",
+            ],
         ]],
         unless: &[],
     },
@@ -533,8 +1031,18 @@ pub(crate) const POINTS: &[Point] = &[
         label: "One consistent safe sleep message from every agency",
         cues: &[&[
             SAFE_SLEEP,
-            &["consistent", "consistently", "same", "single", "shared", "common", "agreed"],
-            &["message", "messages", "advice", "guidance", "leaflet", "tool", "approach"],
+            &[
+                "consistent",
+                "consistently",
+                "same",
+                "single",
+                "shared",
+                "common",
+                "agreed",
+            ],
+            &[
+                "message", "messages", "advice", "guidance", "leaflet", "tool", "approach",
+            ],
         ]],
         unless: &[],
     },
@@ -544,9 +1052,21 @@ pub(crate) const POINTS: &[Point] = &[
         slug: "return_interviews",
         label: "A child who goes missing is asked why, by someone independent",
         cues: &[
-            &[&["return interview", "return interviews", "return home interview", "return home interviews"]],
+            &[&[
+                "return interview",
+                "return interviews",
+                "return home interview",
+                "return home interviews",
+            ]],
             &[
-                &["missing", "runs away", "run away", "ran away", "running away", "absconded"],
+                &[
+                    "missing",
+                    "runs away",
+                    "run away",
+                    "ran away",
+                    "running away",
+                    "absconded",
+                ],
                 &["ask", "asked", "conversation", "interview", "talk"],
                 &["independent", "alone", "away from the family"],
             ],
@@ -558,9 +1078,19 @@ pub(crate) const POINTS: &[Point] = &[
         slug: "growth_charts",
         label: "Weights plotted on the growth chart, so faltering growth is seen",
         cues: &[
-            &[&["faltering growth", "failure to thrive", "growth chart", "growth charts", "centile", "centiles", "centile chart"]],
+            &[&[
+                "faltering growth",
+                "failure to thrive",
+                "growth chart",
+                "growth charts",
+                "centile",
+                "centiles",
+                "centile chart",
+            ]],
             &[
-                &["weight", "weights", "weighed", "weighing", "height", "growth"],
+                &[
+                    "weight", "weights", "weighed", "weighing", "height", "growth",
+                ],
                 &["plotted", "plot", "chart", "charts", "trend", "trends"],
             ],
         ],
@@ -574,7 +1104,14 @@ pub(crate) const POINTS: &[Point] = &[
         cues: &[&[
             &["marac"],
             &["child", "children"],
-            &["referral", "refer", "strategy discussion", "children's social care", "consideration", "assessment"],
+            &[
+                "referral",
+                "refer",
+                "strategy discussion",
+                "children's social care",
+                "consideration",
+                "assessment",
+            ],
         ]],
         unless: &[],
     },
@@ -584,8 +1121,24 @@ pub(crate) const POINTS: &[Point] = &[
         label: "Schools told of and part of MARAC cases about their pupils",
         cues: &[&[
             &["marac"],
-            &["school", "schools", "early years", "nursery", "settings", "health services"],
-            &["informed", "inform", "included", "told", "share", "sharing", "contribute", "attendance"],
+            &[
+                "school",
+                "schools",
+                "early years",
+                "nursery",
+                "settings",
+                "health services",
+            ],
+            &[
+                "informed",
+                "inform",
+                "included",
+                "told",
+                "share",
+                "sharing",
+                "contribute",
+                "attendance",
+            ],
         ]],
         unless: &[],
     },
@@ -595,7 +1148,14 @@ pub(crate) const POINTS: &[Point] = &[
         label: "Police tell children's services of domestic incidents where children live",
         cues: &[&[
             &["police", "officer", "officers"],
-            &["domestic abuse", "domestic incident", "domestic incidents", "call-out", "call-outs", "callout"],
+            &[
+                "domestic abuse",
+                "domestic incident",
+                "domestic incidents",
+                "call-out",
+                "call-outs",
+                "callout",
+            ],
             TELL,
             &["children's social care", "children", "child"],
         ]],
@@ -620,7 +1180,14 @@ pub(crate) const POINTS: &[Point] = &[
         label: "Housing officers ask directly about domestic abuse when someone asks to move away",
         cues: &[&[
             &["housing"],
-            &["domestic abuse", "get away", "leave", "leaving", "flee", "fleeing"],
+            &[
+                "domestic abuse",
+                "get away",
+                "leave",
+                "leaving",
+                "flee",
+                "fleeing",
+            ],
             &["ask", "directly", "disclosure", "recognise"],
         ]],
         unless: &[],
@@ -632,7 +1199,13 @@ pub(crate) const POINTS: &[Point] = &[
         label: "Children taken out of school to be educated at home are seen",
         cues: &[
             &[&["elective home education"]],
-            &[&["removed from school", "withdrawn from school", "off-rolled", "deregistered", "de-registered"]],
+            &[&[
+                "removed from school",
+                "withdrawn from school",
+                "off-rolled",
+                "deregistered",
+                "de-registered",
+            ]],
         ],
         unless: &[],
     },
@@ -640,7 +1213,13 @@ pub(crate) const POINTS: &[Point] = &[
     Point {
         slug: "part_time_timetables",
         label: "A part-time timetable can leave a young person open to exploitation",
-        cues: &[&[&["part-time timetable", "part-time timetables", "part time timetable", "reduced timetable", "reduced timetables"]]],
+        cues: &[&[&[
+            "part-time timetable",
+            "part-time timetables",
+            "part time timetable",
+            "reduced timetable",
+            "reduced timetables",
+        ]]],
         unless: &[],
     },
     // Visits at short or no notice (the national analyses on neglect and concealment).
@@ -649,7 +1228,10 @@ pub(crate) const POINTS: &[Point] = &[
         label: "Home visits at short or no notice",
         cues: &[
             &[&["unannounced"]],
-            &[&["short notice", "without notice", "without warning"], &["visit", "visits", "visiting", "call", "calls"]],
+            &[
+                &["short notice", "without notice", "without warning"],
+                &["visit", "visits", "visiting", "call", "calls"],
+            ],
         ],
         unless: &[],
     },
@@ -677,7 +1259,13 @@ pub(crate) const POINTS: &[Point] = &[
         slug: "transition_to_adult_services",
         label: "Support kept through the move to adult services at 18",
         cues: &[&[
-            &["transition", "eighteenth birthday", "18th birthday", "turns 18", "turned 18"],
+            &[
+                "transition",
+                "eighteenth birthday",
+                "18th birthday",
+                "turns 18",
+                "turned 18",
+            ],
             &["adult", "adults", "adult services", "eighteenth", "18"],
         ]],
         unless: &[],
@@ -688,9 +1276,31 @@ pub(crate) const POINTS: &[Point] = &[
         slug: "care_leaver_parents",
         label: "Care leavers who become parents are supported as parents",
         cues: &[&[
-            &["care leaver", "care leavers", "care experienced", "care-experienced", "leaving care"],
-            &["support", "supported", "guidance", "advice", "personal adviser", "personal advisers"],
-            &["parent", "parents", "pregnant", "pregnancy", "mother", "father", "baby", "parenthood"],
+            &[
+                "care leaver",
+                "care leavers",
+                "care experienced",
+                "care-experienced",
+                "leaving care",
+            ],
+            &[
+                "support",
+                "supported",
+                "guidance",
+                "advice",
+                "personal adviser",
+                "personal advisers",
+            ],
+            &[
+                "parent",
+                "parents",
+                "pregnant",
+                "pregnancy",
+                "mother",
+                "father",
+                "baby",
+                "parenthood",
+            ],
         ]],
         unless: &[],
     },
@@ -700,8 +1310,27 @@ pub(crate) const POINTS: &[Point] = &[
         slug: "interpreters",
         label: "Professional interpreters, not family members, interpret",
         cues: &[&[
-            &["interpreter", "interpreters", "interpreting", "interpret", "translate", "translated", "translation"],
-            &["family", "relative", "relatives", "child", "children", "husband", "partner", "independent", "professional", "friend"],
+            &[
+                "interpreter",
+                "interpreters",
+                "interpreting",
+                "interpret",
+                "translate",
+                "translated",
+                "translation",
+            ],
+            &[
+                "family",
+                "relative",
+                "relatives",
+                "child",
+                "children",
+                "husband",
+                "partner",
+                "independent",
+                "professional",
+                "friend",
+            ],
         ]],
         unless: &[],
     },
@@ -741,6 +1370,50 @@ fn prepared() -> &'static [Prepared] {
     })
 }
 
+/// Where an alternative sits: point, cue, slot (or [`UNLESS`]) and alternative.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    point: u16,
+    cue: u16,
+    slot: u16,
+    alt: u16,
+}
+
+/// The `slot` of an [`Entry`] for an `unless` alternative.
+const UNLESS: u16 = u16::MAX;
+
+/// Every alternative of every cue (and `unless`), by its first concept term, so that a
+/// sentence is matched by looking up its own terms only.
+fn by_first_term() -> &'static HashMap<String, Vec<Entry>> {
+    static INDEX: OnceLock<HashMap<String, Vec<Entry>>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index: HashMap<String, Vec<Entry>> = HashMap::new();
+        for (p, prepared) in prepared().iter().enumerate() {
+            let mut add = |cue: usize, slot: u16, alt: usize, terms: &[String]| {
+                if let Some(first) = terms.first() {
+                    index.entry(first.clone()).or_default().push(Entry {
+                        point: p as u16,
+                        cue: cue as u16,
+                        slot,
+                        alt: alt as u16,
+                    });
+                }
+            };
+            for (c, cue) in prepared.cues.iter().enumerate() {
+                for (s, slot) in cue.iter().enumerate() {
+                    for (a, alt) in slot.iter().enumerate() {
+                        add(c, s as u16, a, alt);
+                    }
+                }
+            }
+            for (a, alt) in prepared.unless.iter().enumerate() {
+                add(0, UNLESS, a, alt);
+            }
+        }
+        index
+    })
+}
+
 /// The point with this slug.
 pub(crate) fn by_slug(slug: &str) -> Option<&'static Point> {
     POINTS.iter().find(|p| p.slug == slug)
@@ -777,35 +1450,76 @@ pub(crate) fn sentences(text: &str) -> Vec<Vec<String>> {
 /// A matching slot outweighs any number of occurrences.
 const SLOT_WEIGHT: usize = 100;
 
-/// How often `needle` occurs as consecutive terms of `terms`.
-fn occurrences(terms: &[String], needle: &[String]) -> usize {
-    if needle.is_empty() || needle.len() > terms.len() {
-        return 0;
-    }
-    terms.windows(needle.len()).filter(|w| *w == needle).count()
-}
-
-/// How strongly point `p` matches one sentence: over its matching cues, the most slots
-/// (a more specific cue wins), then the most cue-word occurrences; `None` when no cue
-/// matches or an `unless` word is present.
-fn strength(p: &Prepared, sentence: &[String]) -> Option<usize> {
-    if p.unless.iter().any(|alt| occurrences(sentence, alt) > 0) {
-        return None;
-    }
-    p.cues
-        .iter()
-        .filter_map(|cue| {
-            let mut total = 0;
-            for slot in cue {
-                let hits: usize = slot.iter().map(|alt| occurrences(sentence, alt)).sum();
-                if hits == 0 {
-                    return None;
-                }
-                total += hits.min(SLOT_WEIGHT - 1);
+/// How strongly each point matches one sentence, as (point, strength) for the points
+/// with a matching cue and no `unless` word in the sentence: over a point's matching
+/// cues, the most slots (a more specific cue wins), then the most occurrences of cue
+/// words. Only the alternatives starting with one of the sentence's terms are tried.
+fn strengths(sentence: &[String]) -> Vec<(usize, usize)> {
+    let table = prepared();
+    let index = by_first_term();
+    // Occurrences per (point, cue, slot), and the points an `unless` word rules out.
+    let mut hits: Vec<((u16, u16, u16), usize)> = Vec::new();
+    let mut blocked: Vec<u16> = Vec::new();
+    for i in 0..sentence.len() {
+        let Some(entries) = index.get(sentence[i].as_str()) else {
+            continue;
+        };
+        for e in entries {
+            let prepared = &table[e.point as usize];
+            let alt = if e.slot == UNLESS {
+                &prepared.unless[e.alt as usize]
+            } else {
+                &prepared.cues[e.cue as usize][e.slot as usize][e.alt as usize]
+            };
+            if !sentence[i..].starts_with(alt) {
+                continue;
             }
-            Some(cue.len() * SLOT_WEIGHT + total.min(SLOT_WEIGHT - 1))
-        })
-        .max()
+            if e.slot == UNLESS {
+                blocked.push(e.point);
+                continue;
+            }
+            let key = (e.point, e.cue, e.slot);
+            match hits.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, n)) => *n += 1,
+                None => hits.push((key, 1)),
+            }
+        }
+    }
+    let mut points: Vec<u16> = hits.iter().map(|((p, _, _), _)| *p).collect();
+    points.sort_unstable();
+    points.dedup();
+    let count = |key: (u16, u16, u16)| -> usize {
+        hits.iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, n)| *n)
+            .unwrap_or(0)
+    };
+    let mut out = Vec::new();
+    for p in points {
+        if blocked.contains(&p) {
+            continue;
+        }
+        let strength = table[p as usize]
+            .cues
+            .iter()
+            .enumerate()
+            .filter_map(|(c, cue)| {
+                let mut total = 0;
+                for s in 0..cue.len() {
+                    let n = count((p, c as u16, s as u16));
+                    if n == 0 {
+                        return None;
+                    }
+                    total += n;
+                }
+                Some(cue.len() * SLOT_WEIGHT + total.min(SLOT_WEIGHT - 1))
+            })
+            .max();
+        if let Some(strength) = strength {
+            out.push((p as usize, strength));
+        }
+    }
+    out
 }
 
 /// A finding's main known point: the point and the sentence (0 = first) it was read
@@ -820,14 +1534,12 @@ pub(crate) struct MainPoint {
 /// sentence any cue matches; of the points matching there, the strongest (the earlier
 /// point on a tie).
 pub(crate) fn main_point(sentences: &[Vec<String>]) -> Option<MainPoint> {
-    let table = prepared();
     for (s, sentence) in sentences.iter().enumerate() {
         let mut best: Option<(usize, usize)> = None;
-        for (p, prepared) in table.iter().enumerate() {
-            if let Some(strength) = strength(prepared, sentence) {
-                if best.is_none_or(|(b, _)| strength > b) {
-                    best = Some((strength, p));
-                }
+        // Points come in catalogue order, so the earlier point wins a tie.
+        for (p, strength) in strengths(sentence) {
+            if best.is_none_or(|(b, _)| strength > b) {
+                best = Some((strength, p));
             }
         }
         if let Some((_, p)) = best {
@@ -893,10 +1605,8 @@ mod debug {
         let text = std::env::var("TEXT").unwrap_or_default();
         for (s, sentence) in super::sentences(&text).iter().enumerate() {
             println!("sentence {s}: {sentence:?}");
-            for (p, prepared) in super::prepared().iter().enumerate() {
-                if let Some(st) = super::strength(prepared, sentence) {
-                    println!("  {} {st}", super::POINTS[p].slug);
-                }
+            for (p, st) in super::strengths(sentence) {
+                println!("  {} {st}", super::POINTS[p].slug);
             }
         }
     }

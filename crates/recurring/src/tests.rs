@@ -337,12 +337,15 @@ fn known_points_from_the_national_analyses_are_recognised() {
     );
     // The main point is read from the first sentence.
     assert_eq!(
-        practice_point("The school did not know the family. Missed appointments were not followed up."),
+        practice_point(
+            "The school did not know the family. Missed appointments were not followed up."
+        ),
         None
     );
 }
 
-const MEN_A: &str = "No professional ever met the mother's boyfriend, although he was living in the home.";
+const MEN_A: &str =
+    "No professional ever met the mother's boyfriend, although he was living in the home.";
 const MEN_B: &str = "Practitioners should be curious about fathers and male partners in a child's life and assess them.";
 const MEN_C: &str = "Health visitors should ask at every contact who lives in the household and record any new adult.";
 
@@ -370,7 +373,10 @@ fn a_known_point_groups_differently_worded_findings_of_different_reviews() {
         label(&grouping.groups[0], &findings),
         "Men in the household unseen"
     );
-    assert_eq!(group_point(&grouping.groups[0], &findings), Some("hidden_men"));
+    assert_eq!(
+        group_point(&grouping.groups[0], &findings),
+        Some("hidden_men")
+    );
 
     // By their words alone they are not alike: without the points, no group.
     let words_only = Corpus::with_analysis(
