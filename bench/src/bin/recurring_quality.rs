@@ -43,7 +43,8 @@ struct Args {
     /// Print how well each similarity separates judged pairs from the others.
     #[arg(long)]
     diagnose: bool,
-    /// Print the groups the method finds (ids and first words), for reading.
+    /// Print the groups the method finds (ids and first words of their tuning-half
+    /// members), for reading.
     #[arg(long)]
     show: bool,
     /// Print, for the tuning half only, how each judged group came out and each wrong
@@ -459,11 +460,15 @@ fn main() -> Result<()> {
         }
     }
     if args.show {
+        // Members from the tuning half only: the other half stays held out.
         let grouping = regroup_corpus(&prepared, &Grouping::default(), &defaults);
         for group in &grouping.groups {
             println!("\n{} ({} findings)", group.id, group.members.len());
             for member in &group.members {
-                if let Some(&i) = index.get(member.as_str()) {
+                if let Some(&i) = index
+                    .get(member.as_str())
+                    .filter(|&&i| sets.tuning.contains(&findings[i].review_id))
+                {
                     let text: String = findings[i].text.chars().take(110).collect();
                     let mark = if gold[i] == i && !gold_groups.iter().any(|g| g.contains(&i)) {
                         " "

@@ -300,10 +300,13 @@ pub fn representative<'a>(group: &Group, findings: &'a [FindingInput]) -> &'a st
 
 impl Corpus {
     /// Adds the newly public findings `new` to the corpus (with the IDF of its build)
-    /// and places each into the group of `current` whose members it is closest to on
-    /// average, or into a new group (`rl-{next_id}`) with its closest ungrouped finding
-    /// of another review, when the thresholds of `params` are met. A finding of `new`
-    /// already in a group (an amendment) leaves it first.
+    /// and places each as [`regroup`] would: a finding whose main point is a known
+    /// practice point joins that point's group, or forms it (`rl-{next_id}`) with the
+    /// ungrouped findings of other reviews that make the point; any other finding joins
+    /// the group of `current` whose members it is closest to on average, or a new group
+    /// with its closest ungrouped finding of another review, when the thresholds of
+    /// `params` are met. A finding of `new` already in a group (an amendment) leaves it
+    /// first.
     pub fn assign(
         &mut self,
         new: &[FindingInput],
