@@ -462,8 +462,18 @@ fn main() -> Result<()> {
     if args.show {
         // Members from the tuning half only: the other half stays held out.
         let grouping = regroup_corpus(&prepared, &Grouping::default(), &defaults);
+        let tuning_findings: Vec<FindingInput> = findings
+            .iter()
+            .filter(|f| sets.tuning.contains(&f.review_id))
+            .cloned()
+            .collect();
         for group in &grouping.groups {
-            println!("\n{} ({} findings)", group.id, group.members.len());
+            println!(
+                "\n{} ({} findings): {}",
+                group.id,
+                group.members.len(),
+                lessons_recurring::label(group, &tuning_findings)
+            );
             for member in &group.members {
                 if let Some(&i) = index
                     .get(member.as_str())

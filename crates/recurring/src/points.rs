@@ -1597,17 +1597,3 @@ mod tests {
         }
     }
 }
-#[cfg(test)]
-mod debug {
-    #[test]
-    #[ignore]
-    fn show() {
-        let text = std::env::var("TEXT").unwrap_or_default();
-        for (s, sentence) in super::sentences(&text).iter().enumerate() {
-            println!("sentence {s}: {sentence:?}");
-            for (p, st) in super::strengths(sentence) {
-                println!("  {} {st}", super::POINTS[p].slug);
-            }
-        }
-    }
-}
