@@ -366,16 +366,21 @@ impl Corpus {
         if self.points[a].is_none() && self.points[b].is_none() {
             return sim >= floor;
         }
-        let words = |v: &[(u32, f32)]| -> Vec<(u32, f32)> {
-            v.iter()
-                .copied()
-                .filter(|(t, _)| !self.point[*t as usize])
-                .collect()
+        // Vectors are unit length and hold at most one point term: the words-only
+        // cosine follows from `sim` and the two point weights, without copying.
+        let point_term = |i: usize| -> Option<(u32, f32)> {
+            let p = self.points[i]?;
+            let v = &self.vectors[i];
+            v.binary_search_by_key(&p, |e| e.0).ok().map(|k| v[k])
         };
-        let (x, y) = (words(&self.vectors[a]), words(&self.vectors[b]));
-        let norm = |v: &[(u32, f32)]| v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-        let (nx, ny) = (norm(&x), norm(&y));
-        nx > 0.0 && ny > 0.0 && cosine(&x, &y) / (nx * ny) >= floor
+        let (pa, pb) = (point_term(a), point_term(b));
+        let shared = match (pa, pb) {
+            (Some((x, wx)), Some((y, wy))) if x == y => wx * wy,
+            _ => 0.0,
+        };
+        let rest = |p: Option<(u32, f32)>| (1.0 - p.map_or(0.0, |(_, w)| w * w)).max(0.0).sqrt();
+        let (nx, ny) = (rest(pa), rest(pb));
+        nx > 0.0 && ny > 0.0 && (sim - shared) / (nx * ny) >= floor
     }
 
     /// The exact cosine of two findings.
