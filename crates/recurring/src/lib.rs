@@ -45,7 +45,7 @@
 //!   their candidates are compared). The free function [`assign`] does the same from
 //!   scratch, but it analyses `all` first (7.6 s at 250,000 findings on the
 //!   development machine), so a service that must reflect a publish within 5 s keeps a
-//!   `Corpus` in memory (rebuilt with each full [`regroup`], 32 s at that size).
+//!   `Corpus` in memory (rebuilt with each full [`regroup`], 43 s at that size).
 //! - Bounds: each finding looks up at most 12 terms, terms in more than 1% of the
 //!   findings (at most 1,500 findings) are not looked up, at most 200 candidates per
 //!   finding are scored exactly and 40 kept; groups stop at [`Params::max_group`].
