@@ -37,10 +37,14 @@ struct Args {
     /// Print every threshold pair tried on the tuning half.
     #[arg(long)]
     grid: bool,
+    /// Score the tuning half only (while tuning: the other half stays unseen).
+    #[arg(long)]
+    tuning_only: bool,
     /// Print how well each similarity separates judged pairs from the others.
     #[arg(long)]
     diagnose: bool,
-    /// Print the groups the method finds (ids and first words), for reading.
+    /// Print the groups the method finds (ids and first words of their tuning-half
+    /// members), for reading.
     #[arg(long)]
     show: bool,
     /// Print, for the tuning half only, how each judged group came out and each wrong
@@ -56,6 +60,13 @@ struct Args {
     /// With --explain: the point weight to explain (default: the crate's).
     #[arg(long)]
     point_weight: Option<f32>,
+    /// With --explain: read known points from this many first sentences (default: the
+    /// crate's).
+    #[arg(long)]
+    point_sentences: Option<usize>,
+    /// With --explain: do not group findings by their known point first.
+    #[arg(long)]
+    no_point_groups: bool,
     /// With --explain: the edge threshold to explain (default: the crate's).
     #[arg(long)]
     edge: Option<f32>,
@@ -157,6 +168,8 @@ fn main() -> Result<()> {
                 point_link: args.point_link.unwrap_or(d.point_link),
                 min_df: args.min_df.unwrap_or(d.min_df),
                 point_weight: args.point_weight.unwrap_or(d.point_weight),
+                point_sentences: args.point_sentences.unwrap_or(d.point_sentences),
+                point_groups: d.point_groups && !args.no_point_groups,
                 ..d
             },
         )
@@ -164,18 +177,16 @@ fn main() -> Result<()> {
     // Analysis options tried (bigrams and other point weights were tried before and
     // did worse on the tuning half; see BENCHMARKS.md).
     let mut analyses: Vec<Analysis> = Vec::new();
-    for point_weight in [0.0, 0.5] {
-        for point_link in [0.0, 0.15] {
+    for (point_groups, point_sentences) in [(false, 1), (true, 1), (true, 2), (true, 99)] {
+        for point_weight in [0.0, 0.5] {
             for lexical_floor in [0.0, 0.15] {
-                for min_df in [1, 3] {
-                    analyses.push(Analysis {
-                        point_weight,
-                        point_link,
-                        lexical_floor,
-                        min_df,
-                        ..Analysis::default()
-                    });
-                }
+                analyses.push(Analysis {
+                    point_groups,
+                    point_sentences,
+                    point_weight,
+                    lexical_floor,
+                    ..Analysis::default()
+                });
             }
         }
     }
@@ -200,7 +211,7 @@ fn main() -> Result<()> {
     let run = |params: &Params| run_on(&prepared, params);
     let mut best: Option<(usize, Params, Prf)> = None;
     if args.grid {
-        println!("| point | point link | lexical | min df | edge | link | tuning P | R | F1 |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        println!("| point groups | sentences | point | lexical | edge | link | tuning P | R | F1 |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     }
     for (a, corpus) in corpora.iter().enumerate() {
         for e in 0..=10 {
@@ -216,11 +227,11 @@ fn main() -> Result<()> {
                 let (pairwise, _) = score(&findings, &sets.tuning, &gold, &run_on(corpus, &params));
                 if args.grid {
                     println!(
-                        "| {:.2} | {:.2} | {:.2} | {} | {:.2} | {:.2} | {:.3} | {:.3} | {:.3} |",
+                        "| {} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.3} | {:.3} | {:.3} |",
+                        analyses[a].point_groups,
+                        analyses[a].point_sentences,
                         analyses[a].point_weight,
-                        analyses[a].point_link,
                         analyses[a].lexical_floor,
-                        analyses[a].min_df,
                         params.edge,
                         params.link,
                         pairwise.precision,
@@ -254,8 +265,8 @@ fn main() -> Result<()> {
         if params != defaults || analyses[a] != Analysis::default() {
             rows.push((
                 format!(
-                    "method (best on tuning half: point {:.2}, point link {:.2}, lexical {:.2}, min df {}, edge {:.2}, link {:.2})",
-                    analyses[a].point_weight, analyses[a].point_link, analyses[a].lexical_floor, analyses[a].min_df, params.edge, params.link
+                    "method (best on tuning half: point groups {}, sentences {}, point {:.2}, lexical {:.2}, edge {:.2}, link {:.2})",
+                    analyses[a].point_groups, analyses[a].point_sentences, analyses[a].point_weight, analyses[a].lexical_floor, params.edge, params.link
                 ),
                 run_on(&corpora[a], &params),
             ));
@@ -392,6 +403,9 @@ fn main() -> Result<()> {
             ("other half", &sets.other),
             ("all", &sets.all),
         ] {
+            if args.tuning_only && set_name != "tuning half" {
+                continue;
+            }
             let (pairwise, bcubed) = score(&findings, set, &gold, labels);
             println!(
                 "| {name} | {set_name} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} | {:.3} |",
@@ -446,11 +460,25 @@ fn main() -> Result<()> {
         }
     }
     if args.show {
+        // Members from the tuning half only: the other half stays held out.
         let grouping = regroup_corpus(&prepared, &Grouping::default(), &defaults);
+        let tuning_findings: Vec<FindingInput> = findings
+            .iter()
+            .filter(|f| sets.tuning.contains(&f.review_id))
+            .cloned()
+            .collect();
         for group in &grouping.groups {
-            println!("\n{} ({} findings)", group.id, group.members.len());
+            println!(
+                "\n{} ({} findings): {}",
+                group.id,
+                group.members.len(),
+                lessons_recurring::label(group, &tuning_findings)
+            );
             for member in &group.members {
-                if let Some(&i) = index.get(member.as_str()) {
+                if let Some(&i) = index
+                    .get(member.as_str())
+                    .filter(|&&i| sets.tuning.contains(&findings[i].review_id))
+                {
                     let text: String = findings[i].text.chars().take(110).collect();
                     let mark = if gold[i] == i && !gold_groups.iter().any(|g| g.contains(&i)) {
                         " "

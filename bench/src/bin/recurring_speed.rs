@@ -12,7 +12,7 @@ use clap::Parser;
 use lessons_bench::recurring::peak_rss_mib;
 use lessons_bench::synth::{self, SynthConfig};
 use lessons_model::Review;
-use lessons_recurring::{assign, regroup_corpus, Corpus, FindingInput, Grouping, Params};
+use lessons_recurring::{assign, regroup_corpus, Analysis, Corpus, FindingInput, Grouping, Params};
 
 #[derive(Parser)]
 #[command(about = "Time recurring-lesson grouping on the synthetic corpus")]
@@ -23,6 +23,9 @@ struct Args {
     /// Seed of the synthetic corpus.
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// Group by words only, without the known-point groups (for comparison).
+    #[arg(long)]
+    no_point_groups: bool,
     /// Also time the free function `assign`, which analyses every finding first.
     #[arg(long)]
     free_assign: bool,
@@ -56,7 +59,13 @@ fn main() -> Result<()> {
     );
 
     let started = Instant::now();
-    let mut corpus = Corpus::new(&findings);
+    let mut corpus = Corpus::with_analysis(
+        &findings,
+        Analysis {
+            point_groups: !args.no_point_groups,
+            ..Analysis::default()
+        },
+    );
     let analysed = started.elapsed().as_secs_f64();
     let started = Instant::now();
     let grouping = regroup_corpus(&corpus, &Grouping::default(), &Params::default());

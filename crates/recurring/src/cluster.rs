@@ -44,6 +44,9 @@ struct Cluster {
     members: Vec<usize>,
     reviews: HashMap<u32, u32>,
     links: HashMap<u32, f32>,
+    /// The known practice point of the group when it was seeded by one
+    /// (`Analysis::point_groups`): groups of two different points never merge.
+    point: Option<u32>,
 }
 
 /// Groups every finding of `corpus` (each group as indices; groups spanning fewer than
@@ -58,6 +61,7 @@ pub(crate) fn group(corpus: &Corpus, params: &Params) -> Vec<Vec<usize>> {
             members: vec![index],
             reviews: HashMap::from([(corpus.reviews[index], 1)]),
             links: HashMap::new(),
+            point: None,
         })
         .collect();
     let mut edges: Vec<(u32, u32, f32)> = Vec::new();
@@ -77,7 +81,9 @@ pub(crate) fn group(corpus: &Corpus, params: &Params) -> Vec<Vec<usize>> {
             clusters[other].links.insert(index as u32, sim);
             if sim >= params.edge && corpus.lexical_support(index, other, sim) {
                 edges.push((index as u32, other as u32, sim));
-            } else if corpus.points[index].is_some() && corpus.points[index] == corpus.points[other]
+            } else if corpus.analysis.point_link > 0.0
+                && corpus.points[index].is_some()
+                && corpus.points[index] == corpus.points[other]
             {
                 point_pairs.push((index as u32, other as u32, sim));
             }
@@ -87,9 +93,12 @@ pub(crate) fn group(corpus: &Corpus, params: &Params) -> Vec<Vec<usize>> {
 
     // cluster[i]: the cluster finding i is in (named by the position of one member).
     let mut cluster: Vec<u32> = (0..n as u32).collect();
+    if corpus.analysis.point_groups {
+        seed_points(corpus, params, &mut clusters, &mut cluster);
+    }
     for (a, b, _) in edges {
         let (ca, cb) = (cluster[a as usize], cluster[b as usize]);
-        if ca == cb {
+        if ca == cb || different_points(&clusters, ca, cb) {
             continue;
         }
         if average_link(&clusters, ca, cb, params.max_group).is_some_and(|avg| avg >= params.link) {
@@ -133,6 +142,39 @@ pub(crate) fn group(corpus: &Corpus, params: &Params) -> Vec<Vec<usize>> {
         .collect();
     groups.sort();
     groups
+}
+
+/// Points first: every groupable finding whose main point is a known practice point
+/// joins that point's group (up to `max_group` findings, in corpus order; the rest are
+/// left to the words).
+fn seed_points(corpus: &Corpus, params: &Params, clusters: &mut [Cluster], cluster: &mut [u32]) {
+    let mut seed: HashMap<u32, u32> = HashMap::new();
+    for index in 0..corpus.len() {
+        if !corpus.live[index] || !corpus.groupable[index] {
+            continue;
+        }
+        let Some(point) = corpus.points[index] else {
+            continue;
+        };
+        let c = match seed.get(&point) {
+            Some(&c) if clusters[c as usize].members.len() < params.max_group => {
+                merge(clusters, cluster, c, index as u32);
+                cluster[index]
+            }
+            Some(_) => continue,
+            None => index as u32,
+        };
+        clusters[c as usize].point = Some(point);
+        seed.insert(point, c);
+    }
+}
+
+/// Whether two clusters were seeded by different known points.
+fn different_points(clusters: &[Cluster], ca: u32, cb: u32) -> bool {
+    matches!(
+        (clusters[ca as usize].point, clusters[cb as usize].point),
+        (Some(x), Some(y)) if x != y
+    )
 }
 
 /// The similarity below which candidate pairs are not kept.
@@ -214,6 +256,9 @@ fn merge(clusters: &mut [Cluster], cluster: &mut [u32], ca: u32, cb: u32) {
         *kept.reviews.entry(r).or_default() += c;
     }
     kept.members.extend(moved.members);
+    if kept.point.is_none() {
+        kept.point = moved.point;
+    }
 }
 
 pub(crate) fn spans_reviews(corpus: &Corpus, members: &[usize]) -> bool {
@@ -237,9 +282,57 @@ pub(crate) fn place(
     group_of: &mut HashMap<usize, usize>,
 ) {
     let mut scratch = Scratch::default();
+    let by_points = corpus.analysis.point_groups;
+    // The group of each known point: the largest group most of whose members make it.
+    let mut point_group: HashMap<u32, usize> = HashMap::new();
+    if by_points {
+        for (g, members) in groups.iter().enumerate() {
+            if let Some(p) = main_point_of(corpus, members) {
+                let larger = point_group
+                    .get(&p)
+                    .is_none_or(|&other| groups[other].len() < members.len());
+                if larger {
+                    point_group.insert(p, g);
+                }
+            }
+        }
+    }
     for &x in new {
-        if group_of.contains_key(&x) || !corpus.groupable[x] {
+        if group_of.contains_key(&x) || !corpus.groupable[x] || !corpus.live[x] {
             continue;
+        }
+        let point = if by_points { corpus.points[x] } else { None };
+        if let Some(p) = point {
+            // Points first: join the point's group, or form it with the findings of
+            // other reviews that make the point and are in no group yet.
+            if let Some(&g) = point_group.get(&p) {
+                if groups[g].len() < params.max_group {
+                    groups[g].push(x);
+                    group_of.insert(x, g);
+                    continue;
+                }
+            } else {
+                let mut members: Vec<usize> = (0..corpus.len())
+                    .filter(|&o| {
+                        o != x
+                            && corpus.points[o] == Some(p)
+                            && corpus.live[o]
+                            && corpus.groupable[o]
+                            && !group_of.contains_key(&o)
+                    })
+                    .take(params.max_group.saturating_sub(1))
+                    .collect();
+                members.push(x);
+                if spans_reviews(corpus, &members) {
+                    let g = groups.len();
+                    for &m in &members {
+                        group_of.insert(m, g);
+                    }
+                    groups.push(members);
+                    point_group.insert(p, g);
+                    continue;
+                }
+            }
         }
         let floor = floor(corpus, params);
         let neighbours = corpus.neighbours(x, floor, &mut scratch, |_| true);
@@ -263,6 +356,13 @@ pub(crate) fn place(
             if groups[g].len() + 1 > params.max_group {
                 continue;
             }
+            if by_points {
+                // A group of another known point is not this finding's group.
+                let theirs = main_point_of(corpus, &groups[g]);
+                if theirs.is_some() && point.is_some() && theirs != point {
+                    continue;
+                }
+            }
             if let Some(avg) = average(corpus, sim, &[x], &groups[g]) {
                 if avg >= params.link && best.is_none_or(|(b, _)| avg > b) {
                     best = Some((avg, g));
@@ -279,6 +379,9 @@ pub(crate) fn place(
             .filter(|(o, s)| {
                 *s >= params.edge.max(params.link)
                     && !group_of.contains_key(o)
+                    && (point.is_none()
+                        || corpus.points[*o].is_none()
+                        || corpus.points[*o] == point)
                     && corpus.lexical_support(x, *o, *s)
             })
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));

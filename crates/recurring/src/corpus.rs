@@ -31,6 +31,13 @@ pub struct Analysis {
     /// worker did in one case is not a lesson learnt again, so by default they stay out
     /// of groups (they still count for the IDF).
     pub group_good_practice: bool,
+    /// Whether findings whose main point is a known practice point ([`crate::points`])
+    /// are grouped by that point directly (every such finding joins its point's group),
+    /// before the others are grouped by their words.
+    pub point_groups: bool,
+    /// A known point counts as a finding's main point only when it is read from one of
+    /// its first this many sentences (1: the first sentence).
+    pub point_sentences: usize,
 }
 
 impl Default for Analysis {
@@ -42,6 +49,8 @@ impl Default for Analysis {
             min_df: 1,
             lexical_floor: 0.15,
             group_good_practice: false,
+            point_groups: true,
+            point_sentences: 1,
         }
     }
 }
@@ -177,7 +186,8 @@ impl Corpus {
                 r
             }
         };
-        let concepts = lessons_index::query::concept_terms(&finding.text);
+        let sentences = crate::points::sentences(&finding.text);
+        let concepts: Vec<String> = sentences.iter().flatten().cloned().collect();
         let groupable = self.analysis.group_good_practice || finding.kind != "good_practice";
         let mut counts: HashMap<u32, u32> = HashMap::new();
         for (i, term) in concepts.iter().enumerate() {
@@ -194,9 +204,14 @@ impl Corpus {
             }
         }
         let mut point = None;
-        if self.analysis.point_weight > 0.0 || self.analysis.point_link > 0.0 {
-            if let Some(slug) = crate::points::main_point(&concepts) {
-                let id = self.term_id(&format!("point:{slug}"));
+        if self.analysis.point_weight > 0.0
+            || self.analysis.point_link > 0.0
+            || self.analysis.point_groups
+        {
+            let main = crate::points::main_point(&sentences)
+                .filter(|m| m.sentence < self.analysis.point_sentences);
+            if let Some(main) = main {
+                let id = self.term_id(&format!("point:{}", main.point.slug));
                 point = Some(id);
                 if self.analysis.point_weight > 0.0 {
                     counts.insert(id, 1);
@@ -351,16 +366,21 @@ impl Corpus {
         if self.points[a].is_none() && self.points[b].is_none() {
             return sim >= floor;
         }
-        let words = |v: &[(u32, f32)]| -> Vec<(u32, f32)> {
-            v.iter()
-                .copied()
-                .filter(|(t, _)| !self.point[*t as usize])
-                .collect()
+        // Vectors are unit length and hold at most one point term: the words-only
+        // cosine follows from `sim` and the two point weights, without copying.
+        let point_term = |i: usize| -> Option<(u32, f32)> {
+            let p = self.points[i]?;
+            let v = &self.vectors[i];
+            v.binary_search_by_key(&p, |e| e.0).ok().map(|k| v[k])
         };
-        let (x, y) = (words(&self.vectors[a]), words(&self.vectors[b]));
-        let norm = |v: &[(u32, f32)]| v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-        let (nx, ny) = (norm(&x), norm(&y));
-        nx > 0.0 && ny > 0.0 && cosine(&x, &y) / (nx * ny) >= floor
+        let (pa, pb) = (point_term(a), point_term(b));
+        let shared = match (pa, pb) {
+            (Some((x, wx)), Some((y, wy))) if x == y => wx * wy,
+            _ => 0.0,
+        };
+        let rest = |p: Option<(u32, f32)>| (1.0 - p.map_or(0.0, |(_, w)| w * w)).max(0.0).sqrt();
+        let (nx, ny) = (rest(pa), rest(pb));
+        nx > 0.0 && ny > 0.0 && (sim - shared) / (nx * ny) >= floor
     }
 
     /// The exact cosine of two findings.

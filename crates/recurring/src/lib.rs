@@ -3,32 +3,38 @@
 //! the previous grouping, and keeps what comes back.
 //!
 //! # Method
-//! 1. [`Corpus`] analyses each finding's text once with the search analyzer's concept
-//!    terms (`lessons_index::query::concept_terms`: English stems, the safeguarding
-//!    synonym groups and acronyms as one term each, function words left out) and
-//!    weighs them by TF-IDF over the findings (words every finding uses weigh next to
-//!    nothing). A finding that makes a *known practice point* (`points`: cue words for
-//!    the points national analyses keep naming, such as a bruise on a non-mobile baby,
-//!    hidden men, "was not brought", think family, records when a family moves) gets
-//!    the point as one extra term weighing [`Analysis::point_weight`] (0.5) of the norm
-//!    of its words; the vector is L2-normalised. Good-practice findings (kind
-//!    `good_practice`) count for the IDF but are never grouped: a commendation of one
-//!    worker is not a lesson learnt again ([`Analysis::group_good_practice`]).
-//! 2. Candidate pairs come from an inverted index over each finding's heaviest
+//! 1. **Points first.** `points` is a catalogue of the practice points national analyses
+//!    of serious case reviews keep naming (hidden men, "was not brought", a bruise on a
+//!    non-mobile baby, start again syndrome, think family, exploited young people
+//!    treated as offenders, safe sleep advice to every carer, records when a family
+//!    moves, ...), each with a slug, a short label and cue patterns over concept terms.
+//!    A finding's *main point* is the known point its first sentence makes (cues must
+//!    match within one sentence; [`Analysis::point_sentences`]). Every groupable
+//!    finding with a main point joins that point's group directly
+//!    ([`Analysis::point_groups`]): the point says they teach the same thing, however
+//!    differently worded.
+//! 2. **Then words, strictly.** [`Corpus`] analyses each finding's text once with the
+//!    search analyzer's concept terms (`lessons_index::query::concept_terms`: English
+//!    stems, the safeguarding synonym groups and acronyms as one term each, function
+//!    words left out) and weighs them by TF-IDF over the findings (words every finding
+//!    uses weigh next to nothing); a finding's main point is one extra term weighing
+//!    [`Analysis::point_weight`] of the norm of its words; the vector is
+//!    L2-normalised. Good-practice findings (kind `good_practice`) count for the IDF but
+//!    are never grouped: a commendation of one worker is not a lesson learnt again
+//!    ([`Analysis::group_good_practice`]).
+//! 3. Candidate pairs come from an inverted index over each finding's heaviest
 //!    informative terms (terms in more than 1% of findings are not looked up); the
 //!    exact cosine is computed on candidates only.
-//! 3. Grouping (`cluster`): candidate pairs from *different* reviews whose cosine
-//!    reaches [`Params::edge`] (0.35) and whose cosine over the words alone, point
-//!    tags left out, reaches [`Analysis::lexical_floor`] (0.15: a shared tag is not
-//!    enough without shared wording) are taken strongest first; two groups merge only
-//!    when the average similarity over all their cross-review member pairs reaches
-//!    [`Params::link`] (0.30; average linkage over the candidate graph, so no
-//!    chaining). Groups spanning fewer than two reviews are dropped; a finding is in at
-//!    most one group. An optional second pass ([`Analysis::point_link`], off by
-//!    default) merges groups whose main known point is the same at a lower average
-//!    similarity; it raised recall but its precision swung with the threshold on the
-//!    judged set, so it is not used (BENCHMARKS.md).
-//! 4. Ids (`ids`): after [`regroup`], each new group takes the id of the old group it
+//! 4. Grouping (`cluster`): after the point groups are seeded, candidate pairs from
+//!    *different* reviews whose cosine reaches [`Params::edge`] and whose cosine over
+//!    the words alone, point tags left out, reaches [`Analysis::lexical_floor`] are
+//!    taken strongest first; two groups merge only when the average similarity over all
+//!    their cross-review member pairs reaches [`Params::link`] (average linkage over the
+//!    candidate graph, so no chaining), and never when they are the groups of two
+//!    different known points. Groups spanning fewer than two reviews are dropped; a
+//!    finding is in at most one group. An optional pass ([`Analysis::point_link`], off
+//!    by default) merges groups with the same main point at a lower average.
+//! 5. Ids (`ids`): after [`regroup`], each new group takes the id of the old group it
 //!    shares most findings with (largest overlap first, each old id once); others get
 //!    `rl-{next_id}`; a vanished id is kept in [`Grouping::retired`] with its successor.
 //!
@@ -39,13 +45,18 @@
 //!   their candidates are compared). The free function [`assign`] does the same from
 //!   scratch, but it analyses `all` first (7.6 s at 250,000 findings on the
 //!   development machine), so a service that must reflect a publish within 5 s keeps a
-//!   `Corpus` in memory (rebuilt with each full [`regroup`], 32 s at that size).
+//!   `Corpus` in memory (rebuilt with each full [`regroup`], 43 s at that size).
 //! - Bounds: each finding looks up at most 12 terms, terms in more than 1% of the
 //!   findings (at most 1,500 findings) are not looked up, at most 200 candidates per
 //!   finding are scored exactly and 40 kept; groups stop at [`Params::max_group`].
 //! - After a withdrawal or an amendment: [`Corpus::remove`] (then `assign` the amended
 //!   findings again). A periodic [`regroup`] refreshes the IDF and the groups.
-//! - [`representative`]: the member whose words are most shared by the others.
+//! - [`representative`]: the member whose words are most shared by the others;
+//!   [`label`]: the known point's label when most members make it ([`group_point`]),
+//!   otherwise the representative's first sentence, cut to about 90 characters.
+//! - [`Corpus::assign`] follows the same method: a new finding whose main point is a
+//!   known point joins that point's group, or forms it with the ungrouped findings of
+//!   other reviews that make the point; the others are placed by their words.
 
 mod cluster;
 mod corpus;
@@ -178,9 +189,75 @@ pub fn assign(new: &[FindingInput], all: &[FindingInput], current: &Grouping) ->
 }
 
 /// The known practice point a finding's text makes, if any (see the `points` module):
-/// a slug such as `non_mobile_bruising`.
+/// a slug such as `non_mobile_bruising`. Read as the grouping reads it: from the first
+/// sentences ([`Analysis::point_sentences`] of the default analysis).
 pub fn practice_point(text: &str) -> Option<&'static str> {
-    points::main_point(&lessons_index::query::concept_terms(text))
+    points::main_point(&points::sentences(text))
+        .filter(|m| m.sentence < Analysis::default().point_sentences)
+        .map(|m| m.point.slug)
+}
+
+/// The short human label of a known practice point (`hidden_men` -> "Men in the
+/// household unseen"), if the slug is known.
+pub fn point_label(slug: &str) -> Option<&'static str> {
+    points::by_slug(slug).map(|p| p.label)
+}
+
+/// The known practice point (slug) that more than half of the group's members make,
+/// if any (members not found among `findings` count as making none).
+pub fn group_point(group: &Group, findings: &[FindingInput]) -> Option<&'static str> {
+    let wanted: HashSet<&str> = group.members.iter().map(String::as_str).collect();
+    let mut counts: HashMap<&'static str, usize> = HashMap::new();
+    for finding in findings {
+        if wanted.contains(finding.finding_id.as_str()) {
+            if let Some(slug) = practice_point(&finding.text) {
+                *counts.entry(slug).or_default() += 1;
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(_, c)| 2 * c > group.members.len())
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
+        .map(|(slug, _)| slug)
+}
+
+/// The longest a label built from a member's text gets, in characters (before " …").
+const LABEL_CHARS: usize = 90;
+
+/// A short label for a group: the known point's label when most members make that
+/// point ([`group_point`]), otherwise the first sentence of the [`representative`]
+/// member, cut at a word boundary to about 90 characters ("…" marks a cut).
+pub fn label(group: &Group, findings: &[FindingInput]) -> String {
+    if let Some(label) = group_point(group, findings).and_then(point_label) {
+        return label.to_string();
+    }
+    short_label(representative(group, findings))
+}
+
+/// The first sentence of `text`, cut at a word boundary to [`LABEL_CHARS`].
+fn short_label(text: &str) -> String {
+    let text = text.trim();
+    let mut end = text.len();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if matches!(c, '.' | '?' | '!' | ';') && chars.peek().is_none_or(|(_, n)| n.is_whitespace())
+        {
+            end = if c == ';' { i } else { i + c.len_utf8() };
+            break;
+        }
+    }
+    let sentence = text[..end].trim();
+    if sentence.chars().count() <= LABEL_CHARS {
+        return sentence.to_string();
+    }
+    let cut: String = sentence.chars().take(LABEL_CHARS).collect();
+    let at_word = match cut.rfind(char::is_whitespace) {
+        Some(space) if space > LABEL_CHARS / 2 => &cut[..space],
+        _ => cut.as_str(),
+    };
+    let trimmed = at_word.trim_end_matches(|c: char| c.is_ascii_punctuation() || c.is_whitespace());
+    format!("{trimmed} …")
 }
 
 /// The text of the member that shares most of its concept terms with the other members
@@ -223,10 +300,13 @@ pub fn representative<'a>(group: &Group, findings: &'a [FindingInput]) -> &'a st
 
 impl Corpus {
     /// Adds the newly public findings `new` to the corpus (with the IDF of its build)
-    /// and places each into the group of `current` whose members it is closest to on
-    /// average, or into a new group (`rl-{next_id}`) with its closest ungrouped finding
-    /// of another review, when the thresholds of `params` are met. A finding of `new`
-    /// already in a group (an amendment) leaves it first.
+    /// and places each as [`regroup`] would: a finding whose main point is a known
+    /// practice point joins that point's group, or forms it (`rl-{next_id}`) with the
+    /// ungrouped findings of other reviews that make the point; any other finding joins
+    /// the group of `current` whose members it is closest to on average, or a new group
+    /// with its closest ungrouped finding of another review, when the thresholds of
+    /// `params` are met. A finding of `new` already in a group (an amendment) leaves it
+    /// first.
     pub fn assign(
         &mut self,
         new: &[FindingInput],

@@ -333,6 +333,167 @@ fn known_points_from_the_national_analyses_are_recognised() {
     );
     assert_eq!(
         practice_point("When a family moves between areas, the previous authority's records must be obtained and read."),
-        Some("family_moves")
+        Some("history_from_previous_area")
     );
+    // The main point is read from the first sentence.
+    assert_eq!(
+        practice_point(
+            "The school did not know the family. Missed appointments were not followed up."
+        ),
+        None
+    );
+}
+
+const MEN_A: &str =
+    "No professional ever met the mother's boyfriend, although he was living in the home.";
+const MEN_B: &str = "Practitioners should be curious about fathers and male partners in a child's life and assess them.";
+const MEN_C: &str = "Health visitors should ask at every contact who lives in the household and record any new adult.";
+
+fn group_of<'a>(grouping: &'a Grouping, id: &str) -> Option<&'a Group> {
+    grouping
+        .groups
+        .iter()
+        .find(|g| g.members.iter().any(|m| m == id))
+}
+
+#[test]
+fn a_known_point_groups_differently_worded_findings_of_different_reviews() {
+    let mut findings = background();
+    findings.push(finding("r1", 1, 2010, MEN_A));
+    findings.push(finding("r2", 1, 2012, MEN_B));
+    findings.push(finding("r3", 1, 2014, MEN_C));
+    let grouping = regroup(&findings, &Grouping::default());
+    assert_eq!(grouping.groups.len(), 1, "{grouping:?}");
+    assert_eq!(
+        grouping.groups[0].members,
+        vec!["r1#L1", "r2#L1", "r3#L1"],
+        "{grouping:?}"
+    );
+    assert_eq!(
+        label(&grouping.groups[0], &findings),
+        "Men in the household unseen"
+    );
+    assert_eq!(
+        group_point(&grouping.groups[0], &findings),
+        Some("hidden_men")
+    );
+
+    // By their words alone they are not alike: without the points, no group.
+    let words_only = Corpus::with_analysis(
+        &findings,
+        Analysis {
+            point_groups: false,
+            point_weight: 0.0,
+            ..Analysis::default()
+        },
+    );
+    let grouping = regroup_corpus(&words_only, &Grouping::default(), &Params::default());
+    assert!(grouping.groups.is_empty(), "{grouping:?}");
+}
+
+#[test]
+fn findings_sharing_only_a_theme_are_not_grouped() {
+    let mut findings = background();
+    findings.push(finding(
+        "r1",
+        1,
+        2010,
+        "Training on domestic abuse for GP receptionists should cover how to respond to a disclosure made at the desk.",
+    ));
+    findings.push(finding(
+        "r2",
+        1,
+        2012,
+        "The refuge had no children's worker, so the effect of the domestic abuse on the children was never assessed.",
+    ));
+    let grouping = regroup(&findings, &Grouping::default());
+    assert!(grouping.groups.is_empty(), "{grouping:?}");
+    // Nor two different known points of one theme (both about men and domestic abuse).
+    findings.push(finding("r3", 1, 2014, MEN_A));
+    findings.push(finding(
+        "r4",
+        1,
+        2015,
+        "Police officers attending a domestic incident should check the details of every adult present.",
+    ));
+    let grouping = regroup(&findings, &Grouping::default());
+    assert!(grouping.groups.is_empty(), "{grouping:?}");
+}
+
+#[test]
+fn good_practice_making_a_known_point_stays_out() {
+    let mut findings = background();
+    findings.push(finding("r1", 1, 2010, MEN_A));
+    let mut commended = finding(
+        "r2",
+        1,
+        2012,
+        "The health visitor asked at every visit who was living in the household and met the new partner.",
+    );
+    commended.kind = "good_practice".into();
+    findings.push(commended.clone());
+    let grouping = regroup(&findings, &Grouping::default());
+    assert!(grouping.groups.is_empty(), "{grouping:?}");
+    let mut corpus = Corpus::new(&findings[..findings.len() - 1]);
+    let after = corpus.assign(&[commended], &grouping, &Params::default());
+    assert!(after.groups.is_empty(), "{after:?}");
+}
+
+#[test]
+fn assign_joins_a_known_point_group_or_forms_it() {
+    let mut findings = background();
+    findings.push(finding("r1", 1, 2010, MEN_A));
+    findings.push(finding("r2", 1, 2012, MEN_B));
+    findings.push(finding("r4", 1, 2012, BRUISE_A));
+    let current = regroup(&findings, &Grouping::default());
+    assert_eq!(current.groups.len(), 1, "{current:?}");
+    let mut corpus = Corpus::new(&findings);
+
+    // A new finding making the point in other words joins the point's group.
+    let next = corpus.assign(
+        &[finding("r3", 1, 2014, MEN_C)],
+        &current,
+        &Params::default(),
+    );
+    assert_eq!(next.groups.len(), 1, "{next:?}");
+    assert_eq!(next.groups[0].id, current.groups[0].id);
+    assert!(next.groups[0].members.contains(&"r3#L1".to_string()));
+
+    // A new finding making a point only one other review made forms its group.
+    let later = corpus.assign(
+        &[finding(
+            "r5",
+            1,
+            2016,
+            "A mark found on an infant who could not yet roll over was explained away.",
+        )],
+        &next,
+        &Params::default(),
+    );
+    let bruise = group_of(&later, "r5#L1").expect("a bruising group");
+    assert_eq!(bruise.members, vec!["r4#L1", "r5#L1"]);
+    assert_eq!(bruise.id, format!("rl-{}", next.next_id));
+    assert!(group_of(&later, "r3#L1").is_some_and(|g| g.id == current.groups[0].id));
+}
+
+#[test]
+fn a_label_is_the_point_or_a_short_first_sentence() {
+    let findings = vec![
+        finding("r1", 1, 2010, "The chronology was written by one agency only and nobody else added what they knew about the family over many years of involvement. It was not shared."),
+        finding("r2", 1, 2011, "Short text here."),
+    ];
+    let group = Group {
+        id: "rl-1".into(),
+        members: vec!["r1#L1".into(), "r2#L1".into()],
+    };
+    let text = label(&group, &findings);
+    assert!(text.chars().count() <= 92, "{text}");
+    assert!(text.ends_with(" …"), "{text}");
+    assert!(!text.contains("It was not shared"), "{text}");
+    assert_eq!(group_point(&group, &findings), None);
+    let short = Group {
+        id: "rl-2".into(),
+        members: vec!["r2#L1".into()],
+    };
+    assert_eq!(label(&short, &findings), "Short text here.");
 }
