@@ -20,6 +20,7 @@ mod headers;
 mod hostile;
 mod live;
 mod metrics;
+mod oai;
 mod openapi;
 mod pages;
 mod private_files;

@@ -21,7 +21,7 @@ use crate::pages::{
 use crate::service::input::{PublishBody, WithdrawBody};
 use crate::service::Repository;
 use crate::throttle::LoginThrottle;
-use crate::{discovery, feeds, pages};
+use crate::{discovery, feeds, oai, pages};
 
 /// Methods answered by a read-only API resource.
 const READ: &str = "GET, HEAD";
@@ -73,6 +73,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .default_service(web::to(api_route_not_found)),
         )
         .service(api_get("/feeds/reviews.atom", feeds::reviews))
+        .service(
+            web::resource("/oai")
+                .route(web::get().to(oai::get))
+                .route(web::post().to(oai::post))
+                .default_service(web::to(|req: HttpRequest| async move {
+                    method_not_allowed(&req, "GET, HEAD, POST")
+                })),
+        )
+        .service(api_get("/oai/review.xsd", oai::schema))
         .service(api_get("/robots.txt", discovery::robots))
         .service(api_get("/sitemap.xml", discovery::sitemap))
         .service(api_get("/sitemap-{n}.xml", discovery::sitemap_part))

@@ -10,6 +10,7 @@ use lessons_index::export::{Cell, Column};
 use lessons_index::{SearchRequest, View};
 use lessons_model::vocab::THEMES;
 
+use crate::formats::xml::escape;
 use crate::http::blocking::Pool;
 use crate::http::config::site_url;
 use crate::http::errors::ApiError;
@@ -156,14 +157,6 @@ fn index(site: &str, parts: usize) -> String {
     }
     out.push_str("</sitemapindex>\n");
     out
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 use actix_web::{HttpRequest, HttpResponse};
 use lessons_index::{Hit, SearchRequest, Sort, View};
 
+use crate::formats::xml::escape;
 use crate::http::blocking::Pool;
 use crate::http::conditional::conditional;
 use crate::http::config::{search_url, site_url};
@@ -97,44 +98,10 @@ fn atom(base: &str, request: &SearchRequest, hits: &[Hit]) -> String {
     xml
 }
 
-/// Escapes text for XML, leaving out the characters XML 1.0 cannot carry at all (control
-/// characters other than tab, line feed and carriage return, U+FFFE, U+FFFF): a title
-/// pasted with a stray control character must not make the whole feed unreadable.
-fn escape(text: &str) -> String {
-    let allowed = |c: char| {
-        matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && !matches!(c, '\u{fffe}' | '\u{ffff}'))
-    };
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars().filter(|c| allowed(*c)) {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 /// An entry's date: its publication day, as RFC 3339.
 fn entry_date(hit: &Hit) -> String {
     match &hit.display.published_on {
         Some(day) => format!("{day}T00:00:00Z"),
         None => "1970-01-01T00:00:00Z".to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape;
-
-    #[test]
-    fn escapes_markup_and_drops_what_xml_cannot_carry() {
-        assert_eq!(
-            escape("<b>\u{1}A&B\u{b}\u{c}\t\r\n\u{fffe}\"'</b>"),
-            "&lt;b&gt;A&amp;B\t\r\n&quot;&#x27;&lt;/b&gt;"
-        );
     }
 }

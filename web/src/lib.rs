@@ -3,7 +3,8 @@
 //!
 //! - [`cli`]: the `lessons` binary's subcommands; it calls the service, and [`app`] to serve.
 //! - [`app`]: every route, the app state and the server.
-//! - [`api`] (the JSON API), [`pages`] (the site) and [`feeds`] (Atom): handlers that
+//! - [`api`] (the JSON API), [`pages`] (the site), [`feeds`] (Atom), [`oai`] (OAI-PMH)
+//!   and [`discovery`] (robots, sitemaps): handlers that
 //!   parse, call the service through `http::blocking::Pool`, and render. They never
 //!   call each other.
 //! - [`http`]: errors as answers (the one mapping), the blocking pool, who is calling,
@@ -21,6 +22,7 @@ pub mod feeds;
 pub mod formats;
 pub mod http;
 pub mod metrics;
+pub mod oai;
 pub mod openapi;
 pub mod pages;
 pub mod service;

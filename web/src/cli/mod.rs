@@ -72,6 +72,9 @@ enum Command {
         /// answer is never served after the index changes or the day turns.
         #[arg(long, env = "LESSONS_SEARCH_CACHE", default_value_t = DEFAULT_SEARCH_CACHE)]
         search_cache: usize,
+        /// Records per page of an OAI-PMH list, before a resumption token.
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u16).range(1..=1000))]
+        oai_page_size: u16,
     },
     /// Import reviews from a JSON Lines file (one review per line, as the API returns it).
     Import {
@@ -218,6 +221,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             public_url,
             public_metrics,
             search_cache,
+            oai_page_size,
         } => {
             let config = SiteConfig {
                 demo,
@@ -225,6 +229,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 max_upload_bytes: max_upload_mb.saturating_mul(1_000_000),
                 site_url: public_url.map(|url| checked_site_url(&url)).transpose()?,
                 public_metrics,
+                oai_page_size: usize::from(oai_page_size),
             };
             serve(&cli.data, &addr, config, search_cache)
         }

@@ -20,6 +20,8 @@ pub struct SiteConfig {
     pub site_url: Option<String>,
     /// `/metrics` answers anyone, not only admins (`--public-metrics`).
     pub public_metrics: bool,
+    /// Records (or identifiers) per page of an OAI-PMH list (`--oai-page-size`).
+    pub oai_page_size: usize,
 }
 
 impl Default for SiteConfig {
@@ -30,6 +32,7 @@ impl Default for SiteConfig {
             max_upload_bytes: 50_000_000,
             site_url: None,
             public_metrics: false,
+            oai_page_size: 100,
         }
     }
 }

@@ -13,6 +13,8 @@
 //! - [`requests`] and [`input`]: reading what people and programs send (query strings,
 //!   review JSON, the site's form fields); [`uploads`] checks deposited files and
 //!   extracts their text.
+//! - [`oai`]: the records OAI-PMH harvesters see (public reviews; withdrawn ones as
+//!   deleted) and the key resumption tokens are signed with.
 //! - [`import`], [`snapshot`], [`check`], [`demo`]: the command line's bulk work (JSON
 //!   Lines import, public dumps and restores, `lessons check`, the demo corpus).
 //!
@@ -27,6 +29,7 @@ pub mod demo;
 mod error;
 pub mod import;
 pub mod input;
+pub mod oai;
 mod repository;
 pub mod requests;
 pub mod reviews;

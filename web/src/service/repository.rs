@@ -273,6 +273,18 @@ impl Repository {
         self.write(|| Ok(self.store.put_setting(name, value)?))
     }
 
+    /// The setting `name`, first recorded as `value` when there is none (checked and
+    /// written under the write lock, so concurrent first calls agree on one value).
+    pub fn setting_or_init(&self, name: &str, value: &str) -> Result<String> {
+        self.write(|| {
+            if let Some(existing) = self.store.setting(name)? {
+                return Ok(existing);
+            }
+            self.store.put_setting(name, value)?;
+            Ok(value.to_string())
+        })
+    }
+
     /// Reads review `id`, lets `change` return its new version (or refuse), and stores and
     /// indexes that as a new revision, all under the write lock, so that two changes of
     /// one review cannot overwrite each other.
