@@ -20,6 +20,8 @@ mod metrics;
 mod openapi;
 mod pages;
 mod private_files;
+mod recurring;
+mod recurring_pages;
 mod restart;
 mod search_filters;
 mod security;

@@ -44,10 +44,17 @@ fn without_time(header: &str) -> Value {
     header
 }
 
-/// A review as `GET` returns it, without `files`: what its dump line holds.
+/// A review as `GET` returns it, without `files` (and the derived `recurring` of its
+/// findings): what its dump line holds.
 fn without_files(review: &Value) -> Value {
     let mut review = review.clone();
     review.as_object_mut().unwrap().remove("files");
+    // `recurring` on findings is derived (the recurring lessons), not part of the record.
+    if let Some(lessons) = review["lessons"].as_array_mut() {
+        for lesson in lessons {
+            lesson.as_object_mut().unwrap().remove("recurring");
+        }
+    }
     review
 }
 

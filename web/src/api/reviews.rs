@@ -36,7 +36,10 @@ pub async fn review(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let review = pool
-        .run(move |service| service.review_or_notice(caller.as_ref(), &id))
+        .run(move |service| {
+            let review = service.review_or_notice(caller.as_ref(), &id)?;
+            Ok(service.review_json(&review))
+        })
         .await?;
     Ok(HttpResponse::Ok().json(review))
 }

@@ -6,3 +6,4 @@ pub mod citation;
 pub mod codebook;
 pub mod crosstab;
 pub mod export;
+pub mod recurring;

@@ -1,7 +1,8 @@
 //! The server-rendered site (maud), one module per page: [`home`] (`/`, `/themes`),
 //! [`search`], [`review`] (a public review, similar lessons), [`theme`], [`insights`]
 //! (with [`charts`]), [`api_docs`] (`/api`), [`codebook`] (`/codebook`),
-//! [`help`] (`/help`), [`account`] (sign-in, `/my`, tokens),
+//! [`help`] (`/help`), [`recurring`] (`/recurring`, `/recurring/{id}`) and [`briefing`]
+//! (printable briefings, with [`briefing_questions`]), [`account`] (sign-in, `/my`, tokens),
 //! [`deposit`] (the deposit flow and a board's review screen) and [`admin`] (the audit
 //! log); here the stylesheet and the 404 page. Pages work without JavaScript; all state
 //! is in the URL. They call the service through `http::blocking::Pool`; the page frame
@@ -10,12 +11,15 @@
 pub mod account;
 pub mod admin;
 pub mod api_docs;
+pub mod briefing;
+mod briefing_questions;
 mod charts;
 pub mod codebook;
 pub mod deposit;
 pub mod help;
 pub mod home;
 pub mod insights;
+pub mod recurring;
 pub mod review;
 pub mod search;
 pub mod theme;

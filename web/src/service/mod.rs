@@ -11,6 +11,8 @@
 //! - [`requests`] and [`input`]: reading what people and programs send (query strings,
 //!   review JSON, the site's form fields); [`uploads`] checks deposited files and
 //!   extracts their text.
+//! - [`recurring`]: recurring lessons (groups of public findings making the same
+//!   point), derived from the store like the index and kept by `recurring_state`.
 //! - [`import`], [`snapshot`], [`check`], [`demo`]: the command line's bulk work (JSON
 //!   Lines import, public dumps and restores, `lessons check`, the demo corpus).
 //!
@@ -24,6 +26,8 @@ pub mod demo;
 mod error;
 pub mod import;
 pub mod input;
+pub mod recurring;
+mod recurring_state;
 mod repository;
 pub mod requests;
 pub mod reviews;

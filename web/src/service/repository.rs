@@ -6,6 +6,8 @@
 //! replays the store's change log into the index before the call returns, so a write is
 //! searchable by the time it is acknowledged. Writes are serialised by one lock, so the
 //! sequence the index records only ever moves forward over writes it has applied.
+//! The recurring lessons (`DIR/recurring.json`, `recurring_state`) are kept in step the
+//! same way: `catch_up` hands them the reviews it re-indexed.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -17,6 +19,7 @@ use lessons_model::{Board, Review};
 use lessons_store::{BackupReport, Change, Store, StoreError};
 
 use super::error::ServiceError;
+use super::recurring_state::{Derived, DerivedError};
 use crate::metrics::{IndexOperation, Metrics};
 
 /// Why a data directory could not be opened or used.
@@ -28,6 +31,8 @@ pub enum RepositoryError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Index(#[from] IndexError),
+    #[error(transparent)]
+    Recurring(#[from] DerivedError),
     #[error("a write lock was poisoned by an earlier failure; restart the service")]
     Poisoned,
     #[error("the data directory is not empty (reviews: {reviews}, boards: {boards}); a dump is restored only into an empty data directory")]
@@ -51,6 +56,8 @@ pub struct Repository {
     pub(super) index: SearchIndex,
     /// What the service measures (`/metrics`); index updates and searches are timed here.
     pub(super) metrics: Arc<Metrics>,
+    /// The recurring lessons, derived from the public findings (`recurring_state`).
+    pub(super) recurring: Derived,
     dir: PathBuf,
     write_lock: Mutex<()>,
 }
@@ -66,11 +73,15 @@ impl Repository {
             store,
             index,
             metrics: Arc::new(Metrics::new()),
+            recurring: Derived::new(dir),
             dir: dir.to_path_buf(),
             write_lock: Mutex::new(()),
         };
         repository.refresh_board_names()?;
         repository.catch_up()?;
+        if let Some(complaint) = repository.recurring.load(&repository.store)? {
+            tracing::warn!("{complaint}; the recurring lessons were grouped afresh");
+        }
         Ok(repository)
     }
 
@@ -97,6 +108,9 @@ impl Repository {
             self.index.rebuild(reviews, seq, || {})?;
             self.metrics
                 .observe_index_update(IndexOperation::Rebuild, count, started.elapsed());
+            if self.recurring.is_loaded() {
+                self.recurring.load(&self.store)?;
+            }
             return Ok(count);
         }
         let changes = self.store.changes_since(self.index.indexed_seq())?;
@@ -136,6 +150,10 @@ impl Repository {
         self.index.apply(&updates, *last_seq)?;
         self.metrics
             .observe_index_update(IndexOperation::Apply, updates.len(), started.elapsed());
+        if !boards_changed.is_empty() {
+            self.recurring.refresh_regions(&self.store)?;
+        }
+        self.recurring.sync(&self.store, &review_ids)?;
         Ok(review_ids.len())
     }
 
@@ -166,6 +184,7 @@ impl Repository {
         self.index.rebuild(reviews, seq, progress)?;
         self.metrics
             .observe_index_update(IndexOperation::Rebuild, count, started.elapsed());
+        self.recurring.rebuild(&self.store)?;
         Ok(count)
     }
 
