@@ -213,6 +213,26 @@ fn recurring_lessons_follow_publishing_and_never_show_hidden_reviews() {
             "{hidden} in {members_csv}"
         );
     }
+    // The export takes the listing's filters and recurring ids.
+    let id_text = id.as_str();
+    let (status, one) = server.get(&format!(
+        "/api/v1/recurring/export?what=members&format=csv&id={id_text}&theme=unseen_men"
+    ));
+    assert_eq!(status, 200, "{one}");
+    assert_eq!(one.lines().count(), 3, "{one}");
+    let (status, none) = server.get("/api/v1/recurring/export?what=members&format=csv&id=rl-999");
+    assert_eq!((status, none.lines().count()), (200, 1), "{none}");
+    let (status, none) = server.get(&format!(
+        "/api/v1/recurring/export?what=members&format=csv&id={id_text}&theme=neglect"
+    ));
+    assert_eq!((status, none.lines().count()), (200, 1), "{none}");
+    let (status, bad) = server.get("/api/v1/recurring/export?id=lesson-1");
+    assert_eq!(status, 422, "{bad}");
+    let (status, _) = server.get(&format!("/api/v1/recurring?id={id_text}"));
+    assert_eq!(
+        status, 422,
+        "the listing takes no id: /api/v1/recurring/{{id}} is the lesson"
+    );
     let (_, lessons_csv) = server.get("/api/v1/recurring/export?format=csv");
     let mut rows = lessons_csv.lines();
     assert!(rows

@@ -973,6 +973,11 @@ fn recurring_paths() -> Vec<(String, Value)> {
         ("410", json_response("The recurring lesson no longer exists", schema_ref("RecurringGone"))),
     ]) });
     let mut parameters = recurring_parameters(Paging::Everything);
+    parameters.push(repeatable(
+        "id",
+        "Only these recurring lessons (repeatable, `rl-N`); with the other filters, a recurring lesson must match both.",
+        json!({ "type": "string", "pattern": "^rl-[0-9]+$" }),
+    ));
     parameters.push(with_example(
         empty_allowed(query(
             "format",

@@ -144,11 +144,61 @@ fn opening(text: &str, max: usize) -> String {
             if out.chars().count() + sentence.chars().count() > max && !out.is_empty() {
                 return out.trim_end().to_string();
             }
+            if out.is_empty() {
+                // The opening tells what happened, not who commissioned the review.
+                if let Some(story) = story_of(sentence) {
+                    out.push_str(&story);
+                }
+                continue;
+            }
             out.push_str(sentence);
         }
         out.push(' ');
     }
     out.trim_end().to_string()
+}
+
+/// Words that make a sentence administrative (about the review, not the child).
+const ADMINISTRATIVE: [&str; 13] = [
+    "executive summary",
+    "commissioned",
+    "this summary",
+    "this review",
+    "the review concerns",
+    "this report",
+    "sets out the findings",
+    "terms of reference",
+    "independent author",
+    "overview report",
+    "it has been written",
+    "to protect the",
+    "was undertaken",
+];
+
+/// What a summary's first sentence says happened: the sentence itself, or, for an
+/// administrative one ("X commissioned this review after Baby L was admitted..."), the
+/// story it introduces ("Baby L was admitted..."), or nothing when it tells none.
+fn story_of(sentence: &str) -> Option<String> {
+    let lower = sentence.to_ascii_lowercase();
+    if !ADMINISTRATIVE.iter().any(|word| lower.contains(word)) {
+        return Some(sentence.to_string());
+    }
+    for marker in [" after ", " concerning ", " concerns ", " in respect of "] {
+        let Some(at) = lower.find(marker) else {
+            continue;
+        };
+        let rest = sentence[at + marker.len()..].trim_start();
+        // "...concerning Child P, who was three..." tells "Child P was three...".
+        let rest = if marker == " after " {
+            rest.to_string()
+        } else {
+            rest.replacen(", who ", " ", 1)
+        };
+        let mut chars = rest.chars();
+        let first = chars.next()?;
+        return Some(first.to_uppercase().chain(chars).collect());
+    }
+    None
 }
 
 /// A paragraph without its section number ("1.2 The review…" as "The review…"; a
@@ -411,6 +461,22 @@ fn review_body(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_opening_tells_what_happened_not_who_commissioned_the_review() {
+        let text = "1.1 Barsetshire LSCB commissioned this SCR in December 2007 after Baby L, aged 16 weeks, was admitted to hospital. The injuries were not accidental.";
+        assert_eq!(
+            opening(text, 1000),
+            "Baby L, aged 16 weeks, was admitted to hospital. The injuries were not accidental."
+        );
+        let text = "This is the executive summary of a serious case review concerning Child P, who was three when he was admitted to hospital. He recovered.";
+        assert_eq!(
+            opening(text, 1000),
+            "Child P was three when he was admitted to hospital. He recovered."
+        );
+        let text = "This summary sets out the findings of a review carried out by the board. Child S was found in March.";
+        assert_eq!(opening(text, 1000), "Child S was found in March.");
+    }
 
     #[test]
     fn the_opening_stops_at_a_sentence_and_skips_headings() {

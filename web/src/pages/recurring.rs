@@ -200,6 +200,7 @@ fn render_list(request: &RecurringRequest, page: &RecurringPage) -> Markup {
         p role="status" {
             strong { (page.total) } " " (noun)
             " · " a href=(recurring_url(request, page.page).replacen("/recurring", "/api/v1/recurring", 1)) { "this list as JSON" }
+            " · " a href=(list_export_url(request)) download { "every match as CSV" }
         }
         @if page.recurring.is_empty() && page.total > 0 {
             p { "There are no recurring lessons on page " (page.page) ". " a href=(recurring_url(request, 1)) { "Go to the first page" } "." }
@@ -488,17 +489,35 @@ fn render_detail(detail: &RecurringDetail) -> Markup {
         h2 #download { "Download" }
         p.export-links {
             a href={"/api/v1/recurring/" (summary.id)} { "This recurring lesson and its findings as JSON" } ". "
+            "This recurring lesson's findings as a file: "
+            a href=(export_url("csv", Some(&summary.id))) download { "CSV" } " · "
+            a href=(export_url("json", Some(&summary.id))) download { "JSON" } ". "
             "Every recurring lesson's findings: "
-            a href=(export_url("csv")) download { "CSV" } " · "
-            a href=(export_url("json")) download { "JSON" }
+            a href=(export_url("csv", None)) download { "CSV" } " · "
+            a href=(export_url("json", None)) download { "JSON" }
             " (" a href="/codebook" { "what the columns mean" } ")."
         }
     }
 }
 
-/// The export of the members of every recurring lesson.
-fn export_url(format: &str) -> String {
-    format!("/api/v1/recurring/export?what=members&format={format}")
+/// The export (one row per recurring lesson) of every match of `request`.
+fn list_export_url(request: &RecurringRequest) -> String {
+    let mut serializer = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in request.to_pairs() {
+        if key != "page" && key != "per_page" {
+            serializer.append_pair(&key, &value);
+        }
+    }
+    serializer.append_pair("format", "csv");
+    format!("/api/v1/recurring/export?{}", serializer.finish())
+}
+
+/// The export of the members of recurring lesson `id`, or of every one.
+fn export_url(format: &str, id: Option<&str>) -> String {
+    match id {
+        Some(id) => format!("/api/v1/recurring/export?what=members&format={format}&id={id}"),
+        None => format!("/api/v1/recurring/export?what=members&format={format}"),
+    }
 }
 
 fn member_item(member: &RecurringMember) -> Markup {

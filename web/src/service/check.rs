@@ -74,7 +74,9 @@ pub fn check(repository: &Repository) -> Result<CheckReport> {
             message: format!("has caught up to change {indexed}; the store is at {stored}"),
         });
     }
-    let recurring = repository.recurring.verify(&repository.store)?;
+    let recurring = repository
+        .recurring
+        .verify(&repository.store, &repository.index)?;
     report.recurring_groups = recurring.groups;
     report.recurring_findings = recurring.findings;
     report.recurring_problems = recurring.problems;

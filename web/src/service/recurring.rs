@@ -22,21 +22,21 @@ use lessons_index::{Hit, View};
 use lessons_model::validate::Checker;
 use lessons_model::{Review, Vocabulary};
 use lessons_recurring::{representative, FindingInput, Group};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::error::{ServiceError, ServiceResult};
-use super::recurring_state::{DerivedError, State};
+use super::recurring_state::{review_of, DerivedError, State, Terms};
 use super::repository::Repository;
 
 /// Reviews in one year of a recurring lesson.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct YearCount {
     pub year: i32,
     pub count: usize,
 }
 
 /// A recurring lesson as listed (DESIGN §9).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecurringSummary {
     pub id: String,
     /// A short name: the representative text's first sentence, cut at a word.
@@ -138,6 +138,8 @@ pub struct RecurringRequest {
     pub sort: RecurringSort,
     pub page: usize,
     pub per_page: usize,
+    /// Only these recurring lessons (`id`, repeatable; exports only).
+    pub ids: Vec<String>,
 }
 
 impl Default for RecurringRequest {
@@ -155,6 +157,7 @@ impl Default for RecurringRequest {
             sort: RecurringSort::Reviews,
             page: 1,
             per_page: DEFAULT_PER_PAGE,
+            ids: Vec::new(),
         }
     }
 }
@@ -227,6 +230,20 @@ impl RecurringRequest {
                         );
                     }
                 },
+                "id" if !paged && value.is_empty() => {}
+                "id" if !paged => {
+                    let well_formed = value
+                        .strip_prefix("rl-")
+                        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+                    if !well_formed {
+                        check.error(
+                            key,
+                            format!("\"{value}\" is not a recurring lesson id (rl-N)"),
+                        );
+                    } else if !request.ids.iter().any(|i| i == value) {
+                        request.ids.push(value.to_string());
+                    }
+                }
                 "page" | "per_page" if !paged => check.error(
                     key,
                     "an export holds every match, so it takes no page or per_page",
@@ -308,6 +325,9 @@ impl RecurringRequest {
         if self.sort != RecurringSort::Reviews {
             pairs.push(("sort".into(), self.sort.key().into()));
         }
+        for id in &self.ids {
+            pairs.push(("id".into(), id.clone()));
+        }
         if self.page != 1 {
             pairs.push(("page".into(), self.page.to_string()));
         }
@@ -329,16 +349,18 @@ impl RecurringRequest {
     }
 
     /// Whether `member` matches every member filter.
-    fn member_matches(&self, member: &MemberInfo) -> bool {
-        let f = &member.finding;
+    fn member_matches(&self, f: &MemberFields, slugs: &Terms, region: Option<&str>) -> bool {
         let any = |wanted: &[String], have: Option<&str>| {
             wanted.is_empty() || have.is_some_and(|h| wanted.iter().any(|w| w == h))
         };
-        (self.theme.is_empty() || f.themes.iter().any(|t| self.theme.contains(t)))
-            && any(&self.agency, f.agency.as_deref())
-            && any(&self.level, Some(&f.level))
-            && any(&self.kind, Some(&f.kind))
-            && any(&self.region, member.region.as_deref())
+        (self.theme.is_empty()
+            || f.themes
+                .iter()
+                .any(|t| self.theme.iter().any(|w| w == slugs.slug_name(*t))))
+            && any(&self.agency, f.agency.map(|a| slugs.slug_name(a)))
+            && any(&self.level, Some(slugs.slug_name(f.level)))
+            && any(&self.kind, Some(slugs.slug_name(f.kind)))
+            && any(&self.region, region)
             && self
                 .year_from
                 .is_none_or(|from| f.year.is_some_and(|y| y >= from))
@@ -373,6 +395,9 @@ fn parameter_names(other_keys: &[&str], paged: bool) -> Vec<String> {
         .map(|s| s.to_string())
         .collect();
     names.extend(FILTERS.iter().map(|(name, _)| name.to_string()));
+    if !paged {
+        names.push("id".into());
+    }
     names.extend(other_keys.iter().map(|s| s.to_string()));
     names
 }
@@ -386,116 +411,136 @@ pub struct RecurringPage {
     pub recurring: Vec<RecurringSummary>,
 }
 
-/// A member finding with what its review adds.
-#[derive(Debug, Clone)]
-pub struct MemberInfo {
-    pub finding: FindingInput,
-    pub review_title: String,
-    pub region: Option<String>,
+/// A member's fields the listing's filters read (its text stays in the store); slugs
+/// by their number in [`Terms`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberFields {
+    pub board: u32,
+    pub year: Option<i32>,
+    pub kind: u32,
+    pub level: u32,
+    pub agency: Option<u32>,
+    pub themes: Vec<u32>,
 }
 
-/// One recurring lesson prepared for reading: its summary, members and words.
-#[derive(Debug)]
-pub struct GroupView {
+/// One recurring lesson as the service keeps it resident (and in `recurring.json`):
+/// its summary, its members' filter fields (in the group's member order), its concept
+/// terms by number (sorted; for `q`) and the year of each distinct review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summarised {
     pub summary: RecurringSummary,
-    member_ids: Vec<String>,
-    members: Vec<MemberInfo>,
-    /// The concept terms of every member's text (for `q`).
-    terms: HashSet<String>,
-    /// Distinct reviews with their year.
-    review_years: BTreeMap<String, Option<i32>>,
+    pub members: Vec<MemberFields>,
+    pub terms: Vec<u32>,
+    pub review_years: Vec<Option<i32>>,
 }
 
-impl GroupView {
-    /// Prepares `group` whose members (in its order) are `members`.
-    pub fn build(group: &Group, members: Vec<MemberInfo>) -> GroupView {
-        let inputs: Vec<FindingInput> = members.iter().map(|m| m.finding.clone()).collect();
-        let text = representative(group, &inputs).to_string();
-        let mut review_years: BTreeMap<String, Option<i32>> = BTreeMap::new();
-        let mut boards = BTreeSet::new();
-        let mut terms = HashSet::new();
-        let mut themes = Counter::default();
-        let mut agencies = Counter::default();
-        let mut levels = Counter::default();
-        for member in &members {
-            let f = &member.finding;
-            review_years.insert(f.review_id.clone(), f.year);
-            boards.insert(f.board.clone());
-            terms.extend(lessons_index::query::concept_terms(&f.text));
-            for theme in &f.themes {
-                themes.add(theme);
-            }
-            if let Some(agency) = &f.agency {
-                agencies.add(agency);
-            }
-            levels.add(&f.level);
-        }
-        let mut per_year: BTreeMap<i32, usize> = BTreeMap::new();
-        for year in review_years.values().flatten() {
-            *per_year.entry(*year).or_default() += 1;
-        }
-        let summary = RecurringSummary {
-            id: group.id.clone(),
-            label: label_of(&text),
-            text,
-            reviews: review_years.len(),
-            boards: boards.len(),
-            findings: members.len(),
-            first_year: per_year.keys().next().copied(),
-            last_year: per_year.keys().next_back().copied(),
-            years: per_year
-                .into_iter()
-                .map(|(year, count)| YearCount { year, count })
-                .collect(),
-            themes: themes.ranked(),
-            agencies: agencies.ranked(),
-            levels: levels.ranked(),
-        };
-        GroupView {
-            summary,
-            member_ids: group.members.clone(),
-            members,
-            terms,
-            review_years,
-        }
-    }
+/// The label and the representative text of `group` (`findings`: its members). The
+/// one place labels are made (the crate's own `label` replaces this body when it comes).
+pub fn label_of_group(group: &Group, findings: &[FindingInput]) -> (String, String) {
+    let text = representative(group, findings).to_string();
+    (label_of(&text), text)
+}
 
-    /// The member ids this view was built from.
-    pub fn member_ids(&self) -> &[String] {
-        &self.member_ids
+/// Summarises `group` from its members' findings (`texts` holds them by id; members
+/// missing there are left out of the figures), numbering concept terms in `terms`.
+pub fn summarise(
+    group: &Group,
+    texts: &HashMap<String, FindingInput>,
+    terms: &mut Terms,
+) -> Summarised {
+    let members: Vec<FindingInput> = group
+        .members
+        .iter()
+        .filter_map(|m| texts.get(m).cloned())
+        .collect();
+    let (label, text) = label_of_group(group, &members);
+    let mut review_years: BTreeMap<&str, Option<i32>> = BTreeMap::new();
+    let mut boards = BTreeSet::new();
+    let mut term_ids = BTreeSet::new();
+    let mut themes = Counter::default();
+    let mut agencies = Counter::default();
+    let mut levels = Counter::default();
+    for f in &members {
+        review_years.insert(&f.review_id, f.year);
+        boards.insert(f.board.as_str());
+        for term in lessons_index::query::concept_terms(&f.text) {
+            term_ids.insert(terms.intern(&term));
+        }
+        for theme in &f.themes {
+            themes.add(theme);
+        }
+        if let Some(agency) = &f.agency {
+            agencies.add(agency);
+        }
+        levels.add(&f.level);
     }
-
-    /// The members, oldest first.
-    pub fn members(&self) -> Vec<RecurringMember> {
-        self.members
+    let mut per_year: BTreeMap<i32, usize> = BTreeMap::new();
+    for year in review_years.values().flatten() {
+        *per_year.entry(*year).or_default() += 1;
+    }
+    let summary = RecurringSummary {
+        id: group.id.clone(),
+        label,
+        text,
+        reviews: review_years.len(),
+        boards: boards.len(),
+        findings: members.len(),
+        first_year: per_year.keys().next().copied(),
+        last_year: per_year.keys().next_back().copied(),
+        years: per_year
+            .into_iter()
+            .map(|(year, count)| YearCount { year, count })
+            .collect(),
+        themes: themes.ranked(),
+        agencies: agencies.ranked(),
+        levels: levels.ranked(),
+    };
+    Summarised {
+        summary,
+        members: members
             .iter()
-            .map(|m| RecurringMember {
-                finding_id: m.finding.finding_id.clone(),
-                review_id: m.finding.review_id.clone(),
-                review_title: m.review_title.clone(),
-                board: m.finding.board.clone(),
-                year: m.finding.year,
-                kind: m.finding.kind.clone(),
-                level: m.finding.level.clone(),
-                agency: m.finding.agency.clone(),
-                text: m.finding.text.clone(),
+            .map(|f| MemberFields {
+                board: terms.slug(&f.board),
+                year: f.year,
+                kind: terms.slug(&f.kind),
+                level: terms.slug(&f.level),
+                agency: f.agency.as_deref().map(|a| terms.slug(a)),
+                themes: f.themes.iter().map(|t| terms.slug(t)).collect(),
             })
-            .collect()
+            .collect(),
+        terms: term_ids.into_iter().collect(),
+        review_years: review_years.into_values().collect(),
     }
+}
 
-    /// Whether the group answers `request` (`q_terms`: the concepts of its `q`).
-    fn matches(&self, request: &RecurringRequest, q_terms: &[String]) -> bool {
+impl Summarised {
+    /// Whether the group answers `request` (`q_terms`: the numbers of the concepts of
+    /// its `q`, `None` when one is used by no group).
+    fn matches(
+        &self,
+        request: &RecurringRequest,
+        q_terms: Option<&[u32]>,
+        terms: &Terms,
+        regions: &HashMap<String, String>,
+    ) -> bool {
+        let Some(q_terms) = q_terms else {
+            return false;
+        };
         self.summary.reviews >= request.min_reviews
-            && q_terms.iter().all(|t| self.terms.contains(t))
+            && (request.ids.is_empty() || request.ids.contains(&self.summary.id))
+            && q_terms.iter().all(|t| self.terms.binary_search(t).is_ok())
             && (!request.filters_members()
-                || self.members.iter().any(|m| request.member_matches(m)))
+                || self.members.iter().any(|m| {
+                    let region = regions.get(terms.slug_name(m.board)).map(String::as_str);
+                    request.member_matches(m, terms, region)
+                }))
     }
 
     /// Reviews in the three years up to `latest` minus those in the three before.
     fn rising(&self, latest: Option<i32>) -> i64 {
         let Some(latest) = latest else { return 0 };
         let mut score = 0i64;
-        for year in self.review_years.values().flatten() {
+        for year in self.review_years.iter().flatten() {
             if (latest - 2..=latest).contains(year) {
                 score += 1;
             } else if (latest - 5..=latest - 3).contains(year) {
@@ -566,19 +611,22 @@ impl From<DerivedError> for ServiceError {
 }
 
 /// The groups answering `request`, in its order (every page).
-fn select<'a>(state: &'a State, request: &RecurringRequest) -> Vec<&'a GroupView> {
-    let q_terms: Vec<String> = request
+fn select<'a>(state: &'a State, request: &RecurringRequest) -> Vec<&'a Summarised> {
+    let q_terms: Option<Vec<u32>> = request
         .q
         .as_deref()
         .map(lessons_index::query::concept_terms)
-        .unwrap_or_default();
-    let mut found: Vec<&GroupView> = state
-        .views
+        .unwrap_or_default()
+        .iter()
+        .map(|t| state.terms.get(t))
+        .collect();
+    let mut found: Vec<&Summarised> = state
+        .summaries
         .iter()
         .map(|v| v.as_ref())
-        .filter(|v| v.matches(request, &q_terms))
+        .filter(|v| v.matches(request, q_terms.as_deref(), &state.terms, &state.regions))
         .collect();
-    let by_reviews = |a: &&GroupView, b: &&GroupView| {
+    let by_reviews = |a: &&Summarised, b: &&Summarised| {
         b.summary
             .reviews
             .cmp(&a.summary.reviews)
@@ -586,7 +634,7 @@ fn select<'a>(state: &'a State, request: &RecurringRequest) -> Vec<&'a GroupView
             .then_with(|| b.summary.last_year.cmp(&a.summary.last_year))
     };
     let by_id =
-        |a: &&GroupView, b: &&GroupView| id_number(&a.summary.id).cmp(&id_number(&b.summary.id));
+        |a: &&Summarised, b: &&Summarised| id_number(&a.summary.id).cmp(&id_number(&b.summary.id));
     match request.sort {
         RecurringSort::Reviews => found.sort_by(|a, b| by_reviews(a, b).then_with(|| by_id(a, b))),
         RecurringSort::Recent => found.sort_by(|a, b| {
@@ -609,6 +657,69 @@ fn select<'a>(state: &'a State, request: &RecurringRequest) -> Vec<&'a GroupView
     found
 }
 
+/// The members `ids` of recurring lessons as read from the store now (each review
+/// read once); a member whose review is no longer public is left out.
+fn member_records(
+    store: &lessons_store::Store,
+    ids: &[&str],
+) -> ServiceResult<HashMap<String, RecurringMember>> {
+    let today = lessons_model::dates::today();
+    let mut by_review: BTreeMap<&str, HashSet<&str>> = BTreeMap::new();
+    for id in ids {
+        by_review.entry(review_of(id)).or_default().insert(id);
+    }
+    let mut out = HashMap::with_capacity(ids.len());
+    for (review_id, wanted) in by_review {
+        let Some(review) = store.review(review_id)? else {
+            continue;
+        };
+        if !review.is_public_on(today) {
+            continue;
+        }
+        let year = review.year();
+        for lesson in review
+            .lessons
+            .iter()
+            .filter(|l| wanted.contains(l.id.as_str()))
+        {
+            out.insert(
+                lesson.id.clone(),
+                RecurringMember {
+                    finding_id: lesson.id.clone(),
+                    review_id: review.id.clone(),
+                    review_title: review.title.clone(),
+                    board: review.board.clone(),
+                    year,
+                    kind: lesson.kind.clone(),
+                    level: lesson.level.clone(),
+                    agency: lesson.agency.clone(),
+                    text: lesson.text.clone(),
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+/// Recurring lessons with their members, read from the store.
+fn with_members(
+    store: &lessons_store::Store,
+    groups: Vec<(RecurringSummary, Vec<String>)>,
+) -> ServiceResult<Vec<RecurringDetail>> {
+    let ids: Vec<&str> = groups
+        .iter()
+        .flat_map(|(_, members)| members.iter().map(String::as_str))
+        .collect();
+    let mut records = member_records(store, &ids)?;
+    Ok(groups
+        .into_iter()
+        .map(|(summary, members)| RecurringDetail {
+            summary,
+            members: members.iter().filter_map(|m| records.remove(m)).collect(),
+        })
+        .collect())
+}
+
 impl Repository {
     /// Reads and checks the query pairs of `/api/v1/recurring` (422 with every field
     /// error).
@@ -616,13 +727,14 @@ impl Repository {
         RecurringRequest::from_pairs(pairs, &[], true)
     }
 
+    fn recurring_state(&self) -> ServiceResult<std::sync::RwLockReadGuard<'_, State>> {
+        Ok(self.recurring.read(&self.store, &self.index)?)
+    }
+
     /// A page of recurring lessons answering `request`.
     pub fn recurring(&self, request: &RecurringRequest) -> ServiceResult<RecurringPage> {
-        let guard = self.recurring.read(&self.store)?;
-        let Some(state) = guard.as_ref() else {
-            return Err(not_ready());
-        };
-        let found = select(state, request);
+        let state = self.recurring_state()?;
+        let found = select(&state, request);
         let start = (request.page - 1).saturating_mul(request.per_page);
         Ok(RecurringPage {
             total: found.len(),
@@ -638,68 +750,76 @@ impl Repository {
     }
 
     /// Every recurring lesson answering `request` with its members (exports), in the
-    /// request's order; paging is ignored.
+    /// request's order; paging is ignored. Members are read from the store.
     pub fn recurring_all(&self, request: &RecurringRequest) -> ServiceResult<Vec<RecurringDetail>> {
-        let guard = self.recurring.read(&self.store)?;
-        let Some(state) = guard.as_ref() else {
-            return Err(not_ready());
+        let groups: Vec<(RecurringSummary, Vec<String>)> = {
+            let state = self.recurring_state()?;
+            let members: HashMap<&str, &Vec<String>> = state
+                .grouping
+                .groups
+                .iter()
+                .map(|g| (g.id.as_str(), &g.members))
+                .collect();
+            select(&state, request)
+                .into_iter()
+                .map(|v| {
+                    let ids = members
+                        .get(v.summary.id.as_str())
+                        .map(|m| m.to_vec())
+                        .unwrap_or_default();
+                    (v.summary.clone(), ids)
+                })
+                .collect()
         };
-        Ok(select(state, request)
-            .into_iter()
-            .map(|v| RecurringDetail {
-                summary: v.summary.clone(),
-                members: v.members(),
-            })
-            .collect())
+        with_members(&self.store, groups)
     }
 
-    /// The recurring lesson `id` with its members, oldest first. NotFound for an id
-    /// never given, [`ServiceError::Retired`] (410) for one that vanished, naming its
-    /// successor when there is one.
+    /// The recurring lesson `id` with its members, oldest first (read from the store).
+    /// NotFound for an id never given, [`ServiceError::Retired`] (410) for one that
+    /// vanished, naming its successor when there is one.
     pub fn recurring_lesson(&self, id: &str) -> ServiceResult<RecurringDetail> {
-        let guard = self.recurring.read(&self.store)?;
-        let Some(state) = guard.as_ref() else {
-            return Err(not_ready());
-        };
-        if let Some(view) = state.views.iter().find(|v| v.summary.id == id) {
-            return Ok(RecurringDetail {
-                summary: view.summary.clone(),
-                members: view.members(),
-            });
-        }
-        if state.grouping.retired.contains_key(id) {
-            // Follow successors that were retired in turn to one that is current.
-            let mut successor = state.grouping.retired.get(id).cloned().flatten();
-            let mut steps = 0;
-            while let Some(next) = successor.as_ref() {
-                match state.grouping.retired.get(next) {
-                    Some(further) if steps < 64 => {
-                        successor = further.clone();
-                        steps += 1;
+        let found = {
+            let state = self.recurring_state()?;
+            match state.grouping.groups.iter().position(|g| g.id == id) {
+                Some(index) => Some((
+                    state.summaries[index].summary.clone(),
+                    state.grouping.groups[index].members.clone(),
+                )),
+                None if state.grouping.retired.contains_key(id) => {
+                    // Follow successors that were retired in turn to one that is current.
+                    let mut successor = state.grouping.retired.get(id).cloned().flatten();
+                    let mut steps = 0;
+                    while let Some(next) = successor.as_ref() {
+                        match state.grouping.retired.get(next) {
+                            Some(further) if steps < 64 => {
+                                successor = further.clone();
+                                steps += 1;
+                            }
+                            _ => break,
+                        }
                     }
-                    _ => break,
+                    let successor =
+                        successor.filter(|s| state.grouping.groups.iter().any(|g| &g.id == s));
+                    return Err(ServiceError::Retired {
+                        id: id.to_string(),
+                        successor,
+                    });
                 }
+                None => None,
             }
-            let successor = successor.filter(|s| state.views.iter().any(|v| &v.summary.id == s));
-            return Err(ServiceError::Retired {
-                id: id.to_string(),
-                successor,
-            });
+        };
+        match found {
+            Some(group) => Ok(with_members(&self.store, vec![group])?
+                .pop()
+                .ok_or_else(|| ServiceError::NotFound(format!("no recurring lesson {id}")))?),
+            None => Err(ServiceError::NotFound(format!("no recurring lesson {id}"))),
         }
-        Err(ServiceError::NotFound(format!("no recurring lesson {id}")))
     }
 
     /// The recurring lesson public finding `finding_id` belongs to (None for a finding
     /// that is not public or not in one).
     pub fn recurrence_of(&self, finding_id: &str) -> Option<Recurrence> {
-        let guard = self.recurring.read(&self.store).ok()?;
-        let state = guard.as_ref()?;
-        let view = state.views.get(*state.group_of.get(finding_id)?)?;
-        Some(Recurrence {
-            id: view.summary.id.clone(),
-            reviews: view.summary.reviews,
-            since: view.summary.first_year,
-        })
+        self.recurrences_of([finding_id]).pop().flatten()
     }
 
     /// [`Repository::recurrence_of`] for many findings under one lock.
@@ -707,17 +827,15 @@ impl Repository {
         &self,
         finding_ids: impl IntoIterator<Item = &'a str>,
     ) -> Vec<Option<Recurrence>> {
-        let guard = self.recurring.read(&self.store).ok();
-        let state = guard.as_ref().and_then(|g| g.as_ref());
+        let state = self.recurring_state().ok();
         finding_ids
             .into_iter()
             .map(|id| {
-                let state = state?;
-                let view = state.views.get(*state.group_of.get(id)?)?;
+                let summary = &state.as_ref()?.summary_of(id)?.summary;
                 Some(Recurrence {
-                    id: view.summary.id.clone(),
-                    reviews: view.summary.reviews,
-                    since: view.summary.first_year,
+                    id: summary.id.clone(),
+                    reviews: summary.reviews,
+                    since: summary.first_year,
                 })
             })
             .collect()
@@ -751,16 +869,12 @@ impl Repository {
     /// Finding id -> recurring lesson id of every public finding in one (a snapshot,
     /// for filling the `recurring_id` column of lessons-view exports).
     pub fn recurring_ids(&self) -> ServiceResult<HashMap<String, String>> {
-        let guard = self.recurring.read(&self.store)?;
-        let Some(state) = guard.as_ref() else {
-            return Err(not_ready());
-        };
+        let state = self.recurring_state()?;
         Ok(state
-            .group_of
+            .grouping
+            .groups
             .iter()
-            .filter_map(|(finding, &g)| {
-                Some((finding.clone(), state.views.get(g)?.summary.id.clone()))
-            })
+            .flat_map(|g| g.members.iter().map(move |m| (m.clone(), g.id.clone())))
             .collect())
     }
 
@@ -771,11 +885,8 @@ impl Repository {
         request: &RecurringRequest,
         limit: usize,
     ) -> ServiceResult<Vec<RecurringSummary>> {
-        let guard = self.recurring.read(&self.store)?;
-        let Some(state) = guard.as_ref() else {
-            return Err(not_ready());
-        };
-        Ok(select(state, request)
+        let state = self.recurring_state()?;
+        Ok(select(&state, request)
             .into_iter()
             .take(limit)
             .map(|v| v.summary.clone())
@@ -783,18 +894,11 @@ impl Repository {
     }
 
     /// Runs what the recurring lessons need now and then (the server's maintenance
-    /// thread): brings in reviews whose embargo ended, and regroups when due.
+    /// thread): installs a finished regrouping, brings in reviews whose embargo ended,
+    /// and starts a regrouping when one is due.
     pub fn recurring_maintenance(&self) -> ServiceResult<()> {
-        self.recurring.bring_in_due(&self.store)?;
-        if self.recurring.regroup_due() {
-            self.recurring.regroup_now(&self.store)?;
-        }
-        Ok(())
+        Ok(self.recurring.maintain(&self.store, &self.index)?)
     }
-}
-
-fn not_ready() -> ServiceError {
-    ServiceError::Internal("the recurring lessons are not loaded yet".into())
 }
 
 #[cfg(test)]

@@ -1,72 +1,82 @@
 //! The recurring lessons as the service keeps them (DESIGN §9): derived from the public
-//! findings of the store, like the index, and never a source of truth.
+//! findings of the store, like the index, never a source of truth, and light.
 //!
-//! - **Persistence.** `DIR/recurring.json` ([`Saved`]) holds the grouping (groups with
-//!   their `rl-N` ids, `next_id`, retired ids with their successors), the revision of
-//!   every public review it reflects and the store sequence it was written at. It is
-//!   written atomically (a temporary file in the same folder, synced, then renamed)
-//!   after every change, so ids survive restarts; a missing or unreadable file is
-//!   rebuilt from the store (`regroup`), keeping nothing.
-//! - **Start-up.** [`Derived::load`] reads every review, builds the [`Corpus`] of the
-//!   public findings, takes the saved grouping and brings it up to date review by review
-//!   (a review whose revision or visibility differs from what the file reflects leaves
-//!   its groups and is assigned again), before the server listens.
-//! - **Writes.** `Repository::catch_up` (every write path: deposit, amend, publish,
-//!   withdraw, import, restore) hands the reviews it re-indexed to [`Derived::sync`],
-//!   which compares each with what the state holds and updates incrementally
-//!   ([`Corpus::remove`], [`Corpus::assign`]) before the write returns: read your
-//!   writes.
-//! - **Embargoes.** A published review under embargo is remembered with its date
-//!   (`pending`); every read first checks whether the earliest date has come
-//!   ([`Derived::bring_in_due`]), and the maintenance thread checks too, so an embargo
-//!   that ends with no write brings the review's findings in by itself.
-//! - **Regrouping.** [`Derived::regroup_now`] (the maintenance thread, after
-//!   [`REGROUP_AFTER`] changes or [`REGROUP_EVERY`] with any change; `lessons reindex`)
-//!   groups every public finding afresh with fresh IDF, carrying ids over. It computes
-//!   outside the lock from a snapshot, then, under the lock, replays what changed since
-//!   the snapshot, so no write is lost and no id is ever reused.
-//!
-//! Readers take a read lock on [`State`] and see one consistent grouping; per-group
-//! summaries ([`GroupView`]) are cached by membership and rebuilt only for groups that
-//! changed.
+//! - **What is resident.** Only the grouping (ids, members, retired ids), the finding ->
+//!   group map (badges), one [`Summarised`] per group (the listing's figures, label and
+//!   representative text, the members' filter fields and the group's concept terms for
+//!   `q`), the public reviews' revisions, embargo dates, and the document frequencies of
+//!   the last full regrouping (for incremental placement). No finding text beyond one
+//!   per group and no analysed corpus: members' texts (`/recurring/{id}`, briefings,
+//!   exports) are read from the store on demand.
+//! - **Persistence.** `DIR/recurring.json` ([`Saved`]) holds all of that, stamped with the
+//!   store sequence it reflects (`seq`). It is written atomically (temporary file, sync,
+//!   rename) after every change. Opening reads it and never waits for a regrouping:
+//!   a file a few changes behind the store is brought up to date incrementally; a
+//!   missing, unreadable or far-behind file is regrouped in the background (a small
+//!   store, at most [`SYNC_REGROUP_FINDINGS`] findings, at once), the last known state
+//!   (or none) serving meanwhile.
+//! - **Writes.** `Repository::catch_up` hands the reviews it re-indexed to
+//!   [`Derived::sync`] before the write returns. A review that stops being public (or is
+//!   amended) leaves its groups at once, always; a group left under two reviews is
+//!   retired (410). New public findings are placed incrementally: their candidates are
+//!   the index's most similar public findings (more-like-this, [`CANDIDATES`] each), the
+//!   candidates' groups are read in full, and the crate places the new findings on that
+//!   small corpus ([`Corpus::with_document_frequencies`]: IDF of the whole corpus).
+//!   A bulk write ([`Derived::begin_bulk`], `lessons import`; or more than
+//!   [`INCREMENTAL_MAX`] reviews at once) defers the additions to one full regrouping.
+//! - **Embargoes.** Published reviews under embargo are kept with their date; a read, a
+//!   write or the maintenance thread brings in those whose date has come.
+//! - **Full regrouping.** A worker thread reads the store (its own handle), groups every
+//!   public finding afresh (fresh IDF, ids carried over), summarises, drops the corpus
+//!   and leaves the result ready; the next caller with the repository installs it under
+//!   the write lock, replaying the store changes made since the worker's snapshot, so no
+//!   write is lost and no id reused. Runs after [`REGROUP_AFTER`] changed reviews, or
+//!   [`REGROUP_EVERY`] after any change, after a bulk write and by `lessons reindex`
+//!   (which waits for it).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock, RwLockReadGuard};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use lessons_index::SearchIndex;
 use lessons_model::dates::today;
 use lessons_model::{Review, Visibility};
-use lessons_recurring::{regroup_corpus, Corpus, FindingInput, Grouping, Params};
-use lessons_store::{Problem, Store, StoreError};
+use lessons_recurring::{regroup_corpus, Corpus, FindingInput, Group, Grouping, Params};
+use lessons_store::{Change, Problem, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use super::recurring::{GroupView, MemberInfo};
+use super::recurring::{summarise, Summarised};
 
 /// The file's name in the data directory.
 pub const FILE_NAME: &str = "recurring.json";
-/// Temporary files being written start so (a killed process may leave one; the next
-/// load removes it).
+/// Temporary files being written start so (a killed process may leave one).
 const TEMP_PREFIX: &str = ".recurring.json.";
-/// The file's format version.
-const FORMAT: u32 = 1;
+/// The file's format version (2: the light state with summaries).
+const FORMAT: u32 = 2;
 /// A full regrouping runs after this many changed reviews...
 pub const REGROUP_AFTER: usize = 200;
 /// ...or this long after the last one when anything changed since.
 pub const REGROUP_EVERY: Duration = Duration::from_secs(15 * 60);
-/// A change that adds more findings than half those the corpus's IDF was computed over
-/// (a bulk import, the first reviews) regroups at once while the corpus holds at most
-/// this many findings; beyond, it is assigned incrementally and a full regrouping is
-/// made due for the maintenance thread.
-pub const SYNC_REGROUP_MAX: usize = 20_000;
+/// A write touching more reviews than this defers its additions to a regrouping.
+pub const INCREMENTAL_MAX: usize = 50;
+/// Stores with at most this many findings (by the index's count) are regrouped at once
+/// rather than in the background (well under a second).
+pub const SYNC_REGROUP_FINDINGS: u64 = 5_000;
+/// Candidates taken from the index per new finding.
+pub const CANDIDATES: usize = 200;
 
 /// Why the derived state could not be loaded, saved or updated.
 #[derive(Debug, thiserror::Error)]
 pub enum DerivedError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Index(#[from] lessons_index::IndexError),
     #[error("cannot write {path}: {error}")]
     Write {
         path: PathBuf,
@@ -80,15 +90,36 @@ pub enum DerivedError {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Saved {
     pub format: u32,
-    /// The store sequence the file was written at.
+    /// The store sequence the file reflects.
     pub seq: u64,
     /// Every public review the grouping reflects, with its revision.
     pub reviews: BTreeMap<String, u32>,
+    /// Published reviews under embargo: the day they become public.
+    #[serde(default)]
+    pub pending: BTreeMap<String, Date>,
     pub grouping: Grouping,
-    /// Reviews changed since the last full regrouping (a regrouping is due at
-    /// [`REGROUP_AFTER`]).
+    /// One per group of `grouping`, same order.
+    #[serde(default)]
+    pub summaries: Vec<Summarised>,
+    /// The concept terms `summaries` refer to by number.
+    #[serde(default)]
+    pub terms: Vec<String>,
+    /// The slugs `summaries` refer to by number.
+    #[serde(default)]
+    pub slugs: Vec<String>,
+    /// Document frequencies of the last full regrouping, over `df_findings` findings.
+    #[serde(default)]
+    pub df: HashMap<String, u32>,
+    #[serde(default)]
+    pub df_findings: usize,
+    #[serde(default)]
+    pub latest_year: Option<i32>,
+    /// Reviews changed since the last full regrouping.
     #[serde(default)]
     pub changes: usize,
+    /// Whether additions were deferred to a regrouping that has not run yet.
+    #[serde(default)]
+    pub stale: bool,
 }
 
 /// Reads `DIR/recurring.json`: `Ok(None)` when it is missing, `Err` with the reason
@@ -109,54 +140,138 @@ pub fn read_saved(dir: &Path) -> Result<Option<Saved>, String> {
             saved.format
         ));
     }
+    if saved.summaries.len() != saved.grouping.groups.len() {
+        return Err(format!(
+            "{} lists {} groups but {} summaries",
+            path.display(),
+            saved.grouping.groups.len(),
+            saved.summaries.len()
+        ));
+    }
     Ok(Some(saved))
 }
 
-/// A public review the state holds.
-#[derive(Debug, Clone)]
-pub struct ReviewEntry {
-    pub revision: u32,
-    pub title: String,
-    pub findings: Vec<String>,
+/// Concept terms (for `q`) and slugs (board, kind, level, agency, theme of members) by
+/// number, shared by the groups' summaries, so each is held once.
+#[derive(Debug, Clone, Default)]
+pub struct Terms {
+    pub names: Vec<String>,
+    ids: HashMap<String, u32>,
+    pub slugs: Vec<String>,
+    slug_ids: HashMap<String, u32>,
 }
 
-/// The grouping with everything needed to update and read it.
+fn numbered(names: &[String]) -> HashMap<String, u32> {
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.clone(), i as u32))
+        .collect()
+}
+
+fn intern(names: &mut Vec<String>, ids: &mut HashMap<String, u32>, name: &str) -> u32 {
+    if let Some(id) = ids.get(name) {
+        return *id;
+    }
+    let id = names.len() as u32;
+    names.push(name.to_string());
+    ids.insert(name.to_string(), id);
+    id
+}
+
+impl Terms {
+    fn from_names(names: Vec<String>, slugs: Vec<String>) -> Terms {
+        Terms {
+            ids: numbered(&names),
+            names,
+            slug_ids: numbered(&slugs),
+            slugs,
+        }
+    }
+
+    /// The number of concept term `term`, added when new.
+    pub fn intern(&mut self, term: &str) -> u32 {
+        intern(&mut self.names, &mut self.ids, term)
+    }
+
+    /// The number of concept term `term`, if any group uses it.
+    pub fn get(&self, term: &str) -> Option<u32> {
+        self.ids.get(term).copied()
+    }
+
+    /// The number of slug `slug`, added when new.
+    pub fn slug(&mut self, slug: &str) -> u32 {
+        intern(&mut self.slugs, &mut self.slug_ids, slug)
+    }
+
+    /// The slug numbered `id` ("" for a number never given).
+    pub fn slug_name(&self, id: u32) -> &str {
+        self.slugs.get(id as usize).map_or("", String::as_str)
+    }
+}
+
+/// The recurring lessons: the grouping with what the pages and the API read.
+#[derive(Debug, Default)]
 pub struct State {
-    corpus: Corpus,
     pub grouping: Grouping,
-    /// Every public finding by id.
-    pub findings: HashMap<String, FindingInput>,
-    /// Every public review the grouping reflects.
-    pub reviews: BTreeMap<String, ReviewEntry>,
-    /// Published reviews under embargo: the day they become public.
-    pending: BTreeMap<String, Date>,
-    /// Board slug -> region slug.
-    pub regions: HashMap<String, String>,
+    /// One per group of `grouping.groups`, same order.
+    pub summaries: Vec<Arc<Summarised>>,
     /// Finding id -> index in `grouping.groups`.
     pub group_of: HashMap<String, usize>,
-    /// One per group of `grouping.groups`, same order.
-    pub views: Vec<Arc<GroupView>>,
-    /// Group id -> its view, for reuse when the membership is unchanged.
-    cache: HashMap<String, Arc<GroupView>>,
+    /// Board slug -> region slug.
+    pub regions: HashMap<String, String>,
+    pub terms: Terms,
     /// The latest year of any public finding (for `sort=rising`).
     pub latest_year: Option<i32>,
+    /// Every public review reflected, with its revision.
+    reviews: BTreeMap<String, u32>,
+    pending: BTreeMap<String, Date>,
+    df: HashMap<String, u32>,
+    df_findings: usize,
     /// Reviews changed since the last full regrouping.
     changes: usize,
-    last_regroup: Instant,
-    /// How many findings the corpus's IDF was computed over.
-    idf_base: usize,
+    /// The store sequence reflected.
+    seq: u64,
+    /// Additions deferred to a regrouping.
+    stale: bool,
+    last_regroup: Option<Instant>,
+}
+
+/// A full regrouping computed by the worker, waiting to be installed.
+struct Fresh {
+    state: State,
+    /// The store sequence before the worker read the store.
+    seq: u64,
+    /// The grouping the worker carried ids over from.
+    previous_next_id: u64,
 }
 
 /// The recurring lessons of one data directory.
 pub struct Derived {
     path: PathBuf,
-    state: RwLock<Option<State>>,
-    /// Held by a full regrouping, so that two never run at once.
-    regrouping: std::sync::Mutex<()>,
-    /// What was wrong with the file when it was last loaded (reported once by
+    state: RwLock<State>,
+    /// A regrouping computed and not yet installed.
+    ready: Arc<Mutex<Option<Result<Fresh, String>>>>,
+    worker: Mutex<Option<JoinHandle<()>>>,
+    working: Arc<AtomicBool>,
+    /// Bulk writes in progress (additions deferred).
+    bulk: AtomicUsize,
+    /// What was wrong with the file when it was loaded (reported once by
     /// `lessons check`).
-    complaint: std::sync::Mutex<Option<String>>,
+    complaint: Mutex<Option<String>>,
+    /// Whether [`Derived::ensure_open`] has finished (writes before it, while the
+    /// repository opens, are covered by the file's sequence).
+    opened: AtomicBool,
+    /// The thread reading the file, started by [`Derived::open`].
+    loader: Mutex<Option<JoinHandle<Loaded>>>,
+    /// The file read without a thread (when none could be started).
+    loaded_now: Mutex<Option<Loaded>>,
+    /// Held while finishing the opening.
+    opening: Mutex<()>,
 }
+
+/// What the loader hands over: the state read, what was wrong with the file, regions.
+type Loaded = (Option<State>, Option<String>, HashMap<String, String>);
 
 /// What `lessons check` found.
 #[derive(Debug, Clone, Default)]
@@ -166,337 +281,428 @@ pub struct Verified {
     pub problems: Vec<Problem>,
 }
 
-/// What one review should contribute: its entry and findings when public today.
-type Target = Option<(ReviewEntry, Vec<FindingInput>)>;
-
 impl Derived {
-    /// Not loaded yet: [`Derived::load`] fills it.
+    /// An empty state: [`Derived::open`] fills it.
     pub fn new(dir: &Path) -> Derived {
         Derived {
             path: dir.join(FILE_NAME),
-            state: RwLock::new(None),
-            regrouping: std::sync::Mutex::new(()),
-            complaint: std::sync::Mutex::new(None),
+            state: RwLock::new(State::default()),
+            ready: Arc::new(Mutex::new(None)),
+            worker: Mutex::new(None),
+            working: Arc::new(AtomicBool::new(false)),
+            bulk: AtomicUsize::new(0),
+            complaint: Mutex::new(None),
+            opened: AtomicBool::new(false),
+            loader: Mutex::new(None),
+            loaded_now: Mutex::new(None),
+            opening: Mutex::new(()),
         }
     }
 
-    /// Whether [`Derived::load`] has run.
-    pub fn is_loaded(&self) -> bool {
-        self.state.read().map(|s| s.is_some()).unwrap_or(false)
+    fn dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
     }
 
-    /// Reads the state for a query, bringing in reviews whose embargo has ended first.
-    pub fn read(&self, store: &Store) -> Result<RwLockReadGuard<'_, Option<State>>, DerivedError> {
-        self.bring_in_due(store)?;
-        self.state.read().map_err(|_| DerivedError::Poisoned)
-    }
-
-    /// Loads the saved grouping and brings it up to date with the store (or groups from
-    /// scratch when there is no usable file). Returns what was wrong with the file, if
-    /// anything (logged by the caller).
-    pub fn load(&self, store: &Store) -> Result<Option<String>, DerivedError> {
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        remove_stale_temporaries(dir);
-        let (mut saved, mut complaint) = match read_saved(dir) {
-            Ok(saved) => (saved, None),
-            Err(complaint) => (None, Some(complaint)),
-        };
-        let today = today();
-        let mut targets: BTreeMap<String, Target> = BTreeMap::new();
-        let mut pending = BTreeMap::new();
-        for review in store.reviews() {
-            let review = review?;
-            if let Some(day) = embargo_ahead(&review, today) {
-                pending.insert(review.id.clone(), day);
-            }
-            let target = target_of(&review, today);
-            targets.insert(review.id.clone(), target);
-        }
+    /// Starts reading the saved state in a thread (start-up does not wait for it; the
+    /// first reader or writer does, in [`Derived::ensure_open`]).
+    pub fn open(&self, store: &Store) -> Result<(), DerivedError> {
+        remove_stale_temporaries(self.dir());
         let regions = regions_of(store)?;
-        let seq = store.last_seq()?;
-        let mut all: Vec<FindingInput> = Vec::new();
-        let mut reviews = BTreeMap::new();
-        for (id, target) in &targets {
-            if let Some((entry, findings)) = target {
-                all.extend(findings.iter().cloned());
-                reviews.insert(id.clone(), entry.clone());
-            }
-        }
-        let corpus = Corpus::new(&all);
-        let idf_base = all.len();
-        let mut state = State {
-            corpus,
-            grouping: Grouping::default(),
-            findings: all.into_iter().map(|f| (f.finding_id.clone(), f)).collect(),
-            reviews,
-            pending,
-            regions,
-            group_of: HashMap::new(),
-            views: Vec::new(),
-            cache: HashMap::new(),
-            latest_year: None,
-            changes: 0,
-            last_regroup: Instant::now(),
-            idf_base,
-        };
-        if let Some(file) = &saved {
-            let public: BTreeMap<String, (u32, HashSet<String>)> = state
-                .reviews
-                .iter()
-                .map(|(id, e)| {
-                    (
-                        id.clone(),
-                        (e.revision, e.findings.iter().cloned().collect()),
-                    )
-                })
-                .collect();
-            let problems = verify_grouping(file, &public);
-            if !problems.is_empty() {
-                let listed: Vec<String> = problems
-                    .iter()
-                    .take(3)
-                    .map(|p| format!("{}: {}", p.record, p.message))
-                    .collect();
-                complaint = Some(format!(
-                    "{} does not agree with the store ({} problem{}: {}{})",
-                    self.path.display(),
-                    problems.len(),
-                    if problems.len() == 1 { "" } else { "s" },
-                    listed.join("; "),
-                    if problems.len() > 3 { "; ..." } else { "" }
-                ));
-            }
-        }
-        let regroup_from = match (&complaint, saved.take()) {
-            // A damaged file: group afresh, taking ids from it where membership carries over.
-            (Some(_), Some(file)) => Err(file.grouping),
-            (Some(_), None) => Err(Grouping::default()),
-            (None, file) => Ok(file),
-        };
-        match regroup_from {
-            Err(previous) => {
-                state.grouping = regroup_corpus(&state.corpus, &previous, &Params::default());
-            }
-            Ok(Some(saved)) => {
-                state.changes = saved.changes;
-                // Start from what the file reflects, then move each review that differs.
-                let stale: Vec<String> = saved
-                    .grouping
-                    .groups
-                    .iter()
-                    .flat_map(|g| g.members.iter())
-                    .filter(|m| {
-                        let review = review_of(m);
-                        match (saved.reviews.get(review), state.reviews.get(review)) {
-                            (Some(was), Some(now)) => *was != now.revision,
-                            _ => true,
-                        }
-                    })
-                    .cloned()
-                    .collect();
-                let changed: Vec<FindingInput> = state
-                    .reviews
-                    .iter()
-                    .filter(|(id, entry)| saved.reviews.get(*id) != Some(&entry.revision))
-                    .flat_map(|(_, entry)| entry.findings.iter())
-                    .filter_map(|f| state.findings.get(f).cloned())
-                    .collect();
-                let mut grouping = saved.grouping;
-                if !stale.is_empty() {
-                    grouping = state.corpus.remove(&stale, &grouping);
+        let dir = self.dir().to_path_buf();
+        let spawned = std::thread::Builder::new()
+            .name("recurring-load".into())
+            .spawn(move || {
+                let loaded = match read_saved(&dir) {
+                    Ok(saved) => (saved.map(|s| State::from_saved(s, regions.clone())), None),
+                    Err(complaint) => (None, Some(complaint)),
+                };
+                trim_memory();
+                (loaded.0, loaded.1, regions)
+            });
+        match spawned {
+            Ok(handle) => {
+                if let Ok(mut loader) = self.loader.lock() {
+                    *loader = Some(handle);
                 }
-                if !changed.is_empty() {
-                    grouping = state.corpus.assign(&changed, &grouping, &Params::default());
+            }
+            Err(error) => {
+                let dir = self.dir();
+                let regions = regions_of(store)?;
+                tracing::warn!(
+                    "cannot load the recurring lessons in a thread ({error}); loading now"
+                );
+                let loaded = match read_saved(dir) {
+                    Ok(saved) => (saved.map(|s| State::from_saved(s, regions.clone())), None),
+                    Err(complaint) => (None, Some(complaint)),
+                };
+                if let Ok(mut ready) = self.loaded_now.lock() {
+                    *ready = Some((loaded.0, loaded.1, regions));
                 }
-                state.grouping = grouping;
             }
-            Ok(None) => {
-                state.grouping =
-                    regroup_corpus(&state.corpus, &Grouping::default(), &Params::default());
-            }
-        }
-        state.refresh_views();
-        self.save(&state, seq)?;
-        *self.state.write().map_err(|_| DerivedError::Poisoned)? = Some(state);
-        if let Ok(mut kept) = self.complaint.lock() {
-            kept.clone_from(&complaint);
-        }
-        Ok(complaint)
-    }
-
-    /// Brings reviews `ids` (just written, or changed by a board) up to date: each that
-    /// became public joins, each no longer public (or amended) leaves and is assigned
-    /// again. Does nothing before [`Derived::load`].
-    pub fn sync(&self, store: &Store, ids: &BTreeSet<String>) -> Result<(), DerivedError> {
-        self.sync_on(store, ids, today())
-    }
-
-    /// [`Derived::sync`] as the public sees it on `today`.
-    fn sync_on(
-        &self,
-        store: &Store,
-        ids: &BTreeSet<String>,
-        today: Date,
-    ) -> Result<(), DerivedError> {
-        let mut guard = self.state.write().map_err(|_| DerivedError::Poisoned)?;
-        let Some(state) = guard.as_mut() else {
-            return Ok(());
-        };
-        let mut targets = Vec::with_capacity(ids.len());
-        for id in ids {
-            let review = store.review(id)?;
-            match review.as_ref().and_then(|r| embargo_ahead(r, today)) {
-                Some(day) => state.pending.insert(id.clone(), day),
-                None => state.pending.remove(id),
-            };
-            targets.push((id.clone(), review.and_then(|r| target_of(&r, today))));
-        }
-        if state.apply(targets) {
-            state.refresh_views();
-            self.save(state, store.last_seq()?)?;
         }
         Ok(())
     }
 
-    /// The board regions changed: re-read them and rebuild every group's summary.
-    pub fn refresh_regions(&self, store: &Store) -> Result<(), DerivedError> {
-        let mut guard = self.state.write().map_err(|_| DerivedError::Poisoned)?;
-        if let Some(state) = guard.as_mut() {
-            state.regions = regions_of(store)?;
-            state.cache.clear();
-            state.refresh_views();
+    /// Finishes [`Derived::open`] (waiting for the file to be read, if it is not yet):
+    /// brings the loaded state up to date with the store, a few changes incrementally,
+    /// else by a regrouping (at once for a small store, else in the background). Does
+    /// nothing before `open` or after it finished.
+    fn ensure_open(&self, store: &Store, index: &SearchIndex) -> Result<(), DerivedError> {
+        if self.opened.load(Ordering::SeqCst) {
+            return Ok(());
         }
+        let _one = self.opening.lock().map_err(|_| DerivedError::Poisoned)?;
+        if self.opened.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        let handle = self.loader.lock().ok().and_then(|mut l| l.take());
+        let loaded = match handle {
+            Some(handle) => handle.join().ok(),
+            None => self.loaded_now.lock().ok().and_then(|mut l| l.take()),
+        };
+        let Some((loaded, complaint, regions)) = loaded else {
+            return Ok(()); // not opened yet
+        };
+        if let Some(complaint) = &complaint {
+            tracing::warn!("{complaint}; the recurring lessons are grouped afresh");
+        }
+        let mut regroup = loaded.is_none();
+        {
+            let mut state = self.state.write().map_err(|_| DerivedError::Poisoned)?;
+            *state = match loaded {
+                Some(loaded) => loaded,
+                None => State {
+                    regions,
+                    ..State::default()
+                },
+            };
+            // A file ahead of the store (an older store put back) cannot be trusted.
+            regroup |= state.stale || state.seq > store.last_seq()?;
+            if !regroup {
+                let behind = changed_reviews(store, state.seq)?;
+                if behind.len() > INCREMENTAL_MAX {
+                    regroup = true;
+                } else if !behind.is_empty() {
+                    let last = store.last_seq()?;
+                    state.sync(store, index, &behind, today(), false)?;
+                    state.seq = last;
+                    self.save(&state)?;
+                }
+            }
+        }
+        if let Ok(mut kept) = self.complaint.lock() {
+            kept.clone_from(&complaint);
+        }
+        self.opened.store(true, Ordering::SeqCst);
+        if regroup {
+            self.regroup_soon(store, index)?;
+        }
+        Ok(())
+    }
+
+    /// Regroups at once when the store is small, else starts the worker.
+    fn regroup_soon(&self, store: &Store, index: &SearchIndex) -> Result<(), DerivedError> {
+        let (_, findings) = index.document_counts()?;
+        if findings <= SYNC_REGROUP_FINDINGS {
+            self.regroup_blocking(store, index)
+        } else {
+            self.start_worker(store);
+            Ok(())
+        }
+    }
+
+    /// Reads the state for a query, first installing a finished regrouping and bringing
+    /// in reviews whose embargo has ended.
+    pub fn read(
+        &self,
+        store: &Store,
+        index: &SearchIndex,
+    ) -> Result<RwLockReadGuard<'_, State>, DerivedError> {
+        self.ensure_open(store, index)?;
+        self.install_ready(store, index)?;
+        self.bring_in_due(store, index)?;
+        self.state.read().map_err(|_| DerivedError::Poisoned)
+    }
+
+    /// Reads the state as it is (no installing, no embargo check).
+    pub fn peek(&self) -> Result<RwLockReadGuard<'_, State>, DerivedError> {
+        self.state.read().map_err(|_| DerivedError::Poisoned)
+    }
+
+    /// A bulk write begins: additions are deferred to one regrouping at
+    /// [`Derived::end_bulk`] (removals still apply at once).
+    pub fn begin_bulk(&self) {
+        self.bulk.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// A bulk write ended: regroup (at once when small, else in the background) if
+    /// anything was deferred.
+    pub fn end_bulk(&self, store: &Store, index: &SearchIndex) -> Result<(), DerivedError> {
+        self.ensure_open(store, index)?;
+        if self.bulk.fetch_sub(1, Ordering::SeqCst) > 1 {
+            return Ok(());
+        }
+        let stale = self.peek()?.stale;
+        if stale {
+            self.regroup_soon(store, index)?;
+        }
+        Ok(())
+    }
+
+    /// Brings reviews `ids` (just written and indexed) up to date: each no longer public
+    /// (or amended) leaves its groups; each that became public is placed incrementally,
+    /// or deferred to a regrouping during a bulk write or for many reviews at once.
+    pub fn sync(
+        &self,
+        store: &Store,
+        index: &SearchIndex,
+        ids: &BTreeSet<String>,
+    ) -> Result<(), DerivedError> {
+        self.ensure_open(store, index)?;
+        if !self.opened.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        self.install_ready(store, index)?;
+        let defer = self.bulk.load(Ordering::SeqCst) > 0 || ids.len() > INCREMENTAL_MAX;
+        let seq = index.indexed_seq();
+        let mut state = self.state.write().map_err(|_| DerivedError::Poisoned)?;
+        let changed = state.sync(store, index, ids, today(), defer)?;
+        state.seq = state.seq.max(seq);
+        if changed {
+            self.save(&state)?;
+        }
+        let start = state.stale && self.bulk.load(Ordering::SeqCst) == 0;
+        drop(state);
+        if start {
+            self.start_worker(store);
+        }
+        Ok(())
+    }
+
+    /// The board regions changed: re-read them.
+    pub fn refresh_regions(&self, store: &Store) -> Result<(), DerivedError> {
+        let regions = regions_of(store)?;
+        self.state
+            .write()
+            .map_err(|_| DerivedError::Poisoned)?
+            .regions = regions;
         Ok(())
     }
 
     /// Brings in every review whose embargo has ended (cheap when none has).
-    pub fn bring_in_due(&self, store: &Store) -> Result<(), DerivedError> {
-        self.bring_in_due_on(store, today())
+    pub fn bring_in_due(&self, store: &Store, index: &SearchIndex) -> Result<(), DerivedError> {
+        self.bring_in_due_on(store, index, today())
     }
 
     /// [`Derived::bring_in_due`] on `today`.
-    fn bring_in_due_on(&self, store: &Store, today: Date) -> Result<(), DerivedError> {
-        let due: BTreeSet<String> = {
-            let guard = self.state.read().map_err(|_| DerivedError::Poisoned)?;
-            match guard.as_ref() {
-                Some(state) => state
-                    .pending
-                    .iter()
-                    .filter(|(_, day)| **day <= today)
-                    .map(|(id, _)| id.clone())
-                    .collect(),
-                None => return Ok(()),
-            }
-        };
+    pub(crate) fn bring_in_due_on(
+        &self,
+        store: &Store,
+        index: &SearchIndex,
+        today: Date,
+    ) -> Result<(), DerivedError> {
+        self.ensure_open(store, index)?;
+        if !self.opened.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        let due: BTreeSet<String> = self
+            .peek()?
+            .pending
+            .iter()
+            .filter(|(_, day)| **day <= today)
+            .map(|(id, _)| id.clone())
+            .collect();
         if due.is_empty() {
             return Ok(());
         }
-        self.sync_on(store, &due, today)
+        let mut state = self.state.write().map_err(|_| DerivedError::Poisoned)?;
+        if state.sync(store, index, &due, today, false)? {
+            self.save(&state)?;
+        }
+        Ok(())
     }
 
     /// Whether a full regrouping is due (enough changes, or time with any change).
     pub fn regroup_due(&self) -> bool {
-        let Ok(guard) = self.state.read() else {
+        let Ok(state) = self.state.read() else {
             return false;
         };
-        match guard.as_ref() {
-            Some(state) => {
-                state.changes >= REGROUP_AFTER
-                    || (state.changes > 0 && state.last_regroup.elapsed() >= REGROUP_EVERY)
-            }
-            None => false,
-        }
+        state.stale
+            || state.changes >= REGROUP_AFTER
+            || (state.changes > 0
+                && state
+                    .last_regroup
+                    .is_none_or(|at| at.elapsed() >= REGROUP_EVERY))
     }
 
-    /// Groups every public finding afresh (fresh IDF), carrying ids over; computed
-    /// outside the lock from a snapshot, then reconciled with what changed meanwhile.
-    /// `previous` replaces the state's grouping as the source of ids when given.
-    pub fn regroup_now(&self, store: &Store) -> Result<(), DerivedError> {
-        let _one = self.regrouping.lock().map_err(|_| DerivedError::Poisoned)?;
-        let (inputs, snapshot_reviews, previous) = {
-            let guard = self.state.read().map_err(|_| DerivedError::Poisoned)?;
-            let Some(state) = guard.as_ref() else {
-                return Ok(());
-            };
-            let mut inputs: Vec<FindingInput> = state.findings.values().cloned().collect();
-            inputs.sort_by(|a, b| a.finding_id.cmp(&b.finding_id));
-            (inputs, state.reviews.clone(), state.grouping.clone())
-        };
-        let corpus = Corpus::new(&inputs);
-        let idf_base = inputs.len();
-        let grouping = regroup_corpus(&corpus, &previous, &Params::default());
-        let mut guard = self.state.write().map_err(|_| DerivedError::Poisoned)?;
-        let Some(current) = guard.as_mut() else {
-            return Ok(());
-        };
-        // What changed since the snapshot, as targets taken from the current state.
-        let mut ids: BTreeSet<&String> = snapshot_reviews.keys().collect();
-        ids.extend(current.reviews.keys());
-        let targets: Vec<(String, Target)> = ids
-            .into_iter()
-            .filter(|id| {
-                snapshot_reviews.get(*id).map(|e| e.revision)
-                    != current.reviews.get(*id).map(|e| e.revision)
-            })
-            .map(|id| {
-                let target = current.reviews.get(id).map(|entry| {
-                    let findings = entry
-                        .findings
-                        .iter()
-                        .filter_map(|f| current.findings.get(f).cloned())
-                        .collect();
-                    (entry.clone(), findings)
-                });
-                (id.clone(), target)
-            })
-            .collect();
-        let mut fresh = State {
-            corpus,
-            grouping,
-            findings: inputs
-                .into_iter()
-                .map(|f| (f.finding_id.clone(), f))
-                .collect(),
-            reviews: snapshot_reviews,
-            pending: std::mem::take(&mut current.pending),
-            regions: current.regions.clone(),
-            group_of: HashMap::new(),
-            views: Vec::new(),
-            cache: std::mem::take(&mut current.cache),
-            latest_year: None,
-            changes: 0,
-            last_regroup: Instant::now(),
-            idf_base,
-        };
-        // Ids handed out since the snapshot are never handed out again.
-        fresh.grouping.next_id = fresh.grouping.next_id.max(current.grouping.next_id);
-        fresh.apply(targets);
-        fresh.changes = 0;
-        retire_vanished(&current.grouping, &mut fresh.grouping);
-        fresh.refresh_views();
-        self.save(&fresh, store.last_seq()?)?;
-        *current = fresh;
+    /// The maintenance thread's round: install a finished regrouping, bring in ended
+    /// embargoes, start a regrouping when one is due.
+    pub fn maintain(&self, store: &Store, index: &SearchIndex) -> Result<(), DerivedError> {
+        self.ensure_open(store, index)?;
+        self.install_ready(store, index)?;
+        self.bring_in_due(store, index)?;
+        if self.regroup_due() && self.bulk.load(Ordering::SeqCst) == 0 {
+            self.start_worker(store);
+        }
         Ok(())
     }
 
-    /// Throws the state away and groups every public finding of the store afresh,
-    /// keeping ids from the saved file when it is readable (`lessons reindex`,
-    /// `lessons check --repair`).
-    pub fn rebuild(&self, store: &Store) -> Result<(), DerivedError> {
-        self.load(store)?;
+    /// Starts the worker unless it is running.
+    fn start_worker(&self, store: &Store) {
+        if self.working.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let previous = match self.state.read() {
+            Ok(state) => state.grouping.clone(),
+            Err(_) => {
+                self.working.store(false, Ordering::SeqCst);
+                return;
+            }
+        };
+        let store = store.clone();
+        let ready = Arc::clone(&self.ready);
+        let working = Arc::clone(&self.working);
+        let spawned = std::thread::Builder::new()
+            .name("recurring-regroup".into())
+            .spawn(move || {
+                let started = Instant::now();
+                let fresh = compute_fresh(&store, previous, today()).map_err(|e| e.to_string());
+                if let Ok(fresh) = &fresh {
+                    tracing::info!(
+                        "recurring lessons regrouped: {} groups in {:.1} s",
+                        fresh.state.grouping.groups.len(),
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+                if let Ok(mut slot) = ready.lock() {
+                    *slot = Some(fresh);
+                }
+                working.store(false, Ordering::SeqCst);
+            });
+        match spawned {
+            Ok(handle) => {
+                if let Ok(mut worker) = self.worker.lock() {
+                    *worker = Some(handle);
+                }
+            }
+            Err(error) => {
+                tracing::error!("cannot start the recurring lessons' regrouping: {error}");
+                self.working.store(false, Ordering::SeqCst);
+            }
+        }
+    }
+
+    /// Waits for a running worker (nothing when none runs) and installs its result.
+    pub fn wait(&self, store: &Store, index: &SearchIndex) -> Result<(), DerivedError> {
+        self.ensure_open(store, index)?;
+        let handle = self.worker.lock().ok().and_then(|mut w| w.take());
+        if let Some(handle) = handle {
+            let _ = handle.join();
+        }
+        self.install_ready(store, index)
+    }
+
+    /// Installs a regrouping the worker finished, replaying what changed since its
+    /// snapshot (up to what the index has applied).
+    fn install_ready(&self, store: &Store, index: &SearchIndex) -> Result<(), DerivedError> {
+        let fresh = match self.ready.lock() {
+            Ok(mut slot) => slot.take(),
+            Err(_) => return Err(DerivedError::Poisoned),
+        };
+        match fresh {
+            None => Ok(()),
+            Some(Err(message)) => {
+                tracing::error!("the recurring lessons' regrouping failed: {message}");
+                Ok(())
+            }
+            Some(Ok(fresh)) => {
+                let mut current = self.state.write().map_err(|_| DerivedError::Poisoned)?;
+                self.install(&mut current, fresh, store, index)?;
+                let again = current.stale && self.bulk.load(Ordering::SeqCst) == 0;
+                drop(current);
+                if again {
+                    self.start_worker(store);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn install(
+        &self,
+        current: &mut State,
+        fresh: Fresh,
+        store: &Store,
+        index: &SearchIndex,
+    ) -> Result<(), DerivedError> {
+        let Fresh {
+            state: mut next,
+            seq,
+            previous_next_id,
+        } = fresh;
+        next.carry_ids_from(current, previous_next_id);
+        next.regions = std::mem::take(&mut current.regions);
+        next.rebuild_group_of();
+        // Replay what changed since the snapshot, up to what the index has applied
+        // (later writes are synced by their own catch_up).
+        let upto = index.indexed_seq();
+        let behind: BTreeSet<String> = store
+            .changes_since(seq)?
+            .into_iter()
+            .filter(|(s, _)| *s <= upto)
+            .filter_map(|(_, change)| match change {
+                Change::Review(id) => Some(id),
+                _ => None,
+            })
+            .collect();
+        next.seq = seq;
+        if !behind.is_empty() {
+            // Many changes meanwhile (an import went on): deferred to another round.
+            let defer = behind.len() > INCREMENTAL_MAX;
+            next.sync(store, index, &behind, today(), defer)?;
+        }
+        next.seq = next.seq.max(upto);
+        next.changes = 0;
+        next.last_regroup = Some(Instant::now());
+        *current = next;
+        self.save(current)?;
+        trim_memory();
+        Ok(())
+    }
+
+    /// Groups every public finding of the store afresh and installs the result before
+    /// returning, carrying ids over from the current state.
+    pub fn regroup_blocking(&self, store: &Store, index: &SearchIndex) -> Result<(), DerivedError> {
+        self.wait(store, index)?;
+        let previous = self.peek()?.grouping.clone();
+        let fresh = compute_fresh(store, previous, today())?;
+        let mut current = self.state.write().map_err(|_| DerivedError::Poisoned)?;
+        self.install(&mut current, fresh, store, index)
+    }
+
+    /// `lessons reindex`, `lessons check --repair`: groups afresh at once, keeping ids
+    /// from the current state (or the damaged file's, when it could be read).
+    pub fn rebuild(&self, store: &Store, index: &SearchIndex) -> Result<(), DerivedError> {
+        self.ensure_open(store, index)?;
+        if !self.opened.load(Ordering::SeqCst) {
+            return Ok(()); // opening regroups what it cannot trust
+        }
         if let Ok(mut complaint) = self.complaint.lock() {
             *complaint = None; // repaired: nothing left to report
         }
-        self.regroup_now(store)
+        self.regroup_blocking(store, index)
     }
 
-    /// `lessons check`: the file on disk against the store (every member exists and is
-    /// public, each finding at most once, every group spans two reviews or more, the
-    /// reviews it reflects are the public ones at their current revisions, ids are
-    /// consistent) and against what the service serves; plus what was wrong with the
-    /// file when it was loaded (rebuilt then), reported once.
-    pub fn verify(&self, store: &Store) -> Result<Verified, DerivedError> {
-        self.bring_in_due(store)?;
+    /// `lessons check`: the saved file against the store (every member a public finding
+    /// of a public review, each finding at most once, every group spanning two reviews
+    /// or more, ids consistent, the reviews reflected the public ones at their current
+    /// revisions) and against what the service serves; plus what was wrong with the
+    /// file when it was loaded, reported once. A file with problems is regrouped (ids
+    /// carried over where membership carries over), so the next check is clean.
+    pub fn verify(&self, store: &Store, index: &SearchIndex) -> Result<Verified, DerivedError> {
+        self.ensure_open(store, index)?;
+        self.install_ready(store, index)?;
+        self.bring_in_due(store, index)?;
         let mut verified = Verified::default();
         let record = FILE_NAME.to_string();
         if let Some(complaint) = self.complaint.lock().ok().and_then(|mut c| c.take()) {
@@ -505,8 +711,7 @@ impl Derived {
                 message: format!("{complaint}; it was rebuilt from the store when loaded"),
             });
         }
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        let saved = match read_saved(dir) {
+        let saved = match read_saved(self.dir()) {
             Ok(Some(saved)) => saved,
             Ok(None) => {
                 verified.problems.push(Problem {
@@ -532,224 +737,515 @@ impl Derived {
                 public.insert(review.id.clone(), (review.revision, findings));
             }
         }
-        verified.problems.extend(verify_grouping(&saved, &public));
-        for (id, revision) in &saved.reviews {
-            match public.get(id) {
-                None => verified.problems.push(Problem {
-                    record: format!("review {id}"),
-                    message: "is in the recurring lessons but not public in the store".into(),
-                }),
-                Some((current, _)) if current != revision => verified.problems.push(Problem {
-                    record: format!("review {id}"),
-                    message: format!(
-                        "the recurring lessons reflect revision {revision}; the store holds {current}"
-                    ),
-                }),
-                Some(_) => {}
+        let mut problems = verify_grouping(&saved.grouping, &public);
+        let working = self.working.load(Ordering::SeqCst) || saved.stale;
+        if !working {
+            for (id, revision) in &saved.reviews {
+                match public.get(id) {
+                    None => problems.push(Problem {
+                        record: format!("review {id}"),
+                        message: "is in the recurring lessons but not public in the store".into(),
+                    }),
+                    Some((current, _)) if current != revision => problems.push(Problem {
+                        record: format!("review {id}"),
+                        message: format!(
+                            "the recurring lessons reflect revision {revision}; the store holds {current}"
+                        ),
+                    }),
+                    Some(_) => {}
+                }
             }
-        }
-        for id in public.keys().filter(|id| !saved.reviews.contains_key(*id)) {
-            verified.problems.push(Problem {
-                record: format!("review {id}"),
-                message: "is public in the store but not in the recurring lessons".into(),
-            });
-        }
-        let guard = self.state.read().map_err(|_| DerivedError::Poisoned)?;
-        if let Some(state) = guard.as_ref() {
-            if state.grouping != saved.grouping {
-                verified.problems.push(Problem {
-                    record: FILE_NAME.into(),
-                    message: "differs from the recurring lessons the service serves".into(),
+            for id in public.keys().filter(|id| !saved.reviews.contains_key(*id)) {
+                problems.push(Problem {
+                    record: format!("review {id}"),
+                    message: "is public in the store but not in the recurring lessons".into(),
                 });
             }
         }
+        let serving = self.peek()?.grouping == saved.grouping;
+        if !serving {
+            problems.push(Problem {
+                record: FILE_NAME.into(),
+                message: "differs from the recurring lessons the service serves".into(),
+            });
+        }
+        if !problems.is_empty() {
+            problems.push(Problem {
+                record: FILE_NAME.into(),
+                message: format!(
+                    "does not agree with the store ({} problem{} above); regrouped from the store, ids carried over",
+                    problems.len(),
+                    if problems.len() == 1 { "" } else { "s" }
+                ),
+            });
+            // Regroup from the file's ids, so the next check is clean.
+            let fresh = compute_fresh(store, saved.grouping.clone(), today)?;
+            let mut current = self.state.write().map_err(|_| DerivedError::Poisoned)?;
+            current.grouping = saved.grouping;
+            self.install(&mut current, fresh, store, index)?;
+        }
+        verified.problems.extend(problems);
         Ok(verified)
     }
 
     /// Writes the state to `DIR/recurring.json` atomically.
-    fn save(&self, state: &State, seq: u64) -> Result<(), DerivedError> {
+    fn save(&self, state: &State) -> Result<(), DerivedError> {
+        let summaries: Vec<&Summarised> = state.summaries.iter().map(|s| s.as_ref()).collect();
         let saved = SavedRef {
             format: FORMAT,
-            seq,
-            reviews: state
-                .reviews
-                .iter()
-                .map(|(id, entry)| (id.as_str(), entry.revision))
-                .collect(),
+            seq: state.seq,
+            reviews: &state.reviews,
+            pending: &state.pending,
             grouping: &state.grouping,
+            summaries,
+            terms: &state.terms.names,
+            slugs: &state.terms.slugs,
+            df: &state.df,
+            df_findings: state.df_findings,
+            latest_year: state.latest_year,
             changes: state.changes,
+            stale: state.stale,
         };
         let write_error = |error: std::io::Error| DerivedError::Write {
             path: self.path.clone(),
             error,
         };
-        let dir = self.path.parent().unwrap_or(Path::new("."));
         let mut file = tempfile::Builder::new()
             .prefix(TEMP_PREFIX)
-            .tempfile_in(dir)
+            .tempfile_in(self.dir())
             .map_err(write_error)?;
-        let bytes =
-            serde_json::to_vec(&saved).map_err(|e| write_error(std::io::Error::other(e)))?;
-        file.write_all(&bytes).map_err(write_error)?;
+        {
+            let mut out = std::io::BufWriter::new(file.as_file_mut());
+            serde_json::to_writer(&mut out, &saved)
+                .map_err(|e| write_error(std::io::Error::other(e)))?;
+            out.flush().map_err(write_error)?;
+        }
         file.as_file().sync_all().map_err(write_error)?;
         file.persist(&self.path).map_err(|e| write_error(e.error))?;
         Ok(())
     }
 }
 
-/// [`Saved`] borrowed, for writing without cloning the grouping.
+/// [`Saved`] borrowed, for writing without cloning.
 #[derive(Serialize)]
 struct SavedRef<'a> {
     format: u32,
     seq: u64,
-    reviews: BTreeMap<&'a str, u32>,
+    reviews: &'a BTreeMap<String, u32>,
+    pending: &'a BTreeMap<String, Date>,
     grouping: &'a Grouping,
+    summaries: Vec<&'a Summarised>,
+    terms: &'a [String],
+    slugs: &'a [String],
+    df: &'a HashMap<String, u32>,
+    df_findings: usize,
+    latest_year: Option<i32>,
     changes: usize,
+    stale: bool,
 }
 
 impl State {
-    /// Moves each review to its target (public today with these findings, or gone);
-    /// returns whether anything changed.
-    fn apply(&mut self, targets: Vec<(String, Target)>) -> bool {
-        let mut removed: Vec<String> = Vec::new();
-        let mut added: Vec<FindingInput> = Vec::new();
-        for (id, target) in targets {
-            let same = match (self.reviews.get(&id), &target) {
-                (Some(entry), Some((next, _))) => entry.revision == next.revision,
-                (None, None) => true,
-                _ => false,
-            };
-            if same {
-                continue;
-            }
-            if let Some(entry) = self.reviews.remove(&id) {
-                for finding in &entry.findings {
-                    self.findings.remove(finding);
-                }
-                removed.extend(entry.findings);
-            }
-            if let Some((entry, findings)) = target {
-                for finding in &findings {
-                    self.findings
-                        .insert(finding.finding_id.clone(), finding.clone());
-                }
-                self.reviews.insert(id, entry);
-                added.extend(findings);
-            }
-            self.changes += 1;
-        }
-        if removed.is_empty() && added.is_empty() {
-            return false;
-        }
-        if added.len() * 2 > self.idf_base {
-            // Too many new findings for the corpus's IDF (the first reviews, a bulk
-            // import): regroup now while that is quick, else soon.
-            if self.findings.len() <= SYNC_REGROUP_MAX {
-                self.regroup_in_place();
-                return true;
-            }
-            self.changes = self.changes.max(REGROUP_AFTER);
-        }
-        // An amended finding keeps its id: it leaves its group here and is assigned
-        // again below, so it must not stay forgotten.
-        let readded: HashSet<&str> = added.iter().map(|f| f.finding_id.as_str()).collect();
-        let gone: Vec<String> = removed
-            .into_iter()
-            .filter(|f| !readded.contains(f.as_str()))
-            .collect();
-        if !gone.is_empty() {
-            self.grouping = self.corpus.remove(&gone, &self.grouping);
-        }
-        if !added.is_empty() {
-            self.grouping = self
-                .corpus
-                .assign(&added, &self.grouping, &Params::default());
-        }
-        true
+    fn from_saved(saved: Saved, regions: HashMap<String, String>) -> State {
+        let mut state = State {
+            grouping: saved.grouping,
+            summaries: saved.summaries.into_iter().map(Arc::new).collect(),
+            group_of: HashMap::new(),
+            regions,
+            terms: Terms::from_names(saved.terms, saved.slugs),
+            latest_year: saved.latest_year,
+            reviews: saved.reviews,
+            pending: saved.pending,
+            df: saved.df,
+            df_findings: saved.df_findings,
+            changes: saved.changes,
+            seq: saved.seq,
+            stale: saved.stale,
+            last_regroup: None,
+        };
+        state.rebuild_group_of();
+        state
     }
 
-    /// Groups every finding afresh (fresh IDF), carrying ids over.
-    fn regroup_in_place(&mut self) {
-        let mut inputs: Vec<FindingInput> = self.findings.values().cloned().collect();
-        inputs.sort_by(|a, b| a.finding_id.cmp(&b.finding_id));
-        self.corpus = Corpus::new(&inputs);
-        self.idf_base = inputs.len();
-        let previous = std::mem::take(&mut self.grouping);
-        let mut grouping = regroup_corpus(&self.corpus, &previous, &Params::default());
-        grouping.next_id = grouping.next_id.max(previous.next_id);
-        retire_vanished(&previous, &mut grouping);
-        self.grouping = grouping;
-        self.changes = 0;
-        self.last_regroup = Instant::now();
+    /// Takes over what `current` handed out: ids are never reused, and ids `current`
+    /// holds that this grouping does not are retired (with a successor when one holds
+    /// most of their members).
+    fn carry_ids_from(&mut self, current: &State, previous_next_id: u64) {
+        self.grouping.next_id = self
+            .grouping
+            .next_id
+            .max(current.grouping.next_id)
+            .max(previous_next_id);
+        retire_vanished(&current.grouping, &mut self.grouping);
+        for (id, successor) in &current.grouping.retired {
+            if !self.grouping.groups.iter().any(|g| &g.id == id) {
+                self.grouping
+                    .retired
+                    .entry(id.clone())
+                    .or_insert_with(|| successor.clone());
+            }
+        }
     }
 
-    /// Rebuilds the finding -> group map and each changed group's view.
-    fn refresh_views(&mut self) {
-        self.latest_year = self.findings.values().filter_map(|f| f.year).max();
+    fn rebuild_group_of(&mut self) {
         self.group_of.clear();
-        let mut views = Vec::with_capacity(self.grouping.groups.len());
-        let mut cache = HashMap::with_capacity(self.grouping.groups.len());
         for (index, group) in self.grouping.groups.iter().enumerate() {
             for member in &group.members {
                 self.group_of.insert(member.clone(), index);
             }
-            let view = match self.cache.get(&group.id) {
-                Some(view) if view.member_ids() == group.members.as_slice() => Arc::clone(view),
-                _ => {
-                    let members: Vec<MemberInfo> = group
-                        .members
-                        .iter()
-                        .filter_map(|m| self.findings.get(m))
-                        .map(|f| {
-                            let entry = self.reviews.get(&f.review_id);
-                            MemberInfo {
-                                finding: f.clone(),
-                                review_title: entry.map(|e| e.title.clone()).unwrap_or_default(),
-                                region: self.regions.get(&f.board).cloned(),
-                            }
-                        })
-                        .collect();
-                    Arc::new(GroupView::build(group, members))
-                }
-            };
-            cache.insert(group.id.clone(), Arc::clone(&view));
-            views.push(view);
         }
-        self.views = views;
-        self.cache = cache;
+    }
+
+    /// The summary of the group `finding_id` belongs to.
+    pub fn summary_of(&self, finding_id: &str) -> Option<&Summarised> {
+        self.summaries
+            .get(*self.group_of.get(finding_id)?)
+            .map(|s| s.as_ref())
+    }
+
+    /// Moves reviews `ids` to what the store holds on `today`; `defer` leaves additions
+    /// to a regrouping (marking the state stale). Returns whether anything changed.
+    fn sync(
+        &mut self,
+        store: &Store,
+        index: &SearchIndex,
+        ids: &BTreeSet<String>,
+        today: Date,
+        defer: bool,
+    ) -> Result<bool, DerivedError> {
+        let mut leaving: HashSet<String> = HashSet::new();
+        let mut arriving: Vec<Review> = Vec::new();
+        let mut changed = false;
+        for id in ids {
+            if defer && !self.reviews.contains_key(id) {
+                // Nothing to take out, and the regrouping reads it (embargo included).
+                self.stale = true;
+                changed = true;
+                continue;
+            }
+            let review = store.review(id)?;
+            let embargo = review.as_ref().and_then(|r| embargo_ahead(r, today));
+            changed |= match embargo {
+                Some(day) => self.pending.insert(id.clone(), day) != Some(day),
+                None => self.pending.remove(id).is_some(),
+            };
+            let target = review.filter(|r| r.is_public_on(today));
+            let had = self.reviews.get(id).copied();
+            if had == target.as_ref().map(|r| r.revision) {
+                continue;
+            }
+            changed = true;
+            self.changes += 1;
+            if had.is_some() {
+                self.reviews.remove(id);
+                leaving.insert(id.clone());
+            }
+            if let Some(review) = target {
+                if defer {
+                    self.stale = true;
+                } else {
+                    self.reviews.insert(id.clone(), review.revision);
+                    arriving.push(review);
+                }
+            }
+        }
+        let arriving_findings: usize = arriving.iter().map(|r| r.lessons.len()).sum();
+        if arriving_findings * 2 > self.df_findings {
+            // Too many new findings for the IDF of the last regrouping (the first
+            // reviews): regroup now while that is quick, else leave it to the worker.
+            if (self.df_findings + arriving_findings) as u64 <= SYNC_REGROUP_FINDINGS {
+                let fresh = compute_fresh(store, self.grouping.clone(), today)?;
+                let mut next = fresh.state;
+                next.carry_ids_from(self, fresh.previous_next_id);
+                next.regions = std::mem::take(&mut self.regions);
+                next.seq = self.seq;
+                next.rebuild_group_of();
+                *self = next;
+                return Ok(true);
+            }
+            for review in &arriving {
+                self.reviews.remove(&review.id);
+            }
+            arriving.clear();
+            self.stale = true;
+        }
+        if !leaving.is_empty() {
+            self.remove_reviews(store, &leaving, today)?;
+        }
+        if !arriving.is_empty() {
+            self.place(store, index, &arriving, today)?;
+        }
+        Ok(changed)
+    }
+
+    /// Takes every finding of reviews `gone` out of its group; a group left under two
+    /// reviews is retired without a successor; the others are summarised again.
+    fn remove_reviews(
+        &mut self,
+        store: &Store,
+        gone: &HashSet<String>,
+        today: Date,
+    ) -> Result<(), DerivedError> {
+        let mut touched: Vec<usize> = Vec::new();
+        for (index, group) in self.grouping.groups.iter_mut().enumerate() {
+            let before = group.members.len();
+            group.members.retain(|m| !gone.contains(review_of(m)));
+            if group.members.len() != before {
+                touched.push(index);
+            }
+        }
+        if touched.is_empty() {
+            return Ok(());
+        }
+        let mut keep = vec![true; self.grouping.groups.len()];
+        for &index in &touched {
+            let group = &self.grouping.groups[index];
+            let reviews: HashSet<&str> = group.members.iter().map(|m| review_of(m)).collect();
+            if reviews.len() < 2 {
+                keep[index] = false;
+                self.grouping.retired.insert(group.id.clone(), None);
+            }
+        }
+        let wanted: Vec<&str> = touched
+            .iter()
+            .filter(|&&i| keep[i])
+            .flat_map(|&i| self.grouping.groups[i].members.iter().map(String::as_str))
+            .collect();
+        let texts = findings_of(store, wanted, today)?;
+        for &index in touched.iter().filter(|&&i| keep[i]) {
+            let summary = summarise(&self.grouping.groups[index], &texts, &mut self.terms);
+            self.summaries[index] = Arc::new(summary);
+        }
+        let mut keep_iter = keep.iter();
+        self.grouping
+            .groups
+            .retain(|_| *keep_iter.next().unwrap_or(&true));
+        let mut keep_iter = keep.iter();
+        self.summaries
+            .retain(|_| *keep_iter.next().unwrap_or(&true));
+        self.rebuild_group_of();
+        Ok(())
+    }
+
+    /// Places the findings of newly public `reviews` among the groups: candidates from
+    /// the index, their groups in full, the crate's placement on that small corpus.
+    fn place(
+        &mut self,
+        store: &Store,
+        index: &SearchIndex,
+        reviews: &[Review],
+        today: Date,
+    ) -> Result<(), DerivedError> {
+        let new: Vec<FindingInput> = reviews.iter().flat_map(FindingInput::from_review).collect();
+        self.latest_year = self
+            .latest_year
+            .max(new.iter().filter_map(|f| f.year).max());
+        let fresh: HashSet<&str> = new.iter().map(|f| f.finding_id.as_str()).collect();
+        let mut candidates: BTreeSet<String> = BTreeSet::new();
+        for finding in &new {
+            if finding.kind == "good_practice" {
+                continue;
+            }
+            if let Some(hits) = index.similar(&finding.finding_id, today, CANDIDATES)? {
+                candidates.extend(
+                    hits.into_iter()
+                        .map(|h| h.display.id)
+                        .filter(|id| !fresh.contains(id.as_str())),
+                );
+            }
+        }
+        // The candidates' groups, whole.
+        let groups: BTreeSet<usize> = candidates
+            .iter()
+            .filter_map(|c| self.group_of.get(c).copied())
+            .collect();
+        let mut wanted: BTreeSet<String> = candidates;
+        for &g in &groups {
+            wanted.extend(self.grouping.groups[g].members.iter().cloned());
+        }
+        let texts = findings_of(store, wanted.iter().map(String::as_str), today)?;
+        let mut old: Vec<FindingInput> = wanted
+            .iter()
+            .filter_map(|id| texts.get(id.as_str()).cloned())
+            .collect();
+        old.sort_by(|a, b| a.finding_id.cmp(&b.finding_id));
+        let mut corpus = Corpus::with_document_frequencies(&old, self.df_findings, &self.df);
+        let sub = Grouping {
+            groups: groups
+                .iter()
+                .map(|&g| self.grouping.groups[g].clone())
+                .collect(),
+            next_id: self.grouping.next_id,
+            retired: BTreeMap::new(),
+        };
+        let placed = corpus.assign(&new, &sub, &Params::default());
+        drop(corpus);
+        let mut all: HashMap<String, FindingInput> = texts;
+        all.extend(new.into_iter().map(|f| (f.finding_id.clone(), f)));
+        let position: HashMap<&str, usize> = groups
+            .iter()
+            .map(|&g| (self.grouping.groups[g].id.as_str(), g))
+            .collect();
+        let mut updates: Vec<(usize, Group)> = Vec::new();
+        let mut added: Vec<Group> = Vec::new();
+        for group in placed.groups {
+            match position.get(group.id.as_str()) {
+                Some(&g) if self.grouping.groups[g].members != group.members => {
+                    updates.push((g, group))
+                }
+                Some(_) => {}
+                None => added.push(group),
+            }
+        }
+        self.grouping.next_id = self.grouping.next_id.max(placed.next_id);
+        for (g, group) in updates {
+            self.summaries[g] = Arc::new(summarise(&group, &all, &mut self.terms));
+            self.grouping.groups[g] = group;
+        }
+        for group in added {
+            self.summaries
+                .push(Arc::new(summarise(&group, &all, &mut self.terms)));
+            self.grouping.groups.push(group);
+        }
+        self.rebuild_group_of();
+        Ok(())
     }
 }
 
-/// Problems of a saved grouping that no later write explains: a member of a review the
-/// file does not list, or (for a review whose revision is unchanged) a finding the
-/// review does not have; a finding in two groups or twice; a group spanning fewer than
-/// two reviews; a malformed id, one at or beyond `next_id`, or one both active and
-/// retired. `public`: review id -> (revision, finding ids) of the public reviews.
+/// Groups every public finding of `store` afresh (ids carried over from `previous`) and
+/// summarises the groups; the corpus is dropped before returning.
+fn compute_fresh(store: &Store, previous: Grouping, today: Date) -> Result<Fresh, DerivedError> {
+    let seq = store.last_seq()?;
+    let mut inputs: Vec<FindingInput> = Vec::new();
+    let mut reviews = BTreeMap::new();
+    let mut pending = BTreeMap::new();
+    for review in store.reviews() {
+        let review = review?;
+        if let Some(day) = embargo_ahead(&review, today) {
+            pending.insert(review.id.clone(), day);
+        }
+        if review.is_public_on(today) {
+            reviews.insert(review.id.clone(), review.revision);
+            inputs.extend(FindingInput::from_review(&review));
+        }
+    }
+    inputs.sort_by(|a, b| a.finding_id.cmp(&b.finding_id));
+    let latest_year = inputs.iter().filter_map(|f| f.year).max();
+    let corpus = Corpus::new(&inputs);
+    let mut grouping = regroup_corpus(&corpus, &previous, &Params::default());
+    grouping.next_id = grouping.next_id.max(previous.next_id);
+    retire_vanished(&previous, &mut grouping);
+    let (df_findings, df) = corpus.document_frequencies();
+    drop(corpus);
+    let members: HashSet<&str> = grouping
+        .groups
+        .iter()
+        .flat_map(|g| g.members.iter().map(String::as_str))
+        .collect();
+    let texts: HashMap<String, FindingInput> = inputs
+        .into_iter()
+        .filter(|f| members.contains(f.finding_id.as_str()))
+        .map(|f| (f.finding_id.clone(), f))
+        .collect();
+    let mut terms = Terms::default();
+    let summaries = grouping
+        .groups
+        .iter()
+        .map(|g| Arc::new(summarise(g, &texts, &mut terms)))
+        .collect();
+    drop(texts);
+    let mut state = State {
+        grouping,
+        summaries,
+        group_of: HashMap::new(),
+        regions: HashMap::new(),
+        terms,
+        latest_year,
+        reviews,
+        pending,
+        df,
+        df_findings,
+        changes: 0,
+        seq,
+        stale: false,
+        last_regroup: Some(Instant::now()),
+    };
+    state.rebuild_group_of();
+    Ok(Fresh {
+        state,
+        seq,
+        previous_next_id: previous.next_id,
+    })
+}
+
+/// Public findings `ids` read from the store (each review once); a finding whose
+/// review is not public on `today` is left out.
+pub fn findings_of<'a>(
+    store: &Store,
+    ids: impl IntoIterator<Item = &'a str>,
+    today: Date,
+) -> Result<HashMap<String, FindingInput>, StoreError> {
+    let mut by_review: BTreeMap<&str, HashSet<&str>> = BTreeMap::new();
+    for id in ids {
+        by_review.entry(review_of(id)).or_default().insert(id);
+    }
+    let mut out = HashMap::new();
+    for (review_id, wanted) in by_review {
+        let Some(review) = store.review(review_id)? else {
+            continue;
+        };
+        if !review.is_public_on(today) {
+            continue;
+        }
+        for finding in FindingInput::from_review(&review) {
+            if wanted.contains(finding.finding_id.as_str()) {
+                out.insert(finding.finding_id.clone(), finding);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The review ids changed in the store after `seq`.
+fn changed_reviews(store: &Store, seq: u64) -> Result<BTreeSet<String>, StoreError> {
+    Ok(store
+        .changes_since(seq)?
+        .into_iter()
+        .filter_map(|(_, change)| match change {
+            Change::Review(id) => Some(id),
+            _ => None,
+        })
+        .collect())
+}
+
+/// Problems of a saved grouping: a member of a review that is not public, or a finding
+/// the review does not have; a finding in two groups or twice; a group spanning fewer
+/// than two reviews; a malformed id, one at or beyond `next_id`, or one both active
+/// and retired. `public`: review id -> (revision, finding ids) of the public reviews.
 fn verify_grouping(
-    saved: &Saved,
+    grouping: &Grouping,
     public: &BTreeMap<String, (u32, HashSet<String>)>,
 ) -> Vec<Problem> {
     let mut problems = Vec::new();
     let mut seen: HashSet<&str> = HashSet::new();
     let mut ids: HashSet<&str> = HashSet::new();
     let problem = |record: String, message: String| Problem { record, message };
-    for group in &saved.grouping.groups {
+    for group in &grouping.groups {
         let record = || format!("recurring lesson {}", group.id);
         match group
             .id
             .strip_prefix("rl-")
             .and_then(|n| n.parse::<u64>().ok())
         {
-            Some(n) if n < saved.grouping.next_id => {}
+            Some(n) if n < grouping.next_id => {}
             _ => problems.push(problem(
                 record(),
-                format!("is not an id below rl-{}", saved.grouping.next_id),
+                format!("is not an id below rl-{}", grouping.next_id),
             )),
         }
         if !ids.insert(&group.id) {
             problems.push(problem(record(), "is listed twice".into()));
         }
-        if saved.grouping.retired.contains_key(&group.id) {
+        if grouping.retired.contains_key(&group.id) {
             problems.push(problem(record(), "is both current and retired".into()));
         }
         let mut reviews: BTreeSet<&str> = BTreeSet::new();
@@ -762,21 +1258,15 @@ fn verify_grouping(
                     "is in more than one recurring lesson (or twice in one)".into(),
                 ));
             }
-            match (saved.reviews.get(review), public.get(review)) {
-                (None, _) => problems.push(problem(
+            match public.get(review) {
+                None => problems.push(problem(
                     format!("finding {member}"),
-                    format!(
-                        "is a member, but its review is not among the reviews {FILE_NAME} reflects"
-                    ),
+                    "is a member, but its review is not public".into(),
                 )),
-                (Some(revision), Some((current, findings)))
-                    if revision == current && !findings.contains(member) =>
-                {
-                    problems.push(problem(
-                        format!("finding {member}"),
-                        "is a member, but its review has no such finding".into(),
-                    ))
-                }
+                Some((_, findings)) if !findings.contains(member) => problems.push(problem(
+                    format!("finding {member}"),
+                    "is a member, but its review has no such finding".into(),
+                )),
                 _ => {}
             }
         }
@@ -835,6 +1325,16 @@ fn remove_stale_temporaries(dir: &Path) {
     }
 }
 
+/// Hands memory freed by a regrouping back to the system (glibc keeps freed small
+/// blocks in its arenas otherwise, and the resident size would stay at the peak).
+fn trim_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free memory of the allocator's own arenas.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// The review id of a finding id (`<review id>#L<n>`).
 pub fn review_of(finding_id: &str) -> &str {
     finding_id
@@ -848,20 +1348,6 @@ fn embargo_ahead(review: &Review, today: Date) -> Option<Date> {
         Visibility::PublicFrom(day) if day > today => Some(day),
         _ => None,
     }
-}
-
-/// A review's contribution when it is public on `today`.
-fn target_of(review: &Review, today: Date) -> Target {
-    if !review.is_public_on(today) {
-        return None;
-    }
-    let findings = FindingInput::from_review(review);
-    let entry = ReviewEntry {
-        revision: review.revision,
-        title: review.title.clone(),
-        findings: findings.iter().map(|f| f.finding_id.clone()).collect(),
-    };
-    Some((entry, findings))
 }
 
 fn regions_of(store: &Store) -> Result<HashMap<String, String>, StoreError> {
@@ -896,8 +1382,7 @@ mod tests {
     }
 
     fn members(repository: &Repository) -> Vec<Vec<String>> {
-        let guard = repository.recurring.state.read().unwrap();
-        let state = guard.as_ref().unwrap();
+        let state = repository.recurring.peek().unwrap();
         state
             .grouping
             .groups
@@ -939,14 +1424,14 @@ mod tests {
         let day = |text: &str| lessons_model::dates::parse_date(text).unwrap();
         repository
             .recurring
-            .bring_in_due_on(&repository.store, day("2098-12-31"))
+            .bring_in_due_on(&repository.store, &repository.index, day("2098-12-31"))
             .unwrap();
         assert!(!members(&repository)[0]
             .iter()
             .any(|m| m.starts_with(&embargoed)));
         repository
             .recurring
-            .bring_in_due_on(&repository.store, day("2099-01-01"))
+            .bring_in_due_on(&repository.store, &repository.index, day("2099-01-01"))
             .unwrap();
         assert!(members(&repository)[0]
             .iter()

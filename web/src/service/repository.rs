@@ -7,7 +7,8 @@
 //! searchable by the time it is acknowledged. Writes are serialised by one lock, so the
 //! sequence the index records only ever moves forward over writes it has applied.
 //! The recurring lessons (`DIR/recurring.json`, `recurring_state`) are kept in step the
-//! same way: `catch_up` hands them the reviews it re-indexed.
+//! same way: `catch_up` hands them the reviews it re-indexed (placed incrementally, or,
+//! inside [`Repository::bulk`], left to one regrouping at its end).
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -62,6 +63,15 @@ pub struct Repository {
     write_lock: Mutex<()>,
 }
 
+impl Drop for Repository {
+    /// A regrouping running in the background is finished and saved, not lost.
+    fn drop(&mut self) {
+        if let Err(error) = self.recurring.wait(&self.store, &self.index) {
+            tracing::error!("the recurring lessons could not be saved: {error}");
+        }
+    }
+}
+
 impl Repository {
     /// Opens the data directory `dir` (creating it when missing) and catches the index
     /// up with the store.
@@ -79,10 +89,24 @@ impl Repository {
         };
         repository.refresh_board_names()?;
         repository.catch_up()?;
-        if let Some(complaint) = repository.recurring.load(&repository.store)? {
-            tracing::warn!("{complaint}; the recurring lessons were grouped afresh");
-        }
+        repository.recurring.open(&repository.store)?;
         Ok(repository)
+    }
+
+    /// Runs `work` (many writes, e.g. an import) with the recurring lessons' additions
+    /// deferred to one regrouping at its end (at once for a small store, else in the
+    /// background); removals still apply at every write.
+    pub fn bulk<T>(&self, work: impl FnOnce() -> T) -> Result<T> {
+        self.recurring.begin_bulk();
+        let out = work();
+        self.recurring.end_bulk(&self.store, &self.index)?;
+        Ok(out)
+    }
+
+    /// Waits for a regrouping of the recurring lessons running in the background, and
+    /// installs it.
+    pub fn wait_for_recurring(&self) -> Result<()> {
+        Ok(self.recurring.wait(&self.store, &self.index)?)
     }
 
     /// The data directory.
@@ -108,9 +132,7 @@ impl Repository {
             self.index.rebuild(reviews, seq, || {})?;
             self.metrics
                 .observe_index_update(IndexOperation::Rebuild, count, started.elapsed());
-            if self.recurring.is_loaded() {
-                self.recurring.load(&self.store)?;
-            }
+            self.recurring.rebuild(&self.store, &self.index)?;
             return Ok(count);
         }
         let changes = self.store.changes_since(self.index.indexed_seq())?;
@@ -153,7 +175,7 @@ impl Repository {
         if !boards_changed.is_empty() {
             self.recurring.refresh_regions(&self.store)?;
         }
-        self.recurring.sync(&self.store, &review_ids)?;
+        self.recurring.sync(&self.store, &self.index, &review_ids)?;
         Ok(review_ids.len())
     }
 
@@ -184,7 +206,7 @@ impl Repository {
         self.index.rebuild(reviews, seq, progress)?;
         self.metrics
             .observe_index_update(IndexOperation::Rebuild, count, started.elapsed());
-        self.recurring.rebuild(&self.store)?;
+        self.recurring.rebuild(&self.store, &self.index)?;
         Ok(count)
     }
 
