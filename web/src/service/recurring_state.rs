@@ -82,6 +82,8 @@ pub enum DerivedError {
         path: PathBuf,
         error: std::io::Error,
     },
+    #[error("the request for every public finding was refused: {0}")]
+    Request(String),
     #[error("the recurring lessons' lock was poisoned by an earlier failure; restart the service")]
     Poisoned,
 }
@@ -406,7 +408,7 @@ impl Derived {
         if findings <= SYNC_REGROUP_FINDINGS {
             self.regroup_blocking(store, index)
         } else {
-            self.start_worker(store);
+            self.start_worker(store, index);
             Ok(())
         }
     }
@@ -474,7 +476,7 @@ impl Derived {
         let start = state.stale && self.bulk.load(Ordering::SeqCst) == 0;
         drop(state);
         if start {
-            self.start_worker(store);
+            self.start_worker(store, index);
         }
         Ok(())
     }
@@ -542,16 +544,25 @@ impl Derived {
         self.install_ready(store, index)?;
         self.bring_in_due(store, index)?;
         if self.regroup_due() && self.bulk.load(Ordering::SeqCst) == 0 {
-            self.start_worker(store);
+            self.start_worker(store, index);
         }
         Ok(())
     }
 
     /// Starts the worker unless it is running.
-    fn start_worker(&self, store: &Store) {
+    fn start_worker(&self, store: &Store, index: &SearchIndex) {
         if self.working.swap(true, Ordering::SeqCst) {
             return;
         }
+        let today = today();
+        let source = match Source::of(index, today) {
+            Ok(source) => source,
+            Err(error) => {
+                tracing::error!("cannot read the public findings to regroup: {error}");
+                self.working.store(false, Ordering::SeqCst);
+                return;
+            }
+        };
         let previous = match self.state.read() {
             Ok(state) => state.grouping.clone(),
             Err(_) => {
@@ -566,7 +577,8 @@ impl Derived {
             .name("recurring-regroup".into())
             .spawn(move || {
                 let started = Instant::now();
-                let fresh = compute_fresh(&store, previous, today()).map_err(|e| e.to_string());
+                let fresh =
+                    compute_fresh(&store, source, previous, today).map_err(|e| e.to_string());
                 if let Ok(fresh) = &fresh {
                     tracing::info!(
                         "recurring lessons regrouped: {} groups in {:.1} s",
@@ -621,7 +633,7 @@ impl Derived {
                 let again = current.stale && self.bulk.load(Ordering::SeqCst) == 0;
                 drop(current);
                 if again {
-                    self.start_worker(store);
+                    self.start_worker(store, index);
                 }
                 Ok(())
             }
@@ -656,6 +668,12 @@ impl Derived {
             })
             .collect();
         next.seq = seq;
+        for id in &behind {
+            // Read again whatever changed after the snapshot, even at the same revision.
+            if let Some(revision) = next.reviews.get_mut(id) {
+                *revision = u32::MAX;
+            }
+        }
         if !behind.is_empty() {
             // Many changes meanwhile (an import went on): deferred to another round.
             let defer = behind.len() > INCREMENTAL_MAX;
@@ -675,7 +693,7 @@ impl Derived {
     pub fn regroup_blocking(&self, store: &Store, index: &SearchIndex) -> Result<(), DerivedError> {
         self.wait(store, index)?;
         let previous = self.peek()?.grouping.clone();
-        let fresh = compute_fresh(store, previous, today())?;
+        let fresh = compute_fresh(store, Source::of(index, today())?, previous, today())?;
         let mut current = self.state.write().map_err(|_| DerivedError::Poisoned)?;
         self.install(&mut current, fresh, store, index)
     }
@@ -779,7 +797,12 @@ impl Derived {
                 ),
             });
             // Regroup from the file's ids, so the next check is clean.
-            let fresh = compute_fresh(store, saved.grouping.clone(), today)?;
+            let fresh = compute_fresh(
+                store,
+                Source::of(index, today)?,
+                saved.grouping.clone(),
+                today,
+            )?;
             let mut current = self.state.write().map_err(|_| DerivedError::Poisoned)?;
             current.grouping = saved.grouping;
             self.install(&mut current, fresh, store, index)?;
@@ -953,7 +976,12 @@ impl State {
             // Too many new findings for the IDF of the last regrouping (the first
             // reviews): regroup now while that is quick, else leave it to the worker.
             if (self.df_findings + arriving_findings) as u64 <= SYNC_REGROUP_FINDINGS {
-                let fresh = compute_fresh(store, self.grouping.clone(), today)?;
+                let fresh = compute_fresh(
+                    store,
+                    Source::of(index, today)?,
+                    self.grouping.clone(),
+                    today,
+                )?;
                 let mut next = fresh.state;
                 next.carry_ids_from(self, fresh.previous_next_id);
                 next.regions = std::mem::take(&mut self.regions);
@@ -1111,23 +1139,88 @@ impl State {
     }
 }
 
-/// Groups every public finding of `store` afresh (ids carried over from `previous`) and
-/// summarises the groups; the corpus is dropped before returning.
-fn compute_fresh(store: &Store, previous: Grouping, today: Date) -> Result<Fresh, DerivedError> {
-    let seq = store.last_seq()?;
+/// Where a full regrouping reads the public findings: an export cursor over every
+/// public finding of the index (its stored text and fields, one document each; the
+/// store's cache is not filled with every review), and the index sequence it reflects.
+struct Source {
+    cursor: lessons_index::export::ExportCursor,
+    seq: u64,
+}
+
+impl Source {
+    fn of(index: &SearchIndex, today: Date) -> Result<Source, DerivedError> {
+        let seq = index.indexed_seq();
+        let request = lessons_index::SearchRequest::from_pairs([("view", "lessons")], &[])
+            .map_err(|e| DerivedError::Request(format!("{e:?}")))?;
+        let cursor = index.export(&request, today)?;
+        Ok(Source { cursor, seq })
+    }
+}
+
+/// The finding of an export row of the lessons view.
+fn finding_of(row: &lessons_index::export::ExportRow) -> Option<FindingInput> {
+    use lessons_index::export::{Cell, Column};
+    let text = |column| match row.get(column) {
+        Some(Cell::Text(text)) => Some(text.clone()),
+        _ => None,
+    };
+    Some(FindingInput {
+        finding_id: text(Column::Id)?,
+        review_id: text(Column::ReviewId)?,
+        board: text(Column::Board).unwrap_or_default(),
+        year: match row.get(Column::Year) {
+            Some(Cell::Integer(year)) => year.and_then(|y| i32::try_from(y).ok()),
+            _ => None,
+        },
+        kind: text(Column::Kind).unwrap_or_default(),
+        level: text(Column::Level).unwrap_or_default(),
+        agency: text(Column::Agency).filter(|a| !a.is_empty()),
+        themes: match row.get(Column::Themes) {
+            Some(Cell::List(themes)) => themes.clone(),
+            _ => Vec::new(),
+        },
+        text: text(Column::Text).unwrap_or_default(),
+    })
+}
+
+/// Groups every public finding afresh (read from `source`; ids carried over from
+/// `previous`) and summarises the groups; the corpus is dropped before returning. The
+/// reviews' revisions come from the store's listings; published reviews with no public
+/// finding are read to learn their embargo.
+fn compute_fresh(
+    store: &Store,
+    mut source: Source,
+    previous: Grouping,
+    today: Date,
+) -> Result<Fresh, DerivedError> {
+    let seq = source.seq;
     let mut inputs: Vec<FindingInput> = Vec::new();
+    loop {
+        let batch = source.cursor.next_batch(2_000)?;
+        if batch.is_empty() {
+            break;
+        }
+        inputs.extend(batch.iter().filter_map(finding_of));
+    }
+    drop(source);
+    let public: HashSet<&str> = inputs.iter().map(|f| f.review_id.as_str()).collect();
     let mut reviews = BTreeMap::new();
     let mut pending = BTreeMap::new();
-    for review in store.reviews() {
-        let review = review?;
-        if let Some(day) = embargo_ahead(&review, today) {
-            pending.insert(review.id.clone(), day);
-        }
-        if review.is_public_on(today) {
-            reviews.insert(review.id.clone(), review.revision);
-            inputs.extend(FindingInput::from_review(&review));
+    for listing in store.all_listings()? {
+        if public.contains(listing.id.as_str()) {
+            reviews.insert(listing.id, listing.revision);
+        } else if listing.status == lessons_model::Status::Published {
+            // Under embargo, or public with no finding.
+            if let Some(review) = store.review(&listing.id)? {
+                if let Some(day) = embargo_ahead(&review, today) {
+                    pending.insert(review.id.clone(), day);
+                } else if review.is_public_on(today) {
+                    reviews.insert(review.id.clone(), review.revision);
+                }
+            }
         }
     }
+    drop(public);
     inputs.sort_by(|a, b| a.finding_id.cmp(&b.finding_id));
     let latest_year = inputs.iter().filter_map(|f| f.year).max();
     let corpus = Corpus::new(&inputs);
