@@ -253,7 +253,7 @@ pub struct Derived {
     path: PathBuf,
     state: RwLock<State>,
     /// A regrouping computed and not yet installed.
-    ready: Arc<Mutex<Option<Result<Fresh, String>>>>,
+    ready: Arc<Mutex<Option<Result<Packed, String>>>>,
     worker: Mutex<Option<JoinHandle<()>>>,
     working: Arc<AtomicBool>,
     /// Bulk writes in progress (additions deferred).
@@ -577,12 +577,14 @@ impl Derived {
             .name("recurring-regroup".into())
             .spawn(move || {
                 let started = Instant::now();
-                let fresh =
-                    compute_fresh(&store, source, previous, today).map_err(|e| e.to_string());
-                if let Ok(fresh) = &fresh {
+                // Packed as bytes: the worker's memory (the corpus, every text) is freed
+                // whole when it ends, and the state is rebuilt compactly where installed.
+                let fresh = compute_fresh(&store, source, previous, today)
+                    .and_then(Packed::of)
+                    .map_err(|e| e.to_string());
+                if fresh.is_ok() {
                     tracing::info!(
-                        "recurring lessons regrouped: {} groups in {:.1} s",
-                        fresh.state.grouping.groups.len(),
+                        "recurring lessons regrouped in {:.1} s",
                         started.elapsed().as_secs_f64()
                     );
                 }
@@ -627,7 +629,21 @@ impl Derived {
                 tracing::error!("the recurring lessons' regrouping failed: {message}");
                 Ok(())
             }
-            Some(Ok(fresh)) => {
+            Some(Ok(packed)) => {
+                // Unpacked here, outside the lock, into this thread's memory.
+                let saved: Saved = match serde_json::from_slice(&packed.bytes) {
+                    Ok(saved) => saved,
+                    Err(error) => {
+                        tracing::error!("the recurring lessons' regrouping is unreadable: {error}");
+                        return Ok(());
+                    }
+                };
+                drop(packed.bytes);
+                let fresh = Fresh {
+                    state: State::from_saved(saved, HashMap::new()),
+                    seq: packed.seq,
+                    previous_next_id: packed.previous_next_id,
+                };
                 let mut current = self.state.write().map_err(|_| DerivedError::Poisoned)?;
                 self.install(&mut current, fresh, store, index)?;
                 let again = current.stale && self.bulk.load(Ordering::SeqCst) == 0;
@@ -813,22 +829,7 @@ impl Derived {
 
     /// Writes the state to `DIR/recurring.json` atomically.
     fn save(&self, state: &State) -> Result<(), DerivedError> {
-        let summaries: Vec<&Summarised> = state.summaries.iter().map(|s| s.as_ref()).collect();
-        let saved = SavedRef {
-            format: FORMAT,
-            seq: state.seq,
-            reviews: &state.reviews,
-            pending: &state.pending,
-            grouping: &state.grouping,
-            summaries,
-            terms: &state.terms.names,
-            slugs: &state.terms.slugs,
-            df: &state.df,
-            df_findings: state.df_findings,
-            latest_year: state.latest_year,
-            changes: state.changes,
-            stale: state.stale,
-        };
+        let saved = SavedRef::of(state);
         let write_error = |error: std::io::Error| DerivedError::Write {
             path: self.path.clone(),
             error,
@@ -865,6 +866,45 @@ struct SavedRef<'a> {
     latest_year: Option<i32>,
     changes: usize,
     stale: bool,
+}
+
+impl<'a> SavedRef<'a> {
+    fn of(state: &'a State) -> SavedRef<'a> {
+        SavedRef {
+            format: FORMAT,
+            seq: state.seq,
+            reviews: &state.reviews,
+            pending: &state.pending,
+            grouping: &state.grouping,
+            summaries: state.summaries.iter().map(|s| s.as_ref()).collect(),
+            terms: &state.terms.names,
+            slugs: &state.terms.slugs,
+            df: &state.df,
+            df_findings: state.df_findings,
+            latest_year: state.latest_year,
+            changes: state.changes,
+            stale: state.stale,
+        }
+    }
+}
+
+/// A regrouping done by the worker, as the bytes of a [`Saved`].
+struct Packed {
+    bytes: Vec<u8>,
+    seq: u64,
+    previous_next_id: u64,
+}
+
+impl Packed {
+    fn of(fresh: Fresh) -> Result<Packed, DerivedError> {
+        let bytes = serde_json::to_vec(&SavedRef::of(&fresh.state))
+            .map_err(|e| DerivedError::Request(format!("cannot pack the regrouping: {e}")))?;
+        Ok(Packed {
+            bytes,
+            seq: fresh.seq,
+            previous_next_id: fresh.previous_next_id,
+        })
+    }
 }
 
 impl State {
