@@ -1525,6 +1525,33 @@ mod tests {
     }
 
     #[test]
+    fn a_bulk_write_defers_additions_to_one_regrouping_at_its_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let repository = Repository::open(dir.path()).unwrap();
+        repository.put_board(&board(), "cli").unwrap();
+        let texts = [
+            "Health visitors should ask at every contact who else lives in the household and record the name of any new partner.",
+            "At each home visit the health visitor must ask who lives in the household and record the details of the new partner.",
+        ];
+        repository
+            .bulk(|| {
+                for (title, text) in [("Child A", texts[0]), ("Child B", texts[1])] {
+                    repository
+                        .create_reviews(vec![making_the_point(title, text, None)], "test", "import")
+                        .unwrap();
+                }
+                // Inside the bulk write nothing is placed: the state waits for the end.
+                assert!(members(&repository).is_empty());
+                assert!(repository.recurring.peek().unwrap().stale);
+            })
+            .unwrap();
+        let groups = members(&repository);
+        assert_eq!(groups.len(), 1, "{groups:?}");
+        assert_eq!(groups[0].len(), 2);
+        assert!(!repository.recurring.peek().unwrap().stale);
+    }
+
+    #[test]
     fn an_embargo_that_ends_brings_its_findings_in_with_no_write() {
         let dir = tempfile::tempdir().unwrap();
         let repository = Repository::open(dir.path()).unwrap();
