@@ -93,6 +93,9 @@ pub enum Column {
     Agency,
     Text,
     Summary,
+    /// The recurring lesson a finding belongs to: the index does not know groups, so
+    /// its rows leave this empty and the web crate's encoder fills it.
+    RecurringId,
 }
 
 const REVIEW_COLUMNS: &[Column] = &[
@@ -150,6 +153,7 @@ const LESSON_COLUMNS: &[Column] = &[
     Column::ReviewThemes,
     Column::ReviewAgencies,
     Column::Text,
+    Column::RecurringId,
 ];
 
 /// The columns of an export in `view`, in order.
@@ -199,6 +203,7 @@ impl Column {
             Column::Agency => "agency",
             Column::Text => "text",
             Column::Summary => "summary",
+            Column::RecurringId => "recurring_id",
         }
     }
 
@@ -465,6 +470,7 @@ impl ExportCursor {
                 Column::Level => Cell::optional(d.level.take()),
                 Column::Agency => Cell::optional(d.agency.take()),
                 Column::Text | Column::Summary => Cell::Text(text.take().unwrap_or_default()),
+                Column::RecurringId => Cell::Text(String::new()),
             })
             .collect()
     }

@@ -1,5 +1,5 @@
 // Accessibility: axe-core in headless Chromium finds no serious or critical WCAG 2.1 AA
-// violation on the public pages, the API documentation and the sign-in page, and on a
+// violation on the public pages (recurring lessons and briefings too), the API documentation and the sign-in page, and on a
 // depositor's pages (the deposit form, the review screen with its publish form, the
 // published state with its files form and a refused change of files, /my, and public
 // pages signed in), at desktop width and at 360 px; and the /insights charts and
@@ -88,7 +88,8 @@ async function violations(path, width, context = browser, origin = base) {
 test("public pages have no serious accessibility violations, at desktop and phone widths", { skip: browserMissing && !inCI }, async () => {
   const search = await (await fetch(`${base}/api/v1/search?q=bruising&per_page=1`)).json();
   const review = search.hits[0].id;
-  const pages = ["/", "/search", "/search?q=neglect&theme=neglect", "/search?q=GP+missed+appointments&view=lessons&level=individual", `/reviews/${review}`, `/similar?to=${review}%23L1`, "/search?q=chronic+neglekt", "/themes", "/themes/unseen_men", "/insights", "/insights?rows=region&cols=year&view=lessons&theme=neglect", "/insights?rows=year&cols=theme", "/login", "/api", "/help", "/codebook", "/search?q=neglect&year_from=2008&year_to=2012"];
+  const recurring = (await (await fetch(`${base}/api/v1/recurring?per_page=1`)).json()).recurring[0].id;
+  const pages = ["/recurring", "/recurring?sort=rising&level=inter_agency", `/recurring/${recurring}`, `/recurring/${recurring}/briefing`, `/reviews/${review}/briefing`, "/", "/search", "/search?q=neglect&theme=neglect", "/search?q=GP+missed+appointments&view=lessons&level=individual", `/reviews/${review}`, `/similar?to=${review}%23L1`, "/search?q=chronic+neglekt", "/themes", "/themes/unseen_men", "/insights", "/insights?rows=region&cols=year&view=lessons&theme=neglect", "/insights?rows=year&cols=theme", "/login", "/api", "/help", "/codebook", "/search?q=neglect&year_from=2008&year_to=2012"];
   const problems = [];
   for (const path of pages) {
     for (const width of [1280, 360]) {

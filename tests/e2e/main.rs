@@ -24,6 +24,8 @@ mod oai;
 mod openapi;
 mod pages;
 mod private_files;
+mod recurring;
+mod recurring_pages;
 mod restart;
 mod search_cache;
 mod search_filters;

@@ -44,9 +44,9 @@ fn without_time(header: &str) -> Value {
     header
 }
 
-/// A review as `GET` returns it, without `files`: what its dump line holds.
-/// A review as the API gives it, less what a dump leaves out: the files, and each
-/// recommendation's progress and overdue flag (worked out on the day they are read).
+/// A review as the API gives it, less what a dump leaves out: the files, and on each
+/// finding the derived `recurring`, and a recommendation's progress and overdue flag
+/// (worked out on the day they are read).
 fn without_files(review: &Value) -> Value {
     let mut review = review.clone();
     review.as_object_mut().unwrap().remove("files");
@@ -54,6 +54,7 @@ fn without_files(review: &Value) -> Value {
         let lesson = lesson.as_object_mut().unwrap();
         lesson.remove("progress");
         lesson.remove("overdue");
+        lesson.remove("recurring");
     }
     review
 }

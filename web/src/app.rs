@@ -10,7 +10,7 @@ use actix_web::{web, App, HttpRequest, HttpServer};
 use anyhow::Context;
 
 use crate::api::reviews::transition;
-use crate::api::{actions, cite, docs, export, health, reviews, search, stats};
+use crate::api::{actions, cite, docs, export, health, recurring, reviews, search, stats};
 use crate::http::config::SiteConfig;
 use crate::http::errors::{api_route_not_found, method_not_allowed};
 use crate::http::middleware::{private_when_credentialed, record_metrics, security_headers};
@@ -64,6 +64,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .service(api_get("/codebook", export::codebook))
                 .service(api_get("/similar/{id}", search::similar))
                 .service(api_get("/stats", stats::stats))
+                .service(api_get("/recurring", recurring::list))
+                .service(api_get("/recurring/export", recurring::export))
+                .service(api_get("/recurring/{id}", recurring::lesson))
                 .default_service(web::to(api_route_not_found)),
         )
         .service(
@@ -88,6 +91,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/", web::get().to(home::home))
         .route("/search", web::get().to(pages::search::search))
         .route("/reviews/{id}", web::get().to(review::review))
+        .route(
+            "/reviews/{id}/briefing",
+            web::get().to(pages::briefing::review_briefing),
+        )
+        .route("/recurring", web::get().to(pages::recurring::list))
+        .route("/recurring/{id}", web::get().to(pages::recurring::detail))
+        .route(
+            "/recurring/{id}/briefing",
+            web::get().to(pages::briefing::recurring_briefing),
+        )
         .route("/similar", web::get().to(review::similar_lessons))
         .route("/themes", web::get().to(home::themes))
         .route("/themes/{slug}", web::get().to(theme::theme))
@@ -194,6 +207,30 @@ impl AppState {
     }
 }
 
+/// How often the maintenance thread looks at the recurring lessons (embargoes that
+/// ended, a regrouping that is due).
+const MAINTENANCE_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Starts the thread that keeps derived state fresh with no write to prompt it (the
+/// recurring lessons: embargoes that end, periodic regrouping). It holds the service
+/// weakly and ends when the service is dropped.
+fn start_maintenance(service: std::sync::Weak<Repository>) {
+    let spawned = std::thread::Builder::new()
+        .name("maintenance".into())
+        .spawn(move || loop {
+            std::thread::sleep(MAINTENANCE_EVERY);
+            let Some(service) = service.upgrade() else {
+                return;
+            };
+            if let Err(error) = service.recurring_maintenance() {
+                tracing::error!("recurring lessons maintenance failed: {error}");
+            }
+        });
+    if let Err(error) = spawned {
+        tracing::error!("cannot start the maintenance thread: {error}");
+    }
+}
+
 /// Serves `repository` on `addr` until SIGTERM or Ctrl-C, then flushes the store.
 pub async fn serve(
     repository: impl Into<std::sync::Arc<Repository>>,
@@ -202,6 +239,7 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let state = std::sync::Arc::new(AppState::new(repository, config));
     let data = state.service.clone();
+    start_maintenance(std::sync::Arc::downgrade(&data.clone().into_inner()));
     let server = HttpServer::new(move || {
         let state = state.clone();
         App::new()

@@ -1,7 +1,8 @@
 //! What search engines read to find the repository (DESIGN's discoverability): `GET
 //! /robots.txt`, which keeps crawlers off search result pages, exports, statistics and
 //! signed-in areas and names the sitemap; and `GET /sitemap.xml` (sitemaps.org 0.9), the
-//! public reviews (with their publication date as `lastmod`) and the theme pages. Past
+//! public reviews (with their publication date as `lastmod`), the theme pages and the
+//! recurring lessons. Past
 //! 50,000 URLs (the protocol's limit per file) `/sitemap.xml` is a sitemap index of
 //! `/sitemap-N.xml` files.
 
@@ -54,7 +55,8 @@ struct Entry {
     lastmod: Option<String>,
 }
 
-/// Every URL the sitemap lists: public reviews, newest first, then the theme pages.
+/// Every URL the sitemap lists: public reviews, newest first, then the theme pages and
+/// the recurring lessons.
 fn entries(service: &crate::service::Repository) -> Result<Vec<Entry>, ServiceError> {
     let request = SearchRequest {
         view: View::Reviews,
@@ -83,6 +85,12 @@ fn entries(service: &crate::service::Repository) -> Result<Vec<Entry>, ServiceEr
     }
     out.extend(THEMES.iter().map(|theme| Entry {
         path: format!("/themes/{}", theme.slug),
+        lastmod: None,
+    }));
+    let recurring: std::collections::BTreeSet<String> =
+        service.recurring_ids()?.into_values().collect();
+    out.extend(recurring.into_iter().map(|id| Entry {
+        path: format!("/recurring/{id}"),
         lastmod: None,
     }));
     Ok(out)

@@ -137,6 +137,41 @@ impl Corpus {
         corpus
     }
 
+    /// [`Corpus::new`] weighted with the IDF of a larger corpus: `df` (term -> how many
+    /// of its `n` findings use it, from [`Corpus::document_frequencies`]), so that a
+    /// small set of candidates and new findings weighs words as the whole corpus does.
+    /// A term of `findings` unknown to `df` counts with its own frequency here.
+    pub fn with_document_frequencies(
+        findings: &[FindingInput],
+        n: usize,
+        df: &HashMap<String, u32>,
+    ) -> Corpus {
+        let mut corpus = Corpus::default();
+        for finding in findings {
+            corpus.push_counts(finding);
+        }
+        for (term, id) in &corpus.terms {
+            if let Some(&global) = df.get(term) {
+                let local = &mut corpus.df[*id as usize];
+                *local = (*local).max(global);
+            }
+        }
+        corpus.reweigh_over(n.max(corpus.ids.len()));
+        corpus
+    }
+
+    /// Every term with the number of findings that use it, and the number of findings
+    /// (for [`Corpus::with_document_frequencies`]).
+    pub fn document_frequencies(&self) -> (usize, HashMap<String, u32>) {
+        let df = self
+            .terms
+            .iter()
+            .map(|(term, id)| (term.clone(), self.df[*id as usize]))
+            .filter(|(_, df)| *df > 0)
+            .collect();
+        (self.ids.len(), df)
+    }
+
     /// How many findings the corpus holds.
     pub fn len(&self) -> usize {
         self.ids.len()
@@ -309,7 +344,12 @@ impl Corpus {
 
     /// Recomputes IDF, every vector and the inverted index.
     fn reweigh(&mut self) {
-        self.idf_n = self.ids.len();
+        self.reweigh_over(self.ids.len());
+    }
+
+    /// [`Corpus::reweigh`] with the IDF computed over `n` findings.
+    fn reweigh_over(&mut self, n: usize) {
+        self.idf_n = n;
         self.vectors = self.counts.iter().map(|c| self.weigh(c)).collect();
         self.postings = vec![Vec::new(); self.df.len()];
         for index in 0..self.ids.len() {

@@ -5,6 +5,7 @@
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 use lessons_index::export::ExportCursor;
+use lessons_index::View;
 
 use crate::formats::codebook;
 use crate::formats::export::{batch_rows, Encoder};
@@ -19,14 +20,19 @@ use crate::service::ServiceError;
 pub async fn export(req: HttpRequest, pool: Pool) -> Result<HttpResponse, ApiError> {
     let pairs = query_pairs(req.query_string());
     let site = site_url(&req);
-    let (request, cursor) = pool
+    let (request, cursor, recurring) = pool
         .run(move |service| {
             let request = service.export_request(pairs)?;
             let cursor = service.export(&request.search)?;
-            Ok((request, cursor))
+            let recurring = match request.search.view {
+                View::Lessons => service.recurring_ids()?,
+                View::Reviews => Default::default(),
+            };
+            Ok((request, cursor, recurring))
         })
         .await?;
-    let encoder = Encoder::new(request.format, request.search.view, &site);
+    let encoder =
+        Encoder::new(request.format, request.search.view, &site).with_recurring(recurring);
     let head = encoder.head(&request.parameters, cursor.total());
     let stream = futures_util::stream::unfold(
         Streaming::Head(head, Box::new((cursor, encoder))),

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::http::blocking::Pool;
 use crate::http::body::{is_multipart, read_json, read_multipart};
-use crate::http::conditional::{changed_since, conditional};
+use crate::http::conditional::conditional;
 use crate::http::config::SiteConfig;
 use crate::http::download::attachment;
 use crate::http::errors::ApiError;
@@ -39,16 +39,16 @@ pub async fn review(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let review = pool
-        .run(move |service| service.review_or_notice(caller.as_ref(), &id))
+        .run(move |service| {
+            let review = service.review_or_notice(caller.as_ref(), &id)?;
+            Ok(service.review_json(&review))
+        })
         .await?;
     let body = serde_json::to_string(&review)
         .map_err(|e| ServiceError::internal(&e, "the review could not be written as JSON"))?;
-    Ok(conditional(
-        &req,
-        "application/json",
-        body,
-        changed_since(review.updated_at.as_deref()),
-    ))
+    // ETag only: the JSON also shows derived figures (recurring lessons, overdue
+    // actions) that change without the review changing, so no Last-Modified is honest.
+    Ok(conditional(&req, "application/json", body, None))
 }
 
 /// `POST /api/v1/reviews`: a new draft of the caller's board, from JSON or from an

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::http::blocking::Pool;
 use crate::http::errors::ApiError;
+use crate::service::recurring::Recurrence;
 
 #[derive(Serialize)]
 struct SearchBody<'a> {
@@ -19,8 +20,17 @@ struct SearchBody<'a> {
     took_ms: u64,
     /// The query with likely misspellings corrected, or null.
     did_you_mean: Option<&'a str>,
-    hits: &'a [Hit],
+    hits: Vec<HitBody<'a>>,
     facets: BTreeMap<&'static str, &'a Vec<FacetCount>>,
+}
+
+/// A hit, and in the lessons view its finding's recurring lesson (or null).
+#[derive(Serialize)]
+struct HitBody<'a> {
+    #[serde(flatten)]
+    hit: &'a Hit,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recurring: Option<Option<Recurrence>>,
 }
 
 /// Facet results keyed by facet name, for JSON.
@@ -31,16 +41,40 @@ fn facets_map(facets: &[(FacetName, Vec<FacetCount>)]) -> BTreeMap<&'static str,
 /// `GET /api/v1/search`
 pub async fn search(req: HttpRequest, pool: Pool) -> Result<HttpResponse, ApiError> {
     let query = req.query_string().to_string();
-    let results = pool
-        .run(move |service| service.search(&service.search_request(&query)?))
+    let (results, recurrences) = pool
+        .run(move |service| {
+            let request = service.search_request(&query)?;
+            let results = service.search(&request)?;
+            let recurrences = service.hit_recurrences(request.view, &results.hits);
+            Ok((results, recurrences))
+        })
         .await?;
+    let hits = match recurrences {
+        Some(found) => results
+            .hits
+            .iter()
+            .zip(found)
+            .map(|(hit, recurring)| HitBody {
+                hit,
+                recurring: Some(recurring),
+            })
+            .collect(),
+        None => results
+            .hits
+            .iter()
+            .map(|hit| HitBody {
+                hit,
+                recurring: None,
+            })
+            .collect(),
+    };
     Ok(HttpResponse::Ok().json(SearchBody {
         total: results.total,
         page: results.page,
         per_page: results.per_page,
         took_ms: results.took_ms,
         did_you_mean: results.did_you_mean.as_deref(),
-        hits: &results.hits,
+        hits,
         facets: facets_map(&results.facets),
     }))
 }

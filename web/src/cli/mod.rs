@@ -423,9 +423,9 @@ fn check(data: &Path, repair: bool) -> anyhow::Result<ExitCode> {
     let mut terminal = Terminal::new();
     let mut report =
         crate::service::check::check(&repository).context("cannot check the data directory")?;
-    if !report.index_problems.is_empty() {
+    if report.derived_problems() {
         operations::check_report(&report, &mut terminal)?;
-        eprintln!("repairing: rebuilding the index from the store");
+        eprintln!("repairing: rebuilding the index and the recurring lessons from the store");
         let bar = progress_bar(
             repository.review_count() as u64,
             "{wide_bar} {pos}/{len} reviews",

@@ -174,8 +174,10 @@ pub fn check_outcome(report: &CheckReport, console: &mut dyn Console) -> anyhow:
         console.out("ok")?;
         return Ok(SUCCESS);
     }
-    if !report.index_problems.is_empty() {
-        console.err("the index can be rebuilt from the store: lessons check --repair")?;
+    if report.derived_problems() {
+        console.err(
+            "the index and the recurring lessons can be rebuilt from the store: lessons check --repair",
+        )?;
     }
     if !report.store.problems.is_empty() {
         console.err("the store has problems that no rebuild can fix: restore from a backup")?;
@@ -205,6 +207,16 @@ pub fn check_report(report: &CheckReport, console: &mut dyn Console) -> anyhow::
         plural(report.index_problems.len())
     ))?;
     for problem in &report.index_problems {
+        console.out(&format!("  {}: {}", problem.record, problem.message))?;
+    }
+    console.out(&format!(
+        "recurring lessons: {} groups, {} findings; {} problem{}",
+        report.recurring_groups,
+        report.recurring_findings,
+        report.recurring_problems.len(),
+        plural(report.recurring_problems.len())
+    ))?;
+    for problem in &report.recurring_problems {
         console.out(&format!("  {}: {}", problem.record, problem.message))?;
     }
     Ok(())
@@ -296,7 +308,14 @@ fn export(
     let mut cursor = repository
         .export(&request.search)
         .map_err(|e| anyhow!("cannot run the search: {e}"))?;
-    let mut encoder = Encoder::new(request.format, request.search.view, site_url);
+    let recurring = match request.search.view {
+        lessons_index::View::Lessons => repository
+            .recurring_ids()
+            .map_err(|e| anyhow!("cannot read the recurring lessons: {e}"))?,
+        lessons_index::View::Reviews => Default::default(),
+    };
+    let mut encoder =
+        Encoder::new(request.format, request.search.view, site_url).with_recurring(recurring);
     console.progress(Progress::Start {
         length: cursor.total(),
         unit: Unit::Rows,

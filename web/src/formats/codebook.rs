@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::export::CODEBOOK_VERSION;
+use super::recurring::{self, What};
 
 /// One column as the codebook describes it.
 #[derive(Serialize)]
@@ -40,12 +41,33 @@ pub fn codebook() -> serde_json::Value {
             })
             .collect()
     };
+    let recurring_columns = |what: What| -> Vec<CodebookColumn> {
+        recurring::columns(what)
+            .iter()
+            .map(|column| CodebookColumn {
+                name: column.name,
+                column_type: column.column_type.key(),
+                description: column.description,
+                vocabulary: column.vocabulary.map(|vocabulary| {
+                    vocabulary
+                        .terms()
+                        .iter()
+                        .map(|t| json!({ "value": t.slug, "label": t.label }))
+                        .collect()
+                }),
+            })
+            .collect()
+    };
     json!({
         "version": CODEBOOK_VERSION,
         "separator": LIST_SEPARATOR,
         "views": {
             "reviews": view_columns(View::Reviews),
             "lessons": view_columns(View::Lessons),
+        },
+        "recurring": {
+            "lessons": recurring_columns(What::Lessons),
+            "members": recurring_columns(What::Members),
         }
     })
 }
@@ -55,7 +77,8 @@ pub fn codebook() -> serde_json::Value {
 pub fn codebook_markdown() -> String {
     let mut out = String::from(
         "# Export codebook\n\n\
-         The columns of `GET /api/v1/export` and `lessons export`, view by view, in file order. \
+         The columns of `GET /api/v1/export` and `lessons export`, view by view, in file order, \
+         then those of `GET /api/v1/recurring/export`. \
          Generated from the code (`web/src/formats/codebook.rs`); the same list is served as JSON at \
          `GET /api/v1/codebook`.\n\n\
          - Types: `string`; `integer`; `boolean` (`true`/`false`); `date` (`YYYY-MM-DD`, \
@@ -88,6 +111,25 @@ pub fn codebook_markdown() -> String {
                 column.column_type().key(),
                 vocabulary,
                 description(*column, view)
+            ));
+        }
+    }
+    for what in What::ALL {
+        let heading = match what {
+            What::Lessons => "Recurring lessons (`GET /api/v1/recurring/export?what=lessons`, one row per recurring lesson)",
+            What::Members => "Recurring lesson members (`GET /api/v1/recurring/export?what=members`, one row per member finding)",
+        };
+        out.push_str(&format!(
+            "\n## {heading}\n\n| column | type | vocabulary | description |\n|---|---|---|---|\n"
+        ));
+        for column in recurring::columns(what) {
+            let vocabulary = column.vocabulary.map(vocabulary_name).unwrap_or_default();
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} |\n",
+                column.name,
+                column.column_type.key(),
+                vocabulary,
+                column.description
             ));
         }
     }
@@ -161,6 +203,7 @@ pub fn description(column: Column, view: View) -> &'static str {
         Column::Level => "Whether the finding is about one agency or about agencies working together.",
         Column::Agency => "The agency the finding is about or addressed to (individual-agency findings; empty for inter-agency ones): what the agency filter matches in the lessons view.",
         Column::Text => "The finding's full text.",
+        Column::RecurringId => "The recurring lesson (rl-N) the finding belongs to, at /recurring/{id}; empty when it is in none.",
         Column::Summary => "Full text of the executive summary, paragraphs separated by blank lines. Long: spreadsheet programs cut cells at 32,767 characters.",
     }
 }
@@ -201,5 +244,9 @@ mod tests {
         let level = lessons.iter().find(|c| c["name"] == "level").unwrap();
         assert_eq!(level["vocabulary"][0]["value"], "individual");
         assert_eq!(book["separator"], "; ");
+        assert_eq!(lessons.last().unwrap()["name"], "recurring_id");
+        let members = book["recurring"]["members"].as_array().unwrap();
+        assert_eq!(members.len(), recurring::MEMBER_COLUMNS.len());
+        assert_eq!(book["recurring"]["lessons"][0]["name"], "id");
     }
 }

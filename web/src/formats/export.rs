@@ -14,7 +14,7 @@ use serde_json::json;
 use super::citation::{bibtex, ris, Citable, REPOSITORY_NAME};
 
 /// Version of the export columns and shapes; bumped when a column changes or goes.
-pub const CODEBOOK_VERSION: &str = "2";
+pub const CODEBOOK_VERSION: &str = "3";
 
 /// Rows read from the index per chunk of the response: fewer for reviews, whose rows
 /// carry whole summaries (tens of KB each), so a chunk stays a few MB in either view.
@@ -104,6 +104,8 @@ pub struct Encoder {
     cited: HashSet<String>,
     /// Scheme and host that permalinks start with.
     site_url: String,
+    /// Finding id -> recurring lesson id, for the lessons view's `recurring_id`.
+    recurring: std::collections::HashMap<String, String>,
 }
 
 impl Encoder {
@@ -114,7 +116,17 @@ impl Encoder {
             rows_written: 0,
             cited: HashSet::new(),
             site_url: site_url.to_string(),
+            recurring: std::collections::HashMap::new(),
         }
+    }
+
+    /// Fills the lessons view's `recurring_id` from `recurring` (finding id -> id).
+    pub fn with_recurring(
+        mut self,
+        recurring: std::collections::HashMap<String, String>,
+    ) -> Encoder {
+        self.recurring = recurring;
+        self
     }
 
     /// The view whose rows this encodes.
@@ -170,6 +182,7 @@ impl Encoder {
     pub fn rows(&mut self, rows: &mut [ExportRow]) -> Vec<u8> {
         for row in rows.iter_mut() {
             row.absolute_permalinks(&self.site_url);
+            self.fill_recurring(row);
         }
         if let Format::Csv { .. } = self.format {
             self.rows_written += rows.len() as u64;
@@ -197,6 +210,22 @@ impl Encoder {
             self.rows_written += 1;
         }
         out
+    }
+
+    /// Puts the finding's recurring lesson in a lessons-view row's `recurring_id`.
+    fn fill_recurring(&self, row: &mut ExportRow) {
+        if self.view != View::Lessons {
+            return;
+        }
+        let id = text(row, Column::Id).to_string();
+        let Some(group) = self.recurring.get(&id) else {
+            return;
+        };
+        for (column, cell) in columns(View::Lessons).iter().zip(row.cells.iter_mut()) {
+            if *column == Column::RecurringId {
+                *cell = Cell::Text(group.clone());
+            }
+        }
     }
 
     /// What comes after the last row.
@@ -265,7 +294,7 @@ fn list(row: &ExportRow, column: Column) -> Vec<&str> {
 }
 
 /// CSV records (RFC 4180: fields quoted when needed, CRLF line ends).
-fn csv_records<R, F>(records: impl IntoIterator<Item = R>) -> Vec<u8>
+pub(crate) fn csv_records<R, F>(records: impl IntoIterator<Item = R>) -> Vec<u8>
 where
     R: IntoIterator<Item = F>,
     F: AsRef<[u8]>,
@@ -300,7 +329,7 @@ const FORMULA_STARTS: [u8; 6] = [b'=', b'+', b'-', b'@', b'\t', b'\r'];
 
 /// A free-text cell that would start a formula, prefixed with a single quote (which
 /// spreadsheets read as "this is text"); any other cell as it is.
-fn neutralise_formula(cell: Cow<'_, [u8]>) -> Cow<'_, [u8]> {
+pub(crate) fn neutralise_formula(cell: Cow<'_, [u8]>) -> Cow<'_, [u8]> {
     match cell.first() {
         Some(first) if FORMULA_STARTS.contains(first) => {
             let mut quoted = Vec::with_capacity(cell.len() + 1);

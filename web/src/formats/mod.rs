@@ -7,4 +7,5 @@ pub mod citation;
 pub mod codebook;
 pub mod crosstab;
 pub mod export;
+pub mod recurring;
 pub mod xml;

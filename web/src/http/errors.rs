@@ -23,11 +23,16 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub details: Vec<FieldError>,
+    /// For a retired recurring lesson (410): `Some(successor)`, written as the body's
+    /// top-level `successor` (null when there is none); `None` leaves it out.
+    pub successor: Option<Option<String>>,
 }
 
 #[derive(Serialize)]
 struct Body<'a> {
     error: Inner<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    successor: Option<&'a Option<String>>,
 }
 
 #[derive(Serialize)]
@@ -45,6 +50,7 @@ impl ApiError {
             code,
             message: message.into(),
             details: Vec::new(),
+            successor: None,
         }
     }
 
@@ -52,6 +58,7 @@ impl ApiError {
     fn page_title(&self) -> &'static str {
         match self.status {
             StatusCode::NOT_FOUND => "Page not found",
+            StatusCode::GONE if self.successor.is_some() => "Recurring lesson no longer listed",
             StatusCode::GONE => "Review withdrawn",
             StatusCode::UNPROCESSABLE_ENTITY => "Some details need changing",
             StatusCode::UNAUTHORIZED => "You are not signed in",
@@ -67,6 +74,10 @@ impl From<ServiceError> for ApiError {
         match error {
             ServiceError::NotFound(_) => ApiError::new(StatusCode::NOT_FOUND, "not_found", message),
             ServiceError::Gone { .. } => ApiError::new(StatusCode::GONE, "withdrawn", message),
+            ServiceError::Retired { successor, .. } => ApiError {
+                successor: Some(successor),
+                ..ApiError::new(StatusCode::GONE, "recurring_lesson_gone", message)
+            },
             ServiceError::Unauthenticated(_) => {
                 ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
             }
@@ -133,6 +144,7 @@ impl ResponseError for ApiError {
                 message: &self.message,
                 details: &self.details,
             },
+            successor: self.successor.as_ref(),
         })
     }
 }

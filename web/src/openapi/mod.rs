@@ -75,6 +75,7 @@ pub fn document(cx: &SpecContext) -> Value {
     paths.insert("/api/v1/export".into(), export_path(cx));
     paths.insert("/api/v1/codebook".into(), codebook_path());
     paths.insert("/api/v1/stats".into(), stats_path(cx));
+    paths.extend(recurring_paths());
     paths.insert("/feeds/reviews.atom".into(), feed_path(cx));
     paths.insert("/healthz".into(), health_path());
     paths.insert("/metrics".into(), metrics_path());
@@ -89,6 +90,7 @@ pub fn document(cx: &SpecContext) -> Value {
         "tags": [
             { "name": "search", "description": "Searching public reviews and findings" },
             { "name": "research", "description": "Exports and counts for research" },
+            { "name": "recurring", "description": "Recurring lessons: the same practice point made by several public reviews" },
             { "name": "reviews", "description": "Reading and citing public reviews" },
             { "name": "deposit", "description": "Depositing and changing a board's reviews (API token needed)" },
             { "name": "service", "description": "Vocabularies, health and this document" },
@@ -504,7 +506,7 @@ fn review_operation(id: Value) -> Value {
         "getReview",
         "reviews",
         "One review",
-        "A public review for everyone; any status (draft, embargoed, withdrawn) for its board's users and admins. Answers carry an `ETag` and `Last-Modified`; a GET with `If-None-Match` (or `If-Modified-Since`) of a current copy gets 304.",
+        "A public review for everyone; any status (draft, embargoed, withdrawn) for its board's users and admins. Answers carry an `ETag`; a GET with `If-None-Match` naming a current copy gets 304.",
     )
     .auth(Auth::Optional)
     .parameters(vec![id])
@@ -946,6 +948,146 @@ pub fn export_path(cx: &SpecContext) -> Value {
     ]) })
 }
 
+// ---------------------------------------------------------------------------------
+// Recurring lessons (DESIGN §9)
+
+/// The filters of `/api/v1/recurring` and its export (`service::recurring`).
+fn recurring_parameters(paging: Paging) -> Vec<Value> {
+    use crate::service::recurring::{RecurringSort, DEFAULT_MIN_REVIEWS, FILTERS, MAX_MIN_REVIEWS};
+    let mut parameters = vec![query(
+        "q",
+        "Words the members' text must contain (as search reads them: stems, synonyms, acronyms); every word must occur in some member.",
+        text(),
+    )];
+    for (name, vocabulary) in FILTERS {
+        parameters.push(repeatable(
+            name,
+            &format!(
+                "Filter (repeatable, values OR'd): a recurring lesson is listed when one of its member findings matches every filter given ({name} of the finding{}).",
+                if name == "region" { "'s board" } else { "" }
+            ),
+            self::vocabulary(vocabulary),
+        ));
+    }
+    parameters.push(query(
+        "year_from",
+        "A member's review is from this year or later.",
+        year(),
+    ));
+    parameters.push(query(
+        "year_to",
+        "A member's review is from this year or earlier.",
+        year(),
+    ));
+    let mut min_reviews = integer(1);
+    min_reviews["maximum"] = json!(MAX_MIN_REVIEWS);
+    min_reviews["default"] = json!(DEFAULT_MIN_REVIEWS);
+    parameters.push(query(
+        "min_reviews",
+        "Only recurring lessons made by at least this many distinct reviews.",
+        min_reviews,
+    ));
+    parameters.push(query(
+        "sort",
+        "`reviews`: most reviews first; `recent`: latest year first; `rising`: reviews in the last three years of the data (the latest year of any public finding and the two before) minus reviews in the three years before those, highest first. Ties: more reviews, then id.",
+        described_default(string_enum(RecurringSort::ALL.map(RecurringSort::key)), "reviews"),
+    ));
+    let mut parameters: Vec<Value> = parameters.into_iter().map(empty_allowed).collect();
+    if paging == Paging::Pages {
+        let mut page = integer(1);
+        page["maximum"] = json!(MAX_PAGE);
+        page["default"] = json!(1);
+        parameters.push(query("page", "Page of results, from 1.", page));
+        let mut per_page = integer(1);
+        per_page["maximum"] = json!(MAX_PER_PAGE);
+        per_page["default"] = json!(lessons_index::params::DEFAULT_PER_PAGE);
+        parameters.push(query("per_page", "Recurring lessons per page.", per_page));
+    }
+    parameters
+}
+
+/// `/api/v1/recurring`, `/api/v1/recurring/{id}` and `/api/v1/recurring/export`.
+fn recurring_paths() -> Vec<(String, Value)> {
+    use crate::formats::recurring::{What, FORMATS};
+    let list = json!({ "get": Operation::new(
+        "listRecurring",
+        "recurring",
+        "Recurring lessons",
+        "Groups of public findings from at least two different public reviews that make the same practice point, ranked, filtered and paged. Derived from public findings only: drafts, embargoed and withdrawn reviews never count.",
+    )
+    .parameters(recurring_parameters(Paging::Pages))
+    .responses(vec![
+        ("200", json_response("A page of recurring lessons", schema_ref("RecurringPage"))),
+        ("422", error("A parameter is unknown or has a bad value; `details` names each one and, for vocabularies and sort, the allowed values")),
+    ]) });
+    let id = path_parameter(
+        "id",
+        "The recurring lesson's id, `rl-N`.",
+        json!({ "type": "string", "pattern": "^rl-[0-9]+$" }),
+        None,
+    );
+    let one = json!({ "get": Operation::new(
+        "getRecurring",
+        "recurring",
+        "One recurring lesson",
+        "A recurring lesson with every member finding, oldest first. An id that no longer exists (its findings were regrouped or withdrawn) answers 410 with `successor`: the recurring lesson that carries most of its findings on, or null.",
+    )
+    .parameters(vec![id])
+    .responses(vec![
+        ("200", json_response("The recurring lesson and its members", schema_ref("RecurringLesson"))),
+        ("404", error("No recurring lesson ever had this id")),
+        ("410", json_response("The recurring lesson no longer exists", schema_ref("RecurringGone"))),
+    ]) });
+    let mut parameters = recurring_parameters(Paging::Everything);
+    parameters.push(repeatable(
+        "id",
+        "Only these recurring lessons (repeatable, `rl-N`); with the other filters, a recurring lesson must match both.",
+        json!({ "type": "string", "pattern": "^rl-[0-9]+$" }),
+    ));
+    parameters.push(with_example(
+        empty_allowed(query(
+            "format",
+            "The file format (empty: csv).",
+            described_default(string_enum(FORMATS), "csv"),
+        )),
+        json!("csv"),
+    ));
+    parameters.push(empty_allowed(query(
+        "what",
+        "`lessons`: one row per recurring lesson; `members`: one row per member finding (empty: lessons).",
+        described_default(string_enum(What::ALL.map(What::key)), "lessons"),
+    )));
+    parameters.push(empty_allowed(query(
+        "bom",
+        "1: start a CSV file with a UTF-8 byte-order mark. Applies to CSV only. Empty: 0.",
+        described_default(string_enum(["0", "1"]), "0"),
+    )));
+    let mut content = Map::new();
+    for (media_type, schema) in [
+        ("text/csv", text()),
+        ("application/json", schema_ref("RecurringExport")),
+        ("application/x-ndjson", text()),
+    ] {
+        content.insert(media_type.into(), json!({ "schema": schema }));
+    }
+    let export = json!({ "get": Operation::new(
+        "exportRecurring",
+        "recurring",
+        "Export recurring lessons",
+        "Every recurring lesson matching the filters (or every member finding of them), no paging: CSV (a header row, lists joined with \"; \"), JSON with provenance, or NDJSON. Columns are described by /api/v1/codebook (`recurring`).",
+    )
+    .parameters(parameters)
+    .responses(vec![
+        ("200", attachment(json!({ "description": "The export", "content": content }))),
+        ("422", error("A bad filter, an unknown format or what, bom other than 0 or 1, or page or per_page (an export has every match)")),
+    ]) });
+    vec![
+        ("/api/v1/recurring".into(), list),
+        ("/api/v1/recurring/export".into(), export),
+        ("/api/v1/recurring/{id}".into(), one),
+    ]
+}
+
 /// The formats of an export.
 const EXPORT_FORMATS: [&str; 5] = ["csv", "json", "ndjson", "ris", "bibtex"];
 
@@ -1161,10 +1303,10 @@ mod tests {
         hit.display.kind = Some("lesson".into());
         hit.display.level = Some("individual".into());
         hit.display.agency = Some("police".into());
-        assert_eq!(
-            keys(&serde_json::to_value(&hit).unwrap()),
-            keys(&schema["properties"])
-        );
+        // `recurring` is added by the API to lessons-view hits (the index knows no groups).
+        let mut documented = keys(&schema["properties"]);
+        assert!(documented.remove("recurring"));
+        assert_eq!(keys(&serde_json::to_value(&hit).unwrap()), documented);
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub(super) fn schemas(cx: &SpecContext) -> Value {
     schemas.extend(vocabulary_schemas());
     schemas.extend(export_schemas());
     schemas.insert("Stats".into(), stats_schema());
+    schemas.extend(recurring_schemas());
     Value::Object(schemas)
 }
 
@@ -272,6 +273,7 @@ fn review_schemas(cx: &SpecContext) -> Map<String, Value> {
                     "A recommendation's follow-through, derived from its actions on the day of the request (left out for other findings)",
                 ),
                 "overdue": described(json!({ "type": "boolean" }), "A recommendation with an open action whose due date has passed, as of today (left out for other findings)"),
+                "recurring": recurrence(),
             }),
         ),
     );
@@ -496,10 +498,26 @@ fn hit_schema(cx: &SpecContext) -> Value {
             "kind": vocabulary(Vocabulary::LessonKind),
             "level": vocabulary(Vocabulary::Level),
             "agency": described(vocabulary(Vocabulary::Agency), "Lessons view: the agency an individual-agency finding is addressed to (what agency matches); absent for inter-agency findings"),
+            "recurring": recurrence(),
             "snippet": described(text(), "HTML: escaped text with the matched words in <mark>"),
             "score": { "type": "number" },
         }),
     ))
+}
+
+/// The `recurring` field of a finding (review JSON, lesson hits).
+fn recurrence() -> Value {
+    described(
+        nullable(object(
+            &["id", "reviews", "since"],
+            json!({
+                "id": { "type": "string", "pattern": "^rl-[0-9]+$" },
+                "reviews": described(integer(2), "Distinct public reviews in the recurring lesson"),
+                "since": described(nullable(json!({ "type": "integer" })), "The recurring lesson's first year"),
+            }),
+        )),
+        "The recurring lesson the finding belongs to, or null (always null for a finding that is not public). In `GET /api/v1/reviews/{id}` and in lessons-view search hits.",
+    )
 }
 
 /// The keys of `GET /api/v1/vocabularies`: the themes, then plain vocabularies.
@@ -630,6 +648,13 @@ fn export_schemas() -> Map<String, Value> {
                 "version": text(),
                 "separator": described(string_enum(["; "]), "How list cells are joined in CSV"),
                 "views": object(&view_keys, Value::Object(views)),
+                "recurring": described(
+                    object(&["lessons", "members"], json!({
+                        "lessons": list_of(schema_ref("CodebookColumn")),
+                        "members": list_of(schema_ref("CodebookColumn")),
+                    })),
+                    "The columns of /api/v1/recurring/export (what=lessons, what=members)",
+                ),
             }),
         ),
     );
@@ -642,6 +667,139 @@ fn export_schemas() -> Map<String, Value> {
                 "type": string_enum(["string", "integer", "boolean", "date", "list"]),
                 "description": text(),
                 "vocabulary": list_of(object(&["value", "label"], json!({ "value": text(), "label": text() }))),
+            }),
+        ),
+    );
+    schemas
+}
+
+/// Recurring lessons (DESIGN §9): a listing, one with its members, the 410 body and the
+/// JSON export.
+fn recurring_schemas() -> Map<String, Value> {
+    let mut schemas = Map::new();
+    let summary_properties = json!({
+        "id": { "type": "string", "pattern": "^rl-[0-9]+$" },
+        "label": described(text(), "A short name: the representative text's first sentence"),
+        "text": described(text(), "The most representative member's text"),
+        "reviews": described(integer(1), "Distinct public reviews"),
+        "boards": described(integer(1), "Distinct boards"),
+        "findings": described(integer(1), "Member findings"),
+        "first_year": nullable(json!({ "type": "integer" })),
+        "last_year": nullable(json!({ "type": "integer" })),
+        "years": described(
+            list_of(closed(object(&["year", "count"], json!({ "year": { "type": "integer" }, "count": integer(1) })))),
+            "Distinct reviews per year, oldest first",
+        ),
+        "themes": described(list_of(vocabulary(Vocabulary::Theme)), "Themes of the members, most frequent first"),
+        "agencies": described(list_of(vocabulary(Vocabulary::Agency)), "Agencies of the members, most frequent first"),
+        "levels": described(list_of(vocabulary(Vocabulary::Level)), "Levels of the members, most frequent first"),
+    });
+    let summary_required = [
+        "id",
+        "label",
+        "text",
+        "reviews",
+        "boards",
+        "findings",
+        "first_year",
+        "last_year",
+        "years",
+        "themes",
+        "agencies",
+        "levels",
+    ];
+    schemas.insert(
+        "RecurringSummary".into(),
+        closed(object(&summary_required, summary_properties.clone())),
+    );
+    let mut detail = summary_properties.as_object().cloned().unwrap_or_default();
+    detail.insert(
+        "members".into(),
+        described(
+            list_of(schema_ref("RecurringMember")),
+            "Every member finding, oldest first",
+        ),
+    );
+    let mut detail_required = summary_required.to_vec();
+    detail_required.push("members");
+    schemas.insert(
+        "RecurringLesson".into(),
+        closed(object(&detail_required, Value::Object(detail))),
+    );
+    schemas.insert(
+        "RecurringMember".into(),
+        closed(object(
+            &[
+                "finding_id",
+                "review_id",
+                "review_title",
+                "board",
+                "year",
+                "kind",
+                "level",
+                "agency",
+                "text",
+            ],
+            json!({
+                "finding_id": described(text(), "`<review id>#L<n>`"),
+                "review_id": text(),
+                "review_title": text(),
+                "board": text(),
+                "year": nullable(json!({ "type": "integer" })),
+                "kind": vocabulary(Vocabulary::LessonKind),
+                "level": vocabulary(Vocabulary::Level),
+                "agency": nullable(vocabulary(Vocabulary::Agency)),
+                "text": text(),
+            }),
+        )),
+    );
+    schemas.insert(
+        "RecurringPage".into(),
+        closed(object(
+            &["total", "page", "per_page", "recurring"],
+            json!({
+                "total": integer(0),
+                "page": integer(1),
+                "per_page": integer(1),
+                "recurring": { "type": "array", "items": schema_ref("RecurringSummary"), "maxItems": MAX_PER_PAGE },
+            }),
+        )),
+    );
+    schemas.insert(
+        "RecurringGone".into(),
+        object(
+            &["error", "successor"],
+            json!({
+                "error": object(&["code", "message"], json!({
+                    "code": string_enum(["recurring_lesson_gone"]),
+                    "message": text(),
+                })),
+                "successor": described(
+                    nullable(json!({ "type": "string", "pattern": "^rl-[0-9]+$" })),
+                    "The recurring lesson that carries most of its findings on, or null",
+                ),
+            }),
+        ),
+    );
+    schemas.insert(
+        "RecurringExport".into(),
+        object(
+            &["provenance", "results"],
+            json!({
+                "provenance": object(
+                    &["parameters", "what", "generated_at", "total", "version"],
+                    json!({
+                        "parameters": json!({ "type": "object", "additionalProperties": list_of(text()) }),
+                        "what": string_enum(["lessons", "members"]),
+                        "generated_at": date_time(),
+                        "total": integer(0),
+                        "version": text(),
+                    }),
+                ),
+                "results": described(
+                    list_of(json!({ "type": "object" })),
+                    "One object per row, its keys the codebook's recurring columns",
+                ),
             }),
         ),
     );

@@ -95,6 +95,12 @@ fn json_ld(
     if let Some(pdf) = pdf {
         report["encoding"] = json!({ "@type": "MediaObject", "contentUrl": pdf, "encodingFormat": "application/pdf" });
     }
-    // "</" would end the script element early; "\/" is the same JSON string.
-    report.to_string().replace("</", "<\\/")
+    // Inside a script element "</script" would end it and "<!--" change how it is read:
+    // '<', '>' and '&' (which JSON has only inside strings) go out as \u escapes, the
+    // same JSON strings.
+    report
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }

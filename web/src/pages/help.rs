@@ -33,6 +33,7 @@ fn render() -> Markup {
                     li { a href="#words" { "Reviews, findings, lessons, recommendations and good practice" } }
                     li { a href="#levels" { "Individual agency and inter-agency" } }
                     li { a href="#searching" { "How to search" } }
+                    li { a href="#recurring" { "Recurring lessons" } }
                     li { a href="#timeliness" { "How timeliness is measured" } }
                     li { a href="#public" { "What is public and what is not" } }
                     li { a href="#data" { "Downloads and data" } }
@@ -73,6 +74,11 @@ fn render() -> Markup {
                 li { strong { "Spelling" } ": a longer word that hardly appears also finds words spelt nearly the same, and the page offers “Did you mean …?” when another spelling would find more." }
                 li { strong { "Filters" } " beside the results narrow them by theme, agency, level, region, board, age of child and more; values of one filter are alternatives, different filters must all match. The " strong { "year range" } " under the search box keeps results from those years: the year a review was published, or completed when it has no publication date." }
             }
+
+            h2 #recurring { "Recurring lessons" }
+            p { "A " strong { "recurring lesson" } " is one practice point that several reviews have made, each in its own words: for example that a baby's bruise was accepted without question, or that a mother's new partner was never assessed. It joins findings of at least two different published reviews; most findings belong to none, and none belongs to more than one. " a href="/recurring" { "Recurring lessons" } " lists them, the ones found by most reviews first." }
+            p { "They are found by the site, not by hand: each finding's words are reduced to the practice terms they use (with acronyms and their full forms counted as the same), findings of different reviews that share enough of those terms are compared, and only groups whose findings are close to one another as a whole are kept, so that two findings that merely share a theme are not put together. Only published findings count; a draft or a review under embargo never adds to a recurring lesson. Groups are worked out again as reviews are published, amended or withdrawn; a group that is replaced points to the one that took over its findings." }
+            p { "Each recurring lesson has a printable " strong { "7-minute briefing" } " for team meetings, and so does each review." }
 
             h2 #timeliness { "How timeliness is measured" }
             p { "Statutory guidance expected a serious case review to be completed within six months of the board's decision to initiate it. Each review's timeliness is measured from that decision (the date it was commissioned) to the date it was completed, in whole months." }

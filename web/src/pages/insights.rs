@@ -15,6 +15,7 @@ use maud::{html, Markup};
 
 use super::charts::{self, Band, Bar, Caption};
 use super::label;
+use super::recurring::top_list;
 use crate::http::blocking::Pool;
 use crate::http::config::{search_url, SiteConfig};
 use crate::http::errors::page_for;
@@ -49,12 +50,21 @@ pub async fn insights(
         .run(move |service| {
             let request = service.stats_request(&pairs, Some(DEFAULT_AXES))?;
             let (over_time, grid) = tables(service, &request)?;
-            Ok((request, over_time, grid))
+            // The recurring lessons are a help, not the page: a failure leaves them out.
+            let recurring = service
+                .recurring_request(&recurring_pairs(&request.search))
+                .and_then(|asked| service.top_recurring(&asked, TOP_RECURRING))
+                .unwrap_or_default();
+            Ok((request, over_time, grid, recurring))
         })
         .await;
     match found {
-        Ok((request, over_time, grid)) => {
-            let body = render(&request, &over_time, &grid);
+        Ok((request, over_time, grid, recurring)) => {
+            let more = recurring_url_of(&request.search);
+            let body = html! {
+                (render(&request, &over_time, &grid))
+                (top_list("Top recurring lessons in this search", "recurring", &recurring, &more))
+            };
             HttpResponse::Ok()
                 .content_type("text/html; charset=utf-8")
                 .body(
@@ -64,6 +74,52 @@ pub async fn insights(
         }
         Err(error) => page_for(error, &config),
     }
+}
+
+/// Recurring lessons listed under the charts.
+const TOP_RECURRING: usize = 5;
+/// Filters of a search that recurring lessons also take.
+const RECURRING_FILTERS: [FacetName; 5] = [
+    FacetName::Theme,
+    FacetName::Agency,
+    FacetName::Level,
+    FacetName::Kind,
+    FacetName::Region,
+];
+
+/// The parameters of `/recurring` that narrow it as `search` narrows the counts.
+fn recurring_pairs(search: &SearchRequest) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    if !search.q.trim().is_empty() {
+        pairs.push(("q".to_string(), search.q.trim().to_string()));
+    }
+    for (facet, values) in &search.filters {
+        if RECURRING_FILTERS.contains(facet) {
+            for value in values {
+                pairs.push((facet.key().to_string(), value.clone()));
+            }
+        }
+    }
+    if let Some(year) = search.year_from {
+        pairs.push(("year_from".to_string(), year.to_string()));
+    }
+    if let Some(year) = search.year_to {
+        pairs.push(("year_to".to_string(), year.to_string()));
+    }
+    pairs
+}
+
+/// `/recurring` narrowed as `search` is.
+fn recurring_url_of(search: &SearchRequest) -> String {
+    let pairs = recurring_pairs(search);
+    if pairs.is_empty() {
+        return "/recurring".to_string();
+    }
+    let mut serializer = form_urlencoded::Serializer::new(String::new());
+    for (key, value) in &pairs {
+        serializer.append_pair(key, value);
+    }
+    format!("/recurring?{}", serializer.finish())
 }
 
 /// The facet drawn over the years: the rows, or the columns when the rows are years.

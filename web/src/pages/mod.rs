@@ -2,7 +2,8 @@
 //! [`search`], [`review`] (a public review with its recommendations' action plans from
 //! `action_plan` and its citation metadata from `citation_meta`, similar lessons), [`theme`], [`insights`]
 //! (with [`charts`]), [`api_docs`] (`/api`), [`codebook`] (`/codebook`),
-//! [`help`] (`/help`), [`account`] (sign-in, `/my`, tokens),
+//! [`help`] (`/help`), [`recurring`] (`/recurring`, `/recurring/{id}`) and [`briefing`]
+//! (printable briefings, with [`briefing_questions`]), [`account`] (sign-in, `/my`, tokens),
 //! [`deposit`] (the deposit flow and a board's review screen), [`actions`] (a board's
 //! action plans: `/my/actions` and the review screen's section) and [`admin`] (the audit
 //! log); here the stylesheet and the 404 page. Pages work without JavaScript; all state
@@ -14,6 +15,8 @@ mod action_plan;
 pub mod actions;
 pub mod admin;
 pub mod api_docs;
+pub mod briefing;
+mod briefing_questions;
 mod charts;
 mod citation_meta;
 pub mod codebook;
@@ -21,6 +24,7 @@ pub mod deposit;
 pub mod help;
 pub mod home;
 pub mod insights;
+pub mod recurring;
 pub mod review;
 pub mod search;
 pub mod theme;

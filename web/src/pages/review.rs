@@ -2,6 +2,8 @@
 //! summary, and its findings grouped by level and agency, each with a citable anchor
 //! (`#L3`).
 
+use std::collections::HashMap;
+
 use actix_web::{web, HttpRequest, HttpResponse};
 use lessons_model::dates::{parse_incident_date, today};
 use lessons_model::review::month_name;
@@ -9,6 +11,7 @@ use lessons_model::{Lesson, Review, Vocabulary};
 use maud::{html, Markup};
 
 use super::label;
+use super::recurring::recurrence_line;
 use super::search::{hit_item, similar_url};
 use crate::formats::citation::{suggested, Citable};
 use crate::http::blocking::Pool;
@@ -17,8 +20,13 @@ use crate::http::config::{permalink, SiteConfig};
 use crate::http::errors::{bad_request_page, not_found_page, page_for, review_page_error};
 use crate::http::layout::{layout_as, layout_with_head, Section};
 use crate::http::session::{signed_in_as, Viewer};
+use crate::service::recurring::Recurrence;
 use crate::service::requests::query_pairs;
 use crate::service::ServiceError;
+
+/// The recurring lesson of each finding of `review` that belongs to one (none when the
+/// review is not public).
+type Recurrences = HashMap<String, Recurrence>;
 use lessons_index::{Hit, View};
 
 use super::action_plan::action_plan;
@@ -43,7 +51,16 @@ pub async fn review(
             let board_name = service.board_name(&review.board);
             // Similar reviews are a help, not the page: a failure leaves them out.
             let similar = service.similar(&review.id).unwrap_or_default();
-            let body = page_body(&review, &board_name, &similar, &permalink);
+            let recurrences: Recurrences = if review.is_public_now() {
+                review
+                    .lessons
+                    .iter()
+                    .filter_map(|l| service.recurrence_of(&l.id).map(|r| (l.id.clone(), r)))
+                    .collect()
+            } else {
+                Recurrences::new()
+            };
+            let body = page_body(&review, &board_name, &similar, &recurrences, &permalink);
             let head = citation_head(&review, &board_name, &permalink);
             let who = viewer.as_ref().map(signed_in_as);
             Ok(
@@ -60,10 +77,16 @@ pub async fn review(
 
 /// A review's page: a notice when it is not public, the review, how to cite it and the
 /// reviews like it.
-fn page_body(review: &Review, board_name: &str, similar: &[Hit], permalink: &str) -> Markup {
+fn page_body(
+    review: &Review,
+    board_name: &str,
+    similar: &[Hit],
+    recurrences: &Recurrences,
+    permalink: &str,
+) -> Markup {
     html! {
         @if !review.is_public_now() { (not_public_notice(review)) }
-        (render(review, board_name))
+        (render(review, board_name, recurrences))
         @if review.is_public_now() { (cite_block(permalink, review, board_name)) }
         @if !similar.is_empty() {
             h2 #similar { "Reviews like this one" }
@@ -79,11 +102,14 @@ fn page_body(review: &Review, board_name: &str, similar: &[Hit], permalink: &str
     }
 }
 
-fn render(review: &Review, board_name: &str) -> Markup {
+fn render(review: &Review, board_name: &str, recurrences: &Recurrences) -> Markup {
     html! {
         p.muted { (board_name) @if let Some(year) = review.year() { " · " (year) } }
         h1 { (review.title) }
         (jump_to_lessons(review.lessons.len()))
+        @if review.is_public_now() {
+            p.briefing-link { a href={"/reviews/" (review.id) "/briefing"} { "Print a 7-minute briefing on this review" } }
+        }
         (metadata(review, board_name))
         h2 #summary { "Executive summary" }
         div.summary-text {
@@ -91,7 +117,7 @@ fn render(review: &Review, board_name: &str) -> Markup {
                 @if looks_like_heading(paragraph) { h3 { (paragraph) } } @else { p { (paragraph) } }
             }
         }
-        (findings(review))
+        (findings(review, recurrences))
     }
 }
 
@@ -249,7 +275,7 @@ fn plural(n: u32, word: &str) -> String {
     }
 }
 
-fn findings(review: &Review) -> Markup {
+fn findings(review: &Review, recurrences: &Recurrences) -> Markup {
     let public = review.is_public_now();
     let inter: Vec<&Lesson> = review
         .lessons
@@ -274,25 +300,25 @@ fn findings(review: &Review) -> Markup {
         @if review.lessons.is_empty() { p { "This review has no recorded findings." } }
         @if !inter.is_empty() {
             h3 #inter-agency { "Inter-agency (" (inter.len()) ")" }
-            ul.findings { @for lesson in &inter { (finding(lesson, public)) } }
+            ul.findings { @for lesson in &inter { (finding(lesson, public, recurrences.get(&lesson.id))) } }
         }
         @if !individual.is_empty() {
             h3 #individual { "Individual agency (" (individual.len()) ")" }
             @for agency in &agencies {
                 h4 { (label(Vocabulary::Agency, agency)) }
                 ul.findings {
-                    @for lesson in individual.iter().filter(|l| l.agency.as_ref() == Some(agency)) { (finding(lesson, public)) }
+                    @for lesson in individual.iter().filter(|l| l.agency.as_ref() == Some(agency)) { (finding(lesson, public, recurrences.get(&lesson.id))) }
                 }
             }
             @if !without_agency.is_empty() {
                 h4 { "Agency not stated" }
-                ul.findings { @for lesson in &without_agency { (finding(lesson, public)) } }
+                ul.findings { @for lesson in &without_agency { (finding(lesson, public, recurrences.get(&lesson.id))) } }
             }
         }
     }
 }
 
-fn finding(lesson: &Lesson, public: bool) -> Markup {
+fn finding(lesson: &Lesson, public: bool, recurrence: Option<&Recurrence>) -> Markup {
     let anchor = lesson.id.rsplit('#').next().unwrap_or("");
     html! {
         li.finding #(anchor) {
@@ -307,6 +333,7 @@ fn finding(lesson: &Lesson, public: bool) -> Markup {
                     @for theme in &lesson.themes { li { (label(Vocabulary::Theme, theme)) } }
                 }
             }
+            @if let Some(recurrence) = recurrence.filter(|_| public) { (recurrence_line(recurrence)) }
             @if public {
                 p.more { a href=(similar_url(&lesson.id)) { "Lessons like this one" span.visually-hidden { " (" (anchor) ")" } } }
             }
@@ -335,9 +362,13 @@ pub async fn similar_lessons(
     };
     let lookup = id.clone();
     let found = pool
-        .run(move |service| service.similar_findings(&lookup))
+        .run(move |service| {
+            let similar = service.similar_findings(&lookup)?;
+            let recurrences = super::search::recurrences_of(service, &similar.hits);
+            Ok((similar, recurrences))
+        })
         .await;
-    let similar = match found {
+    let (similar, recurrences) = match found {
         Ok(similar) => similar,
         Err(ServiceError::NotFound(_)) => {
             return not_found_page(
@@ -358,7 +389,7 @@ pub async fn similar_lessons(
         @if hits.is_empty() {
             p { "No other published finding is close enough to list." }
         } @else {
-            ol.hits { @for hit in hits { (hit_item(View::Lessons, hit)) } }
+            ol.hits { @for hit in hits { (hit_item(View::Lessons, hit, recurrences.get(&hit.display.id))) } }
         }
     };
     let page = layout_as(

@@ -2,17 +2,22 @@
 //! remove a value), highlighted hits in either view, and paging. The same parameters as
 //! `/api/v1/search`; bad ones answer a readable 422 page.
 
+use std::collections::HashMap;
+
 use actix_web::{web, HttpRequest, HttpResponse};
 use lessons_index::{FacetCount, FacetName, Hit, SearchRequest, SearchResults, Sort, View};
 use lessons_model::Vocabulary;
 use maud::{html, Markup, PreEscaped};
 
 use super::label;
+use super::recurring::recurrence_line;
 use crate::http::blocking::Pool;
 use crate::http::config::{search_url, SiteConfig};
 use crate::http::errors::page_for;
 use crate::http::layout::{layout_as, Section};
 use crate::http::session::Viewer;
+use crate::service::recurring::Recurrence;
+use crate::service::Repository;
 
 /// Theme chips shown on a result; the rest are counted ("+6 more").
 const MAX_THEME_CHIPS: usize = 4;
@@ -35,11 +40,15 @@ pub async fn search(
         .run(move |service| {
             let request = service.search_request(&query)?;
             let results = service.search(&request)?;
-            Ok((request, results))
+            let recurrences = match request.view {
+                View::Lessons => recurrences_of(service, &results.hits),
+                View::Reviews => HashMap::new(),
+            };
+            Ok((request, results, recurrences))
         })
         .await;
     match found {
-        Ok((request, results)) => {
+        Ok((request, results, recurrences)) => {
             let title = if request.q.trim().is_empty() {
                 "Search".to_string()
             } else {
@@ -49,13 +58,8 @@ pub async fn search(
                 View::Reviews => Section::Reviews,
                 View::Lessons => Section::Lessons,
             };
-            let page = layout_as(
-                &title,
-                &config,
-                section,
-                viewer.who(),
-                render(&request, &results),
-            );
+            let body = render(&request, &results, &recurrences);
+            let page = layout_as(&title, &config, section, viewer.who(), body);
             HttpResponse::Ok()
                 .content_type("text/html; charset=utf-8")
                 .body(page.into_string())
@@ -77,7 +81,23 @@ fn swapped_years(request: &SearchRequest) -> Option<SearchRequest> {
     }
 }
 
-fn render(request: &SearchRequest, results: &SearchResults) -> Markup {
+/// The recurring lesson of each lesson hit that belongs to one, by finding id.
+pub(crate) fn recurrences_of(service: &Repository, hits: &[Hit]) -> HashMap<String, Recurrence> {
+    hits.iter()
+        .filter(|hit| hit.display.review_id.is_some())
+        .filter_map(|hit| {
+            service
+                .recurrence_of(&hit.display.id)
+                .map(|r| (hit.display.id.clone(), r))
+        })
+        .collect()
+}
+
+fn render(
+    request: &SearchRequest,
+    results: &SearchResults,
+    recurrences: &HashMap<String, Recurrence>,
+) -> Markup {
     html! {
         h1 { @if request.view == View::Lessons { "Search lessons" } @else { "Search reviews" } }
         (form(request, true))
@@ -104,7 +124,7 @@ fn render(request: &SearchRequest, results: &SearchResults) -> Markup {
                     p { "No results. Try fewer words, another spelling, or remove a filter." }
                 } @else {
                     ol.hits start=((request.page - 1) * request.per_page + 1) {
-                        @for hit in &results.hits { (hit_item(request.view, hit)) }
+                        @for hit in &results.hits { (hit_item(request.view, hit, recurrences.get(&hit.display.id))) }
                     }
                 }
                 (pagination(request, results.total))
@@ -373,7 +393,7 @@ fn toggle_url(request: &SearchRequest, facet: FacetName, value: &str) -> String 
     search_url(&next)
 }
 
-pub(crate) fn hit_item(view: View, hit: &Hit) -> Markup {
+pub(crate) fn hit_item(view: View, hit: &Hit, recurrence: Option<&Recurrence>) -> Markup {
     let review_url = match &hit.display.review_id {
         Some(review_id) => format!(
             "/reviews/{}#{}",
@@ -396,6 +416,7 @@ pub(crate) fn hit_item(view: View, hit: &Hit) -> Markup {
                     @if let Some(year) = hit.display.year { " · " (year) }
                     " · " a href=(similar_url(&hit.display.id)) { "lessons like this one" }
                 }
+                @if let Some(recurrence) = recurrence { (recurrence_line(recurrence)) }
             } @else {
                 h3 { a href=(review_url) { (hit.display.title) } }
                 p.meta {

@@ -12,6 +12,7 @@ use lessons_model::Vocabulary;
 use maud::{html, Markup, PreEscaped};
 
 use super::label;
+use super::recurring::top_list;
 use crate::http::blocking::Pool;
 use crate::http::config::{search_url, SiteConfig};
 use crate::http::errors::{not_found_page, page_for};
@@ -22,6 +23,8 @@ use crate::http::session::Viewer;
 const TOP_AGENCIES: usize = 8;
 /// Newest lessons listed on a theme page.
 const LATEST_LESSONS: usize = 5;
+/// Recurring lessons listed on a theme page.
+const TOP_RECURRING: usize = 5;
 
 /// `GET /themes/{slug}`
 pub async fn theme(
@@ -53,15 +56,22 @@ pub async fn theme(
         ..SearchRequest::default()
     };
     let (asked_reviews, asked_lessons) = (reviews.clone(), lessons.clone());
+    let recurring_pairs = vec![("theme".to_string(), slug.clone())];
     let found = pool
         .run(move |service| {
+            // The recurring lessons are a help, not the page: a failure leaves them out.
+            let recurring = service
+                .recurring_request(&recurring_pairs)
+                .and_then(|request| service.top_recurring(&request, TOP_RECURRING))
+                .unwrap_or_default();
             Ok((
                 service.search(&asked_reviews)?,
                 service.search(&asked_lessons)?,
+                recurring,
             ))
         })
         .await;
-    let (review_results, lesson_results) = match found {
+    let (review_results, lesson_results, recurring) = match found {
         Ok(found) => found,
         Err(error) => return page_for(error, &config),
     };
@@ -101,6 +111,7 @@ pub async fn theme(
                 }
             }
         }
+        (top_list("Recurring lessons on this theme", "recurring", &recurring, &format!("/recurring?theme={slug}")))
         h2 { "Newest lessons" }
         @if latest.is_empty() { p { "None yet." } }
         @else {

@@ -2,7 +2,9 @@
 //! and the index compared with it: the index must hold exactly the reviews the store
 //! publishes (embargoed ones included, as they are filtered at query time) and each of
 //! their findings, once each, and be caught up to the store's sequence number. With
-//! `--repair`, what is derived (the index) is rebuilt from the store and checked again;
+//! The recurring lessons (`DIR/recurring.json`) are checked against the store too
+//! (`recurring_state::Derived::verify`). With
+//! `--repair`, what is derived (the index, the recurring lessons) is rebuilt from the store and checked again;
 //! the store itself is never changed.
 
 use std::collections::BTreeMap;
@@ -21,11 +23,24 @@ pub struct CheckReport {
     pub indexed_findings: usize,
     /// Where the index disagrees with the store (derived: `--repair` rebuilds it).
     pub index_problems: Vec<Problem>,
+    /// Recurring lessons and their member findings in `DIR/recurring.json`.
+    pub recurring_groups: usize,
+    pub recurring_findings: usize,
+    /// Where the recurring lessons disagree with the store (derived: `--repair`
+    /// rebuilds them).
+    pub recurring_problems: Vec<Problem>,
 }
 
 impl CheckReport {
     pub fn is_clean(&self) -> bool {
-        self.store.problems.is_empty() && self.index_problems.is_empty()
+        self.store.problems.is_empty()
+            && self.index_problems.is_empty()
+            && self.recurring_problems.is_empty()
+    }
+
+    /// Whether a rebuild of what is derived (index, recurring lessons) would help.
+    pub fn derived_problems(&self) -> bool {
+        !(self.index_problems.is_empty() && self.recurring_problems.is_empty())
     }
 }
 
@@ -59,10 +74,17 @@ pub fn check(repository: &Repository) -> Result<CheckReport> {
             message: format!("has caught up to change {indexed}; the store is at {stored}"),
         });
     }
+    let recurring = repository
+        .recurring
+        .verify(&repository.store, &repository.index)?;
+    report.recurring_groups = recurring.groups;
+    report.recurring_findings = recurring.findings;
+    report.recurring_problems = recurring.problems;
     Ok(report)
 }
 
-/// Rebuilds the index from the store, then checks everything again.
+/// Rebuilds the index and the recurring lessons from the store (keeping recurring ids
+/// where membership carries over), then checks everything again.
 pub fn repair(repository: &Repository, progress: impl FnMut()) -> Result<CheckReport> {
     repository.reindex(progress)?;
     check(repository)

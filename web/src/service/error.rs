@@ -16,6 +16,13 @@ pub enum ServiceError {
     /// It existed and was withdrawn; `notice` says when and why.
     #[error("{notice}")]
     Gone { notice: String },
+    /// A recurring lesson that no longer exists (its findings were regrouped or
+    /// withdrawn); `successor` is the recurring lesson that carries most of them on.
+    #[error("{}", retired_message(.id, .successor.as_deref()))]
+    Retired {
+        id: String,
+        successor: Option<String>,
+    },
     /// Credentials are missing, or were given and are not valid.
     #[error("{0}")]
     Unauthenticated(String),
@@ -74,6 +81,16 @@ impl ServiceError {
     pub fn internal(cause: &dyn std::fmt::Display, shown: &str) -> ServiceError {
         tracing::error!(error = %cause, "{shown}");
         ServiceError::Internal(shown.to_string())
+    }
+}
+
+/// "recurring lesson rl-3 no longer exists; ..."
+fn retired_message(id: &str, successor: Option<&str>) -> String {
+    match successor {
+        Some(next) => {
+            format!("recurring lesson {id} no longer exists; its findings are now in {next}")
+        }
+        None => format!("recurring lesson {id} no longer exists; its findings no longer recur"),
     }
 }
 

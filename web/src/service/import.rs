@@ -38,6 +38,16 @@ pub fn import_lines(
     repository: &Repository,
     reader: impl BufRead,
     by: &str,
+    progress: impl FnMut(u64),
+) -> Result<ImportReport, RepositoryError> {
+    // One regrouping of the recurring lessons at the end, not a placement per batch.
+    repository.bulk(|| import_all(repository, reader, by, progress))?
+}
+
+fn import_all(
+    repository: &Repository,
+    reader: impl BufRead,
+    by: &str,
     mut progress: impl FnMut(u64),
 ) -> Result<ImportReport, RepositoryError> {
     let mut report = ImportReport::default();

@@ -15,6 +15,8 @@
 //!   extracts their text.
 //! - [`oai`]: the records OAI-PMH harvesters see (public reviews; withdrawn ones as
 //!   deleted) and the key resumption tokens are signed with.
+//! - [`recurring`]: recurring lessons (groups of public findings making the same
+//!   point), derived from the store like the index and kept by `recurring_state`.
 //! - [`import`], [`snapshot`], [`check`], [`demo`]: the command line's bulk work (JSON
 //!   Lines import, public dumps and restores, `lessons check`, the demo corpus).
 //!
@@ -30,6 +32,8 @@ mod error;
 pub mod import;
 pub mod input;
 pub mod oai;
+pub mod recurring;
+mod recurring_state;
 mod repository;
 pub mod requests;
 pub mod reviews;

@@ -16,6 +16,10 @@
 //! flushes every write before the lock is released: acknowledged means flushed. The
 //! sequence the index records only ever moves forward, because catch-ups never overlap
 //! and each applies the current stored state of every review changed since the last.
+//!
+//! The recurring lessons (`DIR/recurring.json`, `recurring_state`) are kept in step the
+//! same way: `catch_up` hands them the reviews it re-indexed (placed incrementally, or,
+//! inside [`Repository::bulk`], left to one regrouping at its end).
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -27,6 +31,7 @@ use lessons_model::{Board, Review};
 use lessons_store::{BackupReport, Change, Store, StoreError};
 
 use super::error::ServiceError;
+use super::recurring_state::{Derived, DerivedError};
 use super::search_cache::{self, SearchCache};
 use crate::metrics::{IndexOperation, Metrics};
 
@@ -39,6 +44,8 @@ pub enum RepositoryError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Index(#[from] IndexError),
+    #[error(transparent)]
+    Recurring(#[from] DerivedError),
     #[error("a write lock was poisoned by an earlier failure; restart the service")]
     Poisoned,
     #[error("the data directory is not empty (reviews: {reviews}, boards: {boards}); a dump is restored only into an empty data directory")]
@@ -64,10 +71,21 @@ pub struct Repository {
     pub(super) metrics: Arc<Metrics>,
     /// Recent search answers (see `search_cache`).
     pub(super) search_cache: SearchCache,
+    /// The recurring lessons, derived from the public findings (`recurring_state`).
+    pub(super) recurring: Derived,
     dir: PathBuf,
     write_lock: Mutex<()>,
     /// Held while the index catches up with the store (one catch-up at a time).
     catch_up_lock: Mutex<()>,
+}
+
+impl Drop for Repository {
+    /// A regrouping running in the background is finished and saved, not lost.
+    fn drop(&mut self) {
+        if let Err(error) = self.recurring.wait(&self.store, &self.index) {
+            tracing::error!("the recurring lessons could not be saved: {error}");
+        }
+    }
 }
 
 impl Repository {
@@ -82,13 +100,31 @@ impl Repository {
             index,
             metrics: Arc::new(Metrics::new()),
             search_cache: SearchCache::new(search_cache::DEFAULT_ENTRIES),
+            recurring: Derived::new(dir),
             dir: dir.to_path_buf(),
             write_lock: Mutex::new(()),
             catch_up_lock: Mutex::new(()),
         };
         repository.refresh_board_names()?;
         repository.catch_up()?;
+        repository.recurring.open(&repository.store)?;
         Ok(repository)
+    }
+
+    /// Runs `work` (many writes, e.g. an import) with the recurring lessons' additions
+    /// deferred to one regrouping at its end (at once for a small store, else in the
+    /// background); removals still apply at every write.
+    pub fn bulk<T>(&self, work: impl FnOnce() -> T) -> Result<T> {
+        self.recurring.begin_bulk();
+        let out = work();
+        self.recurring.end_bulk(&self.store, &self.index)?;
+        Ok(out)
+    }
+
+    /// Waits for a regrouping of the recurring lessons running in the background, and
+    /// installs it.
+    pub fn wait_for_recurring(&self) -> Result<()> {
+        Ok(self.recurring.wait(&self.store, &self.index)?)
     }
 
     /// The data directory.
@@ -157,6 +193,7 @@ impl Repository {
             self.index.rebuild(reviews, seq, || {})?;
             self.metrics
                 .observe_index_update(IndexOperation::Rebuild, count, started.elapsed());
+            self.recurring.rebuild(&self.store, &self.index)?;
             return Ok(count);
         }
         let changes = self.store.changes_since(self.index.indexed_seq())?;
@@ -196,6 +233,10 @@ impl Repository {
         self.index.apply(&updates, *last_seq)?;
         self.metrics
             .observe_index_update(IndexOperation::Apply, updates.len(), started.elapsed());
+        if !boards_changed.is_empty() {
+            self.recurring.refresh_regions(&self.store)?;
+        }
+        self.recurring.sync(&self.store, &self.index, &review_ids)?;
         Ok(review_ids.len())
     }
 
@@ -230,6 +271,7 @@ impl Repository {
         self.index.rebuild(reviews, seq, progress)?;
         self.metrics
             .observe_index_update(IndexOperation::Rebuild, count, started.elapsed());
+        self.recurring.rebuild(&self.store, &self.index)?;
         Ok(count)
     }
 
