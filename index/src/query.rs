@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use lessons_model::vocab::{Theme, TEXT_SYNONYMS, THEMES};
+use lessons_model::vocab::{Theme, COMBINATIONS, EVERYDAY, TEXT_SYNONYMS, THEMES};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
     TermQuery,
@@ -38,6 +38,8 @@ const SPECIFIC_IDF: f32 = 3.0;
 const MIN_SPECIFICITY: f32 = 0.25;
 /// Score of a match through a theme tag rather than the text.
 const TAG_SCORE: f32 = 1.5;
+/// The share of a concept's coverage bonus that a match through a theme tag alone earns.
+const TAG_SHARE: f32 = 0.5;
 /// Boost of the whole plain query found as a phrase (with a little slop).
 const PHRASE_BOOST: f32 = 3.0;
 /// Boost of two neighbouring content words found close together.
@@ -313,6 +315,106 @@ fn synonyms() -> &'static HashMap<Vec<String>, Expansion> {
     })
 }
 
+/// The synonym table of [`synonyms`] widened by the everyday equivalents of
+/// [`EVERYDAY`]: each everyday phrase is a key that expands to itself, to what it means
+/// (with the acronyms and full forms of those), and to its themes and the themes that
+/// its meanings name. Used to build queries only: [`concept_terms`] keeps to the
+/// professional synonyms.
+fn expansions() -> &'static HashMap<Vec<String>, Expansion> {
+    static TABLE: OnceLock<HashMap<Vec<String>, Expansion>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = synonyms().clone();
+        for entry in EVERYDAY {
+            for say in entry.say {
+                let key = words_of(say);
+                let current = table.get(&key).cloned().unwrap_or_default();
+                let mut phrases: Vec<&str> = vec![say];
+                phrases.extend(entry.means.iter().copied());
+                let mut alternatives = current.alternatives;
+                alternatives.extend(phrases.iter().map(|p| p.to_string()));
+                for group in TEXT_SYNONYMS
+                    .iter()
+                    .filter(|g| phrases.iter().any(|p| g.contains(p)))
+                {
+                    alternatives.extend(group.iter().map(|s| s.to_string()));
+                }
+                alternatives.sort();
+                alternatives.dedup();
+                let themes = THEMES
+                    .iter()
+                    .filter(|t| {
+                        current.themes.contains(&t.slug)
+                            || entry.themes.contains(&t.slug)
+                            || names_theme(t, &alternatives)
+                    })
+                    .map(|t| t.slug)
+                    .collect();
+                table.insert(
+                    key,
+                    Expansion {
+                        alternatives,
+                        themes,
+                    },
+                );
+            }
+        }
+        table
+    })
+}
+
+/// Whether any of `alternatives` is the theme's label or one of its synonyms.
+fn names_theme(theme: &Theme, alternatives: &[String]) -> bool {
+    let label = theme.label.to_lowercase();
+    alternatives
+        .iter()
+        .any(|a| *a == label || theme.synonyms.contains(&a.as_str()))
+}
+
+/// Concepts carried by several words anywhere among the plain words of the query
+/// ([`COMBINATIONS`]: "dad ... never seen" is an unseen man).
+fn combination_concepts(items: &[Item]) -> Vec<Concept> {
+    let words: Vec<&str> = items
+        .iter()
+        .filter(|it| !it.quoted && it.mode != Mode::Excluded)
+        .flat_map(|it| it.words.iter().map(String::as_str))
+        .collect();
+    let holds = |phrase: &str| {
+        let wanted = words_of(phrase);
+        !wanted.is_empty()
+            && words
+                .windows(wanted.len())
+                .any(|w| w.iter().zip(&wanted).all(|(a, b)| *a == b.as_str()))
+    };
+    COMBINATIONS
+        .iter()
+        .filter(|c| c.all_of.iter().all(|group| group.iter().any(|p| holds(p))))
+        .filter_map(|c| {
+            let (first, rest) = c.means.split_first()?;
+            let mut alternatives: Vec<String> = rest.iter().map(|s| s.to_string()).collect();
+            for group in TEXT_SYNONYMS
+                .iter()
+                .filter(|g| c.means.iter().any(|m| g.contains(m)))
+            {
+                alternatives.extend(group.iter().map(|s| s.to_string()));
+            }
+            alternatives.sort();
+            alternatives.dedup();
+            let mut all = alternatives.clone();
+            all.push(first.to_string());
+            let themes = THEMES
+                .iter()
+                .filter(|t| c.themes.contains(&t.slug) || names_theme(t, &all))
+                .map(|t| t.slug)
+                .collect();
+            let expansion = Expansion {
+                alternatives,
+                themes,
+            };
+            Some(concept(first, expansion, Mode::Optional, false))
+        })
+        .collect()
+}
+
 /// The plain (unquoted, not excluded) words of `text` that a spelling suggestion may
 /// replace: lower-case ASCII letters, at least four of them, not function words and
 /// not known acronyms or synonyms.
@@ -395,7 +497,7 @@ struct Concept {
 }
 
 fn concepts(items: &[Item]) -> Vec<Concept> {
-    let table = synonyms();
+    let table = expansions();
     let mut out = Vec::new();
     let mut i = 0;
     while i < items.len() && out.len() < MAX_CONCEPTS {
@@ -478,6 +580,7 @@ impl Builder<'_> {
     fn build(&self, items: Vec<Item>) -> TextQuery {
         let concepts: Vec<Concept> = concepts(&items)
             .into_iter()
+            .chain(combination_concepts(&items))
             .filter(|c| !c.alternatives.is_empty() || !c.themes.is_empty())
             .collect();
         let mut highlight: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -488,17 +591,16 @@ impl Builder<'_> {
             .filter(|c| c.mode == Mode::Optional)
             .all(|c| c.function_word);
         for concept in &concepts {
-            let matcher = self.concept_query(concept);
             match concept.mode {
-                Mode::Required => required.push((Occur::Must, matcher)),
+                Mode::Required => required.push((Occur::Must, self.concept_query(concept))),
                 Mode::Excluded => {
-                    required.push((Occur::MustNot, matcher));
+                    required.push((Occur::MustNot, self.concept_query(concept)));
                     continue;
                 }
                 Mode::Optional if concept.function_word && !only_function_words => {}
                 Mode::Optional => {
                     let bonus = COVERAGE_BONUS * self.specificity(concept);
-                    optional.push((Occur::Should, Box::new(BonusQuery::new(matcher, bonus))));
+                    optional.push((Occur::Should, self.optional_query(concept, bonus)));
                 }
             }
             highlight.extend(
@@ -542,15 +644,52 @@ impl Builder<'_> {
             .into_iter()
             .map(|q| (Occur::Should, q))
             .collect();
-        for theme in &concept.themes {
-            let term = Term::from_field_text(self.own_themes, theme);
-            let tagged = TermQuery::new(term, IndexRecordOption::Basic);
+        any.extend(
+            self.tag_queries(concept)
+                .into_iter()
+                .map(|q| (Occur::Should, q)),
+        );
+        Box::new(BooleanQuery::new(any))
+    }
+
+    /// An optional concept with its coverage bonus: a document that says it earns the
+    /// whole bonus; one only tagged with a theme it names earns [`TAG_SHARE`] of it (a
+    /// finding tagged "thresholds and escalation" need not be about escalating).
+    fn optional_query(&self, concept: &Concept, bonus: f32) -> Box<dyn Query> {
+        let tags = self.tag_queries(concept);
+        let text: Vec<(Occur, Box<dyn Query>)> = self
+            .text_queries(concept)
+            .into_iter()
+            .map(|q| (Occur::Should, q))
+            .collect();
+        if tags.is_empty() {
+            return Box::new(BonusQuery::new(Box::new(BooleanQuery::new(text)), bonus));
+        }
+        let tagged = BooleanQuery::new(tags.into_iter().map(|q| (Occur::Should, q)).collect());
+        let mut any: Vec<(Occur, Box<dyn Query>)> = vec![(
+            Occur::Should,
+            Box::new(BonusQuery::new(Box::new(tagged), bonus * TAG_SHARE)),
+        )];
+        if !text.is_empty() {
             any.push((
                 Occur::Should,
-                Box::new(ConstScoreQuery::new(Box::new(tagged), TAG_SCORE)),
+                Box::new(BonusQuery::new(Box::new(BooleanQuery::new(text)), bonus)),
             ));
         }
         Box::new(BooleanQuery::new(any))
+    }
+
+    /// The documents tagged with a theme the concept names, each at [`TAG_SCORE`].
+    fn tag_queries(&self, concept: &Concept) -> Vec<Box<dyn Query>> {
+        concept
+            .themes
+            .iter()
+            .map(|theme| {
+                let term = Term::from_field_text(self.own_themes, theme);
+                let tagged = TermQuery::new(term, IndexRecordOption::Basic);
+                Box::new(ConstScoreQuery::new(Box::new(tagged), TAG_SCORE)) as Box<dyn Query>
+            })
+            .collect()
     }
 
     /// The words to mark in snippets: every token of every alternative, except function
