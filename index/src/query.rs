@@ -40,6 +40,15 @@ const MIN_SPECIFICITY: f32 = 0.25;
 const TAG_SCORE: f32 = 1.5;
 /// The share of a concept's coverage bonus that a match through a theme tag alone earns.
 const TAG_SHARE: f32 = 0.5;
+/// The coverage bonus of a meaning that several words of the query carry together
+/// ([`COMBINATIONS`]), relative to one word's: it says what the whole question is about.
+const COMBINATION_WEIGHT: f32 = 2.0;
+/// Boost of a finding's review context (title, theme labels, keywords) in the lessons
+/// view, relative to the finding's own text.
+const CONTEXT_BOOST: f32 = 0.3;
+/// The share of a concept's coverage bonus that a finding earns when only its review
+/// context holds the concept.
+const CONTEXT_SHARE: f32 = 0.3;
 /// Boost of the whole plain query found as a phrase (with a little slop).
 const PHRASE_BOOST: f32 = 3.0;
 /// Boost of two neighbouring content words found close together.
@@ -91,6 +100,7 @@ pub fn build_text_query(text: &str, view: View, fields: &Fields, searcher: &Sear
         own_themes: fields.own_themes,
         summary: fields.summary,
         spelling: fields.spelling,
+        context: (view == View::Lessons).then_some(fields.context),
         searcher,
     };
     builder.build(items)
@@ -410,7 +420,9 @@ fn combination_concepts(items: &[Item]) -> Vec<Concept> {
                 alternatives,
                 themes,
             };
-            Some(concept(first, expansion, Mode::Optional, false))
+            let mut combined = concept(first, expansion, Mode::Optional, false);
+            combined.weight = COMBINATION_WEIGHT;
+            Some(combined)
         })
         .collect()
 }
@@ -494,6 +506,8 @@ struct Concept {
     /// A single plain word (as typed, lower case) that may also match close spellings.
     fuzzy_word: Option<String>,
     function_word: bool,
+    /// How much of the coverage bonus it earns, relative to a word of the query.
+    weight: f32,
 }
 
 fn concepts(items: &[Item]) -> Vec<Concept> {
@@ -530,6 +544,15 @@ fn concepts(items: &[Item]) -> Vec<Concept> {
             table.get(&key).map(|e| (len, key.join(" "), e.clone()))
         });
         match found {
+            Some((_, phrase, expansion)) if !synonyms().contains_key(&words_of(&phrase)) => {
+                // An everyday phrase ("too many cases") adds what it means; its words
+                // still count on their own.
+                out.push(concept(&phrase, expansion, Mode::Optional, false));
+                let word = &item.words[0];
+                let expansion = table.get(&item.words).cloned().unwrap_or_default();
+                out.push(concept(word, expansion, Mode::Optional, true));
+                i += 1;
+            }
             Some((len, phrase, expansion)) => {
                 out.push(concept(&phrase, expansion, Mode::Optional, false));
                 i += len;
@@ -563,6 +586,7 @@ fn concept(text: &str, expansion: Expansion, mode: Mode, single: bool) -> Concep
         mode,
         fuzzy_word: (single && !has_synonyms && words.len() == 1).then(|| words[0].clone()),
         function_word,
+        weight: 1.0,
     }
 }
 
@@ -573,6 +597,8 @@ struct Builder<'a> {
     /// title, keywords and findings carry.
     summary: Field,
     spelling: Field,
+    /// The lessons view's review context of a finding ([`Fields::context`]).
+    context: Option<Field>,
     searcher: &'a Searcher,
 }
 
@@ -592,14 +618,20 @@ impl Builder<'_> {
             .all(|c| c.function_word);
         for concept in &concepts {
             match concept.mode {
-                Mode::Required => required.push((Occur::Must, self.concept_query(concept))),
+                Mode::Required => {
+                    required.push((Occur::Must, self.concept_query(concept)));
+                    // The finding's context ranks among the findings that hold it.
+                    if let Some(context) = self.context_query(concept) {
+                        optional.push((Occur::Should, context));
+                    }
+                }
                 Mode::Excluded => {
                     required.push((Occur::MustNot, self.concept_query(concept)));
                     continue;
                 }
                 Mode::Optional if concept.function_word && !only_function_words => {}
                 Mode::Optional => {
-                    let bonus = COVERAGE_BONUS * self.specificity(concept);
+                    let bonus = COVERAGE_BONUS * self.specificity(concept) * concept.weight;
                     optional.push((Occur::Should, self.optional_query(concept, bonus)));
                 }
             }
@@ -656,6 +688,41 @@ impl Builder<'_> {
     /// whole bonus; one only tagged with a theme it names earns [`TAG_SHARE`] of it (a
     /// finding tagged "thresholds and escalation" need not be about escalating).
     fn optional_query(&self, concept: &Concept, bonus: f32) -> Box<dyn Query> {
+        let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if let Some(context) = self.context_query(concept) {
+            // A share of the coverage bonus when the finding's context holds the concept.
+            any.push((
+                Occur::Should,
+                Box::new(BonusQuery::new(context, bonus * CONTEXT_SHARE)),
+            ));
+        }
+        let own = self.own_query(concept, bonus);
+        if any.is_empty() {
+            return own;
+        }
+        any.push((Occur::Should, own));
+        Box::new(BooleanQuery::new(any))
+    }
+
+    /// In the lessons view, the concept in the finding's review context
+    /// ([`Fields::context`]), at a low weight.
+    fn context_query(&self, concept: &Concept) -> Option<Box<dyn Query>> {
+        let context = self.context?;
+        let queries: Vec<(Occur, Box<dyn Query>)> = concept
+            .alternatives
+            .iter()
+            .map(|tokens| {
+                let q: Box<dyn Query> = Box::new(BoostQuery::new(
+                    phrase_or_term(context, tokens, 0),
+                    CONTEXT_BOOST,
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        (!queries.is_empty()).then(|| Box::new(BooleanQuery::new(queries)) as Box<dyn Query>)
+    }
+
+    fn own_query(&self, concept: &Concept, bonus: f32) -> Box<dyn Query> {
         let tags = self.tag_queries(concept);
         let text: Vec<(Occur, Box<dyn Query>)> = self
             .text_queries(concept)
