@@ -1002,6 +1002,7 @@ mod tests {
     fn function_words_are_marked() {
         let found = concepts(&parse("babies who are not yet mobile"));
         let marks: Vec<bool> = found.iter().map(|c| c.function_word).collect();
-        assert_eq!(marks, [false, true, true, true, true, false]);
+        // The everyday phrase "not yet mobile" adds a concept before its own words.
+        assert_eq!(marks, [false, true, true, false, true, true, false]);
     }
 }

@@ -10,6 +10,7 @@ mod check;
 mod cli;
 mod crash;
 mod deposit;
+mod everyday;
 mod export;
 mod feeds;
 mod header;
