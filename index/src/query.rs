@@ -422,6 +422,7 @@ fn combination_concepts(items: &[Item]) -> Vec<Concept> {
             };
             let mut combined = concept(first, expansion, Mode::Optional, false);
             combined.weight = COMBINATION_WEIGHT;
+            combined.skip_summary = true;
             Some(combined)
         })
         .collect()
@@ -508,6 +509,9 @@ struct Concept {
     function_word: bool,
     /// How much of the coverage bonus it earns, relative to a word of the query.
     weight: f32,
+    /// An added meaning (an everyday phrase's, a combination's) that is not looked for
+    /// in the long summaries: its phrases there cost more than they rank.
+    skip_summary: bool,
 }
 
 fn concepts(items: &[Item]) -> Vec<Concept> {
@@ -547,7 +551,9 @@ fn concepts(items: &[Item]) -> Vec<Concept> {
             Some((_, phrase, expansion)) if !synonyms().contains_key(&words_of(&phrase)) => {
                 // An everyday phrase ("too many cases") adds what it means; its words
                 // still count on their own.
-                out.push(concept(&phrase, expansion, Mode::Optional, false));
+                let mut added = concept(&phrase, expansion, Mode::Optional, false);
+                added.skip_summary = true;
+                out.push(added);
                 let word = &item.words[0];
                 let expansion = table.get(&item.words).cloned().unwrap_or_default();
                 out.push(concept(word, expansion, Mode::Optional, true));
@@ -587,6 +593,7 @@ fn concept(text: &str, expansion: Expansion, mode: Mode, single: bool) -> Concep
         fuzzy_word: (single && !has_synonyms && words.len() == 1).then(|| words[0].clone()),
         function_word,
         weight: 1.0,
+        skip_summary: false,
     }
 }
 
@@ -783,6 +790,9 @@ impl Builder<'_> {
         let mut out: Vec<Box<dyn Query>> = Vec::new();
         for tokens in &concept.alternatives {
             for &(field, boost) in &self.fields {
+                if concept.skip_summary && field == self.summary {
+                    continue;
+                }
                 out.push(Box::new(BoostQuery::new(
                     phrase_or_term(field, tokens, 0),
                     boost,
