@@ -13,6 +13,13 @@
 //! first, then the rarer words and the phrase. Function words ("in", "who", "are")
 //! never widen the match set on their own; they count only inside the phrase bonus.
 //! A longer word that is rare in the index also matches its close spellings.
+//!
+//! Everyday words ([`EVERYDAY`]: "too many cases", "not brought", "suicide") add what
+//! they mean in the reviews' words and the themes they name, their own words still
+//! counting; words anywhere in a question can together mean one concept
+//! ([`COMBINATIONS`]: "dad ... never seen" is an unseen man). A match through a theme
+//! tag alone earns part of a concept's bonus. In the lessons view a finding's review
+//! (title, theme labels, keywords: the `context` field) counts a little.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -422,7 +429,6 @@ fn combination_concepts(items: &[Item]) -> Vec<Concept> {
             };
             let mut combined = concept(first, expansion, Mode::Optional, false);
             combined.weight = COMBINATION_WEIGHT;
-            combined.skip_summary = true;
             Some(combined)
         })
         .collect()
@@ -509,8 +515,8 @@ struct Concept {
     function_word: bool,
     /// How much of the coverage bonus it earns, relative to a word of the query.
     weight: f32,
-    /// An added meaning (an everyday phrase's, a combination's) that is not looked for
-    /// in the long summaries: its phrases there cost more than they rank.
+    /// An everyday phrase's added meaning, not looked for in the long summaries: its
+    /// phrases there cost more than they rank (the phrase's own words are).
     skip_summary: bool,
 }
 
