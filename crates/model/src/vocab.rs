@@ -1943,6 +1943,23 @@ mod tests {
     }
 
     #[test]
+    fn everyday_entries_name_known_themes_and_say_why() {
+        for entry in EVERYDAY {
+            assert!(!entry.say.is_empty() && !entry.why.is_empty(), "{entry:?}");
+            for theme in entry.themes {
+                assert!(Vocabulary::Theme.contains(theme), "{theme} in {entry:?}");
+            }
+        }
+        for combination in COMBINATIONS {
+            assert!(combination.all_of.len() >= 2, "{combination:?}");
+            assert!(!combination.means.is_empty() && !combination.why.is_empty());
+            for theme in combination.themes {
+                assert!(Vocabulary::Theme.contains(theme), "{theme}");
+            }
+        }
+    }
+
+    #[test]
     fn labels_and_membership() {
         assert_eq!(
             Vocabulary::Agency.label("camhs"),
