@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use lessons_model::dates::{days_since_epoch, parse_date};
-use lessons_model::{Lesson, Review, Visibility};
+use lessons_model::{Lesson, Review, Visibility, Vocabulary};
 use serde::{Deserialize, Serialize};
 use tantivy::{doc, TantivyDocument};
 use time::Date;
@@ -147,6 +147,7 @@ pub(crate) fn documents(
         review_doc.add_text(f.own_themes, theme);
     }
     let mut documents = vec![review_doc];
+    let context = lesson_context(review);
     for lesson in &review.lessons {
         base.id = lesson.id.clone();
         base.themes = lesson.themes.clone();
@@ -158,6 +159,7 @@ pub(crate) fn documents(
             f.review_id => review.id.as_str(),
             f.lesson_id => lesson.id.as_str(),
             f.lessons => lesson.text.as_str(),
+            f.context => context.as_str(),
             f.spelling => lesson.text.as_str(),
             f.sort_date => sort_date,
             f.public_from => public_from,
@@ -211,6 +213,21 @@ fn review_metadata(review: &Review) -> ReviewMetadata {
         keywords: review.keywords.clone(),
         lesson_count: review.lessons.len(),
     }
+}
+
+/// What a finding's review says about it, indexed with the finding as context: the
+/// review's title, the labels of its themes and its keywords (not its long summary,
+/// which would be indexed again for every finding).
+fn lesson_context(review: &Review) -> String {
+    let mut parts: Vec<&str> = vec![review.title.as_str()];
+    parts.extend(
+        review
+            .themes
+            .iter()
+            .filter_map(|slug| Vocabulary::Theme.label(slug)),
+    );
+    parts.extend(review.keywords.iter().map(String::as_str));
+    parts.join("\n")
 }
 
 /// The review's themes followed by any its findings add.

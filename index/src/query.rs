@@ -14,11 +14,18 @@
 //! never widen the match set on their own; they count only inside the phrase bonus.
 //! A query word that public documents lack is searched as its best close spelling, and
 //! a rare one also matches its close spellings below its own matches (`spelling.rs`).
+//!
+//! Everyday words ([`EVERYDAY`]: "too many cases", "not brought", "suicide") add what
+//! they mean in the reviews' words and the themes they name, their own words still
+//! counting; words anywhere in a question can together mean one concept
+//! ([`COMBINATIONS`]: "dad ... never seen" is an unseen man). A match through a theme
+//! tag alone earns part of a concept's bonus. In the lessons view a finding's review
+//! (title, theme labels, keywords: the `context` field) counts a little.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use lessons_model::vocab::{Theme, TEXT_SYNONYMS, THEMES};
+use lessons_model::vocab::{Theme, COMBINATIONS, EVERYDAY, TEXT_SYNONYMS, THEMES};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
 };
@@ -39,6 +46,17 @@ const SPECIFIC_IDF: f32 = 3.0;
 const MIN_SPECIFICITY: f32 = 0.25;
 /// Score of a match through a theme tag rather than the text.
 const TAG_SCORE: f32 = 1.5;
+/// The share of a concept's coverage bonus that a match through a theme tag alone earns.
+const TAG_SHARE: f32 = 0.5;
+/// The coverage bonus of a meaning that several words of the query carry together
+/// ([`COMBINATIONS`]), relative to one word's: it says what the whole question is about.
+const COMBINATION_WEIGHT: f32 = 2.0;
+/// Boost of a finding's review context (title, theme labels, keywords) in the lessons
+/// view, relative to the finding's own text.
+const CONTEXT_BOOST: f32 = 0.3;
+/// The share of a concept's coverage bonus that a finding earns when only its review
+/// context holds the concept.
+const CONTEXT_SHARE: f32 = 0.3;
 /// Boost of the whole plain query found as a phrase (with a little slop).
 const PHRASE_BOOST: f32 = 3.0;
 /// Boost of two neighbouring content words found close together.
@@ -93,6 +111,7 @@ pub(crate) fn build_text_query(
         own_themes: fields.own_themes,
         summary: fields.summary,
         spelling: fields.spelling,
+        context: (view == View::Lessons).then_some(fields.context),
         searcher,
         spellings,
     };
@@ -334,6 +353,108 @@ fn synonyms() -> &'static HashMap<Vec<String>, Expansion> {
     })
 }
 
+/// The synonym table of [`synonyms`] widened by the everyday equivalents of
+/// [`EVERYDAY`]: each everyday phrase is a key that expands to itself, to what it means
+/// (with the acronyms and full forms of those), and to its themes and the themes that
+/// its meanings name. Used to build queries only: [`concept_terms`] keeps to the
+/// professional synonyms.
+fn expansions() -> &'static HashMap<Vec<String>, Expansion> {
+    static TABLE: OnceLock<HashMap<Vec<String>, Expansion>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut table = synonyms().clone();
+        for entry in EVERYDAY {
+            for say in entry.say {
+                let key = words_of(say);
+                let current = table.get(&key).cloned().unwrap_or_default();
+                let mut phrases: Vec<&str> = vec![say];
+                phrases.extend(entry.means.iter().copied());
+                let mut alternatives = current.alternatives;
+                alternatives.extend(phrases.iter().map(|p| p.to_string()));
+                for group in TEXT_SYNONYMS
+                    .iter()
+                    .filter(|g| phrases.iter().any(|p| g.contains(p)))
+                {
+                    alternatives.extend(group.iter().map(|s| s.to_string()));
+                }
+                alternatives.sort();
+                alternatives.dedup();
+                let themes = THEMES
+                    .iter()
+                    .filter(|t| {
+                        current.themes.contains(&t.slug)
+                            || entry.themes.contains(&t.slug)
+                            || names_theme(t, &alternatives)
+                    })
+                    .map(|t| t.slug)
+                    .collect();
+                table.insert(
+                    key,
+                    Expansion {
+                        alternatives,
+                        themes,
+                    },
+                );
+            }
+        }
+        table
+    })
+}
+
+/// Whether any of `alternatives` is the theme's label or one of its synonyms.
+fn names_theme(theme: &Theme, alternatives: &[String]) -> bool {
+    let label = theme.label.to_lowercase();
+    alternatives
+        .iter()
+        .any(|a| *a == label || theme.synonyms.contains(&a.as_str()))
+}
+
+/// Concepts carried by several words anywhere among the plain words of the query
+/// ([`COMBINATIONS`]: "dad ... never seen" is an unseen man).
+fn combination_concepts(items: &[Item]) -> Vec<Concept> {
+    let words: Vec<&str> = items
+        .iter()
+        .filter(|it| !it.quoted && it.mode != Mode::Excluded)
+        .flat_map(|it| it.words.iter().map(String::as_str))
+        .collect();
+    let holds = |phrase: &str| {
+        let wanted = words_of(phrase);
+        !wanted.is_empty()
+            && words
+                .windows(wanted.len())
+                .any(|w| w.iter().zip(&wanted).all(|(a, b)| *a == b.as_str()))
+    };
+    COMBINATIONS
+        .iter()
+        .filter(|c| c.all_of.iter().all(|group| group.iter().any(|p| holds(p))))
+        .filter_map(|c| {
+            let (first, rest) = c.means.split_first()?;
+            let mut alternatives: Vec<String> = rest.iter().map(|s| s.to_string()).collect();
+            for group in TEXT_SYNONYMS
+                .iter()
+                .filter(|g| c.means.iter().any(|m| g.contains(m)))
+            {
+                alternatives.extend(group.iter().map(|s| s.to_string()));
+            }
+            alternatives.sort();
+            alternatives.dedup();
+            let mut all = alternatives.clone();
+            all.push(first.to_string());
+            let themes = THEMES
+                .iter()
+                .filter(|t| c.themes.contains(&t.slug) || names_theme(t, &all))
+                .map(|t| t.slug)
+                .collect();
+            let expansion = Expansion {
+                alternatives,
+                themes,
+            };
+            let mut combined = concept(first, expansion, Mode::Optional, false);
+            combined.weight = COMBINATION_WEIGHT;
+            Some(combined)
+        })
+        .collect()
+}
+
 /// The plain (unquoted, not excluded) words of `text` that may be misspelt, lower case:
 /// not function words, not known acronyms or synonyms, and not typed in capitals
 /// (`NSPCC`; unless the whole query is).
@@ -433,10 +554,15 @@ struct Concept {
     /// A single plain word (as typed, lower case) that may also match close spellings.
     fuzzy_word: Option<String>,
     function_word: bool,
+    /// How much of the coverage bonus it earns, relative to a word of the query.
+    weight: f32,
+    /// An everyday phrase's added meaning, not looked for in the long summaries: its
+    /// phrases there cost more than they rank (the phrase's own words are).
+    skip_summary: bool,
 }
 
 fn concepts(items: &[Item]) -> Vec<Concept> {
-    let table = synonyms();
+    let table = expansions();
     let mut out = Vec::new();
     let mut i = 0;
     while i < items.len() && out.len() < MAX_CONCEPTS {
@@ -469,6 +595,17 @@ fn concepts(items: &[Item]) -> Vec<Concept> {
             table.get(&key).map(|e| (len, key.join(" "), e.clone()))
         });
         match found {
+            Some((_, phrase, expansion)) if !synonyms().contains_key(&words_of(&phrase)) => {
+                // An everyday phrase ("too many cases") adds what it means; its words
+                // still count on their own.
+                let mut added = concept(&phrase, expansion, Mode::Optional, false);
+                added.skip_summary = true;
+                out.push(added);
+                let word = &item.words[0];
+                let expansion = table.get(&item.words).cloned().unwrap_or_default();
+                out.push(concept(word, expansion, Mode::Optional, true));
+                i += 1;
+            }
             Some((len, phrase, expansion)) => {
                 out.push(concept(&phrase, expansion, Mode::Optional, false));
                 i += len;
@@ -502,6 +639,8 @@ fn concept(text: &str, expansion: Expansion, mode: Mode, single: bool) -> Concep
         mode,
         fuzzy_word: (single && words.len() == 1).then(|| words[0].clone()),
         function_word,
+        weight: 1.0,
+        skip_summary: false,
     }
 }
 
@@ -512,6 +651,8 @@ struct Builder<'a> {
     /// title, keywords and findings carry.
     summary: Field,
     spelling: Field,
+    /// The lessons view's review context of a finding ([`Fields::context`]).
+    context: Option<Field>,
     searcher: &'a Searcher,
     spellings: &'a Spellings,
 }
@@ -520,6 +661,7 @@ impl Builder<'_> {
     fn build(&self, items: Vec<Item>) -> TextQuery {
         let concepts: Vec<Concept> = concepts(&items)
             .into_iter()
+            .chain(combination_concepts(&items))
             .filter(|c| !c.alternatives.is_empty() || !c.themes.is_empty())
             .collect();
         let mut highlight: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -530,17 +672,22 @@ impl Builder<'_> {
             .filter(|c| c.mode == Mode::Optional)
             .all(|c| c.function_word);
         for concept in &concepts {
-            let matcher = self.concept_query(concept);
             match concept.mode {
-                Mode::Required => required.push((Occur::Must, matcher)),
+                Mode::Required => {
+                    required.push((Occur::Must, self.concept_query(concept)));
+                    // The finding's context ranks among the findings that hold it.
+                    if let Some(context) = self.context_query(concept) {
+                        optional.push((Occur::Should, context));
+                    }
+                }
                 Mode::Excluded => {
-                    required.push((Occur::MustNot, matcher));
+                    required.push((Occur::MustNot, self.concept_query(concept)));
                     continue;
                 }
                 Mode::Optional if concept.function_word && !only_function_words => {}
                 Mode::Optional => {
-                    let bonus = COVERAGE_BONUS * self.specificity(concept);
-                    optional.push((Occur::Should, Box::new(BonusQuery::new(matcher, bonus))));
+                    let bonus = COVERAGE_BONUS * self.specificity(concept) * concept.weight;
+                    optional.push((Occur::Should, self.optional_query(concept, bonus)));
                 }
             }
             highlight.extend(
@@ -584,15 +731,87 @@ impl Builder<'_> {
             .into_iter()
             .map(|q| (Occur::Should, q))
             .collect();
-        for theme in &concept.themes {
-            let term = Term::from_field_text(self.own_themes, theme);
-            let tagged = TermQuery::new(term, IndexRecordOption::Basic);
+        any.extend(
+            self.tag_queries(concept)
+                .into_iter()
+                .map(|q| (Occur::Should, q)),
+        );
+        Box::new(BooleanQuery::new(any))
+    }
+
+    /// An optional concept with its coverage bonus: a document that says it earns the
+    /// whole bonus; one only tagged with a theme it names earns [`TAG_SHARE`] of it (a
+    /// finding tagged "thresholds and escalation" need not be about escalating).
+    fn optional_query(&self, concept: &Concept, bonus: f32) -> Box<dyn Query> {
+        let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if let Some(context) = self.context_query(concept) {
+            // A share of the coverage bonus when the finding's context holds the concept.
             any.push((
                 Occur::Should,
-                Box::new(ConstScoreQuery::new(Box::new(tagged), TAG_SCORE)),
+                Box::new(BonusQuery::new(context, bonus * CONTEXT_SHARE)),
+            ));
+        }
+        let own = self.own_query(concept, bonus);
+        if any.is_empty() {
+            return own;
+        }
+        any.push((Occur::Should, own));
+        Box::new(BooleanQuery::new(any))
+    }
+
+    /// In the lessons view, the concept in the finding's review context
+    /// ([`Fields::context`]), at a low weight.
+    fn context_query(&self, concept: &Concept) -> Option<Box<dyn Query>> {
+        let context = self.context?;
+        let queries: Vec<(Occur, Box<dyn Query>)> = concept
+            .alternatives
+            .iter()
+            .map(|tokens| {
+                let q: Box<dyn Query> = Box::new(BoostQuery::new(
+                    phrase_or_term(context, tokens, 0),
+                    CONTEXT_BOOST,
+                ));
+                (Occur::Should, q)
+            })
+            .collect();
+        (!queries.is_empty()).then(|| Box::new(BooleanQuery::new(queries)) as Box<dyn Query>)
+    }
+
+    fn own_query(&self, concept: &Concept, bonus: f32) -> Box<dyn Query> {
+        let tags = self.tag_queries(concept);
+        let text: Vec<(Occur, Box<dyn Query>)> = self
+            .text_queries(concept)
+            .into_iter()
+            .map(|q| (Occur::Should, q))
+            .collect();
+        if tags.is_empty() {
+            return Box::new(BonusQuery::new(Box::new(BooleanQuery::new(text)), bonus));
+        }
+        let tagged = BooleanQuery::new(tags.into_iter().map(|q| (Occur::Should, q)).collect());
+        let mut any: Vec<(Occur, Box<dyn Query>)> = vec![(
+            Occur::Should,
+            Box::new(BonusQuery::new(Box::new(tagged), bonus * TAG_SHARE)),
+        )];
+        if !text.is_empty() {
+            any.push((
+                Occur::Should,
+                Box::new(BonusQuery::new(Box::new(BooleanQuery::new(text)), bonus)),
             ));
         }
         Box::new(BooleanQuery::new(any))
+    }
+
+    /// The documents tagged with a theme the concept names, each at [`TAG_SCORE`].
+    fn tag_queries(&self, concept: &Concept) -> Vec<Box<dyn Query>> {
+        concept
+            .themes
+            .iter()
+            .map(|theme| {
+                let term = Term::from_field_text(self.own_themes, theme);
+                let tagged = TermQuery::new(term, IndexRecordOption::Basic);
+                Box::new(ConstScoreQuery::new(Box::new(tagged), TAG_SCORE)) as Box<dyn Query>
+            })
+            .collect()
     }
 
     /// The words to mark in snippets: every token of every alternative, except function
@@ -619,6 +838,9 @@ impl Builder<'_> {
         let mut out: Vec<Box<dyn Query>> = Vec::new();
         for tokens in &concept.alternatives {
             for &(field, boost) in &self.fields {
+                if concept.skip_summary && field == self.summary {
+                    continue;
+                }
                 out.push(Box::new(BoostQuery::new(
                     phrase_or_term(field, tokens, 0),
                     boost,
@@ -840,6 +1062,7 @@ mod tests {
     fn function_words_are_marked() {
         let found = concepts(&parse("babies who are not yet mobile"));
         let marks: Vec<bool> = found.iter().map(|c| c.function_word).collect();
-        assert_eq!(marks, [false, true, true, true, true, false]);
+        // The everyday phrase "not yet mobile" adds a concept before its own words.
+        assert_eq!(marks, [false, true, true, false, true, true, false]);
     }
 }

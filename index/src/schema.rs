@@ -26,7 +26,7 @@ pub(crate) const FACETS_FIELD: &str = "facets";
 
 /// Bumped whenever the schema, the analysis or the stored display data changes; a
 /// mismatch triggers a rebuild from the store.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
@@ -43,6 +43,9 @@ pub struct Fields {
     pub lessons: Field,
     /// Keywords and pseudonyms (review documents only).
     pub keywords: Field,
+    /// A finding's review as context (lesson documents only): its title, the labels of
+    /// its themes and its keywords, which rank a finding a little in the lessons view.
+    pub context: Field,
     /// All text, unstemmed and unstored, for close-spelling matches.
     pub spelling: Field,
     /// Every facet value as `/<facet>/<value>` (a finding's `/theme` and `/agency` are
@@ -79,7 +82,15 @@ pub fn build_schema() -> (Schema, Fields) {
         title: builder.add_text_field("title", text.clone()),
         summary: builder.add_text_field("summary", text.clone()),
         lessons: builder.add_text_field("lessons", text.clone()),
-        keywords: builder.add_text_field("keywords", text),
+        keywords: builder.add_text_field("keywords", text.clone()),
+        context: builder.add_text_field(
+            "context",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(ANALYZER)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            ),
+        ),
         spelling: builder.add_text_field(
             "spelling",
             TextOptions::default().set_indexing_options(

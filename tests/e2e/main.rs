@@ -13,6 +13,7 @@ mod cli;
 mod crash;
 mod deposit;
 mod discovery;
+mod everyday;
 mod export;
 mod feeds;
 mod header;
