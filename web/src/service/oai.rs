@@ -122,3 +122,54 @@ fn decode_hex(text: &str) -> Option<Vec<u8>> {
         .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn review(updated_at: &str, embargo_until: Option<&str>, status: Status) -> Review {
+        Review {
+            updated_at: Some(updated_at.into()),
+            embargo_until: embargo_until.map(str::to_string),
+            status,
+            ..Review::default()
+        }
+    }
+
+    #[test]
+    fn a_record_dates_from_its_last_change_or_the_day_its_embargo_ended() {
+        let stamp = |r: &Review| datestamp(r).format(&Rfc3339).unwrap();
+        let plain = review("2012-05-01T10:00:00.123Z", None, Status::Published);
+        assert_eq!(stamp(&plain), "2012-05-01T10:00:00Z");
+        let embargoed = review(
+            "2012-05-01T10:00:00Z",
+            Some("2013-02-01"),
+            Status::Published,
+        );
+        assert_eq!(
+            stamp(&embargoed),
+            "2013-02-01T00:00:00Z",
+            "public from that day"
+        );
+        let amended_after = review(
+            "2013-03-05T09:30:00Z",
+            Some("2013-02-01"),
+            Status::Published,
+        );
+        assert_eq!(stamp(&amended_after), "2013-03-05T09:30:00Z");
+        let withdrawn = review(
+            "2013-04-01T08:00:00Z",
+            Some("2013-02-01"),
+            Status::Withdrawn,
+        );
+        assert_eq!(stamp(&withdrawn), "2013-04-01T08:00:00Z");
+    }
+
+    #[test]
+    fn keys_read_back_from_hex() {
+        let key = [0xabu8; 32];
+        assert_eq!(decode_hex(&encode_hex(&key)), Some(key.to_vec()));
+        assert_eq!(decode_hex("zz"), None);
+        assert_eq!(decode_hex("abc"), None);
+    }
+}
