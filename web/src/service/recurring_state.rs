@@ -606,6 +606,20 @@ impl Derived {
         }
     }
 
+    /// [`Derived::wait`] until no regrouping runs (installing one can find the state
+    /// stale again and start another): at shutdown, so that no worker outlives the
+    /// repository and its store (which would keep the data directory locked).
+    pub fn wait_idle(&self, store: &Store, index: &SearchIndex) -> Result<(), DerivedError> {
+        for _ in 0..3 {
+            self.wait(store, index)?;
+            let running = self.worker.lock().map(|w| w.is_some()).unwrap_or(false);
+            if !running {
+                return Ok(());
+            }
+        }
+        self.wait(store, index)
+    }
+
     /// Waits for a running worker (nothing when none runs) and installs its result.
     pub fn wait(&self, store: &Store, index: &SearchIndex) -> Result<(), DerivedError> {
         self.ensure_open(store, index)?;

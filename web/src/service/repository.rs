@@ -82,7 +82,7 @@ pub struct Repository {
 impl Drop for Repository {
     /// A regrouping running in the background is finished and saved, not lost.
     fn drop(&mut self) {
-        if let Err(error) = self.recurring.wait(&self.store, &self.index) {
+        if let Err(error) = self.recurring.wait_idle(&self.store, &self.index) {
             tracing::error!("the recurring lessons could not be saved: {error}");
         }
     }
