@@ -315,6 +315,20 @@ fn oai_answers_errors_as_xml_with_status_200_and_takes_posts() {
         body.contains("<Identify>") && body.contains("<protocolVersion>2.0</protocolVersion>"),
         "{body}"
     );
+    assert!(
+        body.contains("<adminEmail>admin@127.0.0.1</adminEmail>"),
+        "{body}"
+    );
+    let (_dir, data) = temp_data();
+    let named = Server::start_with(&data, &["--admin-email", "lessons@board.example.org"]);
+    let (_, body) = named.get("/oai?verb=Identify");
+    assert!(
+        body.contains("<adminEmail>lessons@board.example.org</adminEmail>"),
+        "{body}"
+    );
+    let refused = run_cli(&data, &["serve", "--admin-email", "not an address"]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--admin-email"));
     let (status, body) = server.get("/oai?verb=ListMetadataFormats");
     assert_eq!(status, 200);
     assert!(

@@ -75,6 +75,10 @@ enum Command {
         /// Records per page of an OAI-PMH list, before a resumption token.
         #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u16).range(1..=1000))]
         oai_page_size: u16,
+        /// The contact address harvesters see in OAI-PMH Identify (default: admin@ the
+        /// site's host).
+        #[arg(long, env = "LESSONS_ADMIN_EMAIL")]
+        admin_email: Option<String>,
     },
     /// Import reviews from a JSON Lines file (one review per line, as the API returns it).
     Import {
@@ -222,6 +226,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             public_metrics,
             search_cache,
             oai_page_size,
+            admin_email,
         } => {
             let config = SiteConfig {
                 demo,
@@ -230,6 +235,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 site_url: public_url.map(|url| checked_site_url(&url)).transpose()?,
                 public_metrics,
                 oai_page_size: usize::from(oai_page_size),
+                admin_email: admin_email.map(|e| checked_admin_email(&e)).transpose()?,
             };
             serve(&cli.data, &addr, config, search_cache)
         }
@@ -450,6 +456,21 @@ fn parse_parameters(arguments: &[String]) -> anyhow::Result<Vec<(String, String)
 }
 
 /// A site URL without its trailing slash; refused unless it is `http(s)://host[:port]`.
+/// An address OAI-PMH's schema accepts (`local@domain.tld`, no spaces).
+fn checked_admin_email(email: &str) -> anyhow::Result<String> {
+    let email = email.trim();
+    let valid = email.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+    }) && !email.chars().any(char::is_whitespace);
+    if !valid {
+        bail!("--admin-email {email:?} is not an email address such as lessons@board.example.org");
+    }
+    Ok(email.to_string())
+}
+
 fn checked_site_url(url: &str) -> anyhow::Result<String> {
     let trimmed = url.trim().trim_end_matches('/');
     let host = trimmed

@@ -22,6 +22,8 @@ pub struct SiteConfig {
     pub public_metrics: bool,
     /// Records (or identifiers) per page of an OAI-PMH list (`--oai-page-size`).
     pub oai_page_size: usize,
+    /// The repository's contact address that OAI-PMH `Identify` gives (`--admin-email`).
+    pub admin_email: Option<String>,
 }
 
 impl Default for SiteConfig {
@@ -33,6 +35,7 @@ impl Default for SiteConfig {
             site_url: None,
             public_metrics: false,
             oai_page_size: 100,
+            admin_email: None,
         }
     }
 }

@@ -80,8 +80,17 @@ async fn answer(
 ) -> HttpResponse {
     let site = site_url(req);
     let page_size = config.oai_page_size.max(1);
+    let admin_email = config.admin_email.clone();
     let body = pool
-        .run(move |service| Ok::<_, ServiceError>(respond(service, &site, page_size, &args)))
+        .run(move |service| {
+            Ok::<_, ServiceError>(respond(
+                service,
+                &site,
+                admin_email.as_deref(),
+                page_size,
+                &args,
+            ))
+        })
         .await
         .unwrap_or_else(|_| {
             envelope(
@@ -107,11 +116,12 @@ fn err(code: &'static str, message: impl Into<String>) -> OaiError {
 fn respond(
     service: &Repository,
     site: &str,
+    admin_email: Option<&str>,
     page_size: usize,
     args: &[(String, String)],
 ) -> String {
     let echo = |args: &[(String, String)]| Some(args.to_vec());
-    let result = verb(service, site, page_size, args);
+    let result = verb(service, site, admin_email, page_size, args);
     match result {
         Ok(content) => envelope(site, echo(args), &content),
         Err(OaiError(code, message)) => {
@@ -132,6 +142,7 @@ fn respond(
 fn verb(
     service: &Repository,
     site: &str,
+    admin_email: Option<&str>,
     page_size: usize,
     args: &[(String, String)],
 ) -> Result<String, OaiError> {
@@ -170,7 +181,7 @@ fn verb(
             format!("{verb} takes no argument {key}"),
         ));
     }
-    let identity = Identity::of(site);
+    let identity = Identity::of(site, admin_email);
     match verb {
         "Identify" => identify(service, &identity),
         "ListMetadataFormats" => list_formats(service, &identity, get("identifier")),
@@ -197,10 +208,12 @@ struct Identity {
     site: String,
     /// The host, for identifiers `oai:HOST:ID`.
     host: String,
+    /// The contact address `Identify` gives.
+    admin_email: String,
 }
 
 impl Identity {
-    fn of(site: &str) -> Identity {
+    fn of(site: &str, admin_email: Option<&str>) -> Identity {
         let host = site
             .split("://")
             .nth(1)
@@ -209,9 +222,18 @@ impl Identity {
             .next()
             .unwrap_or("localhost")
             .to_string();
+        // The schema wants `local@domain.tld`: a host without a dot gets `.invalid`.
+        let admin_email = admin_email.map(str::to_string).unwrap_or_else(|| {
+            if host.contains('.') {
+                format!("admin@{host}")
+            } else {
+                format!("admin@{host}.invalid")
+            }
+        });
         Identity {
             site: site.to_string(),
             host,
+            admin_email,
         }
     }
 
@@ -252,10 +274,10 @@ fn identify(service: &Repository, identity: &Identity) -> Result<String, OaiErro
         .min()
         .unwrap_or_else(OffsetDateTime::now_utc);
     Ok(format!(
-        "<Identify><repositoryName>{}</repositoryName><baseURL>{}/oai</baseURL><protocolVersion>2.0</protocolVersion><adminEmail>admin@{}</adminEmail><earliestDatestamp>{}</earliestDatestamp><deletedRecord>persistent</deletedRecord><granularity>YYYY-MM-DDThh:mm:ssZ</granularity></Identify>",
+        "<Identify><repositoryName>{}</repositoryName><baseURL>{}/oai</baseURL><protocolVersion>2.0</protocolVersion><adminEmail>{}</adminEmail><earliestDatestamp>{}</earliestDatestamp><deletedRecord>persistent</deletedRecord><granularity>YYYY-MM-DDThh:mm:ssZ</granularity></Identify>",
         escape(REPOSITORY_NAME),
         escape(&identity.site),
-        escape(&identity.host),
+        escape(&identity.admin_email),
         stamp(earliest)
     ))
 }
