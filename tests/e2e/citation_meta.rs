@@ -3,9 +3,6 @@
 //! HTML parser, as Zotero reads them): the same title, board, date and permalink as the
 //! review's RIS record. Drafts and embargoed reviews carry none.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use serde_json::{json, Value};
 
 use crate::support::*;
@@ -41,39 +38,8 @@ print(json.dumps(out))
 /// What the reader found on each page; `None` when Python or extruct is missing
 /// outside CI.
 fn read(pages: &[Value]) -> Option<Vec<Value>> {
-    let child = Command::new("python3")
-        .args(["-c", READER])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn();
-    let Ok(mut child) = child else {
-        return skip_or_fail("python3 is not installed");
-    };
-    child
-        .stdin
-        .take()?
-        .write_all(Value::Array(pages.to_vec()).to_string().as_bytes())
-        .ok()?;
-    let output = child.wait_with_output().ok()?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        if stderr.contains("No module named 'extruct'") {
-            return skip_or_fail("extruct is not installed (pip install extruct)");
-        }
-        panic!("the pages could not be read: {stderr}");
-    }
-    let value: Value = serde_json::from_slice(&output.stdout).expect("the reader's JSON");
-    value.as_array().cloned()
-}
-
-fn skip_or_fail(why: &str) -> Option<Vec<Value>> {
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "the citation metadata test needs extruct in CI: {why}"
-    );
-    eprintln!("\n*** CITATION METADATA TEST SKIPPED: {why} ***\n");
-    None
+    let input = Value::Array(pages.to_vec()).to_string();
+    python_json(READER, input.as_bytes(), "extruct").and_then(|v| v.as_array().cloned())
 }
 
 /// The value of an RIS tag.

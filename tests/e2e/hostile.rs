@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::support::{query, run_cli, temp_data, user_with_token, Server};
+use crate::support::{python_json, query, run_cli, temp_data, user_with_token, Server};
 
 /// Script and markup payloads, and strings that break other formats.
 const PAYLOADS: &str = "<script>alert(1)</script> \"><img src=x onerror=alert(1)> \
@@ -341,38 +341,6 @@ pub fn check_html(documents: &BTreeMap<String, String>) -> Option<Value> {
         String::from_utf8_lossy(&output.stderr)
     );
     Some(serde_json::from_slice(&output.stdout).expect("the check's JSON"))
-}
-
-/// Runs a Python script on `input`; `None` when Python (or `module`) is missing outside CI.
-fn python(script: &str, input: &[u8], module: &str) -> Option<Value> {
-    let child = Command::new("python3")
-        .args(["-c", script])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn();
-    let Ok(mut child) = child else {
-        assert!(std::env::var_os("CI").is_none(), "python3 is needed in CI");
-        eprintln!("\n*** PYTHON CHECK SKIPPED: python3 is not installed ***\n");
-        return None;
-    };
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input)
-        .expect("stdin is written");
-    let output = child.wait_with_output().expect("python3 runs");
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        if stderr.contains(&format!("No module named '{module}'")) {
-            assert!(std::env::var_os("CI").is_none(), "{module} is needed in CI");
-            eprintln!("\n*** PYTHON CHECK SKIPPED: {module} is not installed ***\n");
-            return None;
-        }
-        panic!("Python could not read it: {stderr}");
-    }
-    Some(serde_json::from_slice(&output.stdout).expect("the script's JSON"))
 }
 
 /// Raw markup the payloads would make if they went out unescaped.
@@ -891,7 +859,7 @@ import csv, io, json, sys
 rows = list(csv.reader(io.StringIO(sys.stdin.buffer.read().decode("utf-8-sig"), newline="")))
 print(json.dumps({"rows": rows}))
 "#;
-            let Some(parsed) = python(script, &csv.body, "csv") else {
+            let Some(parsed) = python_json(script, &csv.body, "csv") else {
                 continue;
             };
             let rows = parsed["rows"].as_array().unwrap();
@@ -988,7 +956,7 @@ print(json.dumps({"rows": rows}))
     let stats =
         client.get(&server.url("/api/v1/stats?rows=board&cols=theme&format=csv&q=zanzibar"));
     assert_eq!(stats.status, 200, "{}", stats.text());
-    if let Some(parsed) = python(
+    if let Some(parsed) = python_json(
         "import csv, io, json, sys\nprint(json.dumps(list(csv.reader(io.StringIO(sys.stdin.read(), newline='')))))",
         &stats.body,
         "csv",
@@ -1031,7 +999,7 @@ print(json.dumps({
     "entries": len(parsed.entries),
 }))
 "#;
-        let Some(parsed) = python(script, &feed.body, "feedparser") else {
+        let Some(parsed) = python_json(script, &feed.body, "feedparser") else {
             continue;
         };
         assert_eq!(parsed["bozo"], false, "{q}: {parsed}");

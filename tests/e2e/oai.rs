@@ -4,9 +4,6 @@
 //! last one's response date sees a publish and a withdrawal; every error case answers
 //! with the protocol's code, a tampered token included.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use serde_json::{json, Value};
 
 use crate::support::*;
@@ -56,38 +53,7 @@ print(json.dumps(out))
 /// Runs the harvester against `base`; `None` when Python or Sickle is missing outside CI.
 fn harvest(base: &str, from: Option<&str>, errors: &Value) -> Option<Value> {
     let job = json!({ "url": format!("{base}/oai"), "from": from, "errors": errors });
-    let child = Command::new("python3")
-        .args(["-c", HARVESTER])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn();
-    let Ok(mut child) = child else {
-        return skip_or_fail("python3 is not installed");
-    };
-    child
-        .stdin
-        .take()?
-        .write_all(job.to_string().as_bytes())
-        .ok()?;
-    let output = child.wait_with_output().ok()?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        if stderr.contains("No module named 'sickle'") {
-            return skip_or_fail("sickle is not installed (pip install sickle)");
-        }
-        panic!("the harvest failed: {stderr}");
-    }
-    Some(serde_json::from_slice(&output.stdout).expect("the harvester's JSON"))
-}
-
-fn skip_or_fail(why: &str) -> Option<Value> {
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "the OAI-PMH test needs Sickle in CI: {why}"
-    );
-    eprintln!("\n*** OAI-PMH TEST SKIPPED: {why} ***\n");
-    None
+    python_json(HARVESTER, job.to_string().as_bytes(), "sickle")
 }
 
 fn draft(name: &str) -> Value {

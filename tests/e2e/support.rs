@@ -1,5 +1,6 @@
 //! Starting and stopping the real binary, and small HTTP helpers.
 
+use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -407,4 +408,36 @@ impl Server {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
+}
+
+/// Runs a Python script on `input`; `None` when Python (or `module`) is missing outside CI.
+pub fn python_json(script: &str, input: &[u8], module: &str) -> Option<Value> {
+    let child = Command::new("python3")
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let Ok(mut child) = child else {
+        assert!(std::env::var_os("CI").is_none(), "python3 is needed in CI");
+        eprintln!("\n*** PYTHON CHECK SKIPPED: python3 is not installed ***\n");
+        return None;
+    };
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input)
+        .expect("stdin is written");
+    let output = child.wait_with_output().expect("python3 runs");
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if stderr.contains(&format!("No module named '{module}'")) {
+            assert!(std::env::var_os("CI").is_none(), "{module} is needed in CI");
+            eprintln!("\n*** PYTHON CHECK SKIPPED: {module} is not installed ***\n");
+            return None;
+        }
+        panic!("Python could not read it: {stderr}");
+    }
+    Some(serde_json::from_slice(&output.stdout).expect("the script's JSON"))
 }

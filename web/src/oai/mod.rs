@@ -345,9 +345,9 @@ fn find(
         )
     };
     let id = identity.review_id(identifier).ok_or_else(missing)?;
-    records(service)?
-        .into_iter()
-        .find(|r| r.review.id == id)
+    service
+        .oai_record(id)
+        .map_err(|e| err("badArgument", format!("the record could not be read: {e}")))?
         .ok_or_else(missing)
 }
 

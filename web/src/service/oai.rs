@@ -11,6 +11,8 @@
 //! Also the secret key resumption tokens are signed with, kept as a store setting
 //! (made on first use, once, under the write lock).
 
+use std::collections::HashMap;
+
 use lessons_model::dates::parse_date;
 use lessons_model::{Review, Status};
 use time::format_description::well_known::Rfc3339;
@@ -36,32 +38,12 @@ pub struct OaiRecord {
 impl Repository {
     /// Every record, by datestamp then id.
     pub fn oai_records(&self) -> ServiceResult<Vec<OaiRecord>> {
-        let now = OffsetDateTime::now_utc();
-        let regions: std::collections::HashMap<String, String> = self
-            .boards()?
-            .into_iter()
-            .map(|b| (b.slug, b.region))
-            .collect();
+        let today = OffsetDateTime::now_utc().date();
+        let regions = self.board_regions()?;
         let mut records = Vec::new();
         for review in self.store.reviews() {
-            let mut review = review.map_err(super::repository::RepositoryError::from)?;
-            let deleted = if review.is_public_on(now.date()) {
-                false
-            } else if review.status == Status::Withdrawn && withdrawal_notice(&review).is_some() {
-                true
-            } else {
-                continue;
-            };
-            if review.region.is_none() {
-                review.region = regions.get(&review.board).cloned();
-            }
-            review.keep_public_files();
-            let datestamp = datestamp(&review);
-            records.push(OaiRecord {
-                review,
-                datestamp,
-                deleted,
-            });
+            let review = review.map_err(super::repository::RepositoryError::from)?;
+            records.extend(record_of(review, &regions, today));
         }
         records.sort_by(|a, b| {
             a.datestamp
@@ -69,6 +51,23 @@ impl Repository {
                 .then_with(|| a.review.id.cmp(&b.review.id))
         });
         Ok(records)
+    }
+
+    /// The record of review `id`, when it is one (GetRecord reads this review only).
+    pub fn oai_record(&self, id: &str) -> ServiceResult<Option<OaiRecord>> {
+        let Some(review) = self.store.review(id)? else {
+            return Ok(None);
+        };
+        let today = OffsetDateTime::now_utc().date();
+        Ok(record_of(review, &self.board_regions()?, today))
+    }
+
+    fn board_regions(&self) -> ServiceResult<HashMap<String, String>> {
+        Ok(self
+            .boards()?
+            .into_iter()
+            .map(|b| (b.slug, b.region))
+            .collect())
     }
 
     /// The key resumption tokens are signed with (made and stored on first use).
@@ -87,6 +86,32 @@ impl Repository {
         decode_hex(&stored)
             .ok_or_else(|| super::ServiceError::internal(&"bad key", "the token key is unreadable"))
     }
+}
+
+/// `review` as a record: public today, or withdrawn after it was public (deleted);
+/// `None` for a draft, an embargoed review or one withdrawn before it was ever public.
+fn record_of(
+    mut review: Review,
+    regions: &HashMap<String, String>,
+    today: time::Date,
+) -> Option<OaiRecord> {
+    let deleted = if review.is_public_on(today) {
+        false
+    } else if review.status == Status::Withdrawn && withdrawal_notice(&review).is_some() {
+        true
+    } else {
+        return None;
+    };
+    if review.region.is_none() {
+        review.region = regions.get(&review.board).cloned();
+    }
+    review.keep_public_files();
+    let datestamp = datestamp(&review);
+    Some(OaiRecord {
+        review,
+        datestamp,
+        deleted,
+    })
 }
 
 /// When what a harvester gets of `review` last changed (see the module documentation).
