@@ -151,26 +151,48 @@ impl SearchIndex {
 
     /// Applies `updates`, commits with `seq` as the caught-up sequence, and makes the
     /// result visible to searches before returning.
+    ///
+    /// Updates that change no indexed document (a draft deposited or amended: drafts are
+    /// never indexed) are not committed: only the caught-up sequence moves, in memory,
+    /// so the searches' generation (and the search cache's answers) stay as they are.
+    /// The sequence on disk then lags; replaying those changes after a restart is
+    /// harmless, as every update is idempotent.
     pub fn apply(&self, updates: &[IndexUpdate], seq: u64) -> Result<()> {
         let names = self.board_names();
         let mut writer = self
             .writer
             .lock()
             .map_err(|_| IndexError::Corrupt("index writer lock poisoned".into()))?;
+        let searcher = self.reader.searcher();
+        let mut changed = false;
         for update in updates {
-            match update {
-                IndexUpdate::Put(review) => {
-                    writer.delete_term(Term::from_field_text(self.fields.review_id, &review.id));
-                    for document in documents(&self.fields, review, &names) {
-                        writer.add_document(document)?;
-                    }
-                }
-                IndexUpdate::Remove(id) => {
-                    writer.delete_term(Term::from_field_text(self.fields.review_id, id));
+            let id = match update {
+                IndexUpdate::Put(review) => &review.id,
+                IndexUpdate::Remove(id) => id,
+            };
+            let term = Term::from_field_text(self.fields.review_id, id);
+            if searcher.doc_freq(&term)? > 0 {
+                writer.delete_term(term);
+                changed = true;
+            }
+            if let IndexUpdate::Put(review) = update {
+                for document in documents(&self.fields, review, &names) {
+                    writer.add_document(document)?;
+                    changed = true;
                 }
             }
         }
+        if !changed {
+            self.set_indexed_seq(seq);
+            return Ok(());
+        }
         self.commit(&mut writer, seq)
+    }
+
+    fn set_indexed_seq(&self, seq: u64) {
+        if let Ok(mut indexed) = self.indexed_seq.write() {
+            *indexed = (*indexed).max(seq);
+        }
     }
 
     /// Replaces the whole index with `reviews`, recording `seq`. `progress` is called

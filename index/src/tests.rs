@@ -424,6 +424,41 @@ fn removing_a_review_removes_its_lessons() {
 }
 
 #[test]
+fn writes_to_unindexed_drafts_start_no_new_generation() {
+    let f = fixture();
+    let before = f.index.generation();
+    let mut draft = corpus().remove(0);
+    draft.id = "scr-2008-barsetshire-0099".into();
+    draft.status = Status::Draft;
+    f.index
+        .apply(&[IndexUpdate::Put(Box::new(draft.clone()))], 8)
+        .unwrap();
+    f.index
+        .apply(
+            &[IndexUpdate::Remove("scr-2008-barsetshire-0098".into())],
+            9,
+        )
+        .unwrap();
+    assert_eq!(f.index.generation(), before, "nothing searchable changed");
+    assert_eq!(f.index.indexed_seq(), 9);
+
+    draft.status = Status::Published;
+    f.index
+        .apply(&[IndexUpdate::Put(Box::new(draft.clone()))], 10)
+        .unwrap();
+    let published = f.index.generation();
+    assert!(published > before);
+    assert_eq!(search(&f.index, "q=").total, 6);
+
+    draft.status = Status::Withdrawn;
+    f.index
+        .apply(&[IndexUpdate::Put(Box::new(draft))], 11)
+        .unwrap();
+    assert!(f.index.generation() > published, "a withdrawal is a change");
+    assert_eq!(search(&f.index, "q=").total, 5);
+}
+
+#[test]
 fn the_caught_up_sequence_survives_reopening() {
     let dir = tempfile::tempdir().unwrap();
     {

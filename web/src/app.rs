@@ -207,18 +207,22 @@ impl AppState {
     }
 }
 
-/// How often the maintenance thread looks at the recurring lessons (embargoes that
-/// ended, a regrouping that is due).
+/// How often the maintenance thread looks at the recurring lessons with nothing to
+/// prompt it (embargoes that ended, a regrouping that is due); writes and finished
+/// regroupings wake it at once.
 const MAINTENANCE_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// Starts the thread that keeps derived state fresh with no write to prompt it (the
-/// recurring lessons: embargoes that end, periodic regrouping). It holds the service
-/// weakly and ends when the service is dropped.
-fn start_maintenance(service: std::sync::Weak<Repository>) {
+/// Starts the thread that keeps derived state fresh: the recurring lessons' keeper
+/// (placing the findings of reviews just published, off the commit path; embargoes
+/// that end; periodic regrouping). It holds the service weakly, waits on the signal
+/// without it, and ends when the service is dropped.
+fn start_maintenance(service: &std::sync::Arc<Repository>) {
+    let signal = service.keep_recurring_in_background();
+    let service = std::sync::Arc::downgrade(service);
     let spawned = std::thread::Builder::new()
         .name("maintenance".into())
         .spawn(move || loop {
-            std::thread::sleep(MAINTENANCE_EVERY);
+            signal.wait(MAINTENANCE_EVERY);
             let Some(service) = service.upgrade() else {
                 return;
             };
@@ -239,7 +243,7 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let state = std::sync::Arc::new(AppState::new(repository, config));
     let data = state.service.clone();
-    start_maintenance(std::sync::Arc::downgrade(&data.clone().into_inner()));
+    start_maintenance(&data.clone().into_inner());
     let server = HttpServer::new(move || {
         let state = state.clone();
         App::new()

@@ -16,6 +16,7 @@
 //! first; ties by reviews, then id.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use lessons_index::params::{DEFAULT_PER_PAGE, MAX_PAGE, MAX_PER_PAGE, YEAR_RANGE};
 use lessons_index::{Hit, View};
@@ -25,6 +26,7 @@ use lessons_recurring::{representative, FindingInput, Group};
 use serde::{Deserialize, Serialize};
 
 use super::error::{ServiceError, ServiceResult};
+pub use super::recurring_state::Signal as RecurringSignal;
 use super::recurring_state::{review_of, DerivedError, State, Terms};
 use super::repository::Repository;
 
@@ -867,11 +869,20 @@ impl Repository {
             .collect())
     }
 
-    /// Runs what the recurring lessons need now and then (the server's maintenance
-    /// thread): installs a finished regrouping, brings in reviews whose embargo ended,
-    /// and starts a regrouping when one is due.
+    /// Runs what the recurring lessons need (the server's maintenance thread, the
+    /// keeper): places the findings of reviews just published, installs a finished
+    /// regrouping, brings in reviews whose embargo ended, and starts a regrouping when
+    /// one is due.
     pub fn recurring_maintenance(&self) -> ServiceResult<()> {
         Ok(self.recurring.maintain(&self.store, &self.index)?)
+    }
+
+    /// Makes the caller the recurring lessons' keeper: from now on writes and reads
+    /// leave the placing of new findings to [`Repository::recurring_maintenance`],
+    /// called whenever the returned signal is raised (a write queued work, a
+    /// regrouping finished). Keeps the placing off the commit path.
+    pub fn keep_recurring_in_background(&self) -> Arc<RecurringSignal> {
+        self.recurring.keep_in_background()
     }
 }
 

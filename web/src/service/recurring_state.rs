@@ -16,23 +16,31 @@
 //!   store, at most [`SYNC_REGROUP_FINDINGS`] findings, at once), the last known state
 //!   (or none) serving meanwhile.
 //! - **Writes.** `Repository::catch_up` hands the reviews it re-indexed to
-//!   [`Derived::sync`] before the write returns. A review that stops being public (or is
-//!   amended) leaves its groups at once, always; a group left under two reviews is
-//!   retired (410). New public findings are placed incrementally: their candidates are
-//!   the index's most similar public findings (more-like-this, [`CANDIDATES`] each), the
-//!   candidates' groups are read in full, and the crate places the new findings on that
-//!   small corpus ([`Corpus::with_document_frequencies`]: IDF of the whole corpus).
-//!   A bulk write ([`Derived::begin_bulk`], `lessons import`; or more than
-//!   [`INCREMENTAL_MAX`] reviews at once) defers the additions to one full regrouping.
+//!   [`Derived::sync`] before the write returns. That does only what must not wait: a
+//!   review that stops being public as reflected (withdrawn, embargoed again, amended)
+//!   leaves its groups at once; a group left under two reviews is retired (410). The
+//!   rest is queued for the **keeper** (the server's maintenance thread, woken by the
+//!   write; [`Derived::keep_in_background`]), so the placing never holds up a commit:
+//!   with no keeper (the CLI, tests) the write or the next read does it. New public
+//!   findings are placed incrementally: their candidates are the index's most similar
+//!   public findings (more-like-this, [`CANDIDATES`] each), the candidates' groups are
+//!   read in full, and the crate places the new findings on that small corpus
+//!   ([`Corpus::with_document_frequencies`]: IDF of the whole corpus). The placing is
+//!   planned under the read lock and applied under the write lock, so readers wait for
+//!   milliseconds; a removal in between makes it plan again. A bulk write
+//!   ([`Derived::begin_bulk`], `lessons import`; or more than [`INCREMENTAL_MAX`]
+//!   reviews at once) defers the additions to one full regrouping. The file is saved
+//!   by the keeper after each round, with the sequence of what it has processed, so a
+//!   crash before the round loses nothing (opening replays the changes since).
 //! - **Embargoes.** Published reviews under embargo are kept with their date; a read, a
 //!   write or the maintenance thread brings in those whose date has come.
 //! - **Full regrouping.** A worker thread reads the store (its own handle), groups every
 //!   public finding afresh (fresh IDF, ids carried over), summarises, drops the corpus
 //!   and leaves the result ready; the next caller with the repository installs it under
 //!   the write lock, replaying the store changes made since the worker's snapshot, so no
-//!   write is lost and no id reused. Runs after [`REGROUP_AFTER`] changed reviews, or
-//!   [`REGROUP_EVERY`] after any change, after a bulk write and by `lessons reindex`
-//!   (which waits for it).
+//!   write is lost and no id reused. One runs at a time, after [`REGROUP_AFTER`] changed
+//!   reviews (or a tenth of the public reviews when that is more), or [`REGROUP_EVERY`]
+//!   after any change, after a bulk write and by `lessons reindex` (which waits for it).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Write;
@@ -58,8 +66,12 @@ pub const FILE_NAME: &str = "recurring.json";
 const TEMP_PREFIX: &str = ".recurring.json.";
 /// The file's format version (2: the light state with summaries).
 const FORMAT: u32 = 2;
-/// A full regrouping runs after this many changed reviews...
+/// A full regrouping runs after this many changed reviews, or one in `REGROUP_SHARE`
+/// of the public reviews when that is more (on a large store each regrouping holds
+/// hundreds of MB for a minute, and incremental placement keeps the grouping close
+/// in between)...
 pub const REGROUP_AFTER: usize = 200;
+pub const REGROUP_SHARE: usize = 10;
 /// ...or this long after the last one when anything changed since.
 pub const REGROUP_EVERY: Duration = Duration::from_secs(15 * 60);
 /// A write touching more reviews than this defers its additions to a regrouping.
@@ -237,6 +249,23 @@ pub struct State {
     /// Additions deferred to a regrouping.
     stale: bool,
     last_regroup: Option<Instant>,
+    /// Moves with every change of the grouping or of the reviews reflected (a placement
+    /// planned on one version is applied only to the same).
+    version: u64,
+}
+
+/// Where new public findings go, planned on one version of the [`State`].
+struct Placement {
+    version: u64,
+    /// The reviews placed.
+    reviews: Vec<Review>,
+    latest_year: Option<i32>,
+    next_id: u64,
+    /// Changed groups, by position.
+    updates: Vec<(usize, Group)>,
+    added: Vec<Group>,
+    /// The members' texts (for the summaries).
+    texts: HashMap<String, FindingInput>,
 }
 
 /// A full regrouping computed by the worker, waiting to be installed.
@@ -270,6 +299,50 @@ pub struct Derived {
     loaded_now: Mutex<Option<Loaded>>,
     /// Held while finishing the opening.
     opening: Mutex<()>,
+    /// Reviews written and indexed whose additions are not placed yet.
+    queue: Mutex<Queue>,
+    /// Raised when there is work for the keeper (see [`Derived::wait_for_work`]).
+    signal: Arc<Signal>,
+    /// Whether a keeper thread processes the queue (else writes and reads do).
+    kept: AtomicBool,
+    /// Held while the queue is processed (one at a time).
+    processing: Mutex<()>,
+    /// A removal changed the state since it was last saved.
+    dirty: AtomicBool,
+}
+
+/// Reviews waiting for [`Derived::process_queue`], and the index sequence that covers
+/// them all (the state's sequence moves there once they are processed).
+#[derive(Debug, Default)]
+struct Queue {
+    ids: BTreeSet<String>,
+    seq: u64,
+}
+
+/// "Work is waiting": a flag and a condition variable the keeper waits on.
+#[derive(Debug, Default)]
+pub struct Signal {
+    raised: Mutex<bool>,
+    wake: std::sync::Condvar,
+}
+
+impl Signal {
+    fn raise(&self) {
+        if let Ok(mut raised) = self.raised.lock() {
+            *raised = true;
+            self.wake.notify_all();
+        }
+    }
+
+    /// Waits until raised or `timeout` passed, and lowers the flag.
+    pub fn wait(&self, timeout: Duration) {
+        let Ok(raised) = self.raised.lock() else {
+            return;
+        };
+        if let Ok((mut raised, _)) = self.wake.wait_timeout_while(raised, timeout, |r| !*r) {
+            *raised = false;
+        }
+    }
 }
 
 /// What the loader hands over: the state read, what was wrong with the file, regions.
@@ -298,7 +371,19 @@ impl Derived {
             loader: Mutex::new(None),
             loaded_now: Mutex::new(None),
             opening: Mutex::new(()),
+            queue: Mutex::new(Queue::default()),
+            signal: Arc::new(Signal::default()),
+            kept: AtomicBool::new(false),
+            processing: Mutex::new(()),
+            dirty: AtomicBool::new(false),
         }
+    }
+
+    /// What a keeper thread waits on; from now on writes and reads leave the placing of
+    /// new findings, the installing of regroupings and the saving to it.
+    pub fn keep_in_background(&self) -> Arc<Signal> {
+        self.kept.store(true, Ordering::SeqCst);
+        Arc::clone(&self.signal)
     }
 
     fn dir(&self) -> &Path {
@@ -413,15 +498,17 @@ impl Derived {
         }
     }
 
-    /// Reads the state for a query, first installing a finished regrouping and bringing
-    /// in reviews whose embargo has ended.
+    /// Reads the state for a query, first bringing in reviews whose embargo has ended
+    /// (and, with no keeper, processing the queue: read your writes).
     pub fn read(
         &self,
         store: &Store,
         index: &SearchIndex,
     ) -> Result<RwLockReadGuard<'_, State>, DerivedError> {
         self.ensure_open(store, index)?;
-        self.install_ready(store, index)?;
+        if !self.kept.load(Ordering::SeqCst) {
+            self.process_queue(store, index)?;
+        }
         self.bring_in_due(store, index)?;
         self.state.read().map_err(|_| DerivedError::Poisoned)
     }
@@ -451,31 +538,125 @@ impl Derived {
         Ok(())
     }
 
-    /// Brings reviews `ids` (just written and indexed) up to date: each no longer public
-    /// (or amended) leaves its groups; each that became public is placed incrementally,
-    /// or deferred to a regrouping during a bulk write or for many reviews at once.
+    /// Reviews `ids` were just written and indexed (the commit path): each that is no
+    /// longer public as reflected (withdrawn, embargoed again, amended) leaves its groups
+    /// now, before the write is acknowledged; the rest (placing what became public,
+    /// embargo dates, saving) is queued for the keeper, or done now when there is none.
     pub fn sync(
         &self,
         store: &Store,
         index: &SearchIndex,
         ids: &BTreeSet<String>,
     ) -> Result<(), DerivedError> {
+        if self.opened.load(Ordering::SeqCst) {
+            self.remove_leaving(store, ids, today())?;
+        }
+        {
+            let mut queue = self.queue.lock().map_err(|_| DerivedError::Poisoned)?;
+            queue.ids.extend(ids.iter().cloned());
+            queue.seq = queue.seq.max(index.indexed_seq());
+        }
+        if self.kept.load(Ordering::SeqCst) {
+            self.signal.raise();
+            Ok(())
+        } else {
+            self.process_queue(store, index)
+        }
+    }
+
+    /// Takes the findings of reviews `ids` that stopped being public as reflected out of
+    /// their groups (cheap: a look under the read lock, the write lock only for those).
+    fn remove_leaving(
+        &self,
+        store: &Store,
+        ids: &BTreeSet<String>,
+        today: Date,
+    ) -> Result<(), DerivedError> {
+        let reflected: Vec<(String, u32)> = {
+            let state = self.peek()?;
+            ids.iter()
+                .filter_map(|id| state.reviews.get(id).map(|rev| (id.clone(), *rev)))
+                .collect()
+        };
+        let mut leaving = HashSet::new();
+        for (id, revision) in reflected {
+            let now = store.review(&id)?.filter(|r| r.is_public_on(today));
+            if now.map(|r| r.revision) != Some(revision) {
+                leaving.insert(id);
+            }
+        }
+        if leaving.is_empty() {
+            return Ok(());
+        }
+        let mut state = self.state.write().map_err(|_| DerivedError::Poisoned)?;
+        leaving.retain(|id| state.reviews.remove(id).is_some());
+        state.changes += leaving.len();
+        state.version += 1;
+        state.remove_reviews(store, &leaving, today)?;
+        self.dirty.store(true, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// Brings the queued reviews up to date (placing new public findings incrementally,
+    /// or deferring them to a regrouping during a bulk write or for many reviews at
+    /// once), installs a finished regrouping, saves, and starts a regrouping when the
+    /// additions were deferred.
+    pub fn process_queue(&self, store: &Store, index: &SearchIndex) -> Result<(), DerivedError> {
+        self.process_queue_on(store, index, today())
+    }
+
+    /// [`Derived::process_queue`] on `today`. New findings are placed in three steps so
+    /// that readers and the commit path's removals wait for milliseconds, not for the
+    /// placing: the queued reviews are reflected under the write lock, the placement
+    /// is planned under the read lock, and applied under the write lock (planned again
+    /// under it when a removal changed the state meanwhile).
+    fn process_queue_on(
+        &self,
+        store: &Store,
+        index: &SearchIndex,
+        today: Date,
+    ) -> Result<(), DerivedError> {
+        let _one = self.processing.lock().map_err(|_| DerivedError::Poisoned)?;
         self.ensure_open(store, index)?;
         if !self.opened.load(Ordering::SeqCst) {
             return Ok(());
         }
         self.install_ready(store, index)?;
-        let defer = self.bulk.load(Ordering::SeqCst) > 0 || ids.len() > INCREMENTAL_MAX;
-        let seq = index.indexed_seq();
-        let mut state = self.state.write().map_err(|_| DerivedError::Poisoned)?;
-        let changed = state.sync(store, index, ids, today(), defer)?;
-        state.seq = state.seq.max(seq);
-        if changed {
-            self.save(&state)?;
+        let (ids, seq) = {
+            let mut queue = self.queue.lock().map_err(|_| DerivedError::Poisoned)?;
+            (std::mem::take(&mut queue.ids), queue.seq)
+        };
+        let dirty = self.dirty.swap(false, Ordering::SeqCst);
+        if ids.is_empty() && !dirty {
+            return Ok(());
         }
-        let start = state.stale && self.bulk.load(Ordering::SeqCst) == 0;
-        drop(state);
-        if start {
+        let defer = self.bulk.load(Ordering::SeqCst) > 0 || ids.len() > INCREMENTAL_MAX;
+        let (changed, arriving, advanced) = {
+            let mut state = self.state.write().map_err(|_| DerivedError::Poisoned)?;
+            let (changed, arriving) = state.reflect(store, index, &ids, today, defer)?;
+            let advanced = seq > state.seq;
+            state.seq = state.seq.max(seq);
+            (changed, arriving, advanced)
+        };
+        if !arriving.is_empty() {
+            let plan = self.peek()?.plan_placement(store, index, arriving, today)?;
+            let mut state = self.state.write().map_err(|_| DerivedError::Poisoned)?;
+            if let Err(plan) = state.apply_placement(plan) {
+                let still: Vec<Review> = plan
+                    .reviews
+                    .into_iter()
+                    .filter(|r| state.reviews.get(&r.id) == Some(&r.revision))
+                    .collect();
+                let plan = state.plan_placement(store, index, still, today)?;
+                if state.apply_placement(plan).is_err() {
+                    return Err(DerivedError::Poisoned);
+                }
+            }
+        }
+        if changed || dirty || advanced {
+            self.save(&*self.peek()?)?;
+        }
+        if self.peek()?.stale && self.bulk.load(Ordering::SeqCst) == 0 {
             self.start_worker(store, index);
         }
         Ok(())
@@ -517,11 +698,17 @@ impl Derived {
         if due.is_empty() {
             return Ok(());
         }
-        let mut state = self.state.write().map_err(|_| DerivedError::Poisoned)?;
-        if state.sync(store, index, &due, today, false)? {
-            self.save(&state)?;
+        self.queue
+            .lock()
+            .map_err(|_| DerivedError::Poisoned)?
+            .ids
+            .extend(due);
+        if self.kept.load(Ordering::SeqCst) {
+            self.signal.raise();
+            Ok(())
+        } else {
+            self.process_queue_on(store, index, today)
         }
-        Ok(())
     }
 
     /// Whether a full regrouping is due (enough changes, or time with any change).
@@ -530,7 +717,7 @@ impl Derived {
             return false;
         };
         state.stale
-            || state.changes >= REGROUP_AFTER
+            || state.changes >= REGROUP_AFTER.max(state.reviews.len() / REGROUP_SHARE)
             || (state.changes > 0
                 && state
                     .last_regroup
@@ -540,7 +727,7 @@ impl Derived {
     /// The maintenance thread's round: install a finished regrouping, bring in ended
     /// embargoes, start a regrouping when one is due.
     pub fn maintain(&self, store: &Store, index: &SearchIndex) -> Result<(), DerivedError> {
-        self.ensure_open(store, index)?;
+        self.process_queue(store, index)?;
         self.install_ready(store, index)?;
         self.bring_in_due(store, index)?;
         if self.regroup_due() && self.bulk.load(Ordering::SeqCst) == 0 {
@@ -573,6 +760,7 @@ impl Derived {
         let store = store.clone();
         let ready = Arc::clone(&self.ready);
         let working = Arc::clone(&self.working);
+        let signal = Arc::clone(&self.signal);
         let spawned = std::thread::Builder::new()
             .name("recurring-regroup".into())
             .spawn(move || {
@@ -592,6 +780,7 @@ impl Derived {
                     *slot = Some(fresh);
                 }
                 working.store(false, Ordering::SeqCst);
+                signal.raise();
             });
         match spawned {
             Ok(handle) => {
@@ -620,9 +809,16 @@ impl Derived {
         self.wait(store, index)
     }
 
-    /// Waits for a running worker (nothing when none runs) and installs its result.
+    /// Waits for a running worker (nothing when none runs), installs its result and
+    /// processes the queue.
     pub fn wait(&self, store: &Store, index: &SearchIndex) -> Result<(), DerivedError> {
         self.ensure_open(store, index)?;
+        self.wait_worker(store, index)?;
+        self.process_queue(store, index)
+    }
+
+    /// Waits for a running worker (nothing when none runs) and installs its result.
+    fn wait_worker(&self, store: &Store, index: &SearchIndex) -> Result<(), DerivedError> {
         let handle = self.worker.lock().ok().and_then(|mut w| w.take());
         if let Some(handle) = handle {
             let _ = handle.join();
@@ -684,6 +880,7 @@ impl Derived {
         } = fresh;
         next.carry_ids_from(current, previous_next_id);
         next.regions = std::mem::take(&mut current.regions);
+        next.version = current.version;
         next.rebuild_group_of();
         // Replay what changed since the snapshot, up to what the index has applied
         // (later writes are synced by their own catch_up).
@@ -721,7 +918,7 @@ impl Derived {
     /// Groups every public finding of the store afresh and installs the result before
     /// returning, carrying ids over from the current state.
     pub fn regroup_blocking(&self, store: &Store, index: &SearchIndex) -> Result<(), DerivedError> {
-        self.wait(store, index)?;
+        self.wait_worker(store, index)?;
         let previous = self.peek()?.grouping.clone();
         let fresh = compute_fresh(store, Source::of(index, today())?, previous, today())?;
         let mut current = self.state.write().map_err(|_| DerivedError::Poisoned)?;
@@ -938,6 +1135,7 @@ impl State {
             seq: saved.seq,
             stale: saved.stale,
             last_regroup: None,
+            version: 0,
         };
         state.rebuild_group_of();
         state
@@ -964,6 +1162,7 @@ impl State {
     }
 
     fn rebuild_group_of(&mut self) {
+        self.version += 1;
         self.group_of.clear();
         for (index, group) in self.grouping.groups.iter().enumerate() {
             for member in &group.members {
@@ -989,6 +1188,26 @@ impl State {
         today: Date,
         defer: bool,
     ) -> Result<bool, DerivedError> {
+        let (changed, arriving) = self.reflect(store, index, ids, today, defer)?;
+        if !arriving.is_empty() {
+            let plan = self.plan_placement(store, index, arriving, today)?;
+            if self.apply_placement(plan).is_err() {
+                return Err(DerivedError::Poisoned); // nothing changed in between
+            }
+        }
+        Ok(changed)
+    }
+
+    /// [`State::sync`] but for the placing: returns the newly public reviews to place
+    /// (already reflected in `reviews`).
+    fn reflect(
+        &mut self,
+        store: &Store,
+        index: &SearchIndex,
+        ids: &BTreeSet<String>,
+        today: Date,
+        defer: bool,
+    ) -> Result<(bool, Vec<Review>), DerivedError> {
         let mut leaving: HashSet<String> = HashSet::new();
         let mut arriving: Vec<Review> = Vec::new();
         let mut changed = false;
@@ -1040,9 +1259,10 @@ impl State {
                 next.carry_ids_from(self, fresh.previous_next_id);
                 next.regions = std::mem::take(&mut self.regions);
                 next.seq = self.seq;
+                next.version = self.version + 1;
                 next.rebuild_group_of();
                 *self = next;
-                return Ok(true);
+                return Ok((true, Vec::new()));
             }
             for review in &arriving {
                 self.reviews.remove(&review.id);
@@ -1053,10 +1273,7 @@ impl State {
         if !leaving.is_empty() {
             self.remove_reviews(store, &leaving, today)?;
         }
-        if !arriving.is_empty() {
-            self.place(store, index, &arriving, today)?;
-        }
-        Ok(changed)
+        Ok((changed, arriving))
     }
 
     /// Takes every finding of reviews `gone` out of its group; a group left under two
@@ -1108,19 +1325,20 @@ impl State {
         Ok(())
     }
 
-    /// Places the findings of newly public `reviews` among the groups: candidates from
-    /// the index, their groups in full, the crate's placement on that small corpus.
-    fn place(
-        &mut self,
+    /// Plans where the findings of newly public `reviews` go among the groups (the
+    /// costly part, under the read lock): candidates from the index, their groups in
+    /// full, the crate's placement on that small corpus. Reviews no longer reflected
+    /// (withdrawn since) are left out.
+    fn plan_placement(
+        &self,
         store: &Store,
         index: &SearchIndex,
-        reviews: &[Review],
+        mut reviews: Vec<Review>,
         today: Date,
-    ) -> Result<(), DerivedError> {
+    ) -> Result<Placement, DerivedError> {
+        reviews.retain(|r| self.reviews.get(&r.id) == Some(&r.revision));
         let new: Vec<FindingInput> = reviews.iter().flat_map(FindingInput::from_review).collect();
-        self.latest_year = self
-            .latest_year
-            .max(new.iter().filter_map(|f| f.year).max());
+        let latest_year = new.iter().filter_map(|f| f.year).max();
         let fresh: HashSet<&str> = new.iter().map(|f| f.finding_id.as_str()).collect();
         let mut candidates: BTreeSet<String> = BTreeSet::new();
         for finding in &new {
@@ -1161,8 +1379,8 @@ impl State {
         };
         let placed = corpus.assign(&new, &sub, &Params::default());
         drop(corpus);
-        let mut all: HashMap<String, FindingInput> = texts;
-        all.extend(new.into_iter().map(|f| (f.finding_id.clone(), f)));
+        let mut texts: HashMap<String, FindingInput> = texts;
+        texts.extend(new.into_iter().map(|f| (f.finding_id.clone(), f)));
         let position: HashMap<&str, usize> = groups
             .iter()
             .map(|&g| (self.grouping.groups[g].id.as_str(), g))
@@ -1178,7 +1396,33 @@ impl State {
                 None => added.push(group),
             }
         }
-        self.grouping.next_id = self.grouping.next_id.max(placed.next_id);
+        Ok(Placement {
+            version: self.version,
+            reviews,
+            latest_year,
+            next_id: placed.next_id,
+            updates,
+            added,
+            texts,
+        })
+    }
+
+    /// Applies a [`Placement`] planned on this very state (same version; else hands
+    /// it back to be planned again).
+    fn apply_placement(&mut self, plan: Placement) -> Result<(), Box<Placement>> {
+        if plan.version != self.version {
+            return Err(Box::new(plan));
+        }
+        let Placement {
+            latest_year,
+            next_id,
+            updates,
+            added,
+            texts: all,
+            ..
+        } = plan;
+        self.latest_year = self.latest_year.max(latest_year);
+        self.grouping.next_id = self.grouping.next_id.max(next_id);
         for (g, group) in updates {
             self.summaries[g] = Arc::new(summarise(&group, &all, &mut self.terms));
             self.grouping.groups[g] = group;
@@ -1315,6 +1559,7 @@ fn compute_fresh(
         seq,
         stale: false,
         last_regroup: Some(Instant::now()),
+        version: 0,
     };
     state.rebuild_group_of();
     Ok(Fresh {
@@ -1610,5 +1855,62 @@ mod tests {
         assert!(members(&repository)[0]
             .iter()
             .any(|m| m.starts_with(&embargoed)));
+    }
+
+    #[test]
+    fn with_a_keeper_placing_waits_for_it_and_removals_do_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let repository = Repository::open(dir.path()).unwrap();
+        repository.put_board(&board(), "cli").unwrap();
+        let texts = [
+            "Health visitors should ask at every contact who else lives in the household and record the name of any new partner.",
+            "At each home visit the health visitor must ask who lives in the household and record the details of the new partner.",
+            "Health visitors should ask at each contact who is living in the household and record the name of any new partner.",
+        ];
+        repository
+            .create_reviews(
+                vec![
+                    making_the_point("Child A", texts[0], None),
+                    making_the_point("Child B", texts[1], None),
+                    making_the_point("Child D", "Officers attending a domestic incident should look for toys and cots that show a young child lives there.", None),
+                    making_the_point("Child E", "Social workers should see the kitchen and the bedrooms on every home visit where neglect is suspected.", None),
+                ],
+                "test",
+                "import",
+            )
+            .unwrap();
+        assert_eq!(members(&repository).len(), 1);
+        let signal = repository.keep_recurring_in_background();
+
+        // A publish is acknowledged before its findings are placed; the keeper places them.
+        let third = repository
+            .create_review(
+                making_the_point("Child C", texts[2], None),
+                "test",
+                "create",
+            )
+            .unwrap();
+        assert_eq!(
+            members(&repository)[0].len(),
+            2,
+            "placed on the commit path"
+        );
+        signal.wait(std::time::Duration::from_secs(5));
+        repository.recurring_maintenance().unwrap();
+        assert_eq!(members(&repository)[0].len(), 3);
+
+        // A withdrawal takes the findings out before it is acknowledged.
+        repository
+            .modify_review(&third.id, "test", "withdraw", |mut review| {
+                review.status = lessons_model::Status::Withdrawn;
+                Ok(review)
+            })
+            .unwrap();
+        assert_eq!(members(&repository)[0].len(), 2);
+        // The keeper's next round saves it.
+        repository.recurring_maintenance().unwrap();
+        let saved = super::read_saved(dir.path()).unwrap().unwrap();
+        assert!(!saved.reviews.contains_key(&third.id));
+        assert_eq!(saved.seq, repository.index.indexed_seq());
     }
 }

@@ -17,9 +17,15 @@
 //! sequence the index records only ever moves forward, because catch-ups never overlap
 //! and each applies the current stored state of every review changed since the last.
 //!
-//! The recurring lessons (`DIR/recurring.json`, `recurring_state`) are kept in step the
-//! same way: `catch_up` hands them the reviews it re-indexed (placed incrementally, or,
-//! inside [`Repository::bulk`], left to one regrouping at its end).
+//! A write that changes nothing searchable (a draft deposited or amended) is not
+//! committed to the index at all (see `SearchIndex::apply`): it waits for no commit and
+//! leaves the search cache's answers valid.
+//!
+//! The recurring lessons (`DIR/recurring.json`, `recurring_state`) follow: `catch_up`
+//! hands them the reviews it re-indexed; a review that stopped being public leaves its
+//! groups before the write returns, and the placing of new public findings is queued
+//! for the keeper thread (or, inside [`Repository::bulk`], left to one regrouping at
+//! its end), off the commit path.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
