@@ -11,7 +11,8 @@
 //! Layout of the store folder: `sled/` (the database) and `files/` (original uploads,
 //! named by SHA-256; see [`Store::put_file`]).
 //!
-//! Trees: `reviews` (id -> review), `revisions` (id \0 revision -> [`RevisionRecord`]),
+//! Trees: `reviews` (id -> review), `revisions` (id \0 revision -> the revision's record;
+//! the current one leaves its review to `reviews`, so a review is stored once: `revision`),
 //! `boards` (slug -> board), `settings` (name -> value), `users` (email -> user),
 //! `tokens` (SHA-256 of secret -> token), `sessions` (SHA-256 of cookie -> session),
 //! `file_owners` (board \0 sha256 -> review id), `changes` (seq -> [`Change`]), `audit`

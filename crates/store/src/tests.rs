@@ -85,6 +85,44 @@ fn every_revision_is_kept() {
 }
 
 #[test]
+fn a_review_is_stored_once_and_a_replaced_revision_keeps_its_copy() {
+    let (_dir, store) = open_with_board();
+    let stored_review = |id: &str, n: u32| -> Option<Review> {
+        let bytes = store.revisions.get(revision_key(id, n)).unwrap().unwrap();
+        decode_json::<crate::revision::StoredRevision>(&bytes, "revision")
+            .unwrap()
+            .review
+    };
+    let created = store.create_review(review(), "alice", "create").unwrap();
+    assert_eq!(
+        stored_review(&created.id, 1),
+        None,
+        "the current one is in `reviews`"
+    );
+    assert_eq!(
+        store.revision(&created.id, 1).unwrap().unwrap().review,
+        created
+    );
+
+    let mut changed = created.clone();
+    changed.title = "Serious Case Review: Child M (amended)".into();
+    let updated = store
+        .update_review(&created.id, changed, "bob", "update")
+        .unwrap();
+    assert_eq!(stored_review(&created.id, 1), Some(created.clone()));
+    assert_eq!(stored_review(&created.id, 2), None);
+    assert_eq!(
+        store.revision(&created.id, 1).unwrap().unwrap().review,
+        created
+    );
+    assert_eq!(
+        store.revision(&created.id, 2).unwrap().unwrap().review,
+        updated
+    );
+    assert!(store.verify().unwrap().problems.is_empty());
+}
+
+#[test]
 fn the_sequence_increases_with_every_write() {
     let (_dir, store) = open_with_board();
     assert_eq!(store.last_seq().unwrap(), 1);

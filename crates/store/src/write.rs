@@ -8,11 +8,12 @@ use sled::transaction::TransactionalTree;
 
 use crate::audit::{append, AuditNote};
 use crate::change::{next_seq, Change};
+use crate::codec::decode_json;
 use crate::codec::encode_json;
 use crate::error::{abort, TxResult};
 use crate::files::record_file_owners;
 use crate::listing::record_listing;
-use crate::revision::{revision_key, RevisionRecord};
+use crate::revision::{review_digest, revision_key, StoredRevision};
 
 /// The trees a new revision is written to, inside one transaction.
 pub(crate) struct RevisionTrees<'a> {
@@ -25,9 +26,10 @@ pub(crate) struct RevisionTrees<'a> {
     pub(crate) listings: &'a TransactionalTree,
 }
 
-/// Writes `review` as its current and its numbered revision, records its files' owner
-/// and its board's listing (out of `previous_board`'s when it moved), logs the change and
-/// appends the audit entry.
+/// Writes `review` as its current and its numbered revision (the review itself only once,
+/// as the current; the revision it replaces gets its copy, see `revision`), records its
+/// files' owner and its board's listing (out of `previous_board`'s when it moved), logs
+/// the change and appends the audit entry.
 pub(crate) fn write_revision(
     trees: &RevisionTrees,
     review: &Review,
@@ -43,12 +45,16 @@ pub(crate) fn write_revision(
         audit: audit_log,
         listings,
     } = trees;
-    let record = RevisionRecord {
+    if let Some(previous) = reviews.get(review.id.as_bytes())? {
+        keep_replaced_revision(revisions, decode_json(&previous, "review").map_err(abort)?)?;
+    }
+    let record = StoredRevision {
         revision: review.revision,
         at: at.to_string(),
         by: by.to_string(),
         action: action.to_string(),
-        review: review.clone(),
+        review: None,
+        digest: Some(review_digest(review)),
     };
     reviews.insert(review.id.as_bytes(), encode_json(review).map_err(abort)?)?;
     revisions.insert(
@@ -62,4 +68,20 @@ pub(crate) fn write_revision(
     append(meta, audit_log, &note, at)?;
     record_listing(listings, review, previous_board)?;
     record_file_owners(owners, review)
+}
+
+/// Copies `previous` (the current review, about to be replaced) into its revision's
+/// record, which left it out while it was current.
+fn keep_replaced_revision(revisions: &TransactionalTree, previous: Review) -> TxResult<()> {
+    let key = revision_key(&previous.id, previous.revision);
+    let Some(bytes) = revisions.get(&key)? else {
+        return Ok(());
+    };
+    let mut record: StoredRevision = decode_json(&bytes, "revision").map_err(abort)?;
+    if record.review.is_none() {
+        record.review = Some(previous);
+        record.digest = None;
+        revisions.insert(key, encode_json(&record).map_err(abort)?)?;
+    }
+    Ok(())
 }

@@ -4,9 +4,11 @@
 //!
 //! Correctness comes from the key, not from invalidation:
 //! - the **index generation** ([`lessons_index::SearchIndex::generation`]) read *before*
-//!   the search: every commit made visible (a deposit, publish, amendment, withdrawal)
-//!   starts a new generation, so no answer from before a change is served after it;
-//!   an answer stored under generation G was computed on G or later, never earlier;
+//!   the search: every change to what is indexed (a publish, a public review amended,
+//!   a withdrawal) is a commit that starts a new generation, so no answer from before
+//!   a change is served after it; an answer stored under generation G was computed on
+//!   G or later, never earlier. Writes to drafts (never indexed) commit nothing and
+//!   keep the answers valid;
 //! - **today's date**: the public filter depends on the day (an embargo ends at the
 //!   start of its date), so an answer from yesterday is never served today;
 //! - the board names, which hits and facet labels carry, change without a commit:

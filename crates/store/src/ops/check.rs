@@ -15,7 +15,7 @@ use crate::change::{Change, KEY_SEQ};
 use crate::codec::{decode_json, decode_u64};
 use crate::error::{Result, StoreError};
 use crate::listing::{listing_key, ReviewListing};
-use crate::revision::{split_revision_key, RevisionRecord};
+use crate::revision::{split_revision_key, StoredRevision};
 use crate::store::Store;
 
 /// One thing wrong in the store.
@@ -128,12 +128,23 @@ impl Store {
                 continue;
             };
             let record = format!("revision {id} {n}");
-            let stored: RevisionRecord = match decode_json(&value, "revision") {
+            let stored: StoredRevision = match decode_json(&value, "revision") {
                 Ok(stored) => stored,
                 Err(error) => {
                     report.unreadable(record, error);
                     continue;
                 }
+            };
+            let current = reviews.get(&id).cloned();
+            let Some(stored) = stored.with_review(|| current) else {
+                report.problem(
+                    record.clone(),
+                    "differs from the current review (or the current review is at another \
+                     revision)"
+                        .into(),
+                );
+                numbers.entry(id).or_default().push(n);
+                continue;
             };
             if stored.revision != n || stored.review.revision != n || stored.review.id != id {
                 report.problem(

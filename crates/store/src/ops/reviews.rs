@@ -10,7 +10,7 @@ use sled::Transactional;
 use crate::codec::decode_json;
 use crate::error::{abort, transaction_error, Result, StoreError, TxResult};
 use crate::ids::{counter_key, last_number, review_id, review_id_parts};
-use crate::revision::{revision_key, RevisionRecord};
+use crate::revision::{revision_key, RevisionRecord, StoredRevision};
 use crate::store::Store;
 use crate::validation::{field_error, in_order, restore_errors, review_errors};
 use crate::write::{write_revision, RevisionTrees};
@@ -216,10 +216,23 @@ impl Store {
 
     /// Review `id` as it was at revision `n`.
     pub fn revision(&self, id: &str, n: u32) -> Result<Option<RevisionRecord>> {
-        match self.revisions.get(revision_key(id, n))? {
-            Some(bytes) => Ok(Some(decode_json(&bytes, "revision")?)),
-            None => Ok(None),
+        let Some(bytes) = self.revisions.get(revision_key(id, n))? else {
+            return Ok(None);
+        };
+        let stored: StoredRevision = decode_json(&bytes, "revision")?;
+        let mut current = None;
+        if stored.review.is_none() {
+            current = self.review(id)?;
         }
+        stored
+            .with_review(|| current)
+            .map(Some)
+            .ok_or_else(|| StoreError::Corrupt {
+                what: format!("revision {id} {n}"),
+                message: "leaves its review to the current one, which is at another revision \
+                          or differs from it"
+                    .into(),
+            })
     }
 
     /// The history of review `id`, oldest first.
@@ -230,7 +243,7 @@ impl Store {
             .scan_prefix(prefix)
             .map(|entry| {
                 let (_, value) = entry?;
-                let record: RevisionRecord = decode_json(&value, "revision")?;
+                let record: StoredRevision = decode_json(&value, "revision")?;
                 Ok(RevisionInfo {
                     revision: record.revision,
                     at: record.at,
