@@ -368,6 +368,45 @@ impl ExportCursor {
         })
     }
 
+    /// The public findings among `ids` (`<review id>#L<n>`), in index order, as rows of
+    /// the lessons view: what the recurring lessons read their members' texts from.
+    pub(crate) fn of_findings(
+        context: &SearchContext,
+        ids: &[String],
+    ) -> Result<ExportCursor, IndexError> {
+        use tantivy::query::{BooleanQuery, Occur, Query, TermQuery, TermSetQuery};
+        use tantivy::schema::IndexRecordOption;
+        use tantivy::Term;
+        let fields = context.fields;
+        let wanted = TermSetQuery::new(
+            ids.iter()
+                .map(|id| Term::from_field_text(fields.lesson_id, id)),
+        );
+        let lesson = TermQuery::new(
+            Term::from_field_text(fields.doc_kind, "lesson"),
+            IndexRecordOption::Basic,
+        );
+        let query = BooleanQuery::new(vec![
+            (Occur::Must, Box::new(wanted) as Box<dyn Query>),
+            (Occur::Must, Box::new(lesson)),
+            context.public_today(),
+        ]);
+        let mut order: Vec<DocAddress> = context
+            .searcher
+            .search(&query, &tantivy::collector::DocSetCollector)?
+            .into_iter()
+            .collect();
+        order.sort();
+        Ok(ExportCursor {
+            searcher: context.searcher.clone(),
+            fields: *context.fields,
+            view: View::Lessons,
+            order,
+            next: 0,
+            last_metadata: None,
+        })
+    }
+
     /// How many rows the export has in all (the search's total).
     pub fn total(&self) -> u64 {
         self.order.len() as u64

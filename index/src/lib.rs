@@ -261,6 +261,14 @@ impl SearchIndex {
         self.with_context(today, |context| export::ExportCursor::new(context, request))
     }
 
+    /// The public findings among `ids` (`<review id>#L<n>`) on `today`, as rows of the
+    /// lessons view's export, in index order.
+    pub fn export_findings(&self, ids: &[String], today: Date) -> Result<export::ExportCursor> {
+        self.with_context(today, |context| {
+            export::ExportCursor::of_findings(context, ids)
+        })
+    }
+
     /// Public reviews most like public review `id`, or public findings of other reviews
     /// most like finding `id` (`<review id>#L<n>`), best first; `None` when `id` is not
     /// public on `today`.

@@ -16,6 +16,12 @@ use crate::codec::{decode_json, decode_u32, decode_u64, encode_json};
 use crate::error::{open_error, transaction_error, Result, StoreError};
 use crate::listing::rebuild_listings;
 
+/// sled's page cache, in bytes (its default is 1 GiB, which a long-running service fills
+/// with every review it ever read: resident memory that looks like a leak). Searches
+/// and exports read the index; the store serves review pages and writes, for which the
+/// hot reviews fit well within this.
+const CACHE_BYTES: u64 = 128 * 1024 * 1024;
+
 /// The on-disk format this build writes. Version 2 may hold compressed values; version
 /// 3 adds the `board_reviews` listings. An older store is read as it is: its listings
 /// are written when it is opened, and it is marked version 3.
@@ -57,6 +63,7 @@ impl Store {
         }
         let db = sled::Config::new()
             .path(path.join("sled"))
+            .cache_capacity(CACHE_BYTES)
             .open()
             .map_err(|e| open_error(path, e))?;
         let store = Store {

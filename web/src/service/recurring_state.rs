@@ -549,7 +549,7 @@ impl Derived {
         ids: &BTreeSet<String>,
     ) -> Result<(), DerivedError> {
         if self.opened.load(Ordering::SeqCst) {
-            self.remove_leaving(store, ids, today())?;
+            self.remove_leaving(store, index, ids, today())?;
         }
         {
             let mut queue = self.queue.lock().map_err(|_| DerivedError::Poisoned)?;
@@ -569,6 +569,7 @@ impl Derived {
     fn remove_leaving(
         &self,
         store: &Store,
+        index: &SearchIndex,
         ids: &BTreeSet<String>,
         today: Date,
     ) -> Result<(), DerivedError> {
@@ -592,7 +593,7 @@ impl Derived {
         leaving.retain(|id| state.reviews.remove(id).is_some());
         state.changes += leaving.len();
         state.version += 1;
-        state.remove_reviews(store, &leaving, today)?;
+        state.remove_reviews(index, &leaving, today)?;
         self.dirty.store(true, Ordering::SeqCst);
         Ok(())
     }
@@ -639,7 +640,7 @@ impl Derived {
             (changed, arriving, advanced)
         };
         if !arriving.is_empty() {
-            let plan = self.peek()?.plan_placement(store, index, arriving, today)?;
+            let plan = self.peek()?.plan_placement(index, arriving, today)?;
             let mut state = self.state.write().map_err(|_| DerivedError::Poisoned)?;
             if let Err(plan) = state.apply_placement(plan) {
                 let still: Vec<Review> = plan
@@ -647,7 +648,7 @@ impl Derived {
                     .into_iter()
                     .filter(|r| state.reviews.get(&r.id) == Some(&r.revision))
                     .collect();
-                let plan = state.plan_placement(store, index, still, today)?;
+                let plan = state.plan_placement(index, still, today)?;
                 if state.apply_placement(plan).is_err() {
                     return Err(DerivedError::Poisoned);
                 }
@@ -1190,7 +1191,7 @@ impl State {
     ) -> Result<bool, DerivedError> {
         let (changed, arriving) = self.reflect(store, index, ids, today, defer)?;
         if !arriving.is_empty() {
-            let plan = self.plan_placement(store, index, arriving, today)?;
+            let plan = self.plan_placement(index, arriving, today)?;
             if self.apply_placement(plan).is_err() {
                 return Err(DerivedError::Poisoned); // nothing changed in between
             }
@@ -1271,7 +1272,7 @@ impl State {
             self.stale = true;
         }
         if !leaving.is_empty() {
-            self.remove_reviews(store, &leaving, today)?;
+            self.remove_reviews(index, &leaving, today)?;
         }
         Ok((changed, arriving))
     }
@@ -1280,7 +1281,7 @@ impl State {
     /// reviews is retired without a successor; the others are summarised again.
     fn remove_reviews(
         &mut self,
-        store: &Store,
+        index: &SearchIndex,
         gone: &HashSet<String>,
         today: Date,
     ) -> Result<(), DerivedError> {
@@ -1309,7 +1310,7 @@ impl State {
             .filter(|&&i| keep[i])
             .flat_map(|&i| self.grouping.groups[i].members.iter().map(String::as_str))
             .collect();
-        let texts = findings_of(store, wanted, today)?;
+        let texts = findings_in_index(index, wanted, today)?;
         for &index in touched.iter().filter(|&&i| keep[i]) {
             let summary = summarise(&self.grouping.groups[index], &texts, &mut self.terms);
             self.summaries[index] = Arc::new(summary);
@@ -1331,7 +1332,6 @@ impl State {
     /// (withdrawn since) are left out.
     fn plan_placement(
         &self,
-        store: &Store,
         index: &SearchIndex,
         mut reviews: Vec<Review>,
         today: Date,
@@ -1362,7 +1362,7 @@ impl State {
         for &g in &groups {
             wanted.extend(self.grouping.groups[g].members.iter().cloned());
         }
-        let texts = findings_of(store, wanted.iter().map(String::as_str), today)?;
+        let texts = findings_in_index(index, wanted.iter().map(String::as_str), today)?;
         let mut old: Vec<FindingInput> = wanted
             .iter()
             .filter_map(|id| texts.get(id.as_str()).cloned())
@@ -1481,6 +1481,27 @@ fn finding_of(row: &lessons_index::export::ExportRow) -> Option<FindingInput> {
     })
 }
 
+/// The public findings among `ids` with their texts and fields, read from the index
+/// (the store would decode each whole review and fill its page cache with them).
+fn findings_in_index<'a>(
+    index: &SearchIndex,
+    ids: impl IntoIterator<Item = &'a str>,
+    today: Date,
+) -> Result<HashMap<String, FindingInput>, DerivedError> {
+    let ids: Vec<String> = ids.into_iter().map(str::to_string).collect();
+    let mut cursor = index.export_findings(&ids, today)?;
+    let mut out = HashMap::with_capacity(ids.len());
+    loop {
+        let batch = cursor.next_batch(1_000)?;
+        if batch.is_empty() {
+            return Ok(out);
+        }
+        for finding in batch.iter().filter_map(finding_of) {
+            out.insert(finding.finding_id.clone(), finding);
+        }
+    }
+}
+
 /// Groups every public finding afresh (read from `source`; ids carried over from
 /// `previous`) and summarises the groups; the corpus is dropped before returning. The
 /// reviews' revisions come from the store's listings; published reviews with no public
@@ -1567,34 +1588,6 @@ fn compute_fresh(
         seq,
         previous_next_id: previous.next_id,
     })
-}
-
-/// Public findings `ids` read from the store (each review once); a finding whose
-/// review is not public on `today` is left out.
-pub fn findings_of<'a>(
-    store: &Store,
-    ids: impl IntoIterator<Item = &'a str>,
-    today: Date,
-) -> Result<HashMap<String, FindingInput>, StoreError> {
-    let mut by_review: BTreeMap<&str, HashSet<&str>> = BTreeMap::new();
-    for id in ids {
-        by_review.entry(review_of(id)).or_default().insert(id);
-    }
-    let mut out = HashMap::new();
-    for (review_id, wanted) in by_review {
-        let Some(review) = store.review(review_id)? else {
-            continue;
-        };
-        if !review.is_public_on(today) {
-            continue;
-        }
-        for finding in FindingInput::from_review(&review) {
-            if wanted.contains(finding.finding_id.as_str()) {
-                out.insert(finding.finding_id.clone(), finding);
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// The review ids changed in the store after `seq`.
