@@ -52,7 +52,7 @@ pub use ids::review_id_parts;
 pub use listing::ReviewListing;
 pub use ops::check::{Problem, StoreReport};
 pub use revision::RevisionRecord;
-pub use store::{Store, FORMAT_VERSION};
+pub use store::{with_deferred_flush, Store, FORMAT_VERSION};
 pub use validation::check_restorable;
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! record but a review goes through. Knows the record modules and the leaves; the
 //! operations in `ops` build on it.
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -21,6 +22,27 @@ use crate::listing::rebuild_listings;
 /// and exports read the index; the store serves review pages and writes, for which the
 /// hot reviews fit well within this.
 const CACHE_BYTES: u64 = 128 * 1024 * 1024;
+
+thread_local! {
+    /// Set by [`with_deferred_flush`] for the writes of one thread.
+    static FLUSH_DEFERRED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `write` with this thread's store writes not flushed: the caller must call
+/// [`Store::flush`] before it acknowledges any of them. This is group commit: a writer
+/// that stores while another flushes does not wait for that flush before storing, and
+/// the next flush covers every write stored so far, so concurrent writers share
+/// flushes instead of queueing one flush each behind a lock.
+pub fn with_deferred_flush<T>(write: impl FnOnce() -> T) -> T {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            FLUSH_DEFERRED.with(|deferred| deferred.set(self.0));
+        }
+    }
+    let _restore = Restore(FLUSH_DEFERRED.with(|deferred| deferred.replace(true)));
+    write()
+}
 
 /// The on-disk format this build writes. Version 2 may hold compressed values; version
 /// 3 adds the `board_reviews` listings. An older store is read as it is: its listings
@@ -188,7 +210,7 @@ impl Store {
                 Ok(())
             })
             .map_err(transaction_error)?;
-        self.db.flush()?;
+        self.flush_write()?;
         Ok(())
     }
 
@@ -242,7 +264,17 @@ impl Store {
         &self.files_dir
     }
 
-    /// Flushes everything to disk (writes already flush; this is for shutdown).
+    /// Flushes a write just made, unless the caller deferred it
+    /// ([`with_deferred_flush`]).
+    pub(crate) fn flush_write(&self) -> Result<()> {
+        if !FLUSH_DEFERRED.with(Cell::get) {
+            self.db.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Flushes everything to disk: at shutdown, and after writes made inside
+    /// [`with_deferred_flush`].
     pub fn flush(&self) -> Result<()> {
         self.db.flush()?;
         Ok(())

@@ -12,9 +12,11 @@
 //! far in one index commit. Writers that stored while a commit was running wait for
 //! that lock; when they get it, a commit that started after their write has usually
 //! covered them already (`indexed_seq >= their seq`) and they return at once, so N
-//! concurrent writes share one commit instead of queueing for N. The store still
-//! flushes every write before the lock is released: acknowledged means flushed. The
-//! sequence the index records only ever moves forward, because catch-ups never overlap
+//! concurrent writes share one commit instead of queueing for N. The store's flush is
+//! shared the same way: a write is stored under the write lock but flushed after the
+//! lock is released (`lessons_store::with_deferred_flush`), and before it is
+//! acknowledged: writers that stored while one flushed share the next flush, and
+//! acknowledged still means flushed. The sequence the index records only ever moves forward, because catch-ups never overlap
 //! and each applies the current stored state of every review changed since the last.
 //!
 //! A write that changes nothing searchable (a draft deposited or amended) is not
@@ -177,12 +179,15 @@ impl Repository {
                 .write_lock
                 .lock()
                 .map_err(|_| RepositoryError::Poisoned)?;
-            let written = write()?;
+            let written = lessons_store::with_deferred_flush(write);
             (
                 written,
                 self.store.last_seq().map_err(RepositoryError::from)?,
             )
         };
+        // Outside the lock: writers that stored meanwhile share this flush or the next.
+        self.store.flush().map_err(RepositoryError::from)?;
+        let written = written?;
         self.make_visible(seq)?;
         Ok(written)
     }

@@ -24,7 +24,7 @@ impl Store {
     pub fn create_review(&self, review: Review, by: &str, action: &str) -> Result<Review> {
         let _writing = self.writing();
         let stored = self.write_new_review(review, by, action)?;
-        self.db.flush()?;
+        self.flush_write()?;
         Ok(stored)
     }
 
@@ -42,7 +42,7 @@ impl Store {
             .into_iter()
             .map(|review| self.write_new_review(review, by, action))
             .collect();
-        self.db.flush()?;
+        self.flush_write()?;
         Ok(results)
     }
 
@@ -100,7 +100,7 @@ impl Store {
             write_revision(trees, &review, Some(&current.board), (by, action, &now))?;
             Ok(review)
         })?;
-        self.db.flush()?;
+        self.flush_write()?;
         Ok(stored)
     }
 
