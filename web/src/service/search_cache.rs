@@ -15,7 +15,9 @@
 //!   [`SearchCache::clear`] is called when they are set.
 //!
 //! Searches are public only (no viewer-dependent answers), so the viewer is not part of
-//! the key. The cache is bounded by entries (least recently used out first); with
+//! the key. Answers of an older generation or day can never be asked for again, so
+//! they are all dropped when a newer one is first seen. The cache is bounded by
+//! entries (least recently used out first); with
 //! `capacity` 0 it holds nothing and every request is a miss (`--search-cache 0`).
 
 use std::num::NonZeroUsize;
@@ -38,7 +40,41 @@ struct Key {
 
 /// Answers of recent searches (see the module documentation).
 pub struct SearchCache {
-    entries: Mutex<Option<LruCache<Key, Arc<SearchResults>>>>,
+    entries: Mutex<Entries>,
+}
+
+/// The kept answers, all of the newest (generation, day) seen: older ones can never be
+/// asked for again, so they are dropped as soon as a newer state is seen (their memory
+/// is not held until evicted one by one).
+#[derive(Default)]
+struct Entries {
+    answers: Option<LruCache<Key, Arc<SearchResults>>>,
+    newest: Option<(u64, Date)>,
+}
+
+impl Entries {
+    fn sized(capacity: usize) -> Entries {
+        Entries {
+            answers: NonZeroUsize::new(capacity).map(LruCache::new),
+            newest: None,
+        }
+    }
+
+    /// Moves to the state (`generation`, `today`) when it is newer than any seen,
+    /// dropping every answer; returns whether answers of that state may be kept.
+    fn advance(&mut self, generation: u64, today: Date) -> bool {
+        match self.newest {
+            Some(newest) if newest == (generation, today) => true,
+            Some((g, d)) if generation < g || today < d => false,
+            _ => {
+                self.newest = Some((generation, today));
+                if let Some(answers) = self.answers.as_mut() {
+                    answers.clear();
+                }
+                true
+            }
+        }
+    }
 }
 
 impl std::fmt::Debug for SearchCache {
@@ -58,14 +94,14 @@ impl SearchCache {
     /// A cache of at most `capacity` answers (none when 0).
     pub fn new(capacity: usize) -> SearchCache {
         SearchCache {
-            entries: Mutex::new(NonZeroUsize::new(capacity).map(LruCache::new)),
+            entries: Mutex::new(Entries::sized(capacity)),
         }
     }
 
     /// Changes the capacity, dropping every answer.
     pub fn resize(&self, capacity: usize) {
         if let Ok(mut entries) = self.entries.lock() {
-            *entries = NonZeroUsize::new(capacity).map(LruCache::new);
+            *entries = Entries::sized(capacity);
         }
     }
 
@@ -87,9 +123,11 @@ impl SearchCache {
             return Ok((found, Lookup::Hit));
         }
         let computed = Arc::new(compute()?);
-        if let Ok(mut guard) = self.entries.lock() {
-            if let Some(entries) = guard.as_mut() {
-                entries.put(key, Arc::clone(&computed));
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.advance(generation, today) {
+                if let Some(answers) = entries.answers.as_mut() {
+                    answers.put(key, Arc::clone(&computed));
+                }
             }
         }
         Ok((computed, Lookup::Miss))
@@ -97,9 +135,9 @@ impl SearchCache {
 
     /// Drops every answer (the board names changed).
     pub fn clear(&self) {
-        if let Ok(mut guard) = self.entries.lock() {
-            if let Some(entries) = guard.as_mut() {
-                entries.clear();
+        if let Ok(mut entries) = self.entries.lock() {
+            if let Some(answers) = entries.answers.as_mut() {
+                answers.clear();
             }
         }
     }
@@ -109,13 +147,16 @@ impl SearchCache {
         self.entries
             .lock()
             .ok()
-            .and_then(|guard| guard.as_ref().map(LruCache::len))
+            .and_then(|entries| entries.answers.as_ref().map(LruCache::len))
             .unwrap_or(0)
     }
 
     fn find(&self, key: &Key) -> Option<Arc<SearchResults>> {
-        let mut guard = self.entries.lock().ok()?;
-        guard.as_mut()?.get(key).cloned()
+        let mut entries = self.entries.lock().ok()?;
+        if !entries.advance(key.generation, key.today) {
+            return None;
+        }
+        entries.answers.as_mut()?.get(key).cloned()
     }
 }
 
@@ -176,6 +217,21 @@ mod tests {
         ask(&cache, "neglect", 1, day(7), 5);
         assert_eq!(ask(&cache, "neglect", 2, day(7), 6), (6, Lookup::Miss));
         assert_eq!(ask(&cache, "neglect", 2, day(8), 7), (7, Lookup::Miss));
+    }
+
+    #[test]
+    fn answers_of_an_older_state_are_dropped_when_a_newer_one_is_seen() {
+        let cache = SearchCache::new(10);
+        ask(&cache, "neglect", 1, day(7), 5);
+        ask(&cache, "bruising", 1, day(7), 5);
+        assert_eq!(cache.len(), 2);
+        assert_eq!(ask(&cache, "neglect", 2, day(7), 6), (6, Lookup::Miss));
+        assert_eq!(cache.len(), 1, "generation 1's answers went");
+        // A search that read the generation before the commit is not kept.
+        assert_eq!(ask(&cache, "bruising", 1, day(7), 5), (5, Lookup::Miss));
+        assert_eq!(cache.len(), 1);
+        ask(&cache, "neglect", 2, day(8), 7);
+        assert_eq!(cache.len(), 1, "yesterday's answers went");
     }
 
     #[test]
