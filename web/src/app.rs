@@ -76,6 +76,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .default_service(web::to(api_route_not_found)),
         )
         .service(api_get("/feeds/reviews.atom", feeds::reviews))
+        .service(api_get("/feeds/actions.atom", feeds::actions))
         .service(
             web::resource("/oai")
                 .route(web::get().to(oai::get))
@@ -105,6 +106,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/themes", web::get().to(home::themes))
         .route("/themes/{slug}", web::get().to(theme::theme))
         .route("/insights", web::get().to(insights::insights))
+        .route("/progress", web::get().to(pages::progress::progress))
         .route("/help", web::get().to(help::help))
         .route("/codebook", web::get().to(codebook::codebook_page))
         .route("/login", web::get().to(account::login_form))
