@@ -13,7 +13,9 @@ use crate::api::reviews::transition;
 use crate::api::{actions, cite, docs, export, health, recurring, reviews, search, stats};
 use crate::http::config::SiteConfig;
 use crate::http::errors::{api_route_not_found, method_not_allowed};
-use crate::http::middleware::{private_when_credentialed, record_metrics, security_headers};
+use crate::http::middleware::{
+    logged_request_line, private_when_credentialed, record_metrics, security_headers,
+};
 use crate::pages::actions as action_pages;
 use crate::pages::{
     account, admin, api_docs, codebook, deposit, help, home, insights, review, theme,
@@ -248,7 +250,10 @@ pub async fn serve(
             .configure(move |cfg| state.register(cfg))
             .wrap(middleware::from_fn(private_when_credentialed))
             .wrap(security_headers())
-            .wrap(Logger::new("%r %s %b %Dms"))
+            .wrap(
+                Logger::new("%{request}xi %s %b %Dms")
+                    .custom_request_replace("request", logged_request_line),
+            )
             .wrap(middleware::from_fn(record_metrics))
             .configure(configure)
     })
