@@ -177,6 +177,10 @@ fn actions_added_and_completed_agree_on_every_public_surface() {
     assert!(page.contains("2 completed, 0 still open"), "{page}");
     assert!(page.contains("<strong>50%</strong>"), "{page}");
     assert!(page.contains("1 on time, 1 late"), "{page}");
+    assert!(
+        page.contains("Also filtered by Board") && !page.contains("Kind of finding"),
+        "recommendations go without saying: {page}"
+    );
     // The lessons export.
     let (_, export) = server.json("/api/v1/export?view=lessons&format=json&kind=recommendation");
     let row = &export["results"][0];

@@ -83,10 +83,15 @@ fn render(figures: &ProgressFigures) -> Markup {
 }
 
 fn form(search: &SearchRequest) -> Markup {
+    // Recommendations are what this page counts: that filter goes without saying.
+    let only_recommendations = |facet: &FacetName, values: &Vec<String>| {
+        *facet == FacetName::Kind && values == &["recommendation"]
+    };
     let kept: Vec<(FacetName, &String)> = search
         .filters
         .iter()
         .filter(|(facet, _)| !matches!(facet, FacetName::Agency | FacetName::Theme))
+        .filter(|(facet, values)| !only_recommendations(facet, values))
         .flat_map(|(facet, values)| values.iter().map(|v| (*facet, v)))
         .collect();
     html! {
