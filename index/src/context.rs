@@ -15,7 +15,7 @@ use time::Date;
 
 use crate::error::IndexError;
 use crate::facet_count::FacetTables;
-use crate::facets::FacetName;
+use crate::facets::{FacetName, OVERDUE};
 use crate::params::{SearchRequest, View};
 use crate::query::{build_text_query, TextQuery};
 use crate::schema::Fields;
@@ -88,6 +88,9 @@ impl SearchContext<'_> {
             let any: Vec<(Occur, Box<dyn Query>)> = values
                 .iter()
                 .map(|value| {
+                    if *facet == FacetName::Progress && value == OVERDUE {
+                        return (Occur::Should, self.overdue_today());
+                    }
                     let term = Term::from_facet(fields.facets, &facet.path(value));
                     (
                         Occur::Should,
@@ -98,6 +101,19 @@ impl SearchContext<'_> {
             clauses.push(filter(Box::new(BooleanQuery::new(any))));
         }
         BooleanQuery::new(clauses)
+    }
+
+    /// The documents with an open action due before today (`progress=overdue`): read
+    /// from the `open_due` fast field against the day of this snapshot, so an action
+    /// due tomorrow matches the day after without any write.
+    pub(crate) fn overdue_today(&self) -> Box<dyn Query> {
+        let today = Term::from_field_i64(self.fields.open_due, days_since_epoch(self.today));
+        Box::new(RangeQuery::new(Bound::Unbounded, Bound::Excluded(today)))
+    }
+
+    /// Days since the epoch of this snapshot's day.
+    pub(crate) fn today_days(&self) -> i64 {
+        days_since_epoch(self.today)
     }
 
     pub(crate) fn label(&self, facet: FacetName, value: &str) -> String {

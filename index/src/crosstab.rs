@@ -8,19 +8,22 @@
 //! pair it carries. A document without any value of a facet counts under
 //! [`NOT_RECORDED`] for that facet, so that for single-valued facets (year, region,
 //! incident, ...) the cells add up to the total; multi-valued ones (theme, agency,
-//! abuse, ...) add up to more.
+//! abuse, ...) add up to more. `progress` counts `overdue` beside a recommendation's
+//! state (from the `open_due` fast field and the day of the search), so it adds up to
+//! more too.
 
 use std::collections::HashMap;
 
 use serde::Serialize;
 use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
 use tantivy::fastfield::FacetReader;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::context::SearchContext;
 use crate::error::IndexError;
-use crate::facet_count::{FacetTables, OrdinalTable};
-use crate::facets::FacetName;
+use crate::facet_count::{is_overdue, open_due_column, FacetTables, OrdinalTable};
+use crate::facets::{FacetName, OVERDUE};
 use crate::params::SearchRequest;
 use crate::schema::FACETS_FIELD;
 use crate::search::FacetCount;
@@ -73,6 +76,7 @@ pub(crate) fn cross_tab(
             tables: context.facet_tables,
             rows,
             cols,
+            today: context.today_days(),
         };
         context.searcher.search(&query, &counter)?
     };
@@ -154,6 +158,8 @@ struct CrossCounter<'a> {
     tables: &'a FacetTables,
     rows: FacetName,
     cols: FacetName,
+    /// Days since the epoch of the search's day (for `progress=overdue`).
+    today: i64,
 }
 
 impl Collector for CrossCounter<'_> {
@@ -168,8 +174,11 @@ impl Collector for CrossCounter<'_> {
         let table = self.tables.table(segment, self.field)?;
         let rows = Axis::new(&table, self.rows);
         let cols = Axis::new(&table, self.cols);
+        let wants_overdue = rows.overdue.is_some() || cols.overdue.is_some();
         Ok(SegmentCrossCounter {
             reader: segment.facet_reader(self.field)?,
+            open_due: wants_overdue.then(|| open_due_column(segment)).flatten(),
+            today: self.today,
             grid: vec![0; rows.width() * cols.width()],
             row_counts: vec![0; rows.width()],
             col_counts: vec![0; cols.width()],
@@ -204,10 +213,11 @@ fn add_all<K: std::hash::Hash + Eq>(into: &mut HashMap<K, u64>, from: HashMap<K,
 }
 
 /// One facet's values in one segment: segment ordinal → local index, with one more
-/// index (the last) for [`NOT_RECORDED`].
+/// index (the last) for [`NOT_RECORDED`]; for `progress`, one for [`OVERDUE`] too.
 struct Axis {
     index_of_ord: Vec<Option<usize>>,
     values: Vec<String>,
+    overdue: Option<usize>,
 }
 
 impl Axis {
@@ -223,9 +233,14 @@ impl Axis {
                 _ => None,
             })
             .collect();
+        let overdue = (facet == FacetName::Progress).then(|| {
+            values.push(OVERDUE.to_string());
+            values.len() - 1
+        });
         Axis {
             index_of_ord,
             values,
+            overdue,
         }
     }
 
@@ -261,6 +276,9 @@ impl Axis {
 
 struct SegmentCrossCounter {
     reader: FacetReader,
+    /// The `open_due` column, read only when an axis is `progress`.
+    open_due: Option<Column<i64>>,
+    today: i64,
     rows: Axis,
     cols: Axis,
     /// Row-major counts of (row index, column index), `cols.width()` per row.
@@ -289,6 +307,10 @@ impl SegmentCollector for SegmentCrossCounter {
             previous = Some(ord);
             self.row_buf.extend(self.rows.index(ord));
             self.col_buf.extend(self.cols.index(ord));
+        }
+        if is_overdue(self.open_due.as_ref(), doc, self.today) {
+            self.row_buf.extend(self.rows.overdue);
+            self.col_buf.extend(self.cols.overdue);
         }
         if self.row_buf.is_empty() {
             self.row_buf.push(self.rows.missing());

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use lessons_model::dates::{days_since_epoch, parse_date};
-use lessons_model::{Lesson, Review, Visibility, Vocabulary};
+use lessons_model::{Action, Lesson, Review, Visibility, Vocabulary};
 use serde::{Deserialize, Serialize};
 use tantivy::{doc, TantivyDocument};
 use time::Date;
@@ -52,6 +52,29 @@ pub struct Display {
     pub level: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agency: Option<String>,
+    /// A recommendation's actions (DESIGN §10; stored for findings that are
+    /// recommendations only, empty for their other kinds and for reviews).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actions: Option<Vec<Action>>,
+    /// A recommendation's progress (`no_plan`, `not_started`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<String>,
+    /// Whether an action of a recommendation is overdue: never stored, filled for the
+    /// day of the request ([`Display::fill_overdue`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overdue: Option<bool>,
+}
+
+impl Display {
+    /// Fills `overdue` for `today` on a recommendation (one with `progress`).
+    pub fn fill_overdue(&mut self, today: Date) {
+        self.overdue = self.progress.is_some().then(|| {
+            self.actions
+                .iter()
+                .flatten()
+                .any(|action| action.is_overdue(today))
+        });
+    }
 }
 
 /// A review's public metadata beyond what a hit shows (the `metadata` field), stored
@@ -142,6 +165,9 @@ pub(crate) fn documents(
         f.display => to_json(&base),
         f.metadata => metadata.as_str(),
     );
+    if let Some(due) = facets::earliest_open_due(&review.lessons) {
+        review_doc.add_i64(f.open_due, due);
+    }
     add_common(&mut review_doc, f, review, facets::review_facets(review));
     for theme in all_themes(review) {
         review_doc.add_text(f.own_themes, theme);
@@ -154,6 +180,9 @@ pub(crate) fn documents(
         base.kind = Some(lesson.kind.clone());
         base.level = Some(lesson.level.clone());
         base.agency = lesson.agency.clone();
+        let progress = lesson.progress();
+        base.progress = progress.map(|p| p.as_str().to_string());
+        base.actions = progress.map(|_| lesson.actions.clone());
         let mut lesson_doc = doc!(
             f.doc_kind => "lesson",
             f.review_id => review.id.as_str(),
@@ -166,6 +195,12 @@ pub(crate) fn documents(
             f.display => to_json(&base),
             f.metadata => metadata.as_str(),
         );
+        if let Some(due) = facets::earliest_open_due([lesson]) {
+            lesson_doc.add_i64(f.open_due, due);
+        }
+        if progress.is_some() && !lesson.actions.is_empty() {
+            lesson_doc.add_u64(f.action_count, lesson.actions.len() as u64);
+        }
         add_common(
             &mut lesson_doc,
             f,

@@ -1,18 +1,26 @@
 //! Exports: every match of a search, in the search's order, read a batch at a time so
 //! that a caller can stream any number of rows with flat memory ([`ExportCursor`]), and
-//! the columns of each view with their names, types and vocabularies ([`Column`]; their
+//! the columns of each [`ExportView`] with their names, types and vocabularies ([`Column`]; their
 //! descriptions and the codebook are the web crate's `formats::codebook`). A row comes from one stored document (the hit's display
 //! data, which carries the review's public metadata, plus its text), never from the
 //! store, so an export sees exactly the public documents a search sees.
 //!
 //! Memory: the cursor keeps one (sort key, address) pair per match (16 bytes) to put
 //! the matches in order, and one batch of rows at a time.
+//!
+//! The `actions` view (DESIGN §10) has one row per action of the matching findings of
+//! a lessons-view search: only findings with actions are kept (from the `action_count`
+//! fast field, which also gives the total without reading a document), each giving a
+//! row per action in its plan's order. Whether an action was completed on time
+//! (`updated_on` <= `due`) and whether it is overdue are worked out for the cursor's day.
 
 use std::cmp::Ordering;
 use std::mem::take;
 use std::sync::Arc;
 
+use lessons_model::dates::parse_date;
 use lessons_model::vocab::Vocabulary;
+use lessons_model::Action;
 use serde::de::DeserializeOwned;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use tantivy::collector::{Collector, SegmentCollector};
@@ -24,8 +32,56 @@ use crate::context::SearchContext;
 use crate::document::{Display, ReviewMetadata};
 use crate::error::IndexError;
 use crate::params::{SearchRequest, Sort, View};
-use crate::schema::Fields;
+use crate::schema::{Fields, ACTION_COUNT_FIELD};
 use crate::search::effective_sort;
+use time::Date;
+
+/// What one row of an export stands for: a review, a finding, or an action of a
+/// recommendation's plan (the matches of a lessons-view search, one row per action).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExportView {
+    Reviews,
+    Lessons,
+    Actions,
+}
+
+impl ExportView {
+    pub const ALL: [ExportView; 3] = [
+        ExportView::Reviews,
+        ExportView::Lessons,
+        ExportView::Actions,
+    ];
+
+    /// The `view` parameter's value.
+    pub fn key(self) -> &'static str {
+        match self {
+            ExportView::Reviews => "reviews",
+            ExportView::Lessons => "lessons",
+            ExportView::Actions => "actions",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<ExportView> {
+        ExportView::ALL.into_iter().find(|v| v.key() == key)
+    }
+
+    /// The search view whose matches the rows come from.
+    pub fn search_view(self) -> View {
+        match self {
+            ExportView::Reviews => View::Reviews,
+            ExportView::Lessons | ExportView::Actions => View::Lessons,
+        }
+    }
+}
+
+impl From<View> for ExportView {
+    fn from(view: View) -> ExportView {
+        match view {
+            View::Reviews => ExportView::Reviews,
+            View::Lessons => ExportView::Lessons,
+        }
+    }
+}
 
 /// The kind of value a column holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +152,27 @@ pub enum Column {
     /// The recurring lesson a finding belongs to: the index does not know groups, so
     /// its rows leave this empty and the web crate's encoder fills it.
     RecurringId,
+    /// A recommendation's number of actions (empty for other findings).
+    Actions,
+    /// How many of them are completed.
+    ActionsCompleted,
+    /// A recommendation's progress (`no_plan`, `not_started`, ...).
+    Progress,
+    /// Whether an open action is past its due date on the day of the export.
+    Overdue,
+    /// The finding an action belongs to (`<review id>#L<n>`).
+    FindingId,
+    /// The finding's number in its review (from 1).
+    FindingNumber,
+    ActionId,
+    ActionText,
+    Owner,
+    Due,
+    ActionStatus,
+    /// A completed action's `updated_on` on or before its `due` (empty unless completed).
+    CompletedOnTime,
+    Evidence,
+    UpdatedOn,
 }
 
 const REVIEW_COLUMNS: &[Column] = &[
@@ -153,14 +230,44 @@ const LESSON_COLUMNS: &[Column] = &[
     Column::ReviewThemes,
     Column::ReviewAgencies,
     Column::Text,
+    Column::Actions,
+    Column::ActionsCompleted,
+    Column::Progress,
+    Column::Overdue,
+    // Last, as before action plans came (readers find it at the end).
     Column::RecurringId,
 ];
 
+const ACTION_COLUMNS: &[Column] = &[
+    Column::Rank,
+    Column::Id,
+    Column::Permalink,
+    Column::ReviewId,
+    Column::Title,
+    Column::Board,
+    Column::BoardName,
+    Column::Region,
+    Column::Year,
+    Column::FindingId,
+    Column::FindingNumber,
+    Column::Agency,
+    Column::ActionId,
+    Column::ActionText,
+    Column::Owner,
+    Column::Due,
+    Column::ActionStatus,
+    Column::CompletedOnTime,
+    Column::Overdue,
+    Column::Evidence,
+    Column::UpdatedOn,
+];
+
 /// The columns of an export in `view`, in order.
-pub fn columns(view: View) -> &'static [Column] {
-    match view {
-        View::Reviews => REVIEW_COLUMNS,
-        View::Lessons => LESSON_COLUMNS,
+pub fn columns(view: impl Into<ExportView>) -> &'static [Column] {
+    match view.into() {
+        ExportView::Reviews => REVIEW_COLUMNS,
+        ExportView::Lessons => LESSON_COLUMNS,
+        ExportView::Actions => ACTION_COLUMNS,
     }
 }
 
@@ -204,19 +311,41 @@ impl Column {
             Column::Text => "text",
             Column::Summary => "summary",
             Column::RecurringId => "recurring_id",
+            Column::Actions => "actions",
+            Column::ActionsCompleted => "actions_completed",
+            Column::Progress => "progress",
+            Column::Overdue => "overdue",
+            Column::FindingId => "finding_id",
+            Column::FindingNumber => "finding_number",
+            Column::ActionId => "action_id",
+            Column::ActionText => "text",
+            Column::Owner => "owner",
+            Column::Due => "due",
+            Column::ActionStatus => "status",
+            Column::CompletedOnTime => "completed_on_time",
+            Column::Evidence => "evidence",
+            Column::UpdatedOn => "updated_on",
         }
     }
 
     pub fn column_type(self) -> ColumnType {
         match self {
-            Column::Rank | Column::Year | Column::DurationMonths | Column::LessonCount => {
-                ColumnType::Integer
+            Column::Rank
+            | Column::Year
+            | Column::DurationMonths
+            | Column::LessonCount
+            | Column::Actions
+            | Column::ActionsCompleted
+            | Column::FindingNumber => ColumnType::Integer,
+            Column::OverSixMonths | Column::Overdue | Column::CompletedOnTime => {
+                ColumnType::Boolean
             }
-            Column::OverSixMonths => ColumnType::Boolean,
             Column::IncidentDate
             | Column::CommissionedOn
             | Column::CompletedOn
-            | Column::PublishedOn => ColumnType::Date,
+            | Column::PublishedOn
+            | Column::Due
+            | Column::UpdatedOn => ColumnType::Date,
             Column::Pseudonyms
             | Column::Abuse
             | Column::SourceOfHarm
@@ -246,7 +375,11 @@ impl Column {
             Column::ParallelProcesses => Vocabulary::ParallelProcess,
             Column::OfstedGrade => Vocabulary::OfstedGrade,
             Column::Themes | Column::ReviewThemes => Vocabulary::Theme,
-            Column::Agencies | Column::ReviewAgencies | Column::Agency => Vocabulary::Agency,
+            Column::Agencies | Column::ReviewAgencies | Column::Agency | Column::Owner => {
+                Vocabulary::Agency
+            }
+            Column::Progress => Vocabulary::Progress,
+            Column::ActionStatus => Vocabulary::ActionStatus,
             Column::Kind => Vocabulary::LessonKind,
             Column::Level => Vocabulary::Level,
             _ => return None,
@@ -291,7 +424,7 @@ impl Serialize for Cell {
 /// One exported row: a cell per column of its view, in the view's column order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExportRow {
-    pub view: View,
+    pub view: ExportView,
     pub cells: Vec<Cell>,
 }
 
@@ -335,35 +468,59 @@ impl Serialize for ExportRow {
 pub struct ExportCursor {
     searcher: Searcher,
     fields: Fields,
-    view: View,
+    view: ExportView,
+    /// The day the export is made (overdue actions).
+    today: Date,
     order: Vec<DocAddress>,
     next: usize,
+    /// Rows read so far, and rows in all (one per match, or per action).
+    rows_read: u64,
+    rows_total: u64,
     /// The metadata of the review of the last row read, with its id.
     last_metadata: Option<(String, Arc<ReviewMetadata>)>,
 }
 
 impl ExportCursor {
-    /// Finds and orders every match of `request` (its page and page size are ignored).
+    /// Finds and orders every match of `request` (its page and page size are ignored)
+    /// as the rows of `view` (the request's own view for reviews and lessons; the
+    /// actions view reads the lessons view's matches that have actions).
     pub(crate) fn new(
         context: &SearchContext,
         request: &SearchRequest,
+        view: ExportView,
     ) -> Result<ExportCursor, IndexError> {
-        let (text, _) = context.text_query(request)?;
-        let order = if text.nothing_searchable {
-            Vec::new()
+        let request = SearchRequest {
+            view: view.search_view(),
+            ..request.clone()
+        };
+        let (text, _) = context.text_query(&request)?;
+        let (order, actions) = if text.nothing_searchable {
+            (Vec::new(), 0)
         } else {
-            let query = context.full_query(request, &text, None);
-            let sort = effective_sort(request, &text);
-            let mut matches = context.searcher.search(&query, &AllMatches { sort })?;
+            let query = context.full_query(&request, &text, None);
+            let sort = effective_sort(&request, &text);
+            let collector = AllMatches {
+                sort,
+                with_actions_only: view == ExportView::Actions,
+            };
+            let (mut matches, actions) = context.searcher.search(&query, &collector)?;
             matches.sort_by(|a, b| compare(sort, a, b));
-            matches.into_iter().map(|(_, address)| address).collect()
+            let order: Vec<DocAddress> = matches.into_iter().map(|(_, address)| address).collect();
+            (order, actions)
+        };
+        let rows_total = match view {
+            ExportView::Actions => actions,
+            _ => order.len() as u64,
         };
         Ok(ExportCursor {
             searcher: context.searcher.clone(),
             fields: *context.fields,
-            view: request.view,
+            view,
+            today: context.today,
             order,
             next: 0,
+            rows_read: 0,
+            rows_total,
             last_metadata: None,
         })
     }
@@ -400,43 +557,58 @@ impl ExportCursor {
         Ok(ExportCursor {
             searcher: context.searcher.clone(),
             fields: *context.fields,
-            view: View::Lessons,
+            view: ExportView::Lessons,
+            today: context.today,
+            rows_total: order.len() as u64,
             order,
             next: 0,
+            rows_read: 0,
             last_metadata: None,
         })
     }
 
-    /// How many rows the export has in all (the search's total).
+    /// How many rows the export has in all (the search's total; in the actions view,
+    /// the actions of its matches).
     pub fn total(&self) -> u64 {
-        self.order.len() as u64
+        self.rows_total
     }
 
     /// How many rows have been read so far.
     pub fn position(&self) -> u64 {
-        self.next as u64
+        self.rows_read
     }
 
-    /// The next rows, at most `max`; empty at the end. Documents are read in address
-    /// order within the batch (the document store decompresses blocks in sequence) and
-    /// returned in the export's order.
+    /// The next rows, from at most `max` matches (in the actions view, every action of
+    /// each); empty at the end. Documents are read in address order within the batch
+    /// (the document store decompresses blocks in sequence) and returned in the
+    /// export's order.
     pub fn next_batch(&mut self, max: usize) -> Result<Vec<ExportRow>, IndexError> {
-        let end = (self.next + max).min(self.order.len());
+        let end = (self.next + max.max(1)).min(self.order.len());
         let addresses = self.order[self.next..end].to_vec();
         let mut by_address: Vec<usize> = (0..addresses.len()).collect();
         by_address.sort_by_key(|&i| addresses[i]);
-        let mut rows: Vec<Option<ExportRow>> = vec![None; addresses.len()];
+        let mut rows: Vec<Vec<ExportRow>> = vec![Vec::new(); addresses.len()];
         for i in by_address {
-            let rank = (self.next + i + 1) as i64;
-            rows[i] = Some(self.row(addresses[i], rank)?);
+            rows[i] = self.rows_of(addresses[i])?;
         }
         self.next = end;
-        Ok(rows.into_iter().flatten().collect())
+        let mut rows: Vec<ExportRow> = rows.into_iter().flatten().collect();
+        for row in &mut rows {
+            self.rows_read += 1;
+            if let Some(Cell::Integer(rank)) = row.cells.first_mut() {
+                *rank = Some(self.rows_read as i64);
+            }
+        }
+        Ok(rows)
     }
 
-    fn row(&mut self, address: DocAddress, rank: i64) -> Result<ExportRow, IndexError> {
+    /// The rows of one matching document (rank left for [`Self::next_batch`]).
+    fn rows_of(&mut self, address: DocAddress) -> Result<Vec<ExportRow>, IndexError> {
         let doc: TantivyDocument = self.searcher.doc(address)?;
         let display: Display = parse_stored(&doc, self.fields.display)?;
+        if self.view == ExportView::Actions {
+            return Ok(self.action_rows(display));
+        }
         // A review's findings lie next to each other in the index, so the batch (read in
         // address order) meets each review's metadata many times in a row.
         let metadata = match &self.last_metadata {
@@ -454,28 +626,38 @@ impl ExportCursor {
             }
         };
         let text_field = match self.view {
-            View::Reviews => self.fields.summary,
-            View::Lessons => self.fields.lessons,
+            ExportView::Reviews => self.fields.summary,
+            _ => self.fields.lessons,
         };
         let text = doc
             .get_first(text_field)
             .and_then(|v| v.as_str())
             .unwrap_or("")
             .to_string();
-        Ok(ExportRow {
+        Ok(vec![ExportRow {
             view: self.view,
-            cells: self.cells(display, &metadata, text, rank),
-        })
+            cells: self.cells(display, &metadata, text),
+        }])
     }
 
     /// The row's cells in column order, moving the document's values into them.
-    fn cells(&self, mut d: Display, review: &ReviewMetadata, text: String, rank: i64) -> Vec<Cell> {
+    fn cells(&self, mut d: Display, review: &ReviewMetadata, text: String) -> Vec<Cell> {
         let mut text = Some(text);
         let list = |values: &Vec<String>| Cell::List(values.clone());
+        d.fill_overdue(self.today);
+        let actions = d.actions.take();
+        let count = |completed_only: bool| {
+            Cell::Integer(actions.as_ref().map(|actions| {
+                actions
+                    .iter()
+                    .filter(|a| !completed_only || a.status == "completed")
+                    .count() as i64
+            }))
+        };
         columns(self.view)
             .iter()
             .map(|column| match column {
-                Column::Rank => Cell::Integer(Some(rank)),
+                Column::Rank => Cell::Integer(None),
                 Column::Id => Cell::Text(d.id.clone()),
                 Column::Permalink => Cell::Text(permalink_path(&d.id)),
                 Column::ReviewId => Cell::optional(d.review_id.take()),
@@ -510,9 +692,71 @@ impl ExportCursor {
                 Column::Agency => Cell::optional(d.agency.take()),
                 Column::Text | Column::Summary => Cell::Text(text.take().unwrap_or_default()),
                 Column::RecurringId => Cell::Text(String::new()),
+                Column::Actions => count(false),
+                Column::ActionsCompleted => count(true),
+                Column::Progress => Cell::optional(d.progress.take()),
+                Column::Overdue => Cell::Boolean(d.overdue),
+                // Columns of the actions view only.
+                _ => Cell::Text(String::new()),
             })
             .collect()
     }
+
+    /// One row per action of a recommendation, in its plan's order.
+    fn action_rows(&self, mut d: Display) -> Vec<ExportRow> {
+        let actions = d.actions.take().unwrap_or_default();
+        let finding_number =
+            d.id.rsplit_once("#L")
+                .and_then(|(_, n)| n.parse::<i64>().ok());
+        let review_id = d.review_id.take().unwrap_or_default();
+        actions
+            .into_iter()
+            .map(|action| {
+                let cells = ACTION_COLUMNS
+                    .iter()
+                    .map(|column| match column {
+                        Column::Rank => Cell::Integer(None),
+                        Column::Id => Cell::Text(format!("{review_id}#{}", action.id)),
+                        Column::Permalink => Cell::Text(permalink_path(&d.id)),
+                        Column::ReviewId => Cell::Text(review_id.clone()),
+                        Column::Title => Cell::Text(d.title.clone()),
+                        Column::Board => Cell::Text(d.board.clone()),
+                        Column::BoardName => Cell::Text(d.board_name.clone()),
+                        Column::Region => Cell::Text(d.region.clone()),
+                        Column::Year => Cell::Integer(d.year.map(i64::from)),
+                        Column::FindingId => Cell::Text(d.id.clone()),
+                        Column::FindingNumber => Cell::Integer(finding_number),
+                        Column::Agency => Cell::optional(d.agency.clone()),
+                        Column::ActionId => Cell::Text(action.id.clone()),
+                        Column::ActionText => Cell::Text(action.text.clone()),
+                        Column::Owner => Cell::Text(action.owner.clone()),
+                        Column::Due => Cell::Text(action.due.clone()),
+                        Column::ActionStatus => Cell::Text(action.status.clone()),
+                        Column::CompletedOnTime => Cell::Boolean(completed_on_time(&action)),
+                        Column::Overdue => Cell::Boolean(Some(action.is_overdue(self.today))),
+                        Column::Evidence => Cell::optional(action.evidence.clone()),
+                        Column::UpdatedOn => Cell::Text(action.updated_on.clone()),
+                        _ => Cell::Text(String::new()),
+                    })
+                    .collect();
+                ExportRow {
+                    view: ExportView::Actions,
+                    cells,
+                }
+            })
+            .collect()
+    }
+}
+
+/// Whether a completed action was completed by its due date: its `updated_on` (the
+/// day it was last changed, so the day it was marked completed unless changed since)
+/// on or before `due`. `None` unless completed with both dates valid.
+pub fn completed_on_time(action: &Action) -> Option<bool> {
+    if action.status != "completed" {
+        return None;
+    }
+    let updated = parse_date(&action.updated_on)?;
+    Some(updated <= action.due_date()?)
 }
 
 /// Reads a stored JSON field of a document.
@@ -534,19 +778,23 @@ fn compare(sort: Sort, a: &Match, b: &Match) -> Ordering {
     by_key.then_with(|| a.1.cmp(&b.1))
 }
 
-/// Collects every match with its sort key.
+/// Collects every match with its sort key; with `with_actions_only`, only the matches
+/// with actions, and how many actions they have in all.
 struct AllMatches {
     sort: Sort,
+    with_actions_only: bool,
 }
 
 struct SegmentMatches {
     segment: SegmentOrdinal,
     dates: Option<FastColumn<i64>>,
+    action_counts: Option<FastColumn<u64>>,
+    actions: u64,
     matches: Vec<Match>,
 }
 
 impl Collector for AllMatches {
-    type Fruit = Vec<Match>;
+    type Fruit = (Vec<Match>, u64);
     type Child = SegmentMatches;
 
     fn for_segment(
@@ -558,9 +806,15 @@ impl Collector for AllMatches {
             Sort::Relevance => None,
             Sort::Newest | Sort::Oldest => Some(reader.fast_fields().i64("sort_date")?),
         };
+        let action_counts = match self.with_actions_only {
+            true => Some(reader.fast_fields().u64(ACTION_COUNT_FIELD)?),
+            false => None,
+        };
         Ok(SegmentMatches {
             segment,
             dates,
+            action_counts,
+            actions: 0,
             matches: Vec::new(),
         })
     }
@@ -569,15 +823,23 @@ impl Collector for AllMatches {
         self.sort == Sort::Relevance
     }
 
-    fn merge_fruits(&self, fruits: Vec<Vec<Match>>) -> tantivy::Result<Vec<Match>> {
-        Ok(fruits.concat())
+    fn merge_fruits(&self, fruits: Vec<(Vec<Match>, u64)>) -> tantivy::Result<(Vec<Match>, u64)> {
+        let actions = fruits.iter().map(|(_, n)| n).sum();
+        let matches = fruits.into_iter().flat_map(|(m, _)| m).collect();
+        Ok((matches, actions))
     }
 }
 
 impl SegmentCollector for SegmentMatches {
-    type Fruit = Vec<Match>;
+    type Fruit = (Vec<Match>, u64);
 
     fn collect(&mut self, doc: DocId, score: Score) {
+        if let Some(counts) = &self.action_counts {
+            match counts.first(doc) {
+                Some(n) if n > 0 => self.actions += n,
+                _ => return,
+            }
+        }
         let key = match &self.dates {
             Some(dates) => dates.first(doc).unwrap_or(0) as f64,
             None => f64::from(score),
@@ -585,8 +847,8 @@ impl SegmentCollector for SegmentMatches {
         self.matches.push((key, DocAddress::new(self.segment, doc)));
     }
 
-    fn harvest(self) -> Vec<Match> {
-        self.matches
+    fn harvest(self) -> (Vec<Match>, u64) {
+        (self.matches, self.actions)
     }
 }
 
@@ -596,7 +858,7 @@ mod tests {
 
     #[test]
     fn every_column_has_a_distinct_name() {
-        for view in [View::Reviews, View::Lessons] {
+        for view in ExportView::ALL {
             let names: Vec<&str> = columns(view).iter().map(|c| c.name()).collect();
             let mut distinct = names.clone();
             distinct.sort_unstable();
@@ -609,7 +871,7 @@ mod tests {
     #[test]
     fn empty_text_serialises_as_null_and_lists_as_arrays() {
         let row = ExportRow {
-            view: View::Lessons,
+            view: ExportView::Lessons,
             cells: columns(View::Lessons)
                 .iter()
                 .map(|c| match c.column_type() {

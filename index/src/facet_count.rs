@@ -5,15 +5,21 @@
 //! dictionary, and cached for as long as the segment lives (segments never change).
 //! So is each document's list of distinct ordinals, as plain arrays: reading them through
 //! tantivy's multi-valued column for every match cost more than the counting itself.
+//!
+//! `progress=overdue` is no stored facet value: a document counts under it when its
+//! `open_due` fast field (the earliest due date of its open actions) is before the day
+//! of the search, read per match beside its ordinals.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
 use tantivy::schema::Facet;
 use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
-use crate::facets::FacetName;
+use crate::facets::{FacetName, OVERDUE};
+use crate::schema::OPEN_DUE_FIELD;
 
 /// What one facet ordinal of a segment stands for (`None`: a path that is no facet value).
 pub(crate) type OrdinalTable = Arc<Vec<Option<(FacetName, String)>>>;
@@ -149,6 +155,26 @@ fn facet_value(encoded: &[u8]) -> Option<(FacetName, String)> {
 pub(crate) struct FacetCounter<'a> {
     pub field: &'static str,
     pub tables: &'a FacetTables,
+    /// Days since the epoch of the search's day: documents with an open action due
+    /// before it count as `progress=overdue`.
+    pub today: i64,
+}
+
+/// A segment's `open_due` column, when some document of the segment has a value (so a
+/// segment without open actions costs nothing per match).
+pub(crate) fn open_due_column(segment: &SegmentReader) -> Option<Column<i64>> {
+    segment
+        .fast_fields()
+        .i64(OPEN_DUE_FIELD)
+        .ok()
+        .filter(|column| column.values.num_vals() > 0)
+}
+
+/// Whether `doc` has an open action due before `today` (days since the epoch).
+pub(crate) fn is_overdue(column: Option<&Column<i64>>, doc: DocId, today: i64) -> bool {
+    column
+        .and_then(|column| column.first(doc))
+        .is_some_and(|due| due < today)
 }
 
 /// Counts per facet, per value.
@@ -157,6 +183,9 @@ pub(crate) type Tally = HashMap<FacetName, HashMap<String, u64>>;
 pub(crate) struct SegmentFacetCounter {
     facets: Arc<SegmentFacets>,
     counts: Vec<u64>,
+    open_due: Option<Column<i64>>,
+    today: i64,
+    overdue: u64,
 }
 
 impl Collector for FacetCounter<'_> {
@@ -172,6 +201,9 @@ impl Collector for FacetCounter<'_> {
         Ok(SegmentFacetCounter {
             counts: vec![0; facets.table.len()],
             facets,
+            open_due: open_due_column(segment),
+            today: self.today,
+            overdue: 0,
         })
     }
 
@@ -183,6 +215,13 @@ impl Collector for FacetCounter<'_> {
     /// per segment).
     fn merge_fruits(&self, fruits: Vec<SegmentFacetCounter>) -> tantivy::Result<Tally> {
         let mut total = Tally::new();
+        let overdue: u64 = fruits.iter().map(|fruit| fruit.overdue).sum();
+        if overdue > 0 {
+            total
+                .entry(FacetName::Progress)
+                .or_default()
+                .insert(OVERDUE.to_string(), overdue);
+        }
         for fruit in fruits {
             for (ord, &count) in fruit.counts.iter().enumerate() {
                 let Some(Some((facet, value))) = fruit.facets.table.get(ord) else {
@@ -208,12 +247,15 @@ impl SegmentCollector for SegmentFacetCounter {
     /// The counts by ordinal, named in [`Collector::merge_fruits`].
     type Fruit = SegmentFacetCounter;
 
-    /// Counts each of the document's values once.
+    /// Counts each of the document's values once, and whether it is overdue.
     fn collect(&mut self, doc: DocId, _: Score) {
         for &ord in self.facets.of(doc) {
             if let Some(count) = self.counts.get_mut(ord as usize) {
                 *count += 1;
             }
+        }
+        if is_overdue(self.open_due.as_ref(), doc, self.today) {
+            self.overdue += 1;
         }
     }
 

@@ -23,11 +23,21 @@ pub enum FacetName {
     ReviewTheme,
     /// A finding's review's agencies (lessons view); a review's own agencies (reviews view).
     ReviewAgency,
+    /// A recommendation's follow-through (DESIGN §10): its derived progress, plus
+    /// [`OVERDUE`], a flag beside it worked out on the day of the request from the
+    /// `open_due` fast field, never stored as a facet value.
+    Progress,
 }
+
+/// The `progress` value that is not a state but a flag decided on the day asked: a
+/// recommendation with an open action whose due date has passed. It is counted beside
+/// the recommendation's progress (an overdue recommendation in progress counts under
+/// both `in_progress` and `overdue`).
+pub const OVERDUE: &str = "overdue";
 
 impl FacetName {
     /// Every facet, in display order.
-    pub const ALL: [FacetName; 14] = [
+    pub const ALL: [FacetName; 15] = [
         FacetName::Theme,
         FacetName::Agency,
         FacetName::Level,
@@ -42,6 +52,7 @@ impl FacetName {
         FacetName::Timeliness,
         FacetName::ReviewTheme,
         FacetName::ReviewAgency,
+        FacetName::Progress,
     ];
 
     /// The query-string parameter and JSON key of this facet.
@@ -61,6 +72,7 @@ impl FacetName {
             FacetName::Timeliness => "timeliness",
             FacetName::ReviewTheme => "review_theme",
             FacetName::ReviewAgency => "review_agency",
+            FacetName::Progress => "progress",
         }
     }
 
@@ -81,6 +93,7 @@ impl FacetName {
             FacetName::Timeliness => "Timeliness",
             FacetName::ReviewTheme => "Review theme",
             FacetName::ReviewAgency => "Review agency",
+            FacetName::Progress => "Progress of recommendations",
         }
     }
 
@@ -101,6 +114,7 @@ impl FacetName {
             FacetName::Abuse => Some(Vocabulary::Abuse),
             FacetName::ReviewType => Some(Vocabulary::ReviewType),
             FacetName::Timeliness => Some(Vocabulary::Timeliness),
+            FacetName::Progress => Some(Vocabulary::Progress),
             FacetName::Board | FacetName::Year => None,
         }
     }
@@ -117,8 +131,8 @@ impl FacetName {
 }
 
 /// The `(facet, value)` pairs a review document carries: its own tags plus, for theme,
-/// agency, level and kind, those of every finding (DESIGN §5, reviews view); for
-/// review theme and review agency, its own tags only.
+/// agency, level, kind and progress, those of every finding (DESIGN §5, reviews view);
+/// for review theme and review agency, its own tags only.
 pub fn review_facets(review: &Review) -> Vec<(FacetName, String)> {
     let mut out = shared_facets(review);
     push_all(&mut out, FacetName::Theme, &review.themes);
@@ -130,14 +144,17 @@ pub fn review_facets(review: &Review) -> Vec<(FacetName, String)> {
         }
         push(&mut out, FacetName::Level, &lesson.level);
         push(&mut out, FacetName::Kind, &lesson.kind);
+        if let Some(progress) = lesson.progress() {
+            push(&mut out, FacetName::Progress, progress.as_str());
+        }
     }
     out
 }
 
 /// The `(facet, value)` pairs a finding's document carries: its own themes, agency,
-/// level and kind (DESIGN §5, lessons view: an inter-agency finding has no agency), its
-/// review's themes and agencies as review theme and review agency, and its review's
-/// other facets.
+/// level, kind and, for a recommendation, progress (DESIGN §5 and §10, lessons view: an
+/// inter-agency finding has no agency), its review's themes and agencies as review theme
+/// and review agency, and its review's other facets.
 pub fn lesson_facets(review: &Review, lesson: &Lesson) -> Vec<(FacetName, String)> {
     let mut out = shared_facets(review);
     push_all(&mut out, FacetName::Theme, &lesson.themes);
@@ -146,7 +163,24 @@ pub fn lesson_facets(review: &Review, lesson: &Lesson) -> Vec<(FacetName, String
     }
     push(&mut out, FacetName::Level, &lesson.level);
     push(&mut out, FacetName::Kind, &lesson.kind);
+    if let Some(progress) = lesson.progress() {
+        push(&mut out, FacetName::Progress, progress.as_str());
+    }
     out
+}
+
+/// Days since the epoch of the earliest due date among the open (planned or in
+/// progress) actions of these recommendations, indexed as the `open_due` fast field:
+/// a document is overdue on a day after it (DESIGN §10), decided at request time.
+pub fn earliest_open_due<'a>(lessons: impl IntoIterator<Item = &'a Lesson>) -> Option<i64> {
+    lessons
+        .into_iter()
+        .filter(|lesson| lesson.progress().is_some())
+        .flat_map(|lesson| &lesson.actions)
+        .filter(|action| action.is_open())
+        .filter_map(|action| action.due_date())
+        .map(lessons_model::dates::days_since_epoch)
+        .min()
 }
 
 fn shared_facets(review: &Review) -> Vec<(FacetName, String)> {

@@ -258,7 +258,20 @@ impl SearchIndex {
     /// Every match of `request` as the public sees the index on `today`, in the
     /// search's order, to be read in batches (see [`export::ExportCursor`]).
     pub fn export(&self, request: &SearchRequest, today: Date) -> Result<export::ExportCursor> {
-        self.with_context(today, |context| export::ExportCursor::new(context, request))
+        self.export_as(request, request.view.into(), today)
+    }
+
+    /// Like [`SearchIndex::export`], with rows of `view`: in the actions view, one row
+    /// per action of the lessons-view matches (DESIGN §10).
+    pub fn export_as(
+        &self,
+        request: &SearchRequest,
+        view: export::ExportView,
+        today: Date,
+    ) -> Result<export::ExportCursor> {
+        self.with_context(today, |context| {
+            export::ExportCursor::new(context, request, view)
+        })
     }
 
     /// The public findings among `ids` (`<review id>#L<n>`) on `today`, as rows of the

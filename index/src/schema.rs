@@ -21,12 +21,18 @@ pub const ANALYZER: &str = "en_lessons";
 /// (a misspelt word stems unpredictably, so fuzzy matching runs on the words as written).
 pub const SPELLING_ANALYZER: &str = "en_spelling";
 
+/// Name of the fast field with the earliest due date of a document's open actions.
+pub(crate) const OPEN_DUE_FIELD: &str = "open_due";
+
+/// Name of the fast field with a recommendation's number of actions.
+pub(crate) const ACTION_COUNT_FIELD: &str = "action_count";
+
 /// Name of the facet field.
 pub(crate) const FACETS_FIELD: &str = "facets";
 
 /// Bumped whenever the schema, the analysis or the stored display data changes; a
 /// mismatch triggers a rebuild from the store.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
@@ -59,6 +65,14 @@ pub struct Fields {
     pub sort_date: Field,
     /// Days since the epoch from which the public may see the document (embargo).
     pub public_from: Field,
+    /// Days since the epoch of the earliest due date among the open actions of a
+    /// recommendation (lesson documents) or of all a review's recommendations (review
+    /// documents); absent without one. Overdue on any later day (DESIGN §10): compared
+    /// with the day of the request, so nothing is written when a date passes.
+    pub open_due: Field,
+    /// A recommendation's number of actions (lesson documents with actions only), so
+    /// that an export of actions finds and counts them without reading documents.
+    pub action_count: Field,
     /// JSON with what a hit displays.
     pub display: Field,
     /// JSON with the review's other public metadata, read only by exports.
@@ -104,6 +118,8 @@ pub fn build_schema() -> (Schema, Fields) {
         year: builder.add_u64_field("year", INDEXED | FAST),
         sort_date: builder.add_i64_field("sort_date", FAST),
         public_from: builder.add_i64_field("public_from", INDEXED | FAST),
+        open_due: builder.add_i64_field(OPEN_DUE_FIELD, FAST),
+        action_count: builder.add_u64_field(ACTION_COUNT_FIELD, FAST),
         display: builder.add_text_field("display", STORED),
         metadata: builder.add_text_field("metadata", STORED),
     };

@@ -199,6 +199,7 @@ impl SearchContext<'_> {
         FacetCounter {
             field: FACETS_FIELD,
             tables: self.facet_tables,
+            today: self.today_days(),
         }
     }
 
@@ -257,6 +258,7 @@ impl SearchContext<'_> {
             display.review_themes = None;
             display.review_agencies = None;
         }
+        display.fill_overdue(self.today);
         Ok(Hit {
             display,
             snippet: snippets.for_doc(&doc),

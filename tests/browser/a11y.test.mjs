@@ -2,8 +2,8 @@
 // violation on the public pages (recurring lessons and briefings too), the API documentation and the sign-in page, and on a
 // depositor's pages (the deposit form, the review screen with its publish form, the
 // published state with its files form and a refused change of files, /my, and public
-// pages signed in), at desktop width and at 360 px; and the /insights charts and
-// first table fit a 1280 px window.
+// pages signed in), at desktop width and at 360 px; and the /insights and /progress
+// charts and first table fit a 1280 px window.
 // Needs the `lessons` binary (LESSONS_BIN) and Debian's chromium (CHROMIUM), as the
 // deposit test does; outside CI a missing browser skips loudly.
 
@@ -89,7 +89,7 @@ test("public pages have no serious accessibility violations, at desktop and phon
   const search = await (await fetch(`${base}/api/v1/search?q=bruising&per_page=1`)).json();
   const review = search.hits[0].id;
   const recurring = (await (await fetch(`${base}/api/v1/recurring?per_page=1`)).json()).recurring[0].id;
-  const pages = ["/recurring", "/recurring?sort=rising&level=inter_agency", `/recurring/${recurring}`, `/recurring/${recurring}/briefing`, `/reviews/${review}/briefing`, "/", "/search", "/search?q=neglect&theme=neglect", "/search?q=GP+missed+appointments&view=lessons&level=individual", `/reviews/${review}`, `/similar?to=${review}%23L1`, "/search?q=chronic+neglekt", "/themes", "/themes/unseen_men", "/insights", "/insights?rows=region&cols=year&view=lessons&theme=neglect", "/insights?rows=year&cols=theme", "/login", "/api", "/help", "/codebook", "/search?q=neglect&year_from=2008&year_to=2012"];
+  const pages = ["/recurring", "/recurring?sort=rising&level=inter_agency", `/recurring/${recurring}`, `/recurring/${recurring}/briefing`, `/reviews/${review}/briefing`, "/", "/search", "/search?q=neglect&theme=neglect", "/search?q=GP+missed+appointments&view=lessons&level=individual", `/reviews/${review}`, `/similar?to=${review}%23L1`, "/search?q=chronic+neglekt", "/themes", "/themes/unseen_men", "/insights", "/insights?rows=region&cols=year&view=lessons&theme=neglect", "/insights?rows=year&cols=theme", "/progress", "/progress?agency=police&year_from=2008", "/login", "/api", "/help", "/codebook", "/search?q=neglect&year_from=2008&year_to=2012"];
   const problems = [];
   for (const path of pages) {
     for (const width of [1280, 360]) {
@@ -101,9 +101,9 @@ test("public pages have no serious accessibility violations, at desktop and phon
   assert.deepEqual(problems, [], problems.join("\n"));
 });
 
-test("insights charts and the table over time fit a desktop window", { skip: browserMissing && !inCI }, async () => {
+test("insights and progress charts and the table over time fit a desktop window", { skip: browserMissing && !inCI }, async () => {
   const problems = [];
-  for (const path of ["/insights", "/insights?rows=agency&cols=region", "/insights?rows=year&cols=theme", "/insights?rows=theme&cols=agency&view=lessons"]) {
+  for (const path of ["/insights", "/insights?rows=agency&cols=region", "/insights?rows=year&cols=theme", "/insights?rows=theme&cols=agency&view=lessons", "/progress"]) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     assert.equal((await page.goto(`${base}${path}`)).status(), 200, path);
     const found = await page.evaluate(() => {

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use crate::support::*;
 
-fn draft() -> Value {
+pub(crate) fn draft() -> Value {
     json!({
         "title": "Serious Case Review: Child Plover", "board": "barsetshire", "incident": "serious_harm",
         "child": { "age_band": "under_1", "sex": "female" }, "themes": ["neglect"],
@@ -21,7 +21,7 @@ fn draft() -> Value {
     })
 }
 
-fn yesterday() -> String {
+pub(crate) fn yesterday() -> String {
     let today = time::OffsetDateTime::now_utc().date();
     (today - time::Duration::days(1)).to_string()
 }
@@ -257,7 +257,7 @@ fn bad_actions_are_refused_field_by_field_and_change_nothing() {
 }
 
 /// Signs in on the site: the session cookie and the CSRF token of its forms.
-fn sign_in(server: &Server, email: &str, password: &str) -> (String, String) {
+pub(crate) fn sign_in(server: &Server, email: &str, password: &str) -> (String, String) {
     let agent = ureq::AgentBuilder::new().redirects(0).build();
     let form = agent.get(&server.url("/login")).call().unwrap();
     let cookies: Vec<String> = form
@@ -295,7 +295,7 @@ fn sign_in(server: &Server, email: &str, password: &str) -> (String, String) {
     (cookie, hidden_csrf(&page))
 }
 
-fn hidden_csrf(page: &str) -> String {
+pub(crate) fn hidden_csrf(page: &str) -> String {
     page.split("name=\"csrf\" value=\"")
         .nth(1)
         .and_then(|rest| rest.split('"').next())
@@ -303,7 +303,7 @@ fn hidden_csrf(page: &str) -> String {
         .to_string()
 }
 
-fn post_form(
+pub(crate) fn post_form(
     server: &Server,
     cookie: &str,
     path: &str,
@@ -324,7 +324,7 @@ fn post_form(
     (status, location, response.into_string().unwrap())
 }
 
-fn get_page(server: &Server, cookie: &str, path: &str) -> String {
+pub(crate) fn get_page(server: &Server, cookie: &str, path: &str) -> String {
     ureq::get(&server.url(path))
         .set("Cookie", cookie)
         .call()

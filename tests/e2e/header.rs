@@ -63,6 +63,7 @@ fn every_page_says_who_is_signed_in() {
         "/themes".to_string(),
         "/themes/neglect".to_string(),
         "/insights".to_string(),
+        "/progress".to_string(),
         "/api".to_string(),
         "/codebook".to_string(),
         format!("/similar?to={id}%23L1"),

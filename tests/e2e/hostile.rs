@@ -487,6 +487,23 @@ fn hostile_text_in_every_field_never_executes_nor_breaks_a_page_or_an_export() {
     assert_eq!(withdrawn.status, 200, "{}", withdrawn.text());
     let public = &ids[..2];
 
+    // A hostile action plan on the first review's recommendation (finding 2), overdue.
+    let yesterday = (time::OffsetDateTime::now_utc().date() - time::Duration::days(1)).to_string();
+    let action = json!({
+        "text": format!("=SUM(A1) audit zanzibar {PAYLOADS}"),
+        "owner": "school",
+        "due": yesterday,
+        "status": "in_progress",
+        "evidence": format!("@evidence {PAYLOADS}"),
+    });
+    let added = client.send(
+        "POST",
+        &server.url(&format!("/api/v1/reviews/{}/findings/2/actions", ids[0])),
+        Some(&token),
+        Some(("application/json", &serde_json::to_vec(&action).unwrap())),
+    );
+    assert_eq!(added.status, 201, "{}", added.text());
+
     // The API gives every field back exactly as deposited.
     let mut stored = Vec::new();
     for (id, review) in ids.iter().zip(&sent).take(2) {
@@ -613,6 +630,26 @@ fn hostile_text_in_every_field_never_executes_nor_breaks_a_page_or_an_export() {
             false,
             422,
         ),
+        ("/progress".into(), false, 200),
+        (
+            format!("/progress?{}", query(&[("q", &hostile_query)])),
+            false,
+            200,
+        ),
+        (
+            format!("/progress?{}", query(&[("theme", SCRIPT)])),
+            false,
+            422,
+        ),
+        (
+            format!(
+                "/progress?{}",
+                query(&[("progress", "overdue"), ("q", "zanzibar")])
+            ),
+            false,
+            200,
+        ),
+        ("/my/actions".into(), true, 200),
         (
             format!("/login?{}", query(&[("next", "javascript:alert(1)")])),
             false,
@@ -774,6 +811,7 @@ fn hostile_text_in_every_field_never_executes_nor_breaks_a_page_or_an_export() {
                 "/insights?rows=board&cols=theme".to_string(),
                 "=Barsetshire <script>alert(1)</script>".into(),
             ),
+            ("/my/actions".to_string(), "=SUM(A1) audit zanzibar".into()),
         ] {
             let text = checked[&page]["text"].as_str().unwrap_or_default();
             assert!(
@@ -942,6 +980,114 @@ print(json.dumps({"rows": rows}))
         .text();
         check_bibtex(&format!("export {view}"), &bib, 2);
     }
+    // The actions export: the action's text and evidence back exactly (JSON, NDJSON),
+    // formula starts neutralised in CSV.
+    let actions: Value = serde_json::from_slice(
+        &export(
+            &mut client,
+            &[("q", "zanzibar"), ("view", "actions"), ("format", "json")],
+        )
+        .body,
+    )
+    .expect("the actions export parses");
+    let rows = actions["results"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{actions}");
+    assert_eq!(rows[0]["text"], action["text"]);
+    assert_eq!(rows[0]["evidence"], action["evidence"]);
+    assert_eq!(rows[0]["title"], stored[0]["title"]);
+    let ndjson = export(
+        &mut client,
+        &[("q", "zanzibar"), ("view", "actions"), ("format", "ndjson")],
+    )
+    .text();
+    let line: Value = serde_json::from_str(ndjson.trim_end()).expect("one NDJSON line");
+    assert_eq!(&line, &rows[0]);
+    let csv = export(
+        &mut client,
+        &[("q", "zanzibar"), ("view", "actions"), ("format", "csv")],
+    );
+    let script = r#"
+import csv, io, json, sys
+rows = list(csv.reader(io.StringIO(sys.stdin.buffer.read().decode("utf-8-sig"), newline="")))
+print(json.dumps({"rows": rows}))
+"#;
+    if let Some(parsed) = python_json(script, &csv.body, "csv") {
+        let rows = parsed["rows"].as_array().unwrap();
+        assert_eq!(rows.len(), 2, "{parsed}");
+        let header: Vec<&str> = rows[0]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        let cells = rows[1].as_array().unwrap();
+        assert_eq!(cells.len(), header.len());
+        for (name, value) in header.iter().zip(cells) {
+            let value = value.as_str().unwrap();
+            assert!(
+                !formula_start(value),
+                "actions: {name} starts a formula: {value:?}"
+            );
+        }
+        let cell = |name: &str| {
+            cells[header.iter().position(|h| *h == name).unwrap()]
+                .as_str()
+                .unwrap()
+        };
+        assert_eq!(
+            cell("text"),
+            format!("'{}", action["text"].as_str().unwrap())
+        );
+        assert_eq!(
+            cell("evidence"),
+            format!("'{}", action["evidence"].as_str().unwrap())
+        );
+    }
+
+    // The board's reminders feed: strict XML, the action's text exact.
+    let reminders = client.send(
+        "GET",
+        &server.url("/feeds/actions.atom?board=barsetshire"),
+        Some(&token),
+        None,
+    );
+    assert_eq!(reminders.status, 200, "{}", reminders.text());
+    let script = r#"
+import json, sys
+import xml.etree.ElementTree as ET
+import feedparser
+data = sys.stdin.buffer.read()
+root = ET.fromstring(data)
+ns = {"a": "http://www.w3.org/2005/Atom"}
+parsed = feedparser.parse(data)
+print(json.dumps({
+    "title": root.find("a:title", ns).text,
+    "titles": [e.find("a:title", ns).text for e in root.findall("a:entry", ns)],
+    "summaries": [e.find("a:summary", ns).text for e in root.findall("a:entry", ns)],
+    "bozo": bool(parsed.bozo),
+}))
+"#;
+    if let Some(feed) = python_json(script, &reminders.body, "feedparser") {
+        assert_eq!(feed["bozo"], false, "{feed}");
+        assert!(
+            feed["title"].as_str().unwrap().contains(&board_name()),
+            "{feed}"
+        );
+        let title = feed["titles"][0].as_str().unwrap();
+        assert!(
+            title.starts_with("Overdue since")
+                && title.contains("=SUM(A1) audit zanzibar <script>"),
+            "{feed}"
+        );
+        assert!(
+            feed["summaries"][0]
+                .as_str()
+                .unwrap()
+                .contains("</textarea>"),
+            "{feed}"
+        );
+    }
+
     for id in public {
         let ris = client.get(&server.url(&format!("/api/v1/reviews/{id}/cite?format=ris")));
         assert_eq!(ris.status, 200);

@@ -25,6 +25,7 @@ mod oai;
 mod openapi;
 mod pages;
 mod private_files;
+mod progress;
 mod recurring;
 mod recurring_pages;
 mod restart;

@@ -295,7 +295,7 @@ fn bad_parameters_are_refused_with_422() {
             })
             .collect()
     };
-    let facets = Some(14);
+    let facets = Some(15);
     assert_eq!(
         fields_of("/api/v1/stats"),
         [("rows".to_string(), facets), ("cols".to_string(), facets)]

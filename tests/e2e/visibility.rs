@@ -165,3 +165,85 @@ fn hidden_reviews_never_appear_on_any_route() {
     }
     assert_eq!(server.get("/similar").0, 400);
 }
+
+/// A review whose one finding is a recommendation with one overdue action naming `word`.
+fn with_plan(word: &str, status: Option<&str>, embargo: Option<&str>) -> serde_json::Value {
+    let mut review = review(word, "neglect", status, embargo);
+    review["lessons"] = json!([{
+        "kind": "recommendation", "level": "individual", "agency": "police", "themes": ["neglect"],
+        "text": "Officers should record every visit.",
+        "actions": [{ "id": "A1", "text": format!("Audit the {word} records."), "owner": "police",
+                      "due": "2012-03-01", "status": "in_progress", "updated_on": "2012-01-01" }]
+    }]);
+    review
+}
+
+#[test]
+fn hidden_reviews_actions_count_nowhere() {
+    let (dir, data) = temp_data();
+    add_barsetshire(&data);
+    let reviews = [
+        with_plan("aardvark", None, None),
+        with_plan("bilby", Some("draft"), None),
+        with_plan("cassowary", Some("withdrawn"), None),
+        with_plan("dugong", Some("published"), Some("2099-01-01")),
+    ];
+    let file = dir.path().join("plans.jsonl");
+    let lines: Vec<String> = reviews.iter().map(|r| r.to_string()).collect();
+    write_lines(&file, &lines);
+    let output = run_cli(&data, &["import", file.to_str().unwrap()]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let server = Server::start(&data, false);
+
+    // The facet, with and without its filter, in both views.
+    for view in ["reviews", "lessons"] {
+        let all = server.search(&[("view", view)]);
+        assert_eq!(
+            all["facets"]["progress"],
+            json!([
+                { "value": "in_progress", "label": "In progress", "count": 1 },
+                { "value": "overdue", "label": "Overdue", "count": 1 }
+            ]),
+            "{view}"
+        );
+        assert_eq!(
+            server.search(&[("view", view), ("progress", "overdue")])["total"],
+            1
+        );
+    }
+    // Statistics.
+    let (_, stats) = server.json("/api/v1/stats?rows=progress&cols=board&view=lessons");
+    assert_eq!(stats["total"], 1, "{stats}");
+    assert_eq!(
+        stats["row_totals"],
+        json!({ "in_progress": 1, "overdue": 1 })
+    );
+    // /progress.
+    let (status, page) = server.get("/progress");
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("<strong>1</strong> recommendation matches"),
+        "{page}"
+    );
+    assert!(page.contains("1 action in the plans"), "{page}");
+    // Exports: the actions view and the lessons view, in every format.
+    for view in ["actions", "lessons"] {
+        for format in ["csv", "json", "ndjson", "ris", "bibtex"] {
+            let (status, body) = server.get(&format!("/api/v1/export?view={view}&format={format}"));
+            assert_eq!(status, 200, "{view} {format}");
+            if format != "ris" && format != "bibtex" && view == "actions" {
+                assert!(body.contains("aardvark"), "{view} {format}: {body}");
+            }
+            for hidden in ["bilby", "cassowary", "dugong"] {
+                assert!(
+                    !body.contains(hidden),
+                    "{hidden} in a {view} {format} export"
+                );
+            }
+        }
+    }
+}

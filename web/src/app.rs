@@ -13,7 +13,9 @@ use crate::api::reviews::transition;
 use crate::api::{actions, cite, docs, export, health, recurring, reviews, search, stats};
 use crate::http::config::SiteConfig;
 use crate::http::errors::{api_route_not_found, method_not_allowed};
-use crate::http::middleware::{private_when_credentialed, record_metrics, security_headers};
+use crate::http::middleware::{
+    logged_request_line, private_when_credentialed, record_metrics, security_headers,
+};
 use crate::pages::actions as action_pages;
 use crate::pages::{
     account, admin, api_docs, codebook, deposit, help, home, insights, review, theme,
@@ -76,6 +78,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .default_service(web::to(api_route_not_found)),
         )
         .service(api_get("/feeds/reviews.atom", feeds::reviews))
+        .service(api_get("/feeds/actions.atom", feeds::actions))
         .service(
             web::resource("/oai")
                 .route(web::get().to(oai::get))
@@ -105,6 +108,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/themes", web::get().to(home::themes))
         .route("/themes/{slug}", web::get().to(theme::theme))
         .route("/insights", web::get().to(insights::insights))
+        .route("/progress", web::get().to(pages::progress::progress))
         .route("/help", web::get().to(help::help))
         .route("/codebook", web::get().to(codebook::codebook_page))
         .route("/login", web::get().to(account::login_form))
@@ -250,7 +254,10 @@ pub async fn serve(
             .configure(move |cfg| state.register(cfg))
             .wrap(middleware::from_fn(private_when_credentialed))
             .wrap(security_headers())
-            .wrap(Logger::new("%r %s %b %Dms"))
+            .wrap(
+                Logger::new("%{request}xi %s %b %Dms")
+                    .custom_request_replace("request", logged_request_line),
+            )
             .wrap(middleware::from_fn(record_metrics))
             .configure(configure)
     })

@@ -1,11 +1,12 @@
 //! Exports of whole result sets (DESIGN §6): `GET /api/v1/export` streams every match
 //! of a search as CSV, JSON, NDJSON, RIS or BibTeX, a batch of rows at a time (each
-//! batch read on the blocking pool), and `GET /api/v1/codebook` describes every column.
+//! batch read on the blocking pool), with `view=actions` one row per action of the
+//! lessons view's matches, and `GET /api/v1/codebook` describes every column.
 
 use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse};
 use lessons_index::export::ExportCursor;
-use lessons_index::View;
+use lessons_index::export::ExportView;
 
 use crate::formats::codebook;
 use crate::formats::export::{batch_rows, Encoder};
@@ -23,16 +24,15 @@ pub async fn export(req: HttpRequest, pool: Pool) -> Result<HttpResponse, ApiErr
     let (request, cursor, recurring) = pool
         .run(move |service| {
             let request = service.export_request(pairs)?;
-            let cursor = service.export(&request.search)?;
-            let recurring = match request.search.view {
-                View::Lessons => service.recurring_ids()?,
-                View::Reviews => Default::default(),
+            let cursor = service.export_as(&request.search, request.view)?;
+            let recurring = match request.view {
+                ExportView::Lessons => service.recurring_ids()?,
+                _ => Default::default(),
             };
             Ok((request, cursor, recurring))
         })
         .await?;
-    let encoder =
-        Encoder::new(request.format, request.search.view, &site).with_recurring(recurring);
+    let encoder = Encoder::new(request.format, request.view, &site).with_recurring(recurring);
     let head = encoder.head(&request.parameters, cursor.total());
     let stream = futures_util::stream::unfold(
         Streaming::Head(head, Box::new((cursor, encoder))),

@@ -306,16 +306,16 @@ fn export(
         Err(other) => return Err(anyhow!("{other}")),
     };
     let mut cursor = repository
-        .export(&request.search)
+        .export_as(&request.search, request.view)
         .map_err(|e| anyhow!("cannot run the search: {e}"))?;
-    let recurring = match request.search.view {
-        lessons_index::View::Lessons => repository
+    let recurring = match request.view {
+        lessons_index::export::ExportView::Lessons => repository
             .recurring_ids()
             .map_err(|e| anyhow!("cannot read the recurring lessons: {e}"))?,
-        lessons_index::View::Reviews => Default::default(),
+        _ => Default::default(),
     };
     let mut encoder =
-        Encoder::new(request.format, request.search.view, site_url).with_recurring(recurring);
+        Encoder::new(request.format, request.view, site_url).with_recurring(recurring);
     console.progress(Progress::Start {
         length: cursor.total(),
         unit: Unit::Rows,
@@ -324,7 +324,7 @@ fn export(
     console.output(&encoder.head(&request.parameters, cursor.total()))?;
     loop {
         let mut rows = cursor
-            .next_batch(batch_rows(request.search.view))
+            .next_batch(batch_rows(request.view))
             .context("cannot read the index")
             .with_context(|| format!("cannot write {output}"))?;
         if rows.is_empty() {

@@ -3,8 +3,7 @@
 //! rendered as JSON (`GET /api/v1/codebook`) and as the Markdown of `docs/codebook.md`
 //! (kept equal by a test).
 
-use lessons_index::export::{columns, Column, LIST_SEPARATOR};
-use lessons_index::View;
+use lessons_index::export::{columns, Column, ExportView, LIST_SEPARATOR};
 use serde::Serialize;
 use serde_json::json;
 
@@ -24,7 +23,7 @@ struct CodebookColumn {
 
 /// The codebook as JSON: every column of each view, in export order.
 pub fn codebook() -> serde_json::Value {
-    let view_columns = |view: View| -> Vec<CodebookColumn> {
+    let view_columns = |view: ExportView| -> Vec<CodebookColumn> {
         columns(view)
             .iter()
             .map(|column| CodebookColumn {
@@ -62,8 +61,9 @@ pub fn codebook() -> serde_json::Value {
         "version": CODEBOOK_VERSION,
         "separator": LIST_SEPARATOR,
         "views": {
-            "reviews": view_columns(View::Reviews),
-            "lessons": view_columns(View::Lessons),
+            "reviews": view_columns(ExportView::Reviews),
+            "lessons": view_columns(ExportView::Lessons),
+            "actions": view_columns(ExportView::Actions),
         },
         "recurring": {
             "lessons": recurring_columns(What::Lessons),
@@ -86,7 +86,7 @@ pub fn codebook_markdown() -> String {
          values joined by `; `).\n\
          - An unknown or unrecorded value is an empty CSV cell, or `null` in JSON.\n\
          - CSV only: a cell of text people typed (`title`, `pseudonyms`, `board_name`, \
-         `keywords`, `text`, `summary`) that starts with `=`, `+`, `-`, `@`, a tab or a carriage \
+         `keywords`, `text`, `summary`, `evidence`) that starts with `=`, `+`, `-`, `@`, a tab or a carriage \
          return gets a single quote (`'`) in front, so that spreadsheet programs show it as text \
          instead of running it as a formula (OWASP's advice on CSV injection). Remove that one \
          leading quote to get the text as deposited; JSON, NDJSON, RIS and BibTeX give it \
@@ -95,10 +95,11 @@ pub fn codebook_markdown() -> String {
          the JSON codebook.\n",
     );
     out.push_str(&format!("- Codebook version: {CODEBOOK_VERSION}.\n"));
-    for view in [View::Reviews, View::Lessons] {
+    for view in ExportView::ALL {
         let heading = match view {
-            View::Reviews => "Reviews view (`view=reviews`, one row per review)",
-            View::Lessons => "Lessons view (`view=lessons`, one row per finding)",
+            ExportView::Reviews => "Reviews view (`view=reviews`, one row per review)",
+            ExportView::Lessons => "Lessons view (`view=lessons`, one row per finding)",
+            ExportView::Actions => "Actions view (`view=actions`, one row per action of a recommendation's plan; the other parameters are the lessons view's, and only public reviews' actions are exported)",
         };
         out.push_str(&format!(
             "\n## {heading}\n\n| column | type | vocabulary | description |\n|---|---|---|---|\n"
@@ -161,10 +162,17 @@ fn vocabulary_name(vocabulary: lessons_model::Vocabulary) -> &'static str {
     }
 }
 
-/// What `column` holds. `view` decides the wording of the columns both views share.
-pub fn description(column: Column, view: View) -> &'static str {
-    let lessons = view == View::Lessons;
+/// What `column` holds. `view` decides the wording of the columns views share.
+pub fn description(column: Column, view: impl Into<ExportView>) -> &'static str {
+    let view = view.into();
+    let lessons = view == ExportView::Lessons;
+    let actions = view == ExportView::Actions;
     match column {
+        Column::Id if actions => "The action's citable id: the review id, '#' and the action's id (A<n>, unique within the review, never reused).",
+        Column::Permalink if actions => "Web address of the action's recommendation on its review's page.",
+        Column::ReviewId if actions => "Id of the review the action's recommendation comes from.",
+        Column::Agency if actions => "The agency the recommendation is addressed to (empty for inter-agency recommendations).",
+        Column::Overdue if actions => "Whether the action is open (planned or in progress) and its due date is before the day of the export.",
         Column::Rank => "Position in the export's order (1 = first): relevance to the query, or date with sort=newest/oldest.",
         Column::Id if lessons => "The finding's citable id: the review id, '#L' and the finding's number.",
         Column::Id => "The review's citable id, stable and never reused.",
@@ -205,6 +213,20 @@ pub fn description(column: Column, view: View) -> &'static str {
         Column::Text => "The finding's full text.",
         Column::RecurringId => "The recurring lesson (rl-N) the finding belongs to, at /recurring/{id}; empty when it is in none.",
         Column::Summary => "Full text of the executive summary, paragraphs separated by blank lines. Long: spreadsheet programs cut cells at 32,767 characters.",
+        Column::Actions => "Recommendations only: the number of actions in the recommendation's plan (0 with no plan; empty for other findings).",
+        Column::ActionsCompleted => "Recommendations only: how many of those actions are completed.",
+        Column::Progress => "Recommendations only: the follow-through derived from the actions: no_plan (no actions), not_started (every open action still planned), in_progress, completed (every action completed, superseded or not accepted, at least one completed), not_accepted. Empty for other findings. The progress facet also has the value overdue, a flag beside these (see overdue): an overdue recommendation is counted under both its progress and overdue.",
+        Column::Overdue => "Recommendations only: whether an open (planned or in progress) action's due date is before the day of the export, worked out on that day (an action due tomorrow is overdue the day after); what progress=overdue matches.",
+        Column::FindingId => "The recommendation the action belongs to: the review id, '#L' and the finding's number.",
+        Column::FindingNumber => "The recommendation's number among its review's findings (from 1).",
+        Column::ActionId => "The action's id within its review (A<n>).",
+        Column::ActionText => "What the board said would be done.",
+        Column::Owner => "The lead agency for the action.",
+        Column::Due => "The target date.",
+        Column::ActionStatus => "planned, in_progress, completed, not_accepted or superseded.",
+        Column::CompletedOnTime => "Completed actions only: whether it was completed by its due date, i.e. its updated_on (the day it was last changed, normally the day it was marked completed) is on or before due; empty for actions not completed.",
+        Column::Evidence => "What the board reports as evidence of the action's progress or completion.",
+        Column::UpdatedOn => "The day the action was last changed.",
     }
 }
 
@@ -229,7 +251,7 @@ mod tests {
 
     #[test]
     fn every_column_is_described() {
-        for view in [View::Reviews, View::Lessons] {
+        for view in ExportView::ALL {
             assert!(columns(view)
                 .iter()
                 .all(|c| !description(*c, view).is_empty()));
@@ -240,11 +262,16 @@ mod tests {
     fn the_codebook_lists_every_column_with_its_vocabulary() {
         let book = codebook();
         let lessons = book["views"]["lessons"].as_array().unwrap();
-        assert_eq!(lessons.len(), columns(View::Lessons).len());
+        assert_eq!(lessons.len(), columns(ExportView::Lessons).len());
         let level = lessons.iter().find(|c| c["name"] == "level").unwrap();
         assert_eq!(level["vocabulary"][0]["value"], "individual");
         assert_eq!(book["separator"], "; ");
         assert_eq!(lessons.last().unwrap()["name"], "recurring_id");
+        let actions = book["views"]["actions"].as_array().unwrap();
+        let status = actions.iter().find(|c| c["name"] == "status").unwrap();
+        assert_eq!(status["vocabulary"][0]["value"], "planned");
+        let progress = lessons.iter().find(|c| c["name"] == "progress").unwrap();
+        assert!(progress["description"].as_str().unwrap().contains("both"));
         let members = book["recurring"]["members"].as_array().unwrap();
         assert_eq!(members.len(), recurring::MEMBER_COLUMNS.len());
         assert_eq!(book["recurring"]["lessons"][0]["name"], "id");

@@ -5,8 +5,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use lessons_index::export::{columns, Cell, Column, ExportRow, LIST_SEPARATOR};
-use lessons_index::View;
+use lessons_index::export::{columns, Cell, Column, ExportRow, ExportView, LIST_SEPARATOR};
 use lessons_model::dates::{now_rfc3339, today};
 use lessons_model::FieldError;
 use serde_json::json;
@@ -14,14 +13,16 @@ use serde_json::json;
 use super::citation::{bibtex, ris, Citable, REPOSITORY_NAME};
 
 /// Version of the export columns and shapes; bumped when a column changes or goes.
-pub const CODEBOOK_VERSION: &str = "3";
+pub const CODEBOOK_VERSION: &str = "4";
 
 /// Rows read from the index per chunk of the response: fewer for reviews, whose rows
 /// carry whole summaries (tens of KB each), so a chunk stays a few MB in either view.
-pub fn batch_rows(view: View) -> usize {
+/// (In the actions view, a batch is this many recommendations, each with its actions.)
+pub fn batch_rows(view: ExportView) -> usize {
     match view {
-        View::Reviews => 64,
-        View::Lessons => 512,
+        ExportView::Reviews => 64,
+        ExportView::Lessons => 512,
+        ExportView::Actions => 128,
     }
 }
 
@@ -98,7 +99,7 @@ impl Format {
 /// Turns rows into the bytes of one format: a head, each batch of rows, a tail.
 pub struct Encoder {
     format: Format,
-    view: View,
+    view: ExportView,
     rows_written: u64,
     /// RIS and BibTeX cite each review once, however many of its findings match.
     cited: HashSet<String>,
@@ -109,7 +110,7 @@ pub struct Encoder {
 }
 
 impl Encoder {
-    pub fn new(format: Format, view: View, site_url: &str) -> Encoder {
+    pub fn new(format: Format, view: ExportView, site_url: &str) -> Encoder {
         Encoder {
             format,
             view,
@@ -130,7 +131,7 @@ impl Encoder {
     }
 
     /// The view whose rows this encodes.
-    pub fn view(&self) -> View {
+    pub fn view(&self) -> ExportView {
         self.view
     }
 
@@ -214,14 +215,17 @@ impl Encoder {
 
     /// Puts the finding's recurring lesson in a lessons-view row's `recurring_id`.
     fn fill_recurring(&self, row: &mut ExportRow) {
-        if self.view != View::Lessons {
+        if self.view != ExportView::Lessons {
             return;
         }
         let id = text(row, Column::Id).to_string();
         let Some(group) = self.recurring.get(&id) else {
             return;
         };
-        for (column, cell) in columns(View::Lessons).iter().zip(row.cells.iter_mut()) {
+        for (column, cell) in columns(ExportView::Lessons)
+            .iter()
+            .zip(row.cells.iter_mut())
+        {
             if *column == Column::RecurringId {
                 *cell = Cell::Text(group.clone());
             }
@@ -238,8 +242,8 @@ impl Encoder {
 
     fn cite(&mut self, row: &ExportRow, out: &mut Vec<u8>) {
         let review_column = match self.view {
-            View::Reviews => Column::Id,
-            View::Lessons => Column::ReviewId,
+            ExportView::Reviews => Column::Id,
+            ExportView::Lessons | ExportView::Actions => Column::ReviewId,
         };
         let review_id = text(row, review_column);
         if !self.cited.insert(review_id.to_string()) {
@@ -247,8 +251,8 @@ impl Encoder {
         }
         let url = format!("{}/reviews/{review_id}", self.site_url);
         let theme_column = match self.view {
-            View::Reviews => Column::Themes,
-            View::Lessons => Column::ReviewThemes,
+            ExportView::Reviews => Column::Themes,
+            ExportView::Lessons | ExportView::Actions => Column::ReviewThemes,
         };
         let mut keywords = list(row, theme_column);
         keywords.extend(list(row, Column::Keywords));
@@ -320,6 +324,8 @@ fn is_free_text(column: Column) -> bool {
             | Column::Keywords
             | Column::Text
             | Column::Summary
+            | Column::ActionText
+            | Column::Evidence
     )
 }
 

@@ -1,6 +1,8 @@
 //! What wraps every request: the security headers, `Cache-Control: private, no-store`
-//! on answers to requests that carry credentials, and the metrics of each request
-//! (counted by method, matched route pattern and status; see `crate::metrics`).
+//! on answers to requests that carry credentials, the metrics of each request
+//! (counted by method, matched route pattern and status; see `crate::metrics`), and the
+//! request line as the access log writes it (a `token` in the query string, which the
+//! reminders feed accepts, is never written).
 
 use std::time::Instant;
 
@@ -71,4 +73,56 @@ pub async fn record_metrics(
         });
     }
     result
+}
+
+/// The request line for the access log (`GET /path?query HTTP/1.1`), with the value of
+/// any `token` query parameter replaced by `REDACTED`.
+pub fn logged_request_line(req: &ServiceRequest) -> String {
+    let path = req.path();
+    let query = redact_tokens(req.query_string());
+    let query = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
+    format!("{} {path}{query} {:?}", req.method(), req.version())
+}
+
+/// A query string with every `token=...` value replaced.
+fn redact_tokens(query: &str) -> String {
+    query
+        .split('&')
+        .map(|pair| {
+            // The key as the server reads it (`%74oken` is `token` too).
+            let key = form_urlencoded::parse(pair.as_bytes())
+                .next()
+                .map(|(key, _)| key.into_owned());
+            match (key, pair.split_once('=')) {
+                (Some(key), Some((raw, _))) if key.eq_ignore_ascii_case("token") => {
+                    format!("{raw}=REDACTED")
+                }
+                _ => pair.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+#[cfg(test)]
+mod log_tests {
+    use super::*;
+
+    #[test]
+    fn tokens_in_query_strings_are_not_logged() {
+        let req = actix_web::test::TestRequest::get()
+            .uri("/feeds/actions.atom?board=barsetshire&token=secret123&TOKEN=x&%74oken=y")
+            .to_srv_request();
+        let line = logged_request_line(&req);
+        assert_eq!(
+            line,
+            "GET /feeds/actions.atom?board=barsetshire&token=REDACTED&TOKEN=REDACTED&%74oken=REDACTED HTTP/1.1"
+        );
+        assert_eq!(redact_tokens(""), "");
+        assert_eq!(redact_tokens("q=token&tokens=1"), "q=token&tokens=1");
+    }
 }

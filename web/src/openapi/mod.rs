@@ -77,6 +77,7 @@ pub fn document(cx: &SpecContext) -> Value {
     paths.insert("/api/v1/stats".into(), stats_path(cx));
     paths.extend(recurring_paths());
     paths.insert("/feeds/reviews.atom".into(), feed_path(cx));
+    paths.insert("/feeds/actions.atom".into(), action_feed_path(cx));
     paths.insert("/healthz".into(), health_path());
     paths.insert("/metrics".into(), metrics_path());
     paths.insert(DOCUMENT_PATH.into(), document_path());
@@ -421,6 +422,7 @@ fn facet_parameter(facet: FacetName, cx: &SpecContext) -> Value {
         FacetName::ReviewTheme => " The review's own themes (not its findings'). In the lessons view it matches the findings of reviews tagged with the theme, whatever the finding's own themes; in the reviews view, reviews tagged with it.",
         FacetName::ReviewAgency => " The agencies the review records as involved (not its findings' agencies). In the lessons view it matches every finding of reviews that involved the agency, inter-agency ones included (e.g. `review_agency=health_visiting&level=inter_agency`); in the reviews view, reviews that involved it.",
         FacetName::Year => " The year of publication (of completion when there is no publication date).",
+        FacetName::Progress => " A recommendation's follow-through, derived from its actions (DESIGN §10); other findings carry no value. `overdue` is a flag beside the others, decided on the day of the request: an open (planned or in progress) action whose due date has passed; an overdue recommendation also counts under its progress. In the reviews view it matches a review with a recommendation that carries the value.",
         _ => "",
     };
     repeatable(
@@ -873,6 +875,35 @@ fn feed_path(cx: &SpecContext) -> Value {
     ]) })
 }
 
+/// `GET /feeds/actions.atom` (DESIGN §10): a board's reminders.
+fn action_feed_path(cx: &SpecContext) -> Value {
+    let board = json!({
+        "name": "board", "in": "query", "required": true,
+        "description": "The board whose actions to follow (its slug).",
+        "schema": cx.board(),
+    });
+    let token = query(
+        "token",
+        "One of the board's API tokens, for feed readers that cannot send an Authorization header (prefer the header: a URL is easily logged or shared).",
+        text(),
+    );
+    json!({ "get": Operation::new(
+        "actionFeed",
+        "deposit",
+        "Atom feed of a board's overdue and due-soon actions",
+        "The board's open (planned or in progress) actions that are overdue or fall due within 30 days, earliest due first, drafts' and embargoed reviews' included (not withdrawn ones'); overdue is worked out on the day of the request. For the board's own users and admins (a session, a bearer token, or `token`).",
+    )
+    .auth(Auth::Required)
+    .parameters(vec![board, token])
+    .responses(vec![
+        ("200", text_response("An Atom 1.0 feed", &["application/atom+xml"])),
+        ("401", needs_token()),
+        ("403", error("The caller is not one of the board's users")),
+        ("404", error("No such board")),
+        ("422", error("No board, a parameter given twice, or an unknown parameter")),
+    ]) })
+}
+
 fn health_path() -> Value {
     json!({ "get": Operation::new(
         "health",
@@ -914,6 +945,12 @@ fn document_path() -> Value {
 /// `GET /api/v1/export` (DESIGN §6): every match of a search in one file.
 pub fn export_path(cx: &SpecContext) -> Value {
     let mut parameters = search_parameters(cx, Paging::Everything);
+    // An export has a third view: one row per action (DESIGN §10).
+    for parameter in parameters.iter_mut().filter(|p| p["name"] == "view") {
+        parameter["description"] = json!("One row per review, one per finding, or (actions) one per action of a recommendation's plan among the lessons view's matches.");
+        parameter["schema"]["enum"] =
+            json!(lessons_index::export::ExportView::ALL.map(|v| v.key()));
+    }
     let format = query(
         "format",
         "The file format (empty: csv).",
@@ -939,7 +976,7 @@ pub fn export_path(cx: &SpecContext) -> Value {
         "export",
         "research",
         "Export every match",
-        "Every public match of a search, streamed, no paging: CSV (a header row, one row per hit, lists joined with \"; \"), JSON with provenance, NDJSON (one hit per line), RIS or BibTeX (one record per review). Columns are described by /api/v1/codebook.",
+        "Every public match of a search, streamed, no paging: CSV (a header row, one row per hit, lists joined with \"; \"), JSON with provenance, NDJSON (one hit per line), RIS or BibTeX (one record per review). With view=actions, one row per action of the matching recommendations (public reviews only; the other parameters are the lessons view's). Columns are described by /api/v1/codebook.",
     )
     .parameters(parameters)
     .responses(vec![
@@ -1303,6 +1340,9 @@ mod tests {
         hit.display.kind = Some("lesson".into());
         hit.display.level = Some("individual".into());
         hit.display.agency = Some("police".into());
+        hit.display.actions = Some(Vec::new());
+        hit.display.progress = Some("no_plan".into());
+        hit.display.overdue = Some(false);
         // `recurring` is added by the API to lessons-view hits (the index knows no groups).
         let mut documented = keys(&schema["properties"]);
         assert!(documented.remove("recurring"));

@@ -498,6 +498,12 @@ fn hit_schema(cx: &SpecContext) -> Value {
             "kind": vocabulary(Vocabulary::LessonKind),
             "level": vocabulary(Vocabulary::Level),
             "agency": described(vocabulary(Vocabulary::Agency), "Lessons view: the agency an individual-agency finding is addressed to (what agency matches); absent for inter-agency findings"),
+            "actions": described(list_of(schema_ref("Action")), "Lessons view, recommendations only: the action plan (empty when there is none)"),
+            "progress": described(
+                string_enum(["no_plan", "not_started", "in_progress", "completed", "not_accepted"]),
+                "Lessons view, recommendations only: the follow-through derived from the actions (what progress matches)",
+            ),
+            "overdue": described(json!({ "type": "boolean" }), "Lessons view, recommendations only: an open action's due date has passed, as of the day of the request (what progress=overdue matches)"),
             "recurring": recurrence(),
             "snippet": described(text(), "HTML: escaped text with the matched words in <mark>"),
             "score": { "type": "number" },
@@ -635,11 +641,12 @@ fn export_schemas() -> Map<String, Value> {
             }),
         ),
     );
-    let views: Map<String, Value> = View::ALL
+    let export_views = lessons_index::export::ExportView::ALL;
+    let views: Map<String, Value> = export_views
         .iter()
         .map(|v| (v.key().to_string(), list_of(schema_ref("CodebookColumn"))))
         .collect();
-    let view_keys: Vec<&str> = View::ALL.iter().map(|v| v.key()).collect();
+    let view_keys: Vec<&str> = export_views.iter().map(|v| v.key()).collect();
     schemas.insert(
         "Codebook".into(),
         object(

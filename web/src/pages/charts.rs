@@ -1,6 +1,6 @@
-//! Server-rendered SVG charts for the insights page: stacked bars per year (with a
-//! y-axis label saying what is counted), plain horizontal bars narrow enough for a
-//! phone, and a heatmap, each an `role="img"` with a title and a description, coloured with SVG
+//! Server-rendered SVG charts for the insights and progress pages: stacked bars per
+//! year (with a y-axis label saying what is counted), horizontal stacked bars for long
+//! labels, plain horizontal bars narrow enough for a phone, and a heatmap, each an `role="img"` with a title and a description, coloured with SVG
 //! presentation attributes (the CSP allows no inline style), with an HTML legend. Every
 //! colour is at least 3:1 against white, and text drawn on a colour at least 4.5:1.
 //! The figures are always also given in a table by the page.
@@ -136,6 +136,64 @@ pub fn plain_bars(caption: &Caption, bars: &[(String, u64)], colour_index: usize
             }
         }
     }
+}
+
+/// Horizontal stacked bars, one row per [`Bar`] (its label on the left, its total after
+/// it), bands left to right in legend order: for many long labels, such as agencies.
+pub fn stacked_rows(caption: &Caption, bands: &[Band], bars: &[Bar]) -> Markup {
+    const WIDTH: u64 = 640;
+    const LEFT: u64 = 200;
+    const ROW: u64 = 26;
+    const BAR: u64 = 18;
+    const ROOM: u64 = 48;
+    let max = bars
+        .iter()
+        .map(|b| b.counts.iter().sum::<u64>())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let length = |count: u64| count * (WIDTH - LEFT - ROOM) / max;
+    let height = bars.len() as u64 * ROW + 8;
+    html! {
+        svg role="img" aria-labelledby={(caption.id) "-title " (caption.id) "-desc"} viewBox={"0 0 " (WIDTH) " " (height)} width=(WIDTH) height=(height) {
+            title id={(caption.id) "-title"} { (caption.title) }
+            desc id={(caption.id) "-desc"} { (caption.description) }
+            line x1=(LEFT) x2=(LEFT) y1="0" y2=(height - 4) stroke=(GRID) stroke-width="1" {}
+            @for (i, bar) in bars.iter().enumerate() {
+                @let y = 4 + i as u64 * ROW;
+                @let total: u64 = bar.counts.iter().sum();
+                text x=(LEFT - 6) y=(y + BAR - 4) text-anchor="end" font-size="12" fill=(TEXT) { (short(&bar.label, 30)) }
+                @for (band, count, start) in row_segments(bar, bands) {
+                    rect x=(LEFT + length(start)) y=(y) width=(length(count).max(1)) height=(BAR) fill=(band.colour) stroke="#ffffff" stroke-width="1" {
+                        title { (bar.label) ", " (band.label) ": " (count) }
+                    }
+                }
+                text x=(LEFT + length(total) + 6) y=(y + BAR - 4) font-size="12" fill=(TEXT) { (total) }
+            }
+        }
+    }
+}
+
+/// A row's non-empty segments with where each starts (in counts from the left).
+fn row_segments<'a>(bar: &Bar, bands: &'a [Band]) -> Vec<(&'a Band, u64, u64)> {
+    let mut start = 0;
+    let mut segments = Vec::new();
+    for (band, count) in bands.iter().zip(&bar.counts) {
+        if *count > 0 {
+            segments.push((band, *count, start));
+        }
+        start += count;
+    }
+    segments
+}
+
+/// `text` cut to `max` characters with an ellipsis.
+fn short(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max - 1).collect();
+    format!("{cut}…")
 }
 
 /// One bar's segments, bottom up, each with a tooltip.

@@ -298,6 +298,7 @@ fn summary(request: &StatsRequest, total: u64) -> Markup {
             " · " a href=(search_url(&request.search)) { "see them in search" }
             " · " a href=(api("csv")) download { "this table as CSV" }
             " · " a href=(api("")) { "as JSON" }
+            " · " a href=(search_url(&request.search).replacen("/search", "/progress", 1)) { "progress on their recommendations" }
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The server-rendered site (maud), one module per page: [`home`] (`/`, `/themes`),
 //! [`search`], [`review`] (a public review with its recommendations' action plans from
 //! `action_plan` and its citation metadata from `citation_meta`, similar lessons), [`theme`], [`insights`]
-//! (with [`charts`]), [`api_docs`] (`/api`), [`codebook`] (`/codebook`),
+//! (with [`charts`]), [`progress`] (`/progress`: recommendations followed through, with
+//! the same charts), [`api_docs`] (`/api`), [`codebook`] (`/codebook`),
 //! [`help`] (`/help`), [`recurring`] (`/recurring`, `/recurring/{id}`) and [`briefing`]
 //! (printable briefings, with [`briefing_questions`]), [`account`] (sign-in, `/my`, tokens),
 //! [`deposit`] (the deposit flow and a board's review screen), [`actions`] (a board's
@@ -24,6 +25,7 @@ pub mod deposit;
 pub mod help;
 pub mod home;
 pub mod insights;
+pub mod progress;
 pub mod recurring;
 pub mod review;
 pub mod search;

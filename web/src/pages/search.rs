@@ -242,9 +242,26 @@ fn export_links(request: &SearchRequest, total: u64) -> Markup {
             a href=(url("ndjson", "")) download { "NDJSON" } " · "
             a href=(url("ris", "")) download { "RIS" } " · "
             a href=(url("bibtex", "")) download { "BibTeX" }
+            @if request.view == View::Lessons {
+                " · " a href=(url("csv", "").replacen("view=lessons", "view=actions", 1)) download { "their actions (CSV)" }
+            }
             " (" a href="/codebook" { "what the columns mean" } ")"
         }
+        p.export-links {
+            a href=(progress_url(request)) { "How far the recommendations in these results were followed through" }
+        }
     }
+}
+
+/// The same search on `/progress` (its recommendations' action plans).
+fn progress_url(request: &SearchRequest) -> String {
+    let plain = SearchRequest {
+        page: 1,
+        per_page: lessons_index::params::DEFAULT_PER_PAGE,
+        sort: lessons_index::Sort::Relevance,
+        ..request.clone()
+    };
+    search_url(&plain).replacen("/search", "/progress", 1)
 }
 
 /// The same search as an Atom feed of new reviews.
@@ -409,6 +426,10 @@ pub(crate) fn hit_item(view: View, hit: &Hit, recurrence: Option<&Recurrence>) -
                     @if let Some(kind) = &hit.display.kind { span.badge.kind { (label(Vocabulary::LessonKind, kind)) } }
                     @if let Some(level) = &hit.display.level { span class={"badge " (level)} { (label(Vocabulary::Level, level)) } }
                     @if let Some(agency) = &hit.display.agency { (label(Vocabulary::Agency, agency)) }
+                    @if let Some(progress) = &hit.display.progress {
+                        " · Progress: " (label(Vocabulary::Progress, progress))
+                        @if hit.display.overdue == Some(true) { " (overdue)" }
+                    }
                 }
                 p.snippet { (PreEscaped(&hit.snippet)) }
                 p.meta {

@@ -90,12 +90,48 @@ pub struct OpenAction {
     pub action: Action,
 }
 
+/// How far ahead the reminders feed looks for actions falling due.
+pub const DUE_SOON_DAYS: i64 = 30;
+
 impl Repository {
     /// The open (planned or in progress) actions of every review `principal` may
     /// change (the board's, or all for an admin), earliest due date first.
     pub fn open_actions(&self, principal: &Principal) -> ServiceResult<Vec<OpenAction>> {
+        self.open_actions_in(self.reviews_of(principal)?)
+    }
+
+    /// The open actions of board `board` that are overdue or fall due within
+    /// [`DUE_SOON_DAYS`] of today, earliest due date first, for the reminders feed
+    /// (`/feeds/actions.atom`): for the board's own users and admins only (403 for
+    /// anyone else; 404 for a board that does not exist). Drafts and embargoed reviews
+    /// are the board's own, so their actions are in; withdrawn reviews' are not.
+    pub fn action_reminders(
+        &self,
+        principal: &Principal,
+        board: &str,
+    ) -> ServiceResult<Vec<OpenAction>> {
+        if self.store.board(board)?.is_none() {
+            return Err(ServiceError::NotFound(format!("no board \"{board}\"")));
+        }
+        if !principal.can_edit(board) {
+            return Err(ServiceError::Forbidden(
+                "only the board's own users may follow its action reminders".into(),
+            ));
+        }
+        let horizon = today() + time::Duration::days(DUE_SOON_DAYS);
+        let open = self.open_actions_in(self.store.board_listings(board)?)?;
+        Ok(open
+            .into_iter()
+            .filter(|o| o.action.due_date().is_some_and(|due| due <= horizon))
+            .collect())
+    }
+
+    fn open_actions_in(
+        &self,
+        listings: Vec<lessons_store::ReviewListing>,
+    ) -> ServiceResult<Vec<OpenAction>> {
         let mut open = Vec::new();
-        for listing in self.reviews_of(principal)? {
+        for listing in listings {
             let Some(review) = self.store.review(&listing.id)? else {
                 continue;
             };

@@ -7,7 +7,9 @@
 //!   revisions, original files, withdrawal notices, a board's own list.
 //! - [`search`]: searches, similar reviews, exports, cross-tabulations, public figures;
 //!   `search_cache` keeps recent answers by request, index generation and day.
-//! - [`actions`]: recommendations' action plans (add, change; never removed).
+//! - [`actions`]: recommendations' action plans (add, change; never removed);
+//!   [`progress`] the figures of `/progress` (recommendations by progress, actions
+//!   completed on time), from the index.
 //! - [`accounts`]: credentials to [`accounts::Principal`], sign-in sessions, tokens,
 //!   users, the audit log.
 //! - [`requests`] and [`input`]: reading what people and programs send (query strings,
@@ -32,6 +34,7 @@ mod error;
 pub mod import;
 pub mod input;
 pub mod oai;
+pub mod progress;
 pub mod recurring;
 mod recurring_state;
 mod repository;

@@ -3,6 +3,7 @@
 //! `rows`, `cols` and `format`). Searches themselves are read by
 //! [`lessons_index::SearchRequest::from_pairs`].
 
+use lessons_index::export::ExportView;
 use lessons_index::{FacetName, SearchRequest};
 use lessons_model::dates::today;
 use lessons_model::{FieldError, ValidationErrors};
@@ -21,6 +22,9 @@ pub fn query_pairs(query_string: &str) -> Vec<(String, String)> {
 /// An export as asked for: the search, the format and the parameters as given.
 pub struct ExportRequest {
     pub search: SearchRequest,
+    /// What a row is: `view=actions` is one row per action of the lessons view's
+    /// matches (its search is then the lessons view's).
+    pub view: ExportView,
     pub format: Format,
     /// Every parameter as given, for the JSON provenance.
     pub parameters: Vec<(String, String)>,
@@ -52,13 +56,35 @@ impl ExportRequest {
         };
         let format = Format::parse(value_of("format"), value_of("bom"))
             .map_err(|error| ServiceError::from(vec![error]))?;
+        // `view=actions` searches the lessons view; the search reads the rest.
+        let actions = ExportView::Actions.key();
+        let view = match pairs.iter().any(|(k, v)| k == "view" && v == actions) {
+            true => ExportView::Actions,
+            false => ExportView::Reviews,
+        };
         let search = SearchRequest::from_pairs_with(
-            pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+            pairs.iter().map(|(k, v)| match (k.as_str(), v.as_str()) {
+                ("view", v) if v == actions => ("view", ExportView::Lessons.key()),
+                (k, v) => (k, v),
+            }),
             known_boards,
             &["format", "bom"],
-        )?;
+        )
+        .map_err(|mut errors| {
+            for error in errors.0.iter_mut().filter(|e| e.field == "view") {
+                if error.allowed.is_some() {
+                    error.allowed = Some(ExportView::ALL.map(|v| v.key().to_string()).to_vec());
+                }
+            }
+            errors
+        })?;
+        let view = match view {
+            ExportView::Actions => ExportView::Actions,
+            _ => search.view.into(),
+        };
         Ok(ExportRequest {
             search,
+            view,
             format,
             parameters: pairs,
         })
@@ -70,7 +96,7 @@ impl ExportRequest {
     /// every review.
     pub fn file_name(&self) -> String {
         let about = describe(&self.search);
-        let view = self.search.view.key();
+        let view = self.view.key();
         let extension = self.format.extension();
         if about.is_empty() {
             format!("{view}-{}.{extension}", today())

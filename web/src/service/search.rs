@@ -114,6 +114,18 @@ impl Repository {
             .time_search(SearchKind::Export, || self.index.export(search, today()))?)
     }
 
+    /// Every public match of `search` as rows of `view` (the actions view: one row per
+    /// action of the lessons-view matches), to read a batch at a time.
+    pub fn export_as(
+        &self,
+        search: &SearchRequest,
+        view: lessons_index::export::ExportView,
+    ) -> ServiceResult<ExportCursor> {
+        Ok(self.metrics.time_search(SearchKind::Export, || {
+            self.index.export_as(search, view, today())
+        })?)
+    }
+
     /// Reads and checks statistics parameters; `defaults` fill missing axes (the
     /// insights page), else both are required (the API).
     pub fn stats_request(
