@@ -288,7 +288,21 @@ pub(crate) const POINTS: &[Point] = &[
                 ],
             ],
         ],
-        unless: &["home office"],
+        // A sentence about a service for adults asking about the children is "think
+        // family", not hidden men.
+        unless: &[
+            "home office",
+            "adult services",
+            "adult social care",
+            "adult mental health",
+            "learning disability",
+            "learning disabilities",
+            "work with adults",
+            "working with adults",
+            "drug service",
+            "alcohol service",
+            "substance misuse",
+        ],
     },
     // An emergency department checks a child's previous attendances (the national
     // analyses; the child protection information sharing flag).
@@ -392,7 +406,15 @@ pub(crate) const POINTS: &[Point] = &[
                 "designated safeguarding lead",
             ],
         ]],
-        unless: &[],
+        // Missed health appointments are "was not brought".
+        unless: &[
+            "did not attend",
+            "was not brought",
+            "appointment",
+            "appointments",
+            "clinic",
+            "clinics",
+        ],
     },
     // Each domestic abuse incident judged with the history (the national analyses on
     // domestic abuse and children: cumulative notifications, repeated gradings).
@@ -451,16 +473,19 @@ pub(crate) const POINTS: &[Point] = &[
                     "episode",
                     "episodes",
                 ],
+                // Words that say the referrals come again and are seen one by one
+                // (not "every" or "current": "in every assessment").
                 &[
                     "each",
                     "new",
-                    "every",
+                    "single",
                     "repeated",
+                    "repeat",
+                    "re-referral",
+                    "re-referrals",
                     "isolation",
                     "separately",
-                    "single",
                     "latest",
-                    "current",
                 ],
             ],
         ],
@@ -615,7 +640,8 @@ pub(crate) const POINTS: &[Point] = &[
                 "handed over",
             ],
         ]],
-        unless: &[],
+        // A partner who "moved out" is a separation, not a family moving away.
+        unless: &["moved out", "move out", "moves out", "moving out"],
     },
     // A case is not closed because a family disengages (the national analyses on
     // early help and neglect).
@@ -710,8 +736,13 @@ pub(crate) const POINTS: &[Point] = &[
                     "mental health service",
                     "mental health services",
                     "community mental health",
-                    "psychiatric",
+                    // A service, not any mention ("asked about psychiatric admission").
+                    "psychiatric liaison",
+                    "psychiatric team",
+                    "psychiatric service",
+                    "psychiatric services",
                     "psychiatrist",
+                    "psychiatrists",
                     "drug and alcohol",
                     "alcohol service",
                     "drug service",
@@ -719,6 +750,9 @@ pub(crate) const POINTS: &[Point] = &[
                     "learning disability service",
                     "adult social care",
                     "adult services",
+                    "services for adults",
+                    "work with adults",
+                    "working with adults",
                 ],
                 &[
                     "ask",
@@ -732,7 +766,9 @@ pub(crate) const POINTS: &[Point] = &[
                     "assess",
                     "assesses",
                 ],
-                &["child", "children", "parent", "parents", "caring", "cares"],
+                // Not "caring"/"cares": they stem to "care", as in "social care" and
+                // "care leavers".
+                &["child", "children", "parent", "parents", "dependants"],
             ],
             &[
                 &[
@@ -786,7 +822,14 @@ pub(crate) const POINTS: &[Point] = &[
                 ],
             ],
             &[
-                &["close", "closed", "closing"],
+                &[
+                    "close",
+                    "closed",
+                    "closing",
+                    "screened out",
+                    "screen out",
+                    "screens out",
+                ],
                 &["basis", "because"],
                 &["involved", "involvement", "dealing"],
             ],
@@ -991,10 +1034,10 @@ pub(crate) const POINTS: &[Point] = &[
                 "groomed",
                 "grooming",
             ],
+            // Not "choice" alone ("saying he had no choice").
             &[
                 "lifestyle",
-                "choice",
-                "choices",
+                "making choices",
                 "consenting",
                 "consensual",
                 "promiscuous",
