@@ -262,7 +262,6 @@ pub(crate) const POINTS: &[Point] = &[
                     "record",
                     "recorded",
                     "identify",
-                    "include",
                 ],
                 &["adult", "adults", "members", "composition", "new"],
             ],
@@ -791,7 +790,8 @@ pub(crate) const POINTS: &[Point] = &[
                 ],
             ],
         ],
-        unless: &[],
+        // A joint protocol between adult and children's services is a point of its own.
+        unless: &["joint protocol", "joint protocols"],
     },
     // Assuming another agency knows or is acting (the national analyses: "everyone
     // thought someone else was doing it").
@@ -1202,7 +1202,9 @@ pub(crate) const POINTS: &[Point] = &[
             TELL,
             &["children's social care", "children", "child"],
         ]],
-        unless: &["school", "schools"],
+        // Telling a school is another point; keeping the notifications on one cumulative
+        // record is about reading them together.
+        unless: &["school", "schools", "cumulative"],
     },
     // Routine, safe enquiry about domestic abuse, seeing the woman alone (NICE and
     // maternity guidance; the national analyses).
