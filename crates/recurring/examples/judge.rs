@@ -2,15 +2,16 @@
 //! `recurring_quality --dump FILE` (pairwise precision / recall / F1 over pairs of
 //! findings from different reviews, on the tuning half, the other half and all), without
 //! building the service. With `--wrong HALF` (tuning, other or all) it prints the wrong
-//! merges and the split judged groups of that half, with each finding's known point.
+//! merges and the split judged groups of that half, with each finding's known point;
+//! `--edge X` and `--link Y` set the word pass's thresholds.
 //!
 //! ```text
-//! cargo run --release -p lessons-recurring --example judge -- /tmp/judged-dump.json [--wrong tuning]
+//! cargo run --release -p lessons-recurring --example judge -- /tmp/judged-dump.json [--wrong tuning] [--edge 0.35 --link 0.30]
 //! ```
 
 use std::collections::{HashMap, HashSet};
 
-use lessons_recurring::{practice_point, regroup, FindingInput, Grouping};
+use lessons_recurring::{practice_point, regroup_corpus, Corpus, FindingInput, Grouping, Params};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -43,7 +44,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
     }
-    let grouping = regroup(findings, &Grouping::default());
+    let number = |flag: &str| -> Option<f32> {
+        let i = args.iter().position(|a| a == flag)?;
+        args.get(i + 1)?.parse().ok()
+    };
+    let defaults = Params::default();
+    let params = Params {
+        edge: number("--edge").unwrap_or(defaults.edge),
+        link: number("--link").unwrap_or(defaults.link),
+        ..defaults
+    };
+    let grouping = regroup_corpus(&Corpus::new(findings), &Grouping::default(), &params);
     let mut pred: Vec<Option<usize>> = vec![None; findings.len()];
     for (g, group) in grouping.groups.iter().enumerate() {
         for m in &group.members {

@@ -276,8 +276,9 @@ pub(crate) const POINTS: &[Point] = &[
                     "picking up",
                 ],
                 &["adult", "adults", "man", "unknown", "anyone"],
+                // Where a child is collected from (not "child" alone: "adults seen
+                // collecting the young person" from adult accommodation).
                 &[
-                    "child",
                     "nursery",
                     "school",
                     "early years",
@@ -512,7 +513,19 @@ pub(crate) const POINTS: &[Point] = &[
                 &["temporary accommodation", "bed and breakfast", "hostel"],
                 TELL,
             ],
-            &[&["housing", "homeless"], &["placing", "placed"], TELL],
+            // "placed" alone stems like "places" ("the places used").
+            &[
+                &["housing", "homeless"],
+                &[
+                    "placing authority",
+                    "placing authorities",
+                    "placing borough",
+                    "receiving area",
+                    "receiving authority",
+                    "out of area",
+                ],
+                TELL,
+            ],
         ],
         unless: &[],
     },
