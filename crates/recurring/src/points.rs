@@ -331,9 +331,28 @@ pub(crate) const POINTS: &[Point] = &[
         label: "Missed appointments: the child was not brought",
         cues: &[
             &[&["was not brought"]],
+            // Missed appointments and what they mean or call for: one item in a list
+            // of data to share ("missed appointments and weight data") is not the point.
             &[
                 &["missed", "miss", "cancelled", "cancel"],
                 &["appointment", "appointments", "clinic", "clinics"],
+                &[
+                    "follow",
+                    "followed",
+                    "discharge",
+                    "discharged",
+                    "discharging",
+                    "brought",
+                    "neglect",
+                    "sign",
+                    "signs",
+                    "indicator",
+                    "repeated",
+                    "repeat",
+                    "consecutive",
+                    "pattern",
+                    "escalate",
+                ],
             ],
             &[
                 &["brought"],
