@@ -3,7 +3,8 @@
 //! findings from different reviews, on the tuning half, the other half and all), without
 //! building the service. With `--wrong HALF` (tuning, other or all) it prints the wrong
 //! merges and the split judged groups of that half, with each finding's known point;
-//! `--edge X` and `--link Y` set the word pass's thresholds.
+//! `--edge X` and `--link Y` set the word pass's thresholds, `--sentences N` how many
+//! first sentences a known point is read from.
 //!
 //! ```text
 //! cargo run --release -p lessons-recurring --example judge -- /tmp/judged-dump.json [--wrong tuning] [--edge 0.35 --link 0.30]
@@ -11,7 +12,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use lessons_recurring::{practice_point, regroup_corpus, Corpus, FindingInput, Grouping, Params};
+use lessons_recurring::{
+    practice_point, regroup_corpus, Analysis, Corpus, FindingInput, Grouping, Params,
+};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -54,7 +57,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         link: number("--link").unwrap_or(defaults.link),
         ..defaults
     };
-    let grouping = regroup_corpus(&Corpus::new(findings), &Grouping::default(), &params);
+    let analysis = Analysis {
+        point_sentences: number("--sentences")
+            .map_or(Analysis::default().point_sentences, |n| n as usize),
+        ..Analysis::default()
+    };
+    let corpus = Corpus::with_analysis(findings, analysis);
+    let grouping = regroup_corpus(&corpus, &Grouping::default(), &params);
     let mut pred: Vec<Option<usize>> = vec![None; findings.len()];
     for (g, group) in grouping.groups.iter().enumerate() {
         for m in &group.members {

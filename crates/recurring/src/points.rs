@@ -1655,6 +1655,55 @@ mod tests {
     }
 
     #[test]
+    fn one_common_word_does_not_make_a_point() {
+        // A service for adults asking about the children is "think family", even
+        // where the sentence says "household" and "adult".
+        assert_eq!(
+            point("Support workers in adult learning disability services should record any child in the household."),
+            Some("think_family")
+        );
+        // Missed appointments as one item of data to share are not "was not brought";
+        // what they call for makes the point.
+        assert_ne!(
+            point("Paediatricians should share missed appointments and weight data with the core group."),
+            Some("was_not_brought")
+        );
+        assert_eq!(
+            point("Repeated missed appointments should be followed up with the family."),
+            Some("was_not_brought")
+        );
+        // A partner moving out is not a family moving away.
+        assert_ne!(
+            point("The case was closed because the mother said her partner had moved out."),
+            Some("handover_when_family_moves")
+        );
+        // "No choice" is not language that blames an exploited child.
+        assert_ne!(
+            point("He was exploited and said he had no choice."),
+            Some("exploitation_language")
+        );
+        // Adults collecting a young person from adult accommodation are not the
+        // nursery's "who collects the child" point.
+        assert_ne!(
+            point(
+                "Staff should share what they know about adults seen collecting the young person."
+            ),
+            Some("hidden_men")
+        );
+        // "Every" and "current" do not make "start again syndrome".
+        assert_ne!(
+            point(
+                "Every referral of a mother with a history of illness should be treated as urgent."
+            ),
+            Some("start_again")
+        );
+        assert_eq!(
+            point("Each new referral must be read against the history of earlier referrals."),
+            Some("start_again")
+        );
+    }
+
+    #[test]
     fn the_first_matching_sentence_decides() {
         assert_eq!(
             point("The weather was fine. Missed appointments must be followed up. A bruise on a baby is serious."),
