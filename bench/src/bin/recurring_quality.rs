@@ -8,6 +8,10 @@
 //!
 //! Tuning is honest: the thresholds are chosen on the reviews at even positions of the
 //! corpus file (the tuning half); the other half is reported separately, then all.
+//! `--explain --explain-half other` prints the other half's wrong merges and splits:
+//! once read, that half is no longer a blind test (BENCHMARKS.md says when it was read).
+//! `--dump FILE` writes the findings and judged groups for the recurring crate's
+//! `judge` example, which scores the method in seconds without building the service.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
