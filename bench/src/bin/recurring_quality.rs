@@ -8,6 +8,10 @@
 //!
 //! Tuning is honest: the thresholds are chosen on the reviews at even positions of the
 //! corpus file (the tuning half); the other half is reported separately, then all.
+//! `--explain --explain-half other` prints the other half's wrong merges and splits:
+//! once read, that half is no longer a blind test (BENCHMARKS.md says when it was read).
+//! `--dump FILE` writes the findings and judged groups for the recurring crate's
+//! `judge` example, which scores the method in seconds without building the service.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -47,10 +51,20 @@ struct Args {
     /// members), for reading.
     #[arg(long)]
     show: bool,
-    /// Print, for the tuning half only, how each judged group came out and each wrong
-    /// merge (the other half is never printed: it stays held out).
+    /// Print, for the tuning half (or `--explain-half`), how each judged group came out,
+    /// each wrong merge, and the wrong pairs by predicted and by judged group.
     #[arg(long)]
     explain: bool,
+    /// With --explain: the half to explain: `tuning` (default), `other` or `all`.
+    /// Reading the other half's errors makes it no longer a blind held-out test: say so
+    /// when reporting its figures afterwards.
+    #[arg(long, default_value = "tuning")]
+    explain_half: String,
+    /// Write the public findings, the judged groups (as finding ids) and the tuning
+    /// half's review ids to this JSON file and stop (for the crate's `judge` example,
+    /// which scores the method without building the service).
+    #[arg(long)]
+    dump: Option<PathBuf>,
     /// With --explain: the second-pass point link to explain (default: the crate's).
     #[arg(long)]
     point_link: Option<f32>,
@@ -158,6 +172,17 @@ fn main() -> Result<()> {
         sets.tuning.len(),
         sets.other.len()
     );
+
+    if let Some(path) = &args.dump {
+        let mut tuning: Vec<&String> = sets.tuning.iter().collect();
+        tuning.sort();
+        let groups: Vec<&Vec<String>> = judged.groups.iter().map(|g| &g.findings).collect();
+        let dump = serde_json::json!({ "findings": findings, "groups": groups, "tuning": tuning });
+        std::fs::write(path, serde_json::to_string(&dump)?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        println!("wrote {}", path.display());
+        return Ok(());
+    }
 
     // The method: thresholds tuned on the tuning half.
     let prepared = {
@@ -419,20 +444,35 @@ fn main() -> Result<()> {
         }
     }
     if args.explain {
-        // Tuning half only: how each judged group came out, and each wrong merge.
+        // How each judged group came out, and each wrong merge, on the chosen half.
         let labels = run(&Params {
             edge: args.edge.unwrap_or(defaults.edge),
             link: args.link.unwrap_or(defaults.link),
             ..defaults
         });
-        let tuning = |i: usize| sets.tuning.contains(&findings[i].review_id);
+        let half = match args.explain_half.as_str() {
+            "tuning" => &sets.tuning,
+            "other" => &sets.other,
+            "all" => &sets.all,
+            other => bail!("--explain-half must be tuning, other or all, not {other}"),
+        };
+        let tuning = |i: usize| half.contains(&findings[i].review_id);
+        let judged_of: HashMap<usize, usize> = gold_groups
+            .iter()
+            .enumerate()
+            .flat_map(|(g, members)| members.iter().map(move |&m| (m, g)))
+            .collect();
         let line = |i: usize| {
             let text: String = findings[i].text.chars().take(150).collect();
             format!(
-                "{} [pred {} point {:?}] {text}",
+                "{} [judged {} pred {} point {:?} {}] {text}",
                 findings[i].finding_id,
+                judged_of
+                    .get(&i)
+                    .map_or_else(|| "-".to_string(), |g| g.to_string()),
                 labels[i],
-                lessons_recurring::practice_point(&findings[i].text)
+                lessons_recurring::practice_point(&findings[i].text),
+                findings[i].kind
             )
         };
         for (g, members) in gold_groups.iter().enumerate() {
@@ -457,6 +497,55 @@ fn main() -> Result<()> {
                     println!("    [gold {}] {}", gold[m], line(m));
                 }
             }
+        }
+        // Wrong pairs (findings of different reviews): merged but judged apart, by
+        // predicted group; judged together but split, by judged group.
+        let cross = |a: usize, b: usize| findings[a].review_id != findings[b].review_id;
+        let mut false_pairs: Vec<(usize, usize, usize)> = Vec::new();
+        for (&p, members) in &predicted {
+            let (mut wrong, mut right) = (0, 0);
+            for (k, &a) in members.iter().enumerate() {
+                for &b in &members[k + 1..] {
+                    if cross(a, b) {
+                        if gold[a] == gold[b] {
+                            right += 1;
+                        } else {
+                            wrong += 1;
+                        }
+                    }
+                }
+            }
+            if wrong > 0 {
+                false_pairs.push((wrong, right, p));
+            }
+        }
+        false_pairs.sort_by(|a, b| b.cmp(a));
+        println!("\nwrong merges (predicted group: pairs judged apart / pairs right):");
+        for (wrong, right, p) in &false_pairs {
+            println!("  pred {p}: {wrong} wrong / {right} right");
+        }
+        let mut missed: Vec<(usize, usize)> = Vec::new();
+        for (g, members) in gold_groups.iter().enumerate() {
+            let inside: Vec<usize> = members.iter().copied().filter(|&m| tuning(m)).collect();
+            let mut split = 0;
+            for (k, &a) in inside.iter().enumerate() {
+                for &b in &inside[k + 1..] {
+                    if cross(a, b) && labels[a] != labels[b] {
+                        split += 1;
+                    }
+                }
+            }
+            if split > 0 {
+                missed.push((split, g));
+            }
+        }
+        missed.sort_by(|a, b| b.cmp(a));
+        println!("\nsplit judged groups (judged group: pairs split):");
+        for (split, g) in &missed {
+            println!(
+                "  gold {g} ({}): {split}",
+                judged.groups[*g].point.chars().take(70).collect::<String>()
+            );
         }
     }
     if args.show {

@@ -262,7 +262,6 @@ pub(crate) const POINTS: &[Point] = &[
                     "record",
                     "recorded",
                     "identify",
-                    "include",
                 ],
                 &["adult", "adults", "members", "composition", "new"],
             ],
@@ -277,8 +276,9 @@ pub(crate) const POINTS: &[Point] = &[
                     "picking up",
                 ],
                 &["adult", "adults", "man", "unknown", "anyone"],
+                // Where a child is collected from (not "child" alone: "adults seen
+                // collecting the young person" from adult accommodation).
                 &[
-                    "child",
                     "nursery",
                     "school",
                     "early years",
@@ -288,7 +288,21 @@ pub(crate) const POINTS: &[Point] = &[
                 ],
             ],
         ],
-        unless: &["home office"],
+        // A sentence about a service for adults asking about the children is "think
+        // family", not hidden men.
+        unless: &[
+            "home office",
+            "adult services",
+            "adult social care",
+            "adult mental health",
+            "learning disability",
+            "learning disabilities",
+            "work with adults",
+            "working with adults",
+            "drug service",
+            "alcohol service",
+            "substance misuse",
+        ],
     },
     // An emergency department checks a child's previous attendances (the national
     // analyses; the child protection information sharing flag).
@@ -317,9 +331,28 @@ pub(crate) const POINTS: &[Point] = &[
         label: "Missed appointments: the child was not brought",
         cues: &[
             &[&["was not brought"]],
+            // Missed appointments and what they mean or call for: one item in a list
+            // of data to share ("missed appointments and weight data") is not the point.
             &[
                 &["missed", "miss", "cancelled", "cancel"],
                 &["appointment", "appointments", "clinic", "clinics"],
+                &[
+                    "follow",
+                    "followed",
+                    "discharge",
+                    "discharged",
+                    "discharging",
+                    "brought",
+                    "neglect",
+                    "sign",
+                    "signs",
+                    "indicator",
+                    "repeated",
+                    "repeat",
+                    "consecutive",
+                    "pattern",
+                    "escalate",
+                ],
             ],
             &[
                 &["brought"],
@@ -392,7 +425,15 @@ pub(crate) const POINTS: &[Point] = &[
                 "designated safeguarding lead",
             ],
         ]],
-        unless: &[],
+        // Missed health appointments are "was not brought".
+        unless: &[
+            "did not attend",
+            "was not brought",
+            "appointment",
+            "appointments",
+            "clinic",
+            "clinics",
+        ],
     },
     // Each domestic abuse incident judged with the history (the national analyses on
     // domestic abuse and children: cumulative notifications, repeated gradings).
@@ -451,16 +492,19 @@ pub(crate) const POINTS: &[Point] = &[
                     "episode",
                     "episodes",
                 ],
+                // Words that say the referrals come again and are seen one by one
+                // (not "every" or "current": "in every assessment").
                 &[
                     "each",
                     "new",
-                    "every",
+                    "single",
                     "repeated",
+                    "repeat",
+                    "re-referral",
+                    "re-referrals",
                     "isolation",
                     "separately",
-                    "single",
                     "latest",
-                    "current",
                 ],
             ],
         ],
@@ -488,7 +532,19 @@ pub(crate) const POINTS: &[Point] = &[
                 &["temporary accommodation", "bed and breakfast", "hostel"],
                 TELL,
             ],
-            &[&["housing", "homeless"], &["placing", "placed"], TELL],
+            // "placed" alone stems like "places" ("the places used").
+            &[
+                &["housing", "homeless"],
+                &[
+                    "placing authority",
+                    "placing authorities",
+                    "placing borough",
+                    "receiving area",
+                    "receiving authority",
+                    "out of area",
+                ],
+                TELL,
+            ],
         ],
         unless: &[],
     },
@@ -615,7 +671,8 @@ pub(crate) const POINTS: &[Point] = &[
                 "handed over",
             ],
         ]],
-        unless: &[],
+        // A partner who "moved out" is a separation, not a family moving away.
+        unless: &["moved out", "move out", "moves out", "moving out"],
     },
     // A case is not closed because a family disengages (the national analyses on
     // early help and neglect).
@@ -710,8 +767,13 @@ pub(crate) const POINTS: &[Point] = &[
                     "mental health service",
                     "mental health services",
                     "community mental health",
-                    "psychiatric",
+                    // A service, not any mention ("asked about psychiatric admission").
+                    "psychiatric liaison",
+                    "psychiatric team",
+                    "psychiatric service",
+                    "psychiatric services",
                     "psychiatrist",
+                    "psychiatrists",
                     "drug and alcohol",
                     "alcohol service",
                     "drug service",
@@ -719,6 +781,9 @@ pub(crate) const POINTS: &[Point] = &[
                     "learning disability service",
                     "adult social care",
                     "adult services",
+                    "services for adults",
+                    "work with adults",
+                    "working with adults",
                 ],
                 &[
                     "ask",
@@ -732,7 +797,9 @@ pub(crate) const POINTS: &[Point] = &[
                     "assess",
                     "assesses",
                 ],
-                &["child", "children", "parent", "parents", "caring", "cares"],
+                // Not "caring"/"cares": they stem to "care", as in "social care" and
+                // "care leavers".
+                &["child", "children", "parent", "parents", "dependants"],
             ],
             &[
                 &[
@@ -755,7 +822,8 @@ pub(crate) const POINTS: &[Point] = &[
                 ],
             ],
         ],
-        unless: &[],
+        // A joint protocol between adult and children's services is a point of its own.
+        unless: &["joint protocol", "joint protocols"],
     },
     // Assuming another agency knows or is acting (the national analyses: "everyone
     // thought someone else was doing it").
@@ -786,7 +854,14 @@ pub(crate) const POINTS: &[Point] = &[
                 ],
             ],
             &[
-                &["close", "closed", "closing"],
+                &[
+                    "close",
+                    "closed",
+                    "closing",
+                    "screened out",
+                    "screen out",
+                    "screens out",
+                ],
                 &["basis", "because"],
                 &["involved", "involvement", "dealing"],
             ],
@@ -991,10 +1066,10 @@ pub(crate) const POINTS: &[Point] = &[
                 "groomed",
                 "grooming",
             ],
+            // Not "choice" alone ("saying he had no choice").
             &[
                 "lifestyle",
-                "choice",
-                "choices",
+                "making choices",
                 "consenting",
                 "consensual",
                 "promiscuous",
@@ -1159,7 +1234,9 @@ pub(crate) const POINTS: &[Point] = &[
             TELL,
             &["children's social care", "children", "child"],
         ]],
-        unless: &["school", "schools"],
+        // Telling a school is another point; keeping the notifications on one cumulative
+        // record is about reading them together.
+        unless: &["school", "schools", "cumulative"],
     },
     // Routine, safe enquiry about domestic abuse, seeing the woman alone (NICE and
     // maternity guidance; the national analyses).
@@ -1575,6 +1652,55 @@ mod tests {
             Some("was_not_brought")
         );
         assert_eq!(point("The weather was fine in the afternoon."), None);
+    }
+
+    #[test]
+    fn one_common_word_does_not_make_a_point() {
+        // A service for adults asking about the children is "think family", even
+        // where the sentence says "household" and "adult".
+        assert_eq!(
+            point("Support workers in adult learning disability services should record any child in the household."),
+            Some("think_family")
+        );
+        // Missed appointments as one item of data to share are not "was not brought";
+        // what they call for makes the point.
+        assert_ne!(
+            point("Paediatricians should share missed appointments and weight data with the core group."),
+            Some("was_not_brought")
+        );
+        assert_eq!(
+            point("Repeated missed appointments should be followed up with the family."),
+            Some("was_not_brought")
+        );
+        // A partner moving out is not a family moving away.
+        assert_ne!(
+            point("The case was closed because the mother said her partner had moved out."),
+            Some("handover_when_family_moves")
+        );
+        // "No choice" is not language that blames an exploited child.
+        assert_ne!(
+            point("He was exploited and said he had no choice."),
+            Some("exploitation_language")
+        );
+        // Adults collecting a young person from adult accommodation are not the
+        // nursery's "who collects the child" point.
+        assert_ne!(
+            point(
+                "Staff should share what they know about adults seen collecting the young person."
+            ),
+            Some("hidden_men")
+        );
+        // "Every" and "current" do not make "start again syndrome".
+        assert_ne!(
+            point(
+                "Every referral of a mother with a history of illness should be treated as urgent."
+            ),
+            Some("start_again")
+        );
+        assert_eq!(
+            point("Each new referral must be read against the history of earlier referrals."),
+            Some("start_again")
+        );
     }
 
     #[test]
