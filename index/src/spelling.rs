@@ -4,13 +4,14 @@
 //! what a search finds or suggests.
 //!
 //! A plain query word (not quoted, not excluded, not typed in capitals, not a function
-//! word, not a word of the safeguarding vocabulary) of at least five letters may be
-//! misspelt when public documents hold it rarely: never, or in at most one document in
-//! [`MAX_SHARE_INVERSE`] while a close spelling (same first letter, another stem) is in
-//! [`RATIO`] times as many. Its corrections are the words within one edit (two from
-//! eight letters; a transposition is one edit) that public documents hold, or that the
-//! vocabulary names (themes, agencies, acronyms and synonyms: valid targets even when
-//! the corpus is small), best first: fewest edits, vocabulary words, most documents.
+//! word, not a word of the safeguarding vocabulary or of its everyday equivalents) of
+//! at least five letters may be misspelt when public documents hold it rarely: never,
+//! or in at most one document in [`MAX_SHARE_INVERSE`] while a close spelling (same
+//! first letter, another stem) is in [`RATIO`] times as many. Its corrections are the
+//! words within one edit (two from eight letters; a transposition is one edit) that
+//! public documents hold, or that the vocabulary names (themes, agencies, acronyms and
+//! synonyms: valid targets even when the corpus is small), best first: fewest edits,
+//! vocabulary words, most documents.
 //! The thresholds are shares and ratios, not document counts, so they mean the same on
 //! a fresh repository of 40 reviews and on 10,000: on the small one, a word that any
 //! public document holds is never corrected.
@@ -23,7 +24,7 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-use lessons_model::vocab::{AGENCIES, TEXT_SYNONYMS, THEMES};
+use lessons_model::vocab::{AGENCIES, COMBINATIONS, EVERYDAY, TEXT_SYNONYMS, THEMES};
 use tantivy::query::FuzzyTermQuery;
 use tantivy::Term;
 
@@ -124,7 +125,8 @@ impl SearchContext<'_> {
             .filter_map(|w| {
                 let (form, _) = spelling_form(&w)?;
                 let budget = edit_budget(form)?;
-                (!vocabulary().contains(form)).then(|| (form.to_string(), budget))
+                let known = vocabulary().contains(form) || everyday_words().contains(form);
+                (!known).then(|| (form.to_string(), budget))
             })
             .collect();
         let mut spellings = Spellings::default();
@@ -302,6 +304,33 @@ fn vocabulary() -> &'static HashSet<String> {
             .flat_map(|t| std::iter::once(t.label).chain(t.synonyms.iter().copied()))
             .chain(AGENCIES.iter().map(|a| a.label))
             .chain(TEXT_SYNONYMS.iter().flat_map(|g| g.iter().copied()));
+        phrases
+            .flat_map(|p| {
+                p.split(|c: char| !c.is_alphanumeric())
+                    .map(str::to_lowercase)
+                    .collect::<Vec<_>>()
+            })
+            .filter(|w| w.chars().count() >= 3 && w.chars().all(|c| c.is_ascii_lowercase()))
+            .collect()
+    })
+}
+
+/// Every word of the everyday equivalents ([`EVERYDAY`], [`COMBINATIONS`]): words that
+/// people type and the reviews may never use ("worrying", "smelly"), so a query word
+/// among them is never corrected (it is not a correction target either: the
+/// professional [`vocabulary`] decides those).
+fn everyday_words() -> &'static HashSet<String> {
+    static WORDS: OnceLock<HashSet<String>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        let phrases = EVERYDAY
+            .iter()
+            .flat_map(|e| e.say.iter().chain(e.means.iter()).copied())
+            .chain(COMBINATIONS.iter().flat_map(|c| {
+                c.all_of
+                    .iter()
+                    .flat_map(|group| group.iter().copied())
+                    .chain(c.means.iter().copied())
+            }));
         phrases
             .flat_map(|p| {
                 p.split(|c: char| !c.is_alphanumeric())

@@ -199,3 +199,27 @@ fn replaced_text_does_not_count() {
     assert_eq!(corrected.did_you_mean.as_deref(), Some("neglect"));
     assert_eq!(ids(&corrected), ids(&search(&f.index, "q=neglect")));
 }
+
+/// Everyday words ([`lessons_model::vocab::EVERYDAY`], [`lessons_model::vocab::COMBINATIONS`])
+/// are words of the vocabulary: one that no public document holds is never rewritten as
+/// a close professional word ("worrying" is not "working" misspelt).
+#[test]
+fn everyday_words_are_never_corrected() {
+    let mut reviews = corpus();
+    reviews[2].summary = "The social worker kept working with the family.".into();
+    let f = fixture_with(reviews);
+    assert!(search(&f.index, "q=working").total > 0);
+    for query in [
+        "q=worrying",
+        "q=pupil+tells+a+teacher+something+worrying",
+        "q=smelly",
+    ] {
+        let results = search(&f.index, query);
+        assert_eq!(results.did_you_mean, None, "{query}");
+    }
+    // Still a misspelling when no document and no vocabulary has it.
+    assert_eq!(
+        search(&f.index, "q=workng").did_you_mean.as_deref(),
+        Some("working")
+    );
+}
