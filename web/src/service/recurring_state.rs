@@ -10,7 +10,8 @@
 //!   exports) are read from the store on demand.
 //! - **Persistence.** `DIR/recurring.json` ([`Saved`]) holds all of that, stamped with the
 //!   store sequence it reflects (`seq`). It is written atomically (temporary file, sync,
-//!   rename) after every change. Opening reads it and never waits for a regrouping:
+//!   rename) by the keeper at most every [`SAVE_EVERY`] after a change, after a
+//!   regrouping, and when the repository is dropped. Opening reads it and never waits for a regrouping:
 //!   a file a few changes behind the store is brought up to date incrementally; a
 //!   missing, unreadable or far-behind file is regrouped in the background (a small
 //!   store, at most [`SYNC_REGROUP_FINDINGS`] findings, at once), the last known state
@@ -79,6 +80,9 @@ pub const INCREMENTAL_MAX: usize = 50;
 /// Stores with at most this many findings (by the index's count) are regrouped at once
 /// rather than in the background (well under a second).
 pub const SYNC_REGROUP_FINDINGS: u64 = 5_000;
+/// The keeper writes the file at most this often (it is about 15 MB at 5,000 reviews;
+/// a crash in between costs a replay of the changes since at the next start).
+pub const SAVE_EVERY: Duration = Duration::from_secs(2);
 /// Candidates taken from the index per new finding.
 pub const CANDIDATES: usize = 200;
 
@@ -309,6 +313,10 @@ pub struct Derived {
     processing: Mutex<()>,
     /// A removal changed the state since it was last saved.
     dirty: AtomicBool,
+    /// The state changed since it was last saved, and when it was last saved (the file
+    /// is written at most every [`SAVE_EVERY`], and at shutdown).
+    unsaved: AtomicBool,
+    last_save: Mutex<Option<Instant>>,
 }
 
 /// Reviews waiting for [`Derived::process_queue`], and the index sequence that covers
@@ -376,6 +384,8 @@ impl Derived {
             kept: AtomicBool::new(false),
             processing: Mutex::new(()),
             dirty: AtomicBool::new(false),
+            unsaved: AtomicBool::new(false),
+            last_save: Mutex::new(None),
         }
     }
 
@@ -655,7 +665,8 @@ impl Derived {
             }
         }
         if changed || dirty || advanced {
-            self.save(&*self.peek()?)?;
+            self.unsaved.store(true, Ordering::SeqCst);
+            self.save_if_due(false)?;
         }
         if self.peek()?.stale && self.bulk.load(Ordering::SeqCst) == 0 {
             self.start_worker(store, index);
@@ -729,6 +740,7 @@ impl Derived {
     /// embargoes, start a regrouping when one is due.
     pub fn maintain(&self, store: &Store, index: &SearchIndex) -> Result<(), DerivedError> {
         self.process_queue(store, index)?;
+        self.save_if_due(false)?;
         self.install_ready(store, index)?;
         self.bring_in_due(store, index)?;
         if self.regroup_due() && self.bulk.load(Ordering::SeqCst) == 0 {
@@ -815,7 +827,8 @@ impl Derived {
     pub fn wait(&self, store: &Store, index: &SearchIndex) -> Result<(), DerivedError> {
         self.ensure_open(store, index)?;
         self.wait_worker(store, index)?;
-        self.process_queue(store, index)
+        self.process_queue(store, index)?;
+        self.save_if_due(true)
     }
 
     /// Waits for a running worker (nothing when none runs) and installs its result.
@@ -1039,6 +1052,22 @@ impl Derived {
         Ok(verified)
     }
 
+    /// Saves the state when it changed since the last save and `force` is set or
+    /// [`SAVE_EVERY`] has passed.
+    fn save_if_due(&self, force: bool) -> Result<(), DerivedError> {
+        if !self.unsaved.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        let mut last = self.last_save.lock().map_err(|_| DerivedError::Poisoned)?;
+        if !force && last.is_some_and(|at| at.elapsed() < SAVE_EVERY) {
+            return Ok(());
+        }
+        self.unsaved.store(false, Ordering::SeqCst);
+        self.save(&*self.peek()?)?;
+        *last = Some(Instant::now());
+        Ok(())
+    }
+
     /// Writes the state to `DIR/recurring.json` atomically.
     fn save(&self, state: &State) -> Result<(), DerivedError> {
         let saved = SavedRef::of(state);
@@ -1135,7 +1164,10 @@ impl State {
             changes: saved.changes,
             seq: saved.seq,
             stale: saved.stale,
-            last_regroup: None,
+            // The clock of `REGROUP_EVERY` starts when the file is read: a restart is not
+            // a reason to regroup at the first change (it made every restarted server
+            // regroup, hundreds of MB for a minute, at its first publish).
+            last_regroup: Some(Instant::now()),
             version: 0,
         };
         state.rebuild_group_of();
@@ -1900,10 +1932,43 @@ mod tests {
             })
             .unwrap();
         assert_eq!(members(&repository)[0].len(), 2);
-        // The keeper's next round saves it.
-        repository.recurring_maintenance().unwrap();
+        // Saved by the keeper at most every SAVE_EVERY, and when waited for (shutdown).
+        repository.wait_for_recurring().unwrap();
         let saved = super::read_saved(dir.path()).unwrap().unwrap();
         assert!(!saved.reviews.contains_key(&third.id));
         assert_eq!(saved.seq, repository.index.indexed_seq());
+    }
+
+    #[test]
+    fn a_restart_is_no_reason_to_regroup_at_the_first_change() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let repository = Repository::open(dir.path()).unwrap();
+            repository.put_board(&board(), "cli").unwrap();
+            repository
+                .create_reviews(
+                    vec![
+                        making_the_point("Child A", "Health visitors should ask at every contact who else lives in the household.", None),
+                        making_the_point("Child B", "At each home visit the health visitor must ask who lives in the household.", None),
+                    ],
+                    "test",
+                    "import",
+                )
+                .unwrap();
+        }
+        let repository = Repository::open(dir.path()).unwrap();
+        repository
+            .create_review(
+                making_the_point(
+                    "Child C",
+                    "GPs prescribing methadone to a parent should ask where it is stored.",
+                    None,
+                ),
+                "test",
+                "create",
+            )
+            .unwrap();
+        repository.wait_for_recurring().unwrap();
+        assert!(!repository.recurring.regroup_due());
     }
 }
