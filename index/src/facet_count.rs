@@ -26,6 +26,9 @@ pub(crate) type OrdinalTable = Arc<Vec<Option<(FacetName, String)>>>;
 /// one. Which documents group is read from the values alone, for any facet.
 pub(crate) struct SegmentFacets {
     pub table: OrdinalTable,
+    /// Each ordinal's value as a number shared by every segment ([`Values`]; [`NO_VALUE`]
+    /// for a path that is no facet value), so that segments' counts add up by index.
+    shared_ids: Vec<u32>,
     /// The ordinals of document `d` outside its group: `own[own_starts[d]..own_starts[d + 1]]`.
     own_starts: Vec<u32>,
     own: Vec<u32>,
@@ -42,7 +45,11 @@ const NO_GROUP: u32 = u32::MAX;
 const MIN_GROUP_VALUES: usize = 2;
 
 impl SegmentFacets {
-    fn read(segment: &SegmentReader, field: &str) -> tantivy::Result<SegmentFacets> {
+    fn read(
+        segment: &SegmentReader,
+        field: &str,
+        values: &Values,
+    ) -> tantivy::Result<SegmentFacets> {
         let reader = segment.facet_reader(field)?;
         let mut table = Vec::with_capacity(reader.num_facets());
         let mut terms = reader.facet_dict().stream()?;
@@ -63,6 +70,7 @@ impl SegmentFacets {
         }
         starts.push(ords.len() as u32);
         let mut facets = SegmentFacets::group(&starts, &ords);
+        facets.shared_ids = values.ids(&table);
         facets.table = Arc::new(table);
         Ok(facets)
     }
@@ -77,6 +85,7 @@ impl SegmentFacets {
         let of = |d: usize| &ords[starts[d] as usize..starts[d + 1] as usize];
         let mut facets = SegmentFacets {
             table: Arc::new(Vec::new()),
+            shared_ids: Vec::new(),
             own_starts: Vec::with_capacity(docs + 1),
             own: Vec::new(),
             group_of: Vec::with_capacity(docs),
@@ -179,6 +188,37 @@ fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
 #[derive(Default)]
 pub(crate) struct FacetTables {
     by_segment: Mutex<HashMap<tantivy::index::SegmentId, Arc<SegmentFacets>>>,
+    values: Values,
+}
+
+/// A path that is no facet value.
+const NO_VALUE: u32 = u32::MAX;
+
+/// A number for every facet value any segment has held, the same in every segment.
+#[derive(Default)]
+struct Values {
+    ids: Mutex<HashMap<(FacetName, String), u32>>,
+}
+
+impl Values {
+    /// The shared number of each ordinal of `table`, numbering new values.
+    fn ids(&self, table: &[Option<(FacetName, String)>]) -> Vec<u32> {
+        // A poisoned map holds nothing wrong: numbers are inserted whole.
+        let mut ids = self
+            .ids
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        table
+            .iter()
+            .map(|value| match value {
+                Some(value) => {
+                    let next = ids.len() as u32;
+                    *ids.entry(value.clone()).or_insert(next)
+                }
+                None => NO_VALUE,
+            })
+            .collect()
+    }
 }
 
 impl FacetTables {
@@ -218,7 +258,7 @@ impl FacetTables {
         if let Some(facets) = self.lock().get(&id) {
             return Ok(facets.clone());
         }
-        let facets = Arc::new(SegmentFacets::read(segment, field)?);
+        let facets = Arc::new(SegmentFacets::read(segment, field, &self.values)?);
         let mut cache = self.lock();
         if cache.len() > MAX_CACHED_SEGMENTS {
             cache.clear();
@@ -291,25 +331,36 @@ impl Collector for FacetCounter<'_> {
         false
     }
 
-    /// Adds up the segments' counts by value (a value's name is copied once, not once
-    /// per segment).
+    /// Adds up the segments' counts by the values' shared numbers, then names each
+    /// value counted once (not once per segment).
     fn merge_fruits(&self, fruits: Vec<SegmentFacetCounter>) -> tantivy::Result<Tally> {
-        let mut total = Tally::new();
-        for fruit in fruits {
+        let mut sums: Vec<(u64, Option<&(FacetName, String)>)> = Vec::new();
+        for fruit in &fruits {
             for (ord, &count) in fruit.counts.iter().enumerate() {
-                let Some(Some((facet, value))) = fruit.facets.table.get(ord) else {
-                    continue;
-                };
                 if count == 0 {
                     continue;
                 }
-                let values = total.entry(*facet).or_default();
-                match values.get_mut(value.as_str()) {
-                    Some(sum) => *sum += count,
-                    None => {
-                        values.insert(value.clone(), count);
-                    }
+                let (Some(&id), Some(Some(value))) = (
+                    fruit.facets.shared_ids.get(ord),
+                    fruit.facets.table.get(ord),
+                ) else {
+                    continue;
+                };
+                let id = id as usize;
+                if id >= sums.len() {
+                    sums.resize(id + 1, (0, None));
                 }
+                sums[id].0 += count;
+                sums[id].1 = Some(value);
+            }
+        }
+        let mut total = Tally::new();
+        for (count, value) in sums {
+            if let (true, Some((facet, value))) = (count > 0, value) {
+                total
+                    .entry(*facet)
+                    .or_default()
+                    .insert(value.clone(), count);
             }
         }
         Ok(total)
