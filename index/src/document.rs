@@ -12,6 +12,7 @@ use tantivy::{doc, TantivyDocument};
 use time::Date;
 
 use crate::facets::{self, FacetName};
+use crate::known_phrases;
 use crate::schema::Fields;
 
 /// What a document stores for display (the `display` field), written at indexing.
@@ -152,13 +153,14 @@ pub(crate) fn documents(
     let keywords = [review.keywords.clone(), review.pseudonyms.clone()]
         .concat()
         .join("\n");
+    let lesson_text = all_lesson_text.join("\n\n");
     let mut review_doc = doc!(
         f.doc_kind => "review",
         f.review_id => review.id.as_str(),
         f.title => review.title.as_str(),
         f.summary => review.summary.as_str(),
-        f.lessons => all_lesson_text.join("\n\n"),
-        f.keywords => keywords,
+        f.lessons => lesson_text.as_str(),
+        f.keywords => keywords.as_str(),
         f.spelling => format!("{}\n{}\n{}", review.title, review.summary, all_lesson_text.join("\n")),
         f.sort_date => sort_date,
         f.public_from => public_from,
@@ -168,6 +170,15 @@ pub(crate) fn documents(
     if let Some(due) = facets::earliest_open_due(&review.lessons) {
         review_doc.add_i64(f.open_due, due);
     }
+    review_doc.add_pre_tokenized_text(
+        f.phrases,
+        known_phrases::phrases_value(&[
+            ("title", review.title.as_str()),
+            ("summary", review.summary.as_str()),
+            ("lessons", lesson_text.as_str()),
+            ("keywords", keywords.as_str()),
+        ]),
+    );
     add_common(&mut review_doc, f, review, facets::review_facets(review));
     for theme in all_themes(review) {
         review_doc.add_text(f.own_themes, theme);
@@ -201,6 +212,13 @@ pub(crate) fn documents(
         if progress.is_some() && !lesson.actions.is_empty() {
             lesson_doc.add_u64(f.action_count, lesson.actions.len() as u64);
         }
+        lesson_doc.add_pre_tokenized_text(
+            f.phrases,
+            known_phrases::phrases_value(&[
+                ("lessons", lesson.text.as_str()),
+                ("context", context.as_str()),
+            ]),
+        );
         add_common(
             &mut lesson_doc,
             f,

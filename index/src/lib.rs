@@ -20,6 +20,7 @@ pub mod export;
 mod facet_count;
 pub mod facets;
 pub mod inventory;
+mod known_phrases;
 pub mod params;
 mod public_freq;
 pub mod query;
@@ -67,6 +68,9 @@ pub enum IndexUpdate {
 struct Payload {
     seq: u64,
     schema: u32,
+    /// The [`known_phrases::fingerprint`] of the vocabulary the index was built with.
+    #[serde(default)]
+    phrases: u64,
 }
 
 /// The index, shared by every request (searches take a snapshot; writes are serialised).
@@ -222,6 +226,7 @@ impl SearchIndex {
         let payload = serde_json::to_string(&Payload {
             seq,
             schema: SCHEMA_VERSION,
+            phrases: known_phrases::fingerprint(),
         })
         .map_err(|e| IndexError::Corrupt(e.to_string()))?;
         let mut prepared = writer.prepare_commit()?;
@@ -355,7 +360,12 @@ fn open_existing(dir: &Path, schema: &Schema) -> Option<Index> {
         .open_or_create(directory)
         .ok()?;
     match read_payload(&index) {
-        Some(payload) if payload.schema == SCHEMA_VERSION => Some(index),
+        Some(payload)
+            if payload.schema == SCHEMA_VERSION
+                && payload.phrases == known_phrases::fingerprint() =>
+        {
+            Some(index)
+        }
         Some(_) => None,
         None if index.load_metas().ok()?.segments.is_empty() => Some(index),
         None => None,

@@ -33,6 +33,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
 use crate::bonus::BonusQuery;
+use crate::known_phrases::KnownPhraseQuery;
 use crate::params::View;
 use crate::schema::{analyse, Fields};
 use crate::spelling::Spellings;
@@ -112,6 +113,7 @@ pub(crate) fn build_text_query(
         summary: fields.summary,
         spelling: fields.spelling,
         context: (view == View::Lessons).then_some(fields.context),
+        phrases: fields.phrases,
         searcher,
         spellings,
     };
@@ -653,6 +655,8 @@ struct Builder<'a> {
     spelling: Field,
     /// The lessons view's review context of a finding ([`Fields::context`]).
     context: Option<Field>,
+    /// The known phrases of every text field, as single terms (`known_phrases.rs`).
+    phrases: Field,
     searcher: &'a Searcher,
     spellings: &'a Spellings,
 }
@@ -768,7 +772,7 @@ impl Builder<'_> {
             .iter()
             .map(|tokens| {
                 let q: Box<dyn Query> = Box::new(BoostQuery::new(
-                    phrase_or_term(context, tokens, 0),
+                    self.phrase_or_term(context, tokens, 0),
                     CONTEXT_BOOST,
                 ));
                 (Occur::Should, q)
@@ -828,7 +832,7 @@ impl Builder<'_> {
         let mut out: Vec<Box<dyn Query>> = Vec::new();
         for token in tokens {
             for &(field, _) in &self.fields {
-                out.push(phrase_or_term(field, std::slice::from_ref(token), 0));
+                out.push(self.phrase_or_term(field, std::slice::from_ref(token), 0));
             }
         }
         out
@@ -842,7 +846,7 @@ impl Builder<'_> {
                     continue;
                 }
                 out.push(Box::new(BoostQuery::new(
-                    phrase_or_term(field, tokens, 0),
+                    self.phrase_or_term(field, tokens, 0),
                     boost,
                 )));
             }
@@ -906,6 +910,31 @@ impl Builder<'_> {
         })
     }
 
+    /// A term query for one token, a phrase query (with `slop`) for several; a known
+    /// phrase with no slop reads its single term (`known_phrases.rs`), which matches and
+    /// scores the same documents the same way at a fraction of the cost.
+    fn phrase_or_term(&self, field: Field, tokens: &[String], slop: u32) -> Box<dyn Query> {
+        if let [token] = tokens {
+            return Box::new(TermQuery::new(
+                Term::from_field_text(field, token),
+                IndexRecordOption::WithFreqs,
+            ));
+        }
+        if slop == 0 {
+            if let Some(known) =
+                KnownPhraseQuery::for_tokens(self.searcher.schema(), field, self.phrases, tokens)
+            {
+                return Box::new(known);
+            }
+        }
+        let terms: Vec<(usize, Term)> = tokens
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (i, Term::from_field_text(field, t)))
+            .collect();
+        Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+    }
+
     /// Phrase bonuses over the plain words: the whole run, and neighbouring content words.
     fn proximity_queries(&self, items: &[Item]) -> Vec<Box<dyn Query>> {
         let plain: Vec<&Item> = items
@@ -920,7 +949,7 @@ impl Builder<'_> {
         }
         for &(field, boost) in self.fields.iter().filter(|(f, _)| *f != self.summary) {
             out.push(Box::new(BoostQuery::new(
-                phrase_or_term(field, &tokens, 2),
+                self.phrase_or_term(field, &tokens, 2),
                 boost * PHRASE_BOOST,
             )));
         }
@@ -938,29 +967,13 @@ impl Builder<'_> {
             let pair_tokens = [pair[0].1.clone(), pair[1].1.clone()];
             for &(field, boost) in self.fields.iter().filter(|(f, _)| *f != self.summary) {
                 out.push(Box::new(BoostQuery::new(
-                    phrase_or_term(field, &pair_tokens, gap + 1),
+                    self.phrase_or_term(field, &pair_tokens, gap + 1),
                     boost * PAIR_BOOST,
                 )));
             }
         }
         out
     }
-}
-
-/// A term query for one token, a phrase query (with `slop`) for several.
-fn phrase_or_term(field: Field, tokens: &[String], slop: u32) -> Box<dyn Query> {
-    if let [token] = tokens {
-        return Box::new(TermQuery::new(
-            Term::from_field_text(field, token),
-            IndexRecordOption::WithFreqs,
-        ));
-    }
-    let terms: Vec<(usize, Term)> = tokens
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (i, Term::from_field_text(field, t)))
-        .collect();
-    Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
 }
 
 #[cfg(test)]

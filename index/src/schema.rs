@@ -32,7 +32,7 @@ pub(crate) const FACETS_FIELD: &str = "facets";
 
 /// Bumped whenever the schema, the analysis or the stored display data changes; a
 /// mismatch triggers a rebuild from the store.
-pub const SCHEMA_VERSION: u32 = 9;
+pub const SCHEMA_VERSION: u32 = 10;
 
 /// Handles to every field of the schema.
 #[derive(Debug, Clone, Copy)]
@@ -77,6 +77,9 @@ pub struct Fields {
     pub display: Field,
     /// JSON with the review's other public metadata, read only by exports.
     pub metadata: Field,
+    /// Each known phrase of each text field as one term (`known_phrases.rs`), unstored,
+    /// with term frequencies: what a phrase query on a known phrase reads.
+    pub phrases: Field,
 }
 
 /// Builds the schema and returns it with its field handles.
@@ -122,6 +125,15 @@ pub fn build_schema() -> (Schema, Fields) {
         action_count: builder.add_u64_field(ACTION_COUNT_FIELD, FAST),
         display: builder.add_text_field("display", STORED),
         metadata: builder.add_text_field("metadata", STORED),
+        phrases: builder.add_text_field(
+            "phrases",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer("raw")
+                    .set_fieldnorms(false)
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            ),
+        ),
     };
     (builder.build(), fields)
 }

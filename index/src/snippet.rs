@@ -51,6 +51,9 @@ impl Snippets {
         };
         let analyzer = crate::schema::analyzer();
         let mut generators = Vec::new();
+        // The fields usually look for the same words: build each finder once (a clone
+        // shares it).
+        let mut finders: Vec<(Vec<String>, Option<AhoCorasick>)> = Vec::new();
         for field in &order {
             let mut words: Vec<String> = Vec::new();
             highlight.query_terms(&mut |term, _| {
@@ -62,7 +65,15 @@ impl Snippets {
             });
             let weights = word_weights(searcher, *field, &words)?;
             let generator = SnippetGenerator::new(weights, analyzer.clone(), *field, chars);
-            generators.push((*field, generator, word_finder(&words)));
+            let finder = match finders.iter().find(|(w, _)| *w == words) {
+                Some((_, finder)) => finder.clone(),
+                None => {
+                    let finder = word_finder(&words);
+                    finders.push((words, finder.clone()));
+                    finder
+                }
+            };
+            generators.push((*field, generator, finder));
         }
         Ok(Snippets {
             generators,

@@ -506,6 +506,99 @@ fn an_index_of_another_schema_version_is_emptied_for_a_rebuild() {
 }
 
 #[test]
+fn an_index_of_another_phrase_vocabulary_is_emptied_for_a_rebuild() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let index = SearchIndex::open(dir.path()).unwrap();
+        index
+            .apply(&[IndexUpdate::Put(Box::new(corpus().remove(0)))], 42)
+            .unwrap();
+        let mut writer = index.writer.lock().unwrap();
+        let mut prepared = writer.prepare_commit().unwrap();
+        let payload = format!(r#"{{"seq":42,"schema":{SCHEMA_VERSION},"phrases":1}}"#);
+        prepared.set_payload(&payload);
+        prepared.commit().unwrap();
+    }
+    let index = SearchIndex::open(dir.path()).unwrap();
+    assert_eq!(index.indexed_seq(), 0);
+    assert_eq!(index.document_counts().unwrap(), (0, 0));
+}
+
+/// Every known phrase in every text field, matched through its single term, finds the
+/// same documents with the same scores as the phrase query it replaces: repeated,
+/// overlapping, at the start and end of a text, across line breaks and punctuation, and
+/// not across a word too long to index.
+#[test]
+fn known_phrases_match_and_score_as_phrase_queries() {
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{PhraseQuery, Query};
+
+    let long = "x".repeat(45);
+    let texts = [
+        "Was not brought. The child was not brought was not brought to clinic; did not attend.",
+        "did not attend\n\nthe GP and the general practitioner; general practitioners met",
+        "information sharing between agencies: sharing information, information sharing.",
+        "The health visitor and health visitors; domestic abuse, domestic-abuse and domestic violence",
+        "was not brought",
+    ];
+    let mut reviews = Vec::new();
+    for (n, text) in texts.iter().enumerate() {
+        let mut r = review(
+            n as u32 + 1,
+            "wessex",
+            2012,
+            &["neglect"],
+            text,
+            vec![lesson("lesson", "individual", None, &[], text)],
+        );
+        r.title = format!("{text} {long} was not {long} brought");
+        r.keywords = vec![
+            "health".into(),
+            "visitor".into(),
+            "did not".into(),
+            "attend".into(),
+        ];
+        reviews.push(r);
+    }
+    let f = fixture_with(reviews);
+    let searcher = f.index.reader.searcher();
+    let fields = f.index.fields;
+    let text_fields = [
+        fields.title,
+        fields.summary,
+        fields.lessons,
+        fields.keywords,
+        fields.context,
+    ];
+    let top = TopDocs::with_limit(100).order_by_score();
+    let mut compared = 0;
+    for phrase in known_phrases::known_phrases() {
+        for field in text_fields {
+            let terms: Vec<(usize, Term)> = phrase
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (i, Term::from_field_text(field, t)))
+                .collect();
+            let slow: Box<dyn Query> = Box::new(PhraseQuery::new_with_offset_and_slop(terms, 0));
+            let fast: Box<dyn Query> = Box::new(
+                known_phrases::KnownPhraseQuery::for_tokens(
+                    searcher.schema(),
+                    field,
+                    fields.phrases,
+                    phrase,
+                )
+                .unwrap(),
+            );
+            let expected = searcher.search(&slow, &top).unwrap();
+            let found = searcher.search(&fast, &top).unwrap();
+            assert_eq!(found, expected, "{phrase:?} in field {field:?}");
+            compared += expected.len();
+        }
+    }
+    assert!(compared > 30, "only {compared} matches compared");
+}
+
+#[test]
 fn similar_reviews_are_public_others_ranked_by_shared_words() {
     let mut reviews = corpus();
     reviews[1].status = Status::Draft;

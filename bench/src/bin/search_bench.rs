@@ -61,6 +61,9 @@ struct Args {
     /// Timed runs of each query (after one untimed warm-up run).
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u64).range(1..))]
     rounds: u64,
+    /// Run the 12 queries of `compare` (lessons_bench::queries) instead of the 16 here.
+    #[arg(long)]
+    compare_set: bool,
 }
 
 #[actix_web::main]
@@ -88,9 +91,17 @@ async fn main() -> Result<()> {
             .configure(configure),
     )
     .await;
+    let queries: Vec<(&str, &str)> = if args.compare_set {
+        lessons_bench::queries::QUERIES
+            .iter()
+            .map(|q| (q.class, q.api))
+            .collect()
+    } else {
+        QUERIES.to_vec()
+    };
     let mut by_class: Vec<(&str, Vec<Duration>)> = Vec::new();
     let mut all = Vec::new();
-    for (class, query) in QUERIES {
+    for (class, query) in queries {
         let uri = format!("/api/v1/search?{query}");
         let mut times = Vec::with_capacity(args.rounds as usize);
         for round in 0..=args.rounds {
@@ -109,7 +120,7 @@ async fn main() -> Result<()> {
             }
         }
         all.extend_from_slice(&times);
-        match by_class.iter_mut().find(|(c, _)| c == class) {
+        match by_class.iter_mut().find(|(c, _)| *c == class) {
             Some((_, list)) => list.extend(times),
             None => by_class.push((class, times)),
         }
