@@ -676,6 +676,7 @@ fn exports_leave_out_what_the_public_cannot_see() {
 }
 
 mod crosstab;
+mod feedback;
 mod properties;
 mod review_filters;
 mod typos;
