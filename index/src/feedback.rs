@@ -10,9 +10,10 @@
 //! and each candidate's BM25 score for those words (read from the postings of the few
 //! candidates only) is added, low-weighted, to its score. No second pass runs, the
 //! match set never changes (total, facets and exports are the same), and a page beyond
-//! the window keeps the plain order. Only questions get it (at least
-//! [`MIN_CONTENT_WORDS`] content words): it was measured to help the lessons view on
-//! both judged sets, and the reviews view on one only.
+//! the window keeps the plain order. Every lessons-view query with a plain word that is
+//! not a function word gets it (a quoted phrase alone does not): it was measured to help
+//! the lessons view on both judged sets, and the reviews view on one only, which does
+//! not get it.
 
 use std::collections::{HashMap, HashSet};
 
@@ -28,8 +29,9 @@ use crate::schema::analyse;
 
 /// The best matches that feedback may reorder.
 pub(crate) const WINDOW: usize = 50;
-/// Queries with fewer content words get no feedback.
-const MIN_CONTENT_WORDS: usize = 4;
+/// Queries with fewer content words (plain words that are not function words) get no
+/// feedback.
+const MIN_CONTENT_WORDS: usize = 1;
 /// Best matches read for feedback.
 const FEEDBACK_DOCS: usize = 8;
 /// A word must be in at least this many of them.
@@ -45,15 +47,17 @@ pub(crate) fn applies(q: &str) -> bool {
 }
 
 impl SearchContext<'_> {
-    /// `ranked` (the best matches of `q`, best first) reordered by the words the best
-    /// of them share.
-    pub(crate) fn rerank(
+    /// `ranked` (the best matches of a query, best first) reordered by the words the
+    /// best of them share. `queries` are the query as typed and as corrected: their
+    /// words are never feedback (a misspelt query then reorders as its correction does).
+    pub(crate) fn rerank<'q>(
         &self,
-        q: &str,
+        queries: impl IntoIterator<Item = &'q str>,
         ranked: Vec<(f32, DocAddress)>,
     ) -> Result<Vec<(f32, DocAddress)>, IndexError> {
+        let own: HashSet<String> = queries.into_iter().flat_map(analyse).collect();
         let best: Vec<DocAddress> = ranked.iter().take(FEEDBACK_DOCS).map(|(_, a)| *a).collect();
-        let words = self.feedback_words(q, &best)?;
+        let words = self.feedback_words(&own, &best)?;
         if words.is_empty() {
             return Ok(ranked);
         }
@@ -97,18 +101,17 @@ impl SearchContext<'_> {
     }
 
     /// The words (stems) that at least [`MIN_SHARED`] of the `best` findings hold and
-    /// `q` does not, weighted by how many hold them and how rare they are, each with
-    /// its boost.
+    /// the query (`own`) does not, weighted by how many hold them and how rare they are,
+    /// each with its boost.
     fn feedback_words(
         &self,
-        q: &str,
+        own: &HashSet<String>,
         best: &[DocAddress],
     ) -> Result<Vec<(f32, String)>, IndexError> {
         if best.len() < MIN_SHARED {
             return Ok(Vec::new());
         }
         let field = self.fields.lessons;
-        let own: HashSet<String> = analyse(q).into_iter().collect();
         let mut shared: HashMap<String, usize> = HashMap::new();
         for address in best {
             let doc: TantivyDocument = self.searcher.doc(*address)?;

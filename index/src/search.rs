@@ -83,7 +83,7 @@ impl SearchContext<'_> {
         }
         results.did_you_mean = spellings.did_you_mean(&request.q);
         let query = self.full_query(request, &text, None);
-        // A lessons-view question's first page is reordered by feedback (`feedback.rs`).
+        // A lessons-view search's first pages are reordered by feedback (`feedback.rs`).
         let offset = (request.page - 1).saturating_mul(request.per_page);
         let window = (effective_sort(request, &text) == Sort::Relevance
             && request.view == View::Lessons
@@ -92,7 +92,8 @@ impl SearchContext<'_> {
         .then_some(feedback::WINDOW);
         let (total, tally, mut addresses) = self.first_pass(request, &query, &text, window)?;
         if window.is_some() {
-            addresses = self.rerank(&request.q, addresses)?;
+            let searched = [Some(request.q.as_str()), results.did_you_mean.as_deref()];
+            addresses = self.rerank(searched.into_iter().flatten(), addresses)?;
             addresses = addresses
                 .into_iter()
                 .skip(offset)

@@ -34,7 +34,6 @@ fn findings_corpus() -> Vec<Review> {
 #[test]
 fn words_the_best_findings_share_rank_the_others() {
     let f = fixture_with(findings_corpus());
-    // Four content words: a question, which gets feedback.
     let results = search(&f.index, "view=lessons&q=the+family+moves+somewhere+else");
     let found = ids(&results);
     let rank = |id: &str| found.iter().position(|f| f == id);
