@@ -19,6 +19,7 @@ mod error;
 pub mod export;
 mod facet_count;
 pub mod facets;
+mod feedback;
 pub mod inventory;
 mod known_phrases;
 pub mod params;

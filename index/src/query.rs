@@ -80,6 +80,24 @@ const FUNCTION_WORDS: &[&str] = &[
     "s", "any", "all", "some", "such",
 ];
 
+/// Whether `token` is a function word ("the", "should"): it never widens the match set
+/// on its own.
+pub(crate) fn is_function_word(token: &str) -> bool {
+    FUNCTION_WORDS.contains(&token)
+}
+
+/// The plain words of `text` (not quoted, not excluded) that are not function words:
+/// how many things a query says ("what should a GP do when children miss
+/// appointments" says five).
+pub(crate) fn content_words(text: &str) -> usize {
+    parse(text)
+        .into_iter()
+        .filter(|item| !item.quoted && item.mode != Mode::Excluded)
+        .flat_map(|item| item.words)
+        .filter(|w| !is_function_word(w))
+        .count()
+}
+
 /// The query built from the text a user typed.
 pub struct TextQuery {
     /// Matches and scores documents; `None` when nothing was typed.

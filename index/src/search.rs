@@ -22,6 +22,7 @@ use crate::document::Display;
 use crate::error::IndexError;
 use crate::facet_count::{FacetCounter, Tally};
 use crate::facets::FacetName;
+use crate::feedback;
 use crate::params::{SearchRequest, Sort, View};
 use crate::query::TextQuery;
 use crate::schema::FACETS_FIELD;
@@ -82,7 +83,23 @@ impl SearchContext<'_> {
         }
         results.did_you_mean = spellings.did_you_mean(&request.q);
         let query = self.full_query(request, &text, None);
-        let (total, tally, addresses) = self.first_pass(request, &query, &text)?;
+        // A lessons-view search's first pages are reordered by feedback (`feedback.rs`).
+        let offset = (request.page - 1).saturating_mul(request.per_page);
+        let window = (effective_sort(request, &text) == Sort::Relevance
+            && request.view == View::Lessons
+            && offset.saturating_add(request.per_page) <= feedback::WINDOW
+            && feedback::applies(&request.q))
+        .then_some(feedback::WINDOW);
+        let (total, tally, mut addresses) = self.first_pass(request, &query, &text, window)?;
+        if window.is_some() {
+            let searched = [Some(request.q.as_str()), results.did_you_mean.as_deref()];
+            addresses = self.rerank(searched.into_iter().flatten(), addresses)?;
+            addresses = addresses
+                .into_iter()
+                .skip(offset)
+                .take(request.per_page)
+                .collect();
+        }
         results.total = total as u64;
         for (facet, values) in results.facets.iter_mut() {
             *values = self.facet_values(&tally, *facet);
@@ -203,19 +220,24 @@ impl SearchContext<'_> {
         }
     }
 
-    /// One pass over the matches: their number, their facet counts and the page asked for.
+    /// One pass over the matches: their number, their facet counts and the page asked
+    /// for, or, with a `window`, the best `window` matches from the first.
     fn first_pass(
         &self,
         request: &SearchRequest,
         query: &BooleanQuery,
         text: &TextQuery,
+        window: Option<usize>,
     ) -> Result<FirstPass, IndexError> {
         // Past the last document every page is empty: never ask tantivy to keep more.
         let offset = (request.page - 1)
             .saturating_mul(request.per_page)
             .min(self.searcher.num_docs() as usize);
         let sort = effective_sort(request, text);
-        let top = TopDocs::with_limit(request.per_page).and_offset(offset);
+        let top = match window {
+            Some(window) => TopDocs::with_limit(window),
+            None => TopDocs::with_limit(request.per_page).and_offset(offset),
+        };
         let counter = self.facet_counter();
         Ok(match sort {
             Sort::Relevance => self

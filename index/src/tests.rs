@@ -804,6 +804,7 @@ fn exports_leave_out_what_the_public_cannot_see() {
 }
 
 mod crosstab;
+mod feedback;
 mod progress;
 mod properties;
 mod review_filters;

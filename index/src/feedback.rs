@@ -1,0 +1,156 @@
+//! Pseudo-relevance feedback in the lessons view (issue 17): the words that the best
+//! few findings of a question share, and that the question does not say, rank the
+//! findings near them a little higher. A question in everyday words ("how do agencies
+//! share information about a family that moves area") finds a few findings in the
+//! reviews' words ("transfer", "authority"), and those words then lift the other
+//! findings that say them.
+//!
+//! It reorders only the best [`WINDOW`] matches, which the one ranking pass already
+//! collects: the best [`FEEDBACK_DOCS`] findings are read, their shared words chosen,
+//! and each candidate's BM25 score for those words (read from the postings of the few
+//! candidates only) is added, low-weighted, to its score. No second pass runs, the
+//! match set never changes (total, facets and exports are the same), and a page beyond
+//! the window keeps the plain order. Every lessons-view query with a plain word that is
+//! not a function word gets it (a quoted phrase alone does not): it was measured to help
+//! the lessons view on both judged sets, and the reviews view on one only, which does
+//! not get it.
+
+use std::collections::{HashMap, HashSet};
+
+use tantivy::postings::Postings;
+use tantivy::query::Bm25Weight;
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{DocAddress, DocSet, TantivyDocument, Term};
+
+use crate::context::SearchContext;
+use crate::error::IndexError;
+use crate::query::{content_words, is_function_word};
+use crate::schema::analyse;
+
+/// The best matches that feedback may reorder.
+pub(crate) const WINDOW: usize = 50;
+/// Queries with fewer content words (plain words that are not function words) get no
+/// feedback.
+const MIN_CONTENT_WORDS: usize = 1;
+/// Best matches read for feedback.
+const FEEDBACK_DOCS: usize = 8;
+/// A word must be in at least this many of them.
+const MIN_SHARED: usize = 2;
+/// Words added at most.
+const FEEDBACK_TERMS: usize = 10;
+/// Boost of the best feedback word (the others in proportion to their weight).
+const FEEDBACK_WEIGHT: f32 = 0.5;
+
+/// Whether a relevance-ordered lessons-view search for `q` is reordered by feedback.
+pub(crate) fn applies(q: &str) -> bool {
+    content_words(q) >= MIN_CONTENT_WORDS
+}
+
+impl SearchContext<'_> {
+    /// `ranked` (the best matches of a query, best first) reordered by the words the
+    /// best of them share. `queries` are the query as typed and as corrected: their
+    /// words are never feedback (a misspelt query then reorders as its correction does).
+    pub(crate) fn rerank<'q>(
+        &self,
+        queries: impl IntoIterator<Item = &'q str>,
+        ranked: Vec<(f32, DocAddress)>,
+    ) -> Result<Vec<(f32, DocAddress)>, IndexError> {
+        let own: HashSet<String> = queries.into_iter().flat_map(analyse).collect();
+        let best: Vec<DocAddress> = ranked.iter().take(FEEDBACK_DOCS).map(|(_, a)| *a).collect();
+        let words = self.feedback_words(&own, &best)?;
+        if words.is_empty() {
+            return Ok(ranked);
+        }
+        let field = self.fields.lessons;
+        let mut scored: Vec<(f32, usize, DocAddress)> = ranked
+            .iter()
+            .enumerate()
+            .map(|(i, (score, address))| (*score, i, *address))
+            .collect();
+        for (boost, word) in words {
+            let term = Term::from_field_text(field, &word);
+            let bm25 = Bm25Weight::for_terms(self.searcher, std::slice::from_ref(&term))?;
+            for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
+                let mut candidates: Vec<(u32, usize)> = scored
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (_, _, a))| a.segment_ord as usize == ord)
+                    .map(|(at, (_, _, a))| (a.doc_id, at))
+                    .collect();
+                if candidates.is_empty() {
+                    continue;
+                }
+                candidates.sort_unstable();
+                let inverted = segment.inverted_index(field)?;
+                let Some(mut postings) =
+                    inverted.read_postings(&term, IndexRecordOption::WithFreqs)?
+                else {
+                    continue;
+                };
+                let fieldnorms = segment.get_fieldnorms_reader(field)?;
+                for (doc, at) in candidates {
+                    if postings.seek(doc) == doc {
+                        let tf = postings.term_freq();
+                        scored[at].0 += boost * bm25.score(fieldnorms.fieldnorm_id(doc), tf);
+                    }
+                }
+            }
+        }
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        Ok(scored.into_iter().map(|(s, _, a)| (s, a)).collect())
+    }
+
+    /// The words (stems) that at least [`MIN_SHARED`] of the `best` findings hold and
+    /// the query (`own`) does not, weighted by how many hold them and how rare they are,
+    /// each with its boost.
+    fn feedback_words(
+        &self,
+        own: &HashSet<String>,
+        best: &[DocAddress],
+    ) -> Result<Vec<(f32, String)>, IndexError> {
+        if best.len() < MIN_SHARED {
+            return Ok(Vec::new());
+        }
+        let field = self.fields.lessons;
+        let mut shared: HashMap<String, usize> = HashMap::new();
+        for address in best {
+            let doc: TantivyDocument = self.searcher.doc(*address)?;
+            let text = doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("");
+            let words: HashSet<String> = analyse(text)
+                .into_iter()
+                .filter(|t| {
+                    t.chars().count() > 2
+                        && t.chars().all(char::is_alphabetic)
+                        && !is_function_word(t)
+                        && !own.contains(t)
+                })
+                .collect();
+            for word in words {
+                *shared.entry(word).or_default() += 1;
+            }
+        }
+        let documents = self.searcher.num_docs() as f32;
+        let mut weighted: Vec<(f32, String)> = shared
+            .into_iter()
+            .filter(|(_, n)| *n >= MIN_SHARED)
+            .map(|(word, n)| {
+                let doc_freq = self
+                    .searcher
+                    .doc_freq(&Term::from_field_text(field, &word))
+                    .unwrap_or(0) as f32;
+                let idf = ((documents + 1.0) / (doc_freq + 1.0)).ln();
+                (n as f32 * idf, word)
+            })
+            .filter(|(weight, _)| *weight > 0.0)
+            .collect();
+        weighted.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        weighted.truncate(FEEDBACK_TERMS);
+        let Some(top) = weighted.first().map(|(w, _)| *w) else {
+            return Ok(Vec::new());
+        };
+        Ok(weighted
+            .into_iter()
+            .map(|(weight, word)| (FEEDBACK_WEIGHT * weight / top, word))
+            .collect())
+    }
+}

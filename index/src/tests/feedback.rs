@@ -1,0 +1,87 @@
+//! Pseudo-relevance feedback in the lessons view (issue 17): the words the best
+//! findings of a question share rank the other findings, and never widen the match set.
+
+use super::*;
+
+/// One review per finding, so that each finding is its own lesson document.
+fn findings_corpus() -> Vec<Review> {
+    let texts = [
+        // Say both query words and share "transferred", "receiving" and "authority".
+        "Families who move away should have their records transferred promptly to the receiving authority.",
+        "When a family moves, the case file must be transferred to the receiving authority without delay.",
+        "The receiving authority was not sent the transferred file when the family moved house.",
+        // Says one query word and the shared words.
+        "Records held about the family were transferred late to the receiving authority.",
+        // Says one query word, three times, and none of the shared words.
+        "The family was visited by the health visitor, the family support worker and the family nurse.",
+        // Says only the shared words: no query word, so it must never match.
+        "Nothing was transferred to the receiving authority for months.",
+    ];
+    let mut reviews = corpus();
+    reviews.extend(texts.iter().enumerate().map(|(n, text)| {
+        review(
+            10 + n as u32,
+            "wessex",
+            2015,
+            &[],
+            "A short summary.",
+            vec![lesson("lesson", "individual", None, &[], text)],
+        )
+    }));
+    reviews
+}
+
+#[test]
+fn words_the_best_findings_share_rank_the_others() {
+    let f = fixture_with(findings_corpus());
+    let results = search(&f.index, "view=lessons&q=the+family+moves+somewhere+else");
+    let found = ids(&results);
+    let rank = |id: &str| found.iter().position(|f| f == id);
+    let shares_words = rank("scr-2015-wessex-0013#L1").expect("one query word: a match");
+    let repeats_word = rank("scr-2015-wessex-0014#L1").expect("one query word: a match");
+    assert!(
+        shares_words < repeats_word,
+        "the finding that says what the best ones say ranks first: {found:?}"
+    );
+    assert_eq!(
+        rank("scr-2015-wessex-0015#L1"),
+        None,
+        "no query word: no match"
+    );
+}
+
+#[test]
+fn feedback_changes_no_total_and_no_facet_count() {
+    let f = fixture_with(findings_corpus());
+    for query in [
+        "view=lessons&q=the+family+moves+somewhere+else",
+        "q=the+family+moves+somewhere+else",
+        "q=neglect",
+    ] {
+        let ranked = search(&f.index, query);
+        let by_date = search(&f.index, &format!("{query}&sort=newest"));
+        assert_eq!(ranked.total, by_date.total, "{query}");
+        assert_eq!(ranked.facets, by_date.facets, "{query}");
+        let mut a = ids(&ranked);
+        let mut b = ids(&by_date);
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "{query}");
+    }
+}
+
+#[test]
+fn pages_of_a_reordered_question_follow_one_order() {
+    let f = fixture_with(findings_corpus());
+    let query = "view=lessons&q=the+family+moves+somewhere+else";
+    let whole = ids(&search(&f.index, &format!("{query}&per_page=6")));
+    let mut paged = Vec::new();
+    for page in 1..=3 {
+        paged.extend(ids(&search(
+            &f.index,
+            &format!("{query}&per_page=2&page={page}"),
+        )));
+    }
+    assert_eq!(whole.len(), 6);
+    assert_eq!(paged, whole);
+}
