@@ -89,7 +89,14 @@ impl SearchContext<'_> {
                 };
                 let fieldnorms = segment.get_fieldnorms_reader(field)?;
                 for (doc, at) in candidates {
-                    if postings.seek(doc) == doc {
+                    // `seek` must never go backwards (a debug assertion in tantivy):
+                    // the postings may already stand past this candidate.
+                    let current = if postings.doc() < doc {
+                        postings.seek(doc)
+                    } else {
+                        postings.doc()
+                    };
+                    if current == doc {
                         let tf = postings.term_freq();
                         scored[at].0 += boost * bm25.score(fieldnorms.fieldnorm_id(doc), tf);
                     }
