@@ -85,3 +85,17 @@ fn pages_of_a_reordered_question_follow_one_order() {
     assert_eq!(whole.len(), 6);
     assert_eq!(paged, whole);
 }
+
+#[test]
+fn an_export_of_a_reordered_question_follows_the_search_order() {
+    let f = fixture_with(findings_corpus());
+    let query = "view=lessons&q=the+family+moves+somewhere+else";
+    let searched = ids(&search(&f.index, &format!("{query}&per_page=50")));
+    let (total, rows) = export_all(&f.index, query);
+    assert_eq!(total as usize, searched.len());
+    let exported: Vec<String> = rows
+        .iter()
+        .map(|row| text_of(row, export::Column::Id))
+        .collect();
+    assert_eq!(exported, searched);
+}

@@ -962,6 +962,10 @@ impl Derived {
         self.ensure_open(store, index)?;
         self.install_ready(store, index)?;
         self.bring_in_due(store, index)?;
+        // What the keeper has not done or saved yet is done and saved first: the file
+        // is checked as it stands once the service is at rest.
+        self.process_queue(store, index)?;
+        self.save_if_due(true)?;
         let mut verified = Verified::default();
         let record = FILE_NAME.to_string();
         if let Some(complaint) = self.complaint.lock().ok().and_then(|mut c| c.take()) {
