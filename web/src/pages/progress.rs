@@ -277,29 +277,7 @@ fn by_year_section(figures: &ProgressFigures) -> Markup {
             (charts::stacked_bars(&caption, &bands, &bars, "Number of recommendations"))
             (charts::legend(&bands))
         }
-        div.table-scroll tabindex="0" role="region" aria-labelledby="progress-years-table" {
-            table {
-                caption #progress-years-table { "Recommendations by year of publication and progress" }
-                thead {
-                    tr {
-                        th scope="col" { "Year" }
-                        @for state in states() { th scope="col" { (state.label) } }
-                        th scope="col" { "Total" }
-                        th scope="col" { "Of which overdue" }
-                    }
-                }
-                tbody {
-                    @for (value, label) in &years {
-                        tr {
-                            th scope="row" { (label) }
-                            @for state in states() { td { (get(state.slug, value)) } }
-                            td { (states().map(|s| get(s.slug, value)).sum::<u64>()) }
-                            td { (get(OVERDUE, value)) }
-                        }
-                    }
-                }
-            }
-        }
+        (progress_table("progress-years-table", "Recommendations by year of publication and progress", "Year", &years, |year, state| get(state, year)))
     }
 }
 
@@ -345,29 +323,7 @@ fn by_agency_section(figures: &ProgressFigures) -> Markup {
             (charts::stacked_rows(&caption, &bands, &bars))
             (charts::legend(&bands))
         }
-        div.table-scroll tabindex="0" role="region" aria-labelledby="progress-agencies-table" {
-            table {
-                caption #progress-agencies-table { "Recommendations by agency and progress" }
-                thead {
-                    tr {
-                        th scope="col" { "Agency" }
-                        @for state in states() { th scope="col" { (state.label) } }
-                        th scope="col" { "Total" }
-                        th scope="col" { "Of which overdue" }
-                    }
-                }
-                tbody {
-                    @for (value, label) in &rows {
-                        tr {
-                            th scope="row" { (label) }
-                            @for state in states() { td { (get(value, state.slug)) } }
-                            td { (states().map(|s| get(value, s.slug)).sum::<u64>()) }
-                            td { (get(value, OVERDUE)) }
-                        }
-                    }
-                }
-            }
-        }
+        (progress_table("progress-agencies-table", "Recommendations by agency and progress", "Agency", &rows, |agency, state| get(agency, state)))
     }
 }
 
@@ -379,6 +335,42 @@ fn about() -> Markup {
             li { "A recommendation's progress comes from its actions: no plan (no actions), not started (every open action still planned), in progress, completed (every action completed, superseded or not accepted, at least one completed), or not accepted." }
             li { "A recommendation is overdue when one of its actions is still planned or in progress and its due date has passed, as of today: it is counted both under its progress and as overdue." }
             li { "An action counts as completed on time when the day it was last updated (normally the day it was marked completed) is on or before its due date." }
+        }
+    }
+}
+
+/// A table of recommendations: one row per `(value, label)` of `rows`, one column per
+/// progress state, the total and the overdue; `count(value, state)` gives each cell.
+fn progress_table(
+    id: &str,
+    caption: &str,
+    first_column: &str,
+    rows: &[(String, String)],
+    count: impl Fn(&str, &str) -> u64,
+) -> Markup {
+    html! {
+        div.table-scroll tabindex="0" role="region" aria-labelledby=(id) {
+            table {
+                caption #(id) { (caption) }
+                thead {
+                    tr {
+                        th scope="col" { (first_column) }
+                        @for state in states() { th scope="col" { (state.label) } }
+                        th scope="col" { "Total" }
+                        th scope="col" { "Of which overdue" }
+                    }
+                }
+                tbody {
+                    @for (value, label) in rows {
+                        tr {
+                            th scope="row" { (label) }
+                            @for state in states() { td { (count(value, state.slug)) } }
+                            td { (states().map(|s| count(value, s.slug)).sum::<u64>()) }
+                            td { (count(value, OVERDUE)) }
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -102,6 +102,8 @@ pub enum DerivedError {
     Request(String),
     #[error("the recurring lessons' lock was poisoned by an earlier failure; restart the service")]
     Poisoned,
+    #[error("new findings could not be placed: the recurring lessons changed while they were placed under the write lock")]
+    Unplaced,
 }
 
 /// What `DIR/recurring.json` holds.
@@ -660,7 +662,7 @@ impl Derived {
                     .collect();
                 let plan = state.plan_placement(index, still, today)?;
                 if state.apply_placement(plan).is_err() {
-                    return Err(DerivedError::Poisoned);
+                    return Err(DerivedError::Unplaced);
                 }
             }
         }
@@ -1229,7 +1231,7 @@ impl State {
         if !arriving.is_empty() {
             let plan = self.plan_placement(index, arriving, today)?;
             if self.apply_placement(plan).is_err() {
-                return Err(DerivedError::Poisoned); // nothing changed in between
+                return Err(DerivedError::Unplaced); // nothing changed in between
             }
         }
         Ok(changed)
