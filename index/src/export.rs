@@ -31,7 +31,6 @@ use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader,
 use crate::context::SearchContext;
 use crate::document::{Display, ReviewMetadata};
 use crate::error::IndexError;
-use crate::feedback;
 use crate::params::{SearchRequest, Sort, View};
 use crate::schema::{Fields, ACTION_COUNT_FIELD};
 use crate::search::effective_sort;
@@ -506,24 +505,19 @@ impl ExportCursor {
             };
             let (mut matches, actions) = context.searcher.search(&query, &collector)?;
             matches.sort_by(|a, b| compare(sort, a, b));
-            if view == ExportView::Lessons
-                && sort == Sort::Relevance
-                && feedback::applies(&request.q)
-            {
-                // The search's own order: its best matches as feedback reorders them.
-                let beyond = matches.split_off(matches.len().min(feedback::WINDOW));
+            if sort == Sort::Relevance {
+                // The search's own order: its best matches as proximity and feedback
+                // reorder them (`rescore.rs`).
                 let corrected = spellings.did_you_mean(&request.q);
-                let searched = [Some(request.q.as_str()), corrected.as_deref()];
-                let best = matches
+                let ranked = matches
                     .into_iter()
                     .map(|(score, address)| (score as f32, address))
                     .collect();
                 matches = context
-                    .rerank(searched.into_iter().flatten(), best)?
+                    .best_first(&request, &text, corrected.as_deref(), ranked)?
                     .into_iter()
                     .map(|(score, address)| (f64::from(score), address))
                     .collect();
-                matches.extend(beyond);
             }
             let order: Vec<DocAddress> = matches.into_iter().map(|(_, address)| address).collect();
             (order, actions)

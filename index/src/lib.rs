@@ -25,6 +25,7 @@ mod known_phrases;
 pub mod params;
 mod public_freq;
 pub mod query;
+mod rescore;
 pub mod schema;
 pub mod search;
 mod snippet;

@@ -104,6 +104,9 @@ pub struct TextQuery {
     pub query: Option<Box<dyn Query>>,
     /// The positive words and phrases, for highlighting.
     pub highlight: Box<dyn Query>,
+    /// Phrase-proximity bonuses over the plain words (they never change what matches):
+    /// added only to the best matches' scores (`rescore.rs`), not to every match's.
+    pub proximity: Vec<Box<dyn Query>>,
     /// Something was typed but nothing in it is searchable (`***`).
     pub nothing_searchable: bool,
 }
@@ -122,6 +125,7 @@ pub(crate) fn build_text_query(
         return TextQuery {
             query: None,
             highlight: Box::new(BooleanQuery::new(vec![])),
+            proximity: Vec::new(),
             nothing_searchable: false,
         };
     }
@@ -731,17 +735,14 @@ impl Builder<'_> {
             return TextQuery {
                 query: Some(Box::new(BooleanQuery::new(vec![]))),
                 highlight: Box::new(BooleanQuery::new(vec![])),
+                proximity: Vec::new(),
                 nothing_searchable: true,
             };
         }
-        clauses.extend(
-            self.proximity_queries(&items)
-                .into_iter()
-                .map(|q| (Occur::Should, q)),
-        );
         TextQuery {
             query: Some(Box::new(BooleanQuery::new(clauses))),
             highlight: Box::new(BooleanQuery::new(highlight)),
+            proximity: self.proximity_queries(&items),
             nothing_searchable: false,
         }
     }

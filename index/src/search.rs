@@ -22,7 +22,6 @@ use crate::document::Display;
 use crate::error::IndexError;
 use crate::facet_count::{FacetCounter, Tally};
 use crate::facets::FacetName;
-use crate::feedback;
 use crate::params::{SearchRequest, Sort, View};
 use crate::query::TextQuery;
 use crate::schema::FACETS_FIELD;
@@ -83,26 +82,19 @@ impl SearchContext<'_> {
         }
         results.did_you_mean = spellings.did_you_mean(&request.q);
         let query = self.full_query(request, &text, None);
-        // A lessons-view search's best matches are reordered by feedback (`feedback.rs`):
-        // one order for every page, the reordered window first, then the plain order
-        // (so a page that straddles the window's end neither repeats nor skips a hit).
+        // A relevance-ordered search's best matches are put in their final order by
+        // proximity and, in the lessons view, feedback (`rescore.rs`): one order for
+        // every page, the reordered window first, then the plain order (so a page that
+        // straddles the window's end neither repeats nor skips a hit).
         let offset = (request.page - 1).saturating_mul(request.per_page);
-        let window = (effective_sort(request, &text) == Sort::Relevance
-            && request.view == View::Lessons
-            && offset < feedback::WINDOW
-            && feedback::applies(&request.q))
-        .then(|| feedback::WINDOW.max(offset.saturating_add(request.per_page)));
+        let window = self
+            .reorder_window(request, &text)
+            .filter(|window| offset < *window)
+            .map(|window| window.max(offset.saturating_add(request.per_page)));
         let (total, tally, mut addresses) = self.first_pass(request, &query, &text, window)?;
         if window.is_some() {
-            let searched = [Some(request.q.as_str()), results.did_you_mean.as_deref()];
-            let beyond = if addresses.len() > feedback::WINDOW {
-                addresses.split_off(feedback::WINDOW)
-            } else {
-                Vec::new()
-            };
-            addresses = self.rerank(searched.into_iter().flatten(), addresses)?;
-            addresses.extend(beyond);
-            addresses = addresses
+            addresses = self
+                .best_first(request, &text, results.did_you_mean.as_deref(), addresses)?
                 .into_iter()
                 .skip(offset)
                 .take(request.per_page)

@@ -807,6 +807,7 @@ mod crosstab;
 mod feedback;
 mod progress;
 mod properties;
+mod rescore;
 mod review_filters;
 mod typos;
 
