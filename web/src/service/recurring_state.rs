@@ -40,8 +40,11 @@
 //!   and leaves the result ready; the next caller with the repository installs it under
 //!   the write lock, replaying the store changes made since the worker's snapshot, so no
 //!   write is lost and no id reused. One runs at a time, after [`REGROUP_AFTER`] changed
-//!   reviews (or a tenth of the public reviews when that is more), or [`REGROUP_EVERY`]
-//!   after any change, after a bulk write and by `lessons reindex` (which waits for it).
+//!   reviews (or a tenth of the public reviews when that is more) once no review has
+//!   changed for [`REGROUP_QUIET`] (a burst of writes is placed incrementally and the
+//!   regrouping, a minute of CPU and hundreds of MB on a large store, runs after it, not
+//!   during it), or [`REGROUP_EVERY`] after any change even while writes go on, after a
+//!   bulk write and by `lessons reindex` (which waits for it).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Write;
@@ -73,6 +76,8 @@ const FORMAT: u32 = 2;
 /// in between)...
 pub const REGROUP_AFTER: usize = 200;
 pub const REGROUP_SHARE: usize = 10;
+/// ...once no review has changed for this long...
+pub const REGROUP_QUIET: Duration = Duration::from_secs(30);
 /// ...or this long after the last one when anything changed since.
 pub const REGROUP_EVERY: Duration = Duration::from_secs(15 * 60);
 /// A write touching more reviews than this defers its additions to a regrouping.
@@ -255,6 +260,8 @@ pub struct State {
     /// Additions deferred to a regrouping.
     stale: bool,
     last_regroup: Option<Instant>,
+    /// When a review last changed (not saved: a restart starts quiet).
+    last_change: Option<Instant>,
     /// Moves with every change of the grouping or of the reviews reflected (a placement
     /// planned on one version is applied only to the same).
     version: u64,
@@ -604,6 +611,7 @@ impl Derived {
         let mut state = self.state.write().map_err(|_| DerivedError::Poisoned)?;
         leaving.retain(|id| state.reviews.remove(id).is_some());
         state.changes += leaving.len();
+        state.last_change = Some(Instant::now());
         state.version += 1;
         state.remove_reviews(index, &leaving, today)?;
         self.dirty.store(true, Ordering::SeqCst);
@@ -725,17 +733,11 @@ impl Derived {
         }
     }
 
-    /// Whether a full regrouping is due (enough changes, or time with any change).
+    /// Whether a full regrouping is due (see [`State::regroup_due`]).
     pub fn regroup_due(&self) -> bool {
-        let Ok(state) = self.state.read() else {
-            return false;
-        };
-        state.stale
-            || state.changes >= REGROUP_AFTER.max(state.reviews.len() / REGROUP_SHARE)
-            || (state.changes > 0
-                && state
-                    .last_regroup
-                    .is_none_or(|at| at.elapsed() >= REGROUP_EVERY))
+        self.state
+            .read()
+            .is_ok_and(|state| state.regroup_due(Instant::now()))
     }
 
     /// The maintenance thread's round: install a finished regrouping, bring in ended
@@ -1155,6 +1157,17 @@ impl Packed {
 }
 
 impl State {
+    /// Whether a full regrouping is due at `now`: additions were deferred to one (a bulk
+    /// write), enough reviews changed and none for [`REGROUP_QUIET`], or
+    /// [`REGROUP_EVERY`] passed since the last one with any change (even mid-burst).
+    fn regroup_due(&self, now: Instant) -> bool {
+        let since = |at: Option<Instant>| at.map(|at| now.saturating_duration_since(at));
+        let enough = self.changes >= REGROUP_AFTER.max(self.reviews.len() / REGROUP_SHARE);
+        let quiet = since(self.last_change).is_none_or(|quiet| quiet >= REGROUP_QUIET);
+        let overdue = since(self.last_regroup).is_none_or(|age| age >= REGROUP_EVERY);
+        self.stale || (enough && quiet) || (self.changes > 0 && overdue)
+    }
+
     fn from_saved(saved: Saved, regions: HashMap<String, String>) -> State {
         let mut state = State {
             grouping: saved.grouping,
@@ -1174,6 +1187,7 @@ impl State {
             // a reason to regroup at the first change (it made every restarted server
             // regroup, hundreds of MB for a minute, at its first publish).
             last_regroup: Some(Instant::now()),
+            last_change: None,
             version: 0,
         };
         state.rebuild_group_of();
@@ -1270,6 +1284,7 @@ impl State {
             }
             changed = true;
             self.changes += 1;
+            self.last_change = Some(Instant::now());
             if had.is_some() {
                 self.reviews.remove(id);
                 leaving.insert(id.clone());
@@ -1618,6 +1633,7 @@ fn compute_fresh(
         seq,
         stale: false,
         last_regroup: Some(Instant::now()),
+        last_change: None,
         version: 0,
     };
     state.rebuild_group_of();
@@ -1943,6 +1959,31 @@ mod tests {
         let saved = super::read_saved(dir.path()).unwrap().unwrap();
         assert!(!saved.reviews.contains_key(&third.id));
         assert_eq!(saved.seq, repository.index.indexed_seq());
+    }
+
+    #[test]
+    fn a_burst_of_writes_regroups_after_it_and_a_long_one_by_the_clock() {
+        let now = std::time::Instant::now();
+        let after = |d: u64| now + std::time::Duration::from_secs(d);
+        let mut state = super::State {
+            changes: super::REGROUP_AFTER,
+            last_change: Some(now),
+            last_regroup: Some(now),
+            ..super::State::default()
+        };
+        assert!(!state.regroup_due(now), "not while reviews change");
+        assert!(!state.regroup_due(after(super::REGROUP_QUIET.as_secs() - 1)));
+        assert!(state.regroup_due(after(super::REGROUP_QUIET.as_secs())));
+        // Writes that never pause still regroup when the clock says so.
+        state.last_change = Some(after(super::REGROUP_EVERY.as_secs()));
+        assert!(!state.regroup_due(after(super::REGROUP_EVERY.as_secs() - 1)));
+        assert!(state.regroup_due(after(super::REGROUP_EVERY.as_secs())));
+        // Fewer changes than the threshold wait for the clock, quiet or not.
+        state.changes = super::REGROUP_AFTER - 1;
+        assert!(!state.regroup_due(after(super::REGROUP_EVERY.as_secs() - 1)));
+        // Deferred additions (a bulk write) regroup at once.
+        state.stale = true;
+        assert!(state.regroup_due(now));
     }
 
     #[test]
