@@ -33,7 +33,7 @@ mod spelling;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use lessons_model::Review;
 use serde::{Deserialize, Serialize};
@@ -82,7 +82,9 @@ pub struct SearchIndex {
     facet_tables: facet_count::FacetTables,
     writer: Mutex<IndexWriter>,
     fields: Fields,
-    board_names: RwLock<HashMap<String, String>>,
+    /// Board names by slug, and the slugs sorted (searches read them; boards rarely
+    /// change, so each is shared, not copied per search).
+    board_names: RwLock<(Arc<HashMap<String, String>>, Arc<Vec<String>>)>,
     indexed_seq: RwLock<u64>,
 }
 
@@ -123,7 +125,7 @@ impl SearchIndex {
             reader,
             writer: Mutex::new(writer),
             fields,
-            board_names: RwLock::new(HashMap::new()),
+            board_names: RwLock::new(Default::default()),
             indexed_seq: RwLock::new(seq),
         })
     }
@@ -142,16 +144,26 @@ impl SearchIndex {
 
     /// Sets the board names used for facet labels and hits.
     pub fn set_board_names(&self, names: HashMap<String, String>) {
+        let mut slugs: Vec<String> = names.keys().cloned().collect();
+        slugs.sort();
         if let Ok(mut current) = self.board_names.write() {
-            *current = names;
+            *current = (Arc::new(names), Arc::new(slugs));
         }
     }
 
     /// The board names set with [`SearchIndex::set_board_names`].
-    pub fn board_names(&self) -> HashMap<String, String> {
+    pub fn board_names(&self) -> Arc<HashMap<String, String>> {
         self.board_names
             .read()
-            .map(|n| n.clone())
+            .map(|n| Arc::clone(&n.0))
+            .unwrap_or_default()
+    }
+
+    /// The slugs of the boards set with [`SearchIndex::set_board_names`], sorted.
+    pub fn board_slugs(&self) -> Arc<Vec<String>> {
+        self.board_names
+            .read()
+            .map(|n| Arc::clone(&n.1))
             .unwrap_or_default()
     }
 

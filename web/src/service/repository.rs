@@ -480,14 +480,12 @@ impl Repository {
 
     /// Board slugs, for checking search parameters (from memory; no disk read).
     pub fn board_slugs(&self) -> Vec<String> {
-        let mut slugs: Vec<String> = self.index.board_names().into_keys().collect();
-        slugs.sort();
-        slugs
+        self.index.board_slugs().to_vec()
     }
 
     /// Every board's name by slug (from memory).
     pub fn board_names(&self) -> HashMap<String, String> {
-        self.index.board_names()
+        HashMap::clone(&self.index.board_names())
     }
 
     /// A board's name (from memory), or its slug when unknown.

@@ -34,7 +34,7 @@ impl Repository {
         let pairs = query_pairs(query_string);
         Ok(SearchRequest::from_pairs(
             pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-            &self.board_slugs(),
+            &self.index.board_slugs(),
         )?)
     }
 
@@ -104,7 +104,7 @@ impl Repository {
 
     /// Reads and checks export parameters.
     pub fn export_request(&self, pairs: Vec<(String, String)>) -> ServiceResult<ExportRequest> {
-        ExportRequest::from_pairs(pairs, &self.board_slugs())
+        ExportRequest::from_pairs(pairs, &self.index.board_slugs())
     }
 
     /// Every public match of `search`, to read a batch at a time.
@@ -135,7 +135,7 @@ impl Repository {
     ) -> ServiceResult<StatsRequest> {
         Ok(StatsRequest::from_pairs(
             pairs,
-            &self.board_slugs(),
+            &self.index.board_slugs(),
             defaults,
         )?)
     }
