@@ -119,6 +119,7 @@ impl SearchContext<'_> {
             && total < request.per_page
             && total == addresses.len()
             && effective_sort(request, &text) == Sort::Relevance
+            && !crate::query::excludes(&request.q)
         {
             let matches: Vec<DocAddress> = addresses.iter().map(|(_, a)| *a).collect();
             let searched = [Some(request.q.as_str()), results.did_you_mean.as_deref()];

@@ -158,6 +158,10 @@ fn fewer_matches_than_a_page_are_followed_by_related_documents() {
     assert!(full.hits.iter().all(|h| !h.related));
     let second = search(&f.index, &format!("{query}&per_page=2&page=2"));
     assert!(second.hits.is_empty());
+    // A query that excludes a word gets none: they might say it.
+    let excluding = search(&f.index, &format!("{query}+-bruise"));
+    assert_eq!(excluding.total, 2);
+    assert!(excluding.hits.iter().all(|h| !h.related));
     // In the lessons view too.
     let lessons = search(&f.index, &format!("{query}&view=lessons"));
     assert_eq!(lessons.total, 2);
