@@ -14,17 +14,25 @@
 //! not a function word gets it (a quoted phrase alone does not): it was measured to help
 //! the lessons view on both judged sets, and the reviews view on one only, which does
 //! not get it.
+//!
+//! The same words also fill the first page of a search that matched fewer documents
+//! than a page ([`SearchContext::related`]): after every match come the documents that
+//! hold the words the matches share, marked as related (`Hit::related`), so a quoted
+//! phrase or an acronym that few reviews say also reaches those that describe the same
+//! thing in other words. The match set, total, facets and exports stay the matches.
 
 use std::collections::{HashMap, HashSet};
 
+use tantivy::collector::TopDocs;
 use tantivy::postings::Postings;
-use tantivy::query::Bm25Weight;
+use tantivy::query::{Bm25Weight, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::{DocAddress, DocSet, TantivyDocument, Term};
 
 use crate::context::SearchContext;
 use crate::error::IndexError;
-use crate::query::{content_words, is_function_word};
+use crate::params::SearchRequest;
+use crate::query::{content_words, is_function_word, TextQuery};
 use crate::schema::analyse;
 
 /// The best matches that feedback may reorder.
@@ -123,15 +131,14 @@ impl SearchContext<'_> {
         for address in best {
             let doc: TantivyDocument = self.searcher.doc(*address)?;
             let text = doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("");
-            let words: HashSet<String> = analyse(text)
-                .into_iter()
-                .filter(|t| {
-                    t.chars().count() > 2
-                        && t.chars().all(char::is_alphabetic)
-                        && !is_function_word(t)
-                        && !own.contains(t)
-                })
-                .collect();
+            // Each distinct word is checked once (a review's findings repeat theirs).
+            let mut words: HashSet<String> = analyse(text).into_iter().collect();
+            words.retain(|t| {
+                t.chars().count() > 2
+                    && t.chars().all(char::is_alphabetic)
+                    && !is_function_word(t)
+                    && !own.contains(t)
+            });
             for word in words {
                 *shared.entry(word).or_default() += 1;
             }
@@ -158,6 +165,57 @@ impl SearchContext<'_> {
         Ok(weighted
             .into_iter()
             .map(|(weight, word)| (FEEDBACK_WEIGHT * weight / top, word))
+            .collect())
+    }
+}
+
+impl SearchContext<'_> {
+    /// Documents like the `matches` of a search that found fewer than a page (all of
+    /// them, best first), to fill the rest of the first page: the public documents of
+    /// the view that pass the request's filters and hold the words the best matches
+    /// share and the query does not say (the feedback words of [`Self::rerank`], each at
+    /// its weight), best first, at most `want`, none of the matches. Empty when fewer
+    /// than [`MIN_SHARED`] matches give words. A quoted phrase, an acronym or a rare word
+    /// that few documents say then also reaches the reviews that describe the same
+    /// thing in other words, after every match.
+    pub(crate) fn related<'q>(
+        &self,
+        request: &SearchRequest,
+        queries: impl IntoIterator<Item = &'q str>,
+        matches: &[DocAddress],
+        want: usize,
+    ) -> Result<Vec<(f32, DocAddress)>, IndexError> {
+        let own: HashSet<String> = queries.into_iter().flat_map(analyse).collect();
+        let best: Vec<DocAddress> = matches.iter().take(FEEDBACK_DOCS).copied().collect();
+        let words = self.feedback_words(&own, &best)?;
+        if words.is_empty() || want == 0 {
+            return Ok(Vec::new());
+        }
+        let field = self.fields.lessons;
+        let any: Vec<(Occur, Box<dyn Query>)> = words
+            .into_iter()
+            .map(|(boost, word)| {
+                let term = TermQuery::new(
+                    Term::from_field_text(field, &word),
+                    IndexRecordOption::WithFreqs,
+                );
+                let query: Box<dyn Query> = Box::new(BoostQuery::new(Box::new(term), boost));
+                (Occur::Should, query)
+            })
+            .collect();
+        let text = TextQuery {
+            query: Some(Box::new(BooleanQuery::new(any))),
+            highlight: Box::new(BooleanQuery::new(vec![])),
+            nothing_searchable: false,
+        };
+        let query = self.full_query(request, &text, None);
+        let limit = TopDocs::with_limit(want + matches.len()).order_by_score();
+        Ok(self
+            .searcher
+            .search(&query, &limit)?
+            .into_iter()
+            .filter(|(_, address)| !matches.contains(address))
+            .take(want)
             .collect())
     }
 }

@@ -98,6 +98,12 @@ pub(crate) fn content_words(text: &str) -> usize {
         .count()
 }
 
+/// Whether `text` excludes anything (`-word`, `NOT word`): the related documents that
+/// fill a short first page (`feedback.rs`) could not honour it, so it gets none.
+pub(crate) fn excludes(text: &str) -> bool {
+    parse(text).iter().any(|item| item.mode == Mode::Excluded)
+}
+
 /// The query built from the text a user typed.
 pub struct TextQuery {
     /// Matches and scores documents; `None` when nothing was typed.

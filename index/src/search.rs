@@ -47,6 +47,10 @@ pub struct Hit {
     /// HTML: escaped text with matched words in `<mark>`.
     pub snippet: String,
     pub score: f32,
+    /// Not a match: a document like the matches, shown after them because the search
+    /// matched fewer than a page (see `SearchContext::related`).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub related: bool,
 }
 
 /// The answer to a search.
@@ -100,6 +104,24 @@ impl SearchContext<'_> {
                 .take(request.per_page)
                 .collect();
         }
+        // Fewer matches than a page: the rest of the first page shows documents like
+        // them (`feedback.rs`), marked as related; total and facets count matches only.
+        let mut related = Vec::new();
+        if request.page == 1
+            && total < request.per_page
+            && total == addresses.len()
+            && effective_sort(request, &text) == Sort::Relevance
+            && !crate::query::excludes(&request.q)
+        {
+            let matches: Vec<DocAddress> = addresses.iter().map(|(_, a)| *a).collect();
+            let searched = [Some(request.q.as_str()), results.did_you_mean.as_deref()];
+            related = self.related(
+                request,
+                searched.into_iter().flatten(),
+                &matches,
+                request.per_page - total,
+            )?;
+        }
         results.total = total as u64;
         for (facet, values) in results.facets.iter_mut() {
             *values = self.facet_values(&tally, *facet);
@@ -116,6 +138,11 @@ impl SearchContext<'_> {
             .into_iter()
             .map(|(score, address)| self.hit(address, score, request.view, &snippets))
             .collect::<Result<_, _>>()?;
+        for (score, address) in related {
+            let mut hit = self.hit(address, score, request.view, &snippets)?;
+            hit.related = true;
+            results.hits.push(hit);
+        }
         results.took_ms = started.elapsed().as_millis() as u64;
         Ok(results)
     }
@@ -285,6 +312,7 @@ impl SearchContext<'_> {
             display,
             snippet: snippets.for_doc(&doc),
             score,
+            related: false,
         })
     }
 }

@@ -134,12 +134,18 @@ fn search(index: &SearchIndex, query: &str) -> SearchResults {
     index.search(&request, today()).unwrap()
 }
 
+/// The ids of the matches on the page (not the related documents that may follow).
 fn ids(results: &SearchResults) -> Vec<String> {
-    results.hits.iter().map(|h| h.display.id.clone()).collect()
+    results
+        .hits
+        .iter()
+        .filter(|h| !h.related)
+        .map(|h| h.display.id.clone())
+        .collect()
 }
 
 fn id_set(results: &SearchResults) -> HashSet<String> {
-    results.hits.iter().map(|h| h.display.id.clone()).collect()
+    ids(results).into_iter().collect()
 }
 
 #[test]

@@ -210,7 +210,8 @@ pub fn all_hits(server: &Server, params: &[(&str, &str)]) -> Vec<Value> {
         if batch.is_empty() {
             break;
         }
-        hits.extend(batch);
+        // Matches only: a first page the matches do not fill ends with related documents.
+        hits.extend(batch.into_iter().filter(|h| h["related"] != true));
     }
     hits
 }

@@ -99,3 +99,74 @@ fn an_export_of_a_reordered_question_follows_the_search_order() {
         .collect();
     assert_eq!(exported, searched);
 }
+
+/// Two reviews say a phrase; a third says what they share in other words.
+fn related_corpus() -> Vec<Review> {
+    let texts = [
+        "Staff kept a hopeful outlook and accepted the mother's promises at face value.",
+        "A hopeful outlook meant that practitioners accepted promises at face value.",
+        // Says no word of the phrase, but what the two matches share.
+        "Workers accepted the parents' promises at face value and did not test them.",
+        // Says neither.
+        "The school nurse saw a bruise on the arm of the youngest sibling.",
+    ];
+    let mut reviews = corpus();
+    reviews.extend(texts.iter().enumerate().map(|(n, text)| {
+        review(
+            20 + n as u32,
+            "wessex",
+            2016,
+            &[],
+            "A short summary.",
+            vec![lesson("lesson", "individual", None, &[], text)],
+        )
+    }));
+    reviews
+}
+
+#[test]
+fn fewer_matches_than_a_page_are_followed_by_related_documents() {
+    let f = fixture_with(related_corpus());
+    let query = "q=%22hopeful+outlook%22";
+    let results = search(&f.index, query);
+    let matches = ids(&results);
+    assert_eq!(results.total, 2);
+    assert_eq!(matches.len(), 2);
+    let all: Vec<(String, bool)> = results
+        .hits
+        .iter()
+        .map(|h| (h.display.id.clone(), h.related))
+        .collect();
+    // Every match comes first, then the related documents.
+    assert!(all[..2].iter().all(|(_, related)| !related), "{all:?}");
+    assert!(all[2..].iter().all(|(_, related)| *related), "{all:?}");
+    assert!(
+        all.contains(&("scr-2016-wessex-0022".to_string(), true)),
+        "the review that says what the matches share is related: {all:?}"
+    );
+    assert!(
+        !all.iter().any(|(id, _)| id == "scr-2016-wessex-0023"),
+        "a review that shares nothing is not: {all:?}"
+    );
+    assert!(all.len() <= 20);
+    // The facets count the matches only, as a search by date (no related documents) does.
+    let by_date = search(&f.index, &format!("{query}&sort=newest"));
+    assert!(by_date.hits.iter().all(|h| !h.related));
+    assert_eq!(by_date.facets, results.facets);
+    // A full page, or a later page, has no related documents.
+    let full = search(&f.index, &format!("{query}&per_page=2"));
+    assert!(full.hits.iter().all(|h| !h.related));
+    let second = search(&f.index, &format!("{query}&per_page=2&page=2"));
+    assert!(second.hits.is_empty());
+    // A query that excludes a word gets none: they might say it.
+    let excluding = search(&f.index, &format!("{query}+-bruise"));
+    assert_eq!(excluding.total, 2);
+    assert!(excluding.hits.iter().all(|h| !h.related));
+    // In the lessons view too.
+    let lessons = search(&f.index, &format!("{query}&view=lessons"));
+    assert_eq!(lessons.total, 2);
+    assert!(lessons
+        .hits
+        .iter()
+        .any(|h| h.related && h.display.id == "scr-2016-wessex-0022#L1"));
+}

@@ -1327,6 +1327,7 @@ mod tests {
             },
             snippet: String::new(),
             score: 0.0,
+            related: false,
         };
         let spec = spec();
         let schema = &spec["components"]["schemas"]["Hit"];
@@ -1343,6 +1344,7 @@ mod tests {
         hit.display.actions = Some(Vec::new());
         hit.display.progress = Some("no_plan".into());
         hit.display.overdue = Some(false);
+        hit.related = true;
         // `recurring` is added by the API to lessons-view hits (the index knows no groups).
         let mut documented = keys(&schema["properties"]);
         assert!(documented.remove("recurring"));

@@ -507,6 +507,7 @@ fn hit_schema(cx: &SpecContext) -> Value {
             "recurring": recurrence(),
             "snippet": described(text(), "HTML: escaped text with the matched words in <mark>"),
             "score": { "type": "number" },
+            "related": described(json!({ "type": "boolean", "enum": [true] }), "Not a match: sent (true) on a document shown after every match because the search matched fewer than a page; it holds the words the matches share. `total` and the facets count the matches only"),
         }),
     ))
 }

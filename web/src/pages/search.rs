@@ -124,7 +124,13 @@ fn render(
                     p { "No results. Try fewer words, another spelling, or remove a filter." }
                 } @else {
                     ol.hits start=((request.page - 1) * request.per_page + 1) {
-                        @for hit in &results.hits { (hit_item(request.view, hit, recurrences.get(&hit.display.id))) }
+                        @for hit in results.hits.iter().filter(|h| !h.related) { (hit_item(request.view, hit, recurrences.get(&hit.display.id))) }
+                    }
+                    @if results.hits.iter().any(|h| h.related) {
+                        h3.related-heading { "Related: no match, but about what the results above say" }
+                        ul.hits.related {
+                            @for hit in results.hits.iter().filter(|h| h.related) { (hit_item(request.view, hit, recurrences.get(&hit.display.id))) }
+                        }
                     }
                 }
                 (pagination(request, results.total))
