@@ -206,6 +206,7 @@ impl SearchContext<'_> {
         let text = TextQuery {
             query: Some(Box::new(BooleanQuery::new(any))),
             highlight: Box::new(BooleanQuery::new(vec![])),
+            proximity: Vec::new(),
             nothing_searchable: false,
         };
         let query = self.full_query(request, &text, None);
