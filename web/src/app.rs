@@ -216,22 +216,6 @@ impl AppState {
 /// regroupings wake it at once.
 const MAINTENANCE_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// How often the maintenance thread hands the allocator's free memory back.
-const TRIM_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// Hands memory the allocator holds free back to the system. glibc returns only the
-/// top of its heaps by itself; under many concurrent requests the freed space inside
-/// them (search answers, documents, snippets: short-lived and of every size) stayed
-/// resident: the load bench measured resident memory at two to three times the live
-/// heap (`heaptrack`). `malloc_trim` releases the free pages anywhere in every arena.
-fn release_free_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free memory of the allocator's own arenas.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
 /// Starts the thread that keeps derived state fresh: the recurring lessons' keeper
 /// (placing the findings of reviews just published, off the commit path; embargoes
 /// that end; periodic regrouping). It holds the service weakly, waits on the signal
@@ -241,20 +225,13 @@ fn start_maintenance(service: &std::sync::Arc<Repository>) {
     let service = std::sync::Arc::downgrade(service);
     let spawned = std::thread::Builder::new()
         .name("maintenance".into())
-        .spawn(move || {
-            let mut trimmed = std::time::Instant::now();
-            loop {
-                signal.wait(MAINTENANCE_EVERY);
-                let Some(service) = service.upgrade() else {
-                    return;
-                };
-                if let Err(error) = service.recurring_maintenance() {
-                    tracing::error!("recurring lessons maintenance failed: {error}");
-                }
-                if trimmed.elapsed() >= TRIM_EVERY {
-                    release_free_memory();
-                    trimmed = std::time::Instant::now();
-                }
+        .spawn(move || loop {
+            signal.wait(MAINTENANCE_EVERY);
+            let Some(service) = service.upgrade() else {
+                return;
+            };
+            if let Err(error) = service.recurring_maintenance() {
+                tracing::error!("recurring lessons maintenance failed: {error}");
             }
         });
     if let Err(error) = spawned {

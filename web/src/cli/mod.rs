@@ -351,31 +351,12 @@ fn open(data: &Path) -> anyhow::Result<Repository> {
         .with_context(|| format!("cannot open the data directory {}", data.display()))
 }
 
-/// Malloc arenas the server may use. glibc gives each thread that allocates under
-/// contention its own arena (up to 8 per core), and memory freed in one arena is not
-/// reused by the others: under 64 concurrent requests the blocking pool's threads made
-/// resident memory climb for minutes (the search cache's answers, allocated on one
-/// thread and dropped on another). Two arenas kept it flat in the load bench.
-const MALLOC_ARENAS: i32 = 2;
-
-/// Applies [`MALLOC_ARENAS`] (glibc only; `MALLOC_ARENA_MAX` in the environment wins).
-fn limit_malloc_arenas() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
-        // SAFETY: mallopt only sets an allocator parameter (arenas made from now on).
-        unsafe {
-            libc::mallopt(libc::M_ARENA_MAX, MALLOC_ARENAS);
-        }
-    }
-}
-
 fn serve(
     data: &Path,
     addr: &str,
     mut config: SiteConfig,
     search_cache: usize,
 ) -> anyhow::Result<ExitCode> {
-    limit_malloc_arenas();
     let repository = open(data)?;
     repository.set_search_cache_entries(search_cache);
     if config.demo {

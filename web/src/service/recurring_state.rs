@@ -422,7 +422,6 @@ impl Derived {
                     Ok(saved) => (saved.map(|s| State::from_saved(s, regions.clone())), None),
                     Err(complaint) => (None, Some(complaint)),
                 };
-                trim_memory();
                 (loaded.0, loaded.1, regions)
             });
         match spawned {
@@ -929,7 +928,6 @@ impl Derived {
         next.last_regroup = Some(Instant::now());
         *current = next;
         self.save(current)?;
-        trim_memory();
         Ok(())
     }
 
@@ -1761,16 +1759,6 @@ fn remove_stale_temporaries(dir: &Path) {
         if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
             let _ = std::fs::remove_file(entry.path());
         }
-    }
-}
-
-/// Hands memory freed by a regrouping back to the system (glibc keeps freed small
-/// blocks in its arenas otherwise, and the resident size would stay at the peak).
-fn trim_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free memory of the allocator's own arenas.
-    unsafe {
-        libc::malloc_trim(0);
     }
 }
 
