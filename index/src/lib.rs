@@ -75,6 +75,9 @@ struct Payload {
     phrases: u64,
 }
 
+/// Board names by slug, and the slugs sorted.
+type BoardNames = (Arc<HashMap<String, String>>, Arc<Vec<String>>);
+
 /// The index, shared by every request (searches take a snapshot; writes are serialised).
 pub struct SearchIndex {
     reader: IndexReader,
@@ -84,7 +87,7 @@ pub struct SearchIndex {
     fields: Fields,
     /// Board names by slug, and the slugs sorted (searches read them; boards rarely
     /// change, so each is shared, not copied per search).
-    board_names: RwLock<(Arc<HashMap<String, String>>, Arc<Vec<String>>)>,
+    board_names: RwLock<BoardNames>,
     indexed_seq: RwLock<u64>,
 }
 
