@@ -33,6 +33,7 @@ use crate::context::SearchContext;
 use crate::error::IndexError;
 use crate::params::SearchRequest;
 use crate::query::{content_words, is_function_word, TextQuery};
+use crate::rescore::Candidates;
 use crate::schema::analyse;
 
 /// The best matches that feedback may reorder.
@@ -70,25 +71,15 @@ impl SearchContext<'_> {
             return Ok(ranked);
         }
         let field = self.fields.lessons;
-        let mut scored: Vec<(f32, usize, DocAddress)> = ranked
-            .iter()
-            .enumerate()
-            .map(|(i, (score, address))| (*score, i, *address))
-            .collect();
+        let mut candidates = Candidates::new(ranked);
         for (boost, word) in words {
             let term = Term::from_field_text(field, &word);
             let bm25 = Bm25Weight::for_terms(self.searcher, std::slice::from_ref(&term))?;
             for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
-                let mut candidates: Vec<(u32, usize)> = scored
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, (_, _, a))| a.segment_ord as usize == ord)
-                    .map(|(at, (_, _, a))| (a.doc_id, at))
-                    .collect();
-                if candidates.is_empty() {
+                let docs = candidates.of_segment(ord);
+                if docs.is_empty() {
                     continue;
                 }
-                candidates.sort_unstable();
                 let inverted = segment.inverted_index(field)?;
                 let Some(mut postings) =
                     inverted.read_postings(&term, IndexRecordOption::WithFreqs)?
@@ -96,7 +87,7 @@ impl SearchContext<'_> {
                     continue;
                 };
                 let fieldnorms = segment.get_fieldnorms_reader(field)?;
-                for (doc, at) in candidates {
+                for (doc, at) in docs {
                     // `seek` must never go backwards (a debug assertion in tantivy):
                     // the postings may already stand past this candidate.
                     let current = if postings.doc() < doc {
@@ -106,13 +97,12 @@ impl SearchContext<'_> {
                     };
                     if current == doc {
                         let tf = postings.term_freq();
-                        scored[at].0 += boost * bm25.score(fieldnorms.fieldnorm_id(doc), tf);
+                        candidates.add(at, boost * bm25.score(fieldnorms.fieldnorm_id(doc), tf));
                     }
                 }
             }
         }
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        Ok(scored.into_iter().map(|(s, _, a)| (s, a)).collect())
+        Ok(candidates.ranked())
     }
 
     /// The words (stems) that at least [`MIN_SHARED`] of the `best` findings hold and

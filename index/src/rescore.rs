@@ -81,27 +81,17 @@ impl SearchContext<'_> {
         queries: &[Box<dyn Query>],
         ranked: Vec<(f32, DocAddress)>,
     ) -> Result<Vec<(f32, DocAddress)>, IndexError> {
-        let mut scored: Vec<(f32, usize, DocAddress)> = ranked
-            .into_iter()
-            .enumerate()
-            .map(|(i, (score, address))| (score, i, address))
-            .collect();
+        let mut candidates = Candidates::new(ranked);
         let scoring = EnableScoring::enabled_from_searcher(self.searcher);
         for query in queries {
             let weight = query.weight(scoring)?;
             for (ord, segment) in self.searcher.segment_readers().iter().enumerate() {
-                let mut candidates: Vec<(u32, usize)> = scored
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, (_, _, a))| a.segment_ord as usize == ord)
-                    .map(|(at, (_, _, a))| (a.doc_id, at))
-                    .collect();
-                if candidates.is_empty() {
+                let docs = candidates.of_segment(ord);
+                if docs.is_empty() {
                     continue;
                 }
-                candidates.sort_unstable();
                 let mut scorer = weight.scorer(segment, 1.0)?;
-                for (doc, at) in candidates {
+                for (doc, at) in docs {
                     // `seek` must never go backwards (a debug assertion in tantivy).
                     let mut current = scorer.doc();
                     if current < doc {
@@ -111,12 +101,47 @@ impl SearchContext<'_> {
                         break;
                     }
                     if current == doc {
-                        scored[at].0 += scorer.score();
+                        candidates.add(at, scorer.score());
                     }
                 }
             }
         }
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        Ok(scored.into_iter().map(|(s, _, a)| (s, a)).collect())
+        Ok(candidates.ranked())
+    }
+}
+
+/// Ranked matches whose scores are being raised, read segment by segment.
+pub(crate) struct Candidates(Vec<(f32, DocAddress)>);
+
+impl Candidates {
+    pub(crate) fn new(ranked: Vec<(f32, DocAddress)>) -> Candidates {
+        Candidates(ranked)
+    }
+
+    /// The candidates in segment `ord` as (document, position), by document (the
+    /// order postings and scorers can be sought in).
+    pub(crate) fn of_segment(&self, ord: usize) -> Vec<(u32, usize)> {
+        let mut docs: Vec<(u32, usize)> = self
+            .0
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, a))| a.segment_ord as usize == ord)
+            .map(|(at, (_, a))| (a.doc_id, at))
+            .collect();
+        docs.sort_unstable();
+        docs
+    }
+
+    /// Adds `score` to the candidate at `position`.
+    pub(crate) fn add(&mut self, position: usize, score: f32) {
+        if let Some((current, _)) = self.0.get_mut(position) {
+            *current += score;
+        }
+    }
+
+    /// Best first; equal scores keep their first order (the sort is stable).
+    pub(crate) fn ranked(mut self) -> Vec<(f32, DocAddress)> {
+        self.0.sort_by(|a, b| b.0.total_cmp(&a.0));
+        self.0
     }
 }

@@ -3,7 +3,23 @@
 
 use super::*;
 
-/// One review per finding, so that each finding is its own lesson document.
+/// The shared corpus and, from review number `first`, one review per text, so that
+/// each finding is its own lesson document.
+fn with_one_review_per_finding(first: u32, year: i32, texts: &[&str]) -> Vec<Review> {
+    let mut reviews = corpus();
+    reviews.extend(texts.iter().enumerate().map(|(n, text)| {
+        review(
+            first + n as u32,
+            "wessex",
+            year,
+            &[],
+            "A short summary.",
+            vec![lesson("lesson", "individual", None, &[], text)],
+        )
+    }));
+    reviews
+}
+
 fn findings_corpus() -> Vec<Review> {
     let texts = [
         // Say both query words and share "transferred", "receiving" and "authority".
@@ -17,18 +33,7 @@ fn findings_corpus() -> Vec<Review> {
         // Says only the shared words: no query word, so it must never match.
         "Nothing was transferred to the receiving authority for months.",
     ];
-    let mut reviews = corpus();
-    reviews.extend(texts.iter().enumerate().map(|(n, text)| {
-        review(
-            10 + n as u32,
-            "wessex",
-            2015,
-            &[],
-            "A short summary.",
-            vec![lesson("lesson", "individual", None, &[], text)],
-        )
-    }));
-    reviews
+    with_one_review_per_finding(10, 2015, &texts)
 }
 
 #[test]
@@ -110,18 +115,7 @@ fn related_corpus() -> Vec<Review> {
         // Says neither.
         "The school nurse saw a bruise on the arm of the youngest sibling.",
     ];
-    let mut reviews = corpus();
-    reviews.extend(texts.iter().enumerate().map(|(n, text)| {
-        review(
-            20 + n as u32,
-            "wessex",
-            2016,
-            &[],
-            "A short summary.",
-            vec![lesson("lesson", "individual", None, &[], text)],
-        )
-    }));
-    reviews
+    with_one_review_per_finding(20, 2016, &texts)
 }
 
 #[test]
