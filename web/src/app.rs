@@ -239,7 +239,9 @@ fn start_maintenance(service: &std::sync::Arc<Repository>) {
     }
 }
 
-/// Serves `repository` on `addr` until SIGTERM or Ctrl-C, then flushes the store.
+/// Serves `repository` on `addr` until SIGTERM or Ctrl-C, then flushes the store and
+/// lets a running regrouping go (the caller is about to exit; see
+/// `Repository::prepare_to_exit`).
 pub async fn serve(
     repository: impl Into<std::sync::Arc<Repository>>,
     addr: &str,
@@ -273,5 +275,6 @@ pub async fn serve(
         .await
         .context("the server stopped with an error")?;
     data.flush().context("cannot flush the store at shutdown")?;
+    data.prepare_to_exit();
     Ok(())
 }

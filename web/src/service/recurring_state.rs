@@ -298,6 +298,9 @@ pub struct Derived {
     ready: Arc<Mutex<Option<Result<Packed, String>>>>,
     worker: Mutex<Option<JoinHandle<()>>>,
     working: Arc<AtomicBool>,
+    /// The process is about to exit: no regrouping starts, none is waited for
+    /// ([`Derived::let_regrouping_go`]).
+    exiting: AtomicBool,
     /// Bulk writes in progress (additions deferred).
     bulk: AtomicUsize,
     /// What was wrong with the file when it was loaded (reported once by
@@ -334,6 +337,19 @@ pub struct Derived {
 struct Queue {
     ids: BTreeSet<String>,
     seq: u64,
+}
+
+/// How much of the queue [`Derived::process_queue_on`] takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Take {
+    /// Everything (more than [`INCREMENTAL_MAX`] reviews are deferred to a regrouping).
+    All,
+    /// The keeper's round: outside a bulk write, at most [`INCREMENTAL_MAX`] reviews,
+    /// the signal raised again for the rest. Under a steady stream of deposits a keeper
+    /// that fell behind places its backlog incrementally instead of deferring it to a
+    /// full regrouping (which at 5,000 reviews held some 200 MB for minutes of a load
+    /// run; BENCHMARKS.md, round five).
+    Round,
 }
 
 /// "Work is waiting": a flag and a condition variable the keeper waits on.
@@ -382,6 +398,7 @@ impl Derived {
             ready: Arc::new(Mutex::new(None)),
             worker: Mutex::new(None),
             working: Arc::new(AtomicBool::new(false)),
+            exiting: AtomicBool::new(false),
             bulk: AtomicUsize::new(0),
             complaint: Mutex::new(None),
             opened: AtomicBool::new(false),
@@ -622,7 +639,7 @@ impl Derived {
     /// once), installs a finished regrouping, saves, and starts a regrouping when the
     /// additions were deferred.
     pub fn process_queue(&self, store: &Store, index: &SearchIndex) -> Result<(), DerivedError> {
-        self.process_queue_on(store, index, today())
+        self.process_queue_on(store, index, today(), Take::All)
     }
 
     /// [`Derived::process_queue`] on `today`. New findings are placed in three steps so
@@ -635,6 +652,7 @@ impl Derived {
         store: &Store,
         index: &SearchIndex,
         today: Date,
+        take: Take,
     ) -> Result<(), DerivedError> {
         let _one = self.processing.lock().map_err(|_| DerivedError::Poisoned)?;
         self.ensure_open(store, index)?;
@@ -642,10 +660,7 @@ impl Derived {
             return Ok(());
         }
         self.install_ready(store, index)?;
-        let (ids, seq) = {
-            let mut queue = self.queue.lock().map_err(|_| DerivedError::Poisoned)?;
-            (std::mem::take(&mut queue.ids), queue.seq)
-        };
+        let (ids, seq) = self.take_queue(take)?;
         let dirty = self.dirty.swap(false, Ordering::SeqCst);
         if ids.is_empty() && !dirty {
             return Ok(());
@@ -654,8 +669,8 @@ impl Derived {
         let (changed, arriving, advanced) = {
             let mut state = self.state.write().map_err(|_| DerivedError::Poisoned)?;
             let (changed, arriving) = state.reflect(store, index, &ids, today, defer)?;
-            let advanced = seq > state.seq;
-            state.seq = state.seq.max(seq);
+            let advanced = seq.is_some_and(|seq| seq > state.seq);
+            state.seq = state.seq.max(seq.unwrap_or(0));
             (changed, arriving, advanced)
         };
         if !arriving.is_empty() {
@@ -681,6 +696,23 @@ impl Derived {
             self.start_worker(store, index);
         }
         Ok(())
+    }
+
+    /// Takes the queued reviews (see [`Take`]), and the sequence the state reaches once
+    /// they are processed (none while reviews are left in the queue).
+    fn take_queue(&self, take: Take) -> Result<(BTreeSet<String>, Option<u64>), DerivedError> {
+        let mut queue = self.queue.lock().map_err(|_| DerivedError::Poisoned)?;
+        let in_rounds = take == Take::Round && self.bulk.load(Ordering::SeqCst) == 0;
+        let split_at = queue.ids.iter().nth(INCREMENTAL_MAX).cloned();
+        match split_at {
+            Some(first_left) if in_rounds => {
+                let rest = queue.ids.split_off(&first_left);
+                let round = std::mem::replace(&mut queue.ids, rest);
+                self.signal.raise();
+                Ok((round, None))
+            }
+            _ => Ok((std::mem::take(&mut queue.ids), Some(queue.seq))),
+        }
     }
 
     /// The board regions changed: re-read them.
@@ -728,7 +760,7 @@ impl Derived {
             self.signal.raise();
             Ok(())
         } else {
-            self.process_queue_on(store, index, today)
+            self.process_queue_on(store, index, today, Take::All)
         }
     }
 
@@ -742,7 +774,7 @@ impl Derived {
     /// The maintenance thread's round: install a finished regrouping, bring in ended
     /// embargoes, start a regrouping when one is due.
     pub fn maintain(&self, store: &Store, index: &SearchIndex) -> Result<(), DerivedError> {
-        self.process_queue(store, index)?;
+        self.process_queue_on(store, index, today(), Take::Round)?;
         self.save_if_due(false)?;
         self.install_ready(store, index)?;
         self.bring_in_due(store, index)?;
@@ -752,9 +784,9 @@ impl Derived {
         Ok(())
     }
 
-    /// Starts the worker unless it is running.
+    /// Starts the worker unless it is running or the process is exiting.
     fn start_worker(&self, store: &Store, index: &SearchIndex) {
-        if self.working.swap(true, Ordering::SeqCst) {
+        if self.exiting.load(Ordering::SeqCst) || self.working.swap(true, Ordering::SeqCst) {
             return;
         }
         let today = today();
@@ -773,6 +805,7 @@ impl Derived {
                 return;
             }
         };
+        tracing::info!("regrouping the recurring lessons in the background");
         let store = store.clone();
         let ready = Arc::clone(&self.ready);
         let working = Arc::clone(&self.working);
@@ -808,6 +841,18 @@ impl Derived {
                 tracing::error!("cannot start the recurring lessons' regrouping: {error}");
                 self.working.store(false, Ordering::SeqCst);
             }
+        }
+    }
+
+    /// The process is about to exit: a running regrouping is let go rather than waited
+    /// for (at 100,000 reviews one takes minutes, past any service manager's stop
+    /// timeout), and none starts. Nothing is lost: the state saved at shutdown is the
+    /// incrementally kept one, and a regrouping still due runs after the next start.
+    /// The detached worker holds a handle on the store until the process ends.
+    pub fn let_regrouping_go(&self) {
+        self.exiting.store(true, Ordering::SeqCst);
+        if let Ok(mut worker) = self.worker.lock() {
+            worker.take();
         }
     }
 
@@ -1947,6 +1992,97 @@ mod tests {
         let saved = super::read_saved(dir.path()).unwrap().unwrap();
         assert!(!saved.reviews.contains_key(&third.id));
         assert_eq!(saved.seq, repository.index.indexed_seq());
+    }
+
+    #[test]
+    fn a_keeper_behind_places_its_backlog_in_rounds_instead_of_regrouping() {
+        use super::INCREMENTAL_MAX;
+        let dir = tempfile::tempdir().unwrap();
+        let repository = Repository::open(dir.path()).unwrap();
+        repository.put_board(&board(), "cli").unwrap();
+        let topics = [
+            "housing",
+            "school attendance",
+            "a missed appointment",
+            "bruising",
+        ];
+        let text = |i: usize| {
+            format!(
+                "Practitioners should record {} at contact {i} and share it with the named nurse.",
+                topics[i % topics.len()]
+            )
+        };
+        // Enough findings that the backlog does not outweigh the last regrouping's IDF.
+        let base = (0..3 * INCREMENTAL_MAX)
+            .map(|i| making_the_point(&format!("Child {i}"), &text(i), None))
+            .collect();
+        repository.create_reviews(base, "test", "import").unwrap();
+        repository.wait_for_recurring().unwrap();
+        let signal = repository.keep_recurring_in_background();
+        let backlog = INCREMENTAL_MAX + 10;
+        for i in 0..backlog {
+            let title = format!("Later child {i}");
+            let later = making_the_point(&title, &text(i + 7), None);
+            repository.create_review(later, "test", "create").unwrap();
+        }
+        let reflected = |r: &Repository| r.recurring.peek().unwrap().reviews.len();
+        repository.recurring_maintenance().unwrap();
+        assert_eq!(
+            reflected(&repository),
+            3 * INCREMENTAL_MAX + INCREMENTAL_MAX
+        );
+        signal.wait(std::time::Duration::from_secs(5));
+        repository.recurring_maintenance().unwrap();
+        assert_eq!(reflected(&repository), 3 * INCREMENTAL_MAX + backlog);
+        let working = &repository.recurring.working;
+        assert!(
+            !working.load(std::sync::atomic::Ordering::SeqCst),
+            "no regrouping"
+        );
+        assert!(!repository.recurring.peek().unwrap().stale);
+    }
+
+    #[test]
+    fn a_repository_about_to_exit_starts_no_regrouping_and_the_next_opening_does_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let point = [
+            "Health visitors should ask at every contact who else lives in the household and record the name of any new partner.",
+            "At each home visit the health visitor must ask who lives in the household and record the details of the new partner.",
+        ];
+        {
+            let repository = Repository::open(dir.path()).unwrap();
+            repository.put_board(&board(), "cli").unwrap();
+            let reviews = point
+                .iter()
+                .enumerate()
+                .map(|(i, text)| making_the_point(&format!("Child {i}"), text, None))
+                .collect();
+            repository
+                .create_reviews(reviews, "test", "import")
+                .unwrap();
+            repository.wait_for_recurring().unwrap();
+            // A regrouping is due (as after deferred additions), but the server stopped.
+            repository.recurring.state.write().unwrap().stale = true;
+            let unsaved = &repository.recurring.unsaved;
+            unsaved.store(true, std::sync::atomic::Ordering::SeqCst);
+            repository.prepare_to_exit();
+            repository.recurring_maintenance().unwrap();
+            let working = &repository.recurring.working;
+            assert!(
+                !working.load(std::sync::atomic::Ordering::SeqCst),
+                "none started"
+            );
+            assert!(repository.recurring.peek().unwrap().stale);
+        }
+        let saved = super::read_saved(dir.path()).unwrap().unwrap();
+        assert!(saved.stale, "saved as still due");
+        let reopened = Repository::open(dir.path()).unwrap();
+        reopened.wait_for_recurring().unwrap();
+        assert!(
+            !reopened.recurring.peek().unwrap().stale,
+            "regrouped after the start"
+        );
+        assert_eq!(members(&reopened).len(), 1);
     }
 
     #[test]

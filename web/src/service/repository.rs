@@ -467,6 +467,13 @@ impl Repository {
         Ok(self.store.flush()?)
     }
 
+    /// The process is about to exit (the server stopped): a running regrouping of the
+    /// recurring lessons is let go instead of waited for when the repository is dropped
+    /// (see `Derived::let_regrouping_go`).
+    pub fn prepare_to_exit(&self) {
+        self.recurring.let_regrouping_go();
+    }
+
     /// Backs up this open store into the new folder `output` (`lessons backup` through
     /// the control socket, while the server holds the store).
     pub fn backup(&self, output: &Path) -> Result<BackupReport, StoreError> {
