@@ -71,25 +71,44 @@ impl ServerProcess {
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
-}
 
-impl Drop for ServerProcess {
-    /// Asks the server to stop (SIGTERM: it finishes and flushes the store), and kills it
-    /// if it has not stopped within 10 s.
-    fn drop(&mut self) {
-        // The process may already have gone; nothing more to do then.
+    /// Asks the server to stop (SIGTERM) and returns how long it took, or `None` when it
+    /// had not stopped within [`STOP_GRACE`] and was killed.
+    pub fn stop(mut self) -> Option<Duration> {
+        self.stop_within(STOP_GRACE)
+    }
+
+    fn stop_within(&mut self, grace: Duration) -> Option<Duration> {
+        // The process may already have gone; try_wait tells.
         let _ = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status();
         let asked = Instant::now();
-        while asked.elapsed() < Duration::from_secs(10) {
+        while asked.elapsed() < grace {
             if let Ok(Some(_)) = self.child.try_wait() {
-                return;
+                return Some(asked.elapsed());
             }
             std::thread::sleep(Duration::from_millis(20));
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
+        None
+    }
+}
+
+/// How long a server may take to stop after SIGTERM before it is killed (a service
+/// manager's stop timeout is typically 90 s; the server flushes and exits in well under
+/// a second, and does not wait for a regrouping of the recurring lessons).
+pub const STOP_GRACE: Duration = Duration::from_secs(10);
+
+impl Drop for ServerProcess {
+    /// Asks the server to stop (SIGTERM: it finishes and flushes the store), and kills it
+    /// if it has not stopped within [`STOP_GRACE`] (nothing to do when
+    /// [`ServerProcess::stop`] already did).
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            self.stop_within(STOP_GRACE);
+        }
     }
 }
 

@@ -16,7 +16,8 @@
 //!   committing (`apply`), and whole rebuilds (`rebuild`); `index_reviews_applied_total`.
 //! - `search_cache_requests_total{result}`: searches answered from the result cache
 //!   (`hit`) or computed (`miss`), and the gauge `search_cache_entries` (operators only:
-//!   a miss follows every commit, drafts' included).
+//!   a miss follows every commit, drafts' included); `searches_waiting`, searches
+//!   waiting for their turn to be computed (operators only; see `--search-concurrency`).
 //! - Gauges read at scrape time: `reviews_public` (published and out of embargo today:
 //!   public information; nothing counts drafts, embargoed or withdrawn reviews),
 //!   `data_bytes{part}` (bytes on disk of the sled database, the original files and the
@@ -158,6 +159,8 @@ pub struct Gauges {
     pub index_sequence: u64,
     /// Answers kept in the search result cache.
     pub search_cache_entries: u64,
+    /// Searches waiting for their turn to be computed.
+    pub searches_waiting: u64,
     /// Bytes on disk of the sled database.
     pub store_bytes: u64,
     /// The folders whose sizes are walked (at most every [`SIZE_REFRESH`]).
@@ -214,6 +217,7 @@ pub struct Metrics {
     index_sequence: Gauge,
     search_cache: Family<CacheLabels, Counter>,
     search_cache_entries: Gauge,
+    searches_waiting: Gauge,
     walked: Mutex<Option<WalkedSizes>>,
 }
 
@@ -250,6 +254,7 @@ impl Metrics {
         let index_sequence = Gauge::default();
         let search_cache = Family::<CacheLabels, Counter>::default();
         let search_cache_entries = Gauge::default();
+        let searches_waiting = Gauge::default();
         registry.register(
             "search_cache_requests",
             "Searches answered from the result cache (hit) or computed (miss)",
@@ -259,6 +264,11 @@ impl Metrics {
             "search_cache_entries",
             "Answers kept in the search result cache",
             search_cache_entries.clone(),
+        );
+        registry.register(
+            "searches_waiting",
+            "Searches waiting for their turn to be computed",
+            searches_waiting.clone(),
         );
         registry.register(
             "http_requests",
@@ -341,6 +351,7 @@ impl Metrics {
             index_sequence,
             search_cache,
             search_cache_entries,
+            searches_waiting,
             walked: Mutex::new(None),
         }
     }
@@ -419,6 +430,8 @@ impl Metrics {
                     .set(saturating_i64(gauges.index_sequence));
                 self.search_cache_entries
                     .set(saturating_i64(gauges.search_cache_entries));
+                self.searches_waiting
+                    .set(saturating_i64(gauges.searches_waiting));
                 let (files, index) = self.walked_sizes(gauges);
                 let parts = [
                     ("store", gauges.store_bytes),
@@ -566,6 +579,7 @@ mod tests {
             public_reviews: 3,
             index_sequence: 9,
             search_cache_entries: 4,
+            searches_waiting: 2,
             store_bytes: 1,
             files_dir: PathBuf::from("/nonexistent"),
             index_dir: PathBuf::from("/nonexistent"),
@@ -581,6 +595,7 @@ mod tests {
             "method=\"POST\"",
             "route=\"/my\"",
             "lessons_index_sequence 9",
+            "lessons_searches_waiting 2",
             "lessons_data_bytes",
         ] {
             assert!(operators.contains(shown), "{shown} in\n{operators}");

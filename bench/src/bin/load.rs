@@ -14,7 +14,8 @@
 //! 3. Prints, per kind, the count, 2xx/4xx/5xx and transport errors, p50 and p99; the
 //!    server's RssAnon after the warm-up (`--warmup-seconds`, default 10) and at the end,
 //!    and their ratio. Exits non-zero on any 5xx or transport error, or when RssAnon at
-//!    the end is more than `--max-rss-growth` (default 20%) above the warm-up's.
+//!    the end is more than `--max-rss-growth` (default 20%) above the warm-up's, or when
+//!    the server has not stopped 10 s after SIGTERM (it is then killed).
 //!
 //! ```text
 //! cargo run --release -p lessons-bench --bin load
@@ -33,7 +34,7 @@ use anyhow::{bail, Context, Result};
 use clap::Parser;
 use lessons_bench::http_load::{
     admin_token, build_server_binary, fresh_data_dir, percentile_ms, read_all, rss_anon_kb,
-    run_cli, search_cache_counts, Outcome, PeakSampler, ServerProcess,
+    run_cli, search_cache_counts, Outcome, PeakSampler, ServerProcess, STOP_GRACE,
 };
 use lessons_bench::query_mix::QueryMix;
 use lessons_bench::synth::{self, SynthConfig};
@@ -255,7 +256,7 @@ fn main() -> Result<ExitCode> {
     let rss_end = rss_anon_kb(pid)?;
     let rss_peak = peak.stop();
     let cache_after = search_cache_counts(&server.base_url, &admin)?;
-    drop(server);
+    let stopped = server.stop();
     let hits = cache_after.0 - cache_before.0;
     let asked = hits + (cache_after.1 - cache_before.1);
 
@@ -323,6 +324,19 @@ fn main() -> Result<ExitCode> {
         println!("failure: {failure}");
     }
     let mut ok = true;
+    match stopped {
+        Some(took) => println!(
+            "the server stopped {:.2} s after SIGTERM",
+            took.as_secs_f64()
+        ),
+        None => {
+            println!(
+                "FAIL: the server had not stopped {} s after SIGTERM and was killed",
+                STOP_GRACE.as_secs()
+            );
+            ok = false;
+        }
+    }
     if server_errors > 0 || transport_errors > 0 {
         println!("FAIL: {server_errors} answers 5xx, {transport_errors} transport errors");
         ok = false;

@@ -41,12 +41,12 @@ fn facets_map(facets: &[(FacetName, Vec<FacetCount>)]) -> BTreeMap<&'static str,
 /// `GET /api/v1/search`
 pub async fn search(req: HttpRequest, pool: Pool) -> Result<HttpResponse, ApiError> {
     let query = req.query_string().to_string();
-    let (results, recurrences) = pool
+    let (results, took_ms, recurrences) = pool
         .run(move |service| {
             let request = service.search_request(&query)?;
-            let results = service.search(&request)?;
+            let (results, took_ms) = service.search_shared(&request)?;
             let recurrences = service.hit_recurrences(request.view, &results.hits);
-            Ok((results, recurrences))
+            Ok((results, took_ms, recurrences))
         })
         .await?;
     let hits = match recurrences {
@@ -72,7 +72,7 @@ pub async fn search(req: HttpRequest, pool: Pool) -> Result<HttpResponse, ApiErr
         total: results.total,
         page: results.page,
         per_page: results.per_page,
-        took_ms: results.took_ms,
+        took_ms,
         did_you_mean: results.did_you_mean.as_deref(),
         hits,
         facets: facets_map(&results.facets),

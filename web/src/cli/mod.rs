@@ -27,7 +27,9 @@ use lessons_store::StoreError;
 use crate::http::config::{is_plain_host, SiteConfig};
 use crate::service::demo::{holds_demo, load_demo, DemoLoad};
 use crate::service::snapshot::{read_dump, SnapshotError};
-use crate::service::{backup_closed, Repository, RepositoryError, DEFAULT_SEARCH_CACHE};
+use crate::service::{
+    backup_closed, default_search_concurrency, Repository, RepositoryError, DEFAULT_SEARCH_CACHE,
+};
 use operations::{backup_message, line_errors, Operation};
 use terminal::{progress_bar, Destination, Terminal};
 
@@ -72,6 +74,11 @@ enum Command {
         /// answer is never served after the index changes or the day turns.
         #[arg(long, env = "LESSONS_SEARCH_CACHE", default_value_t = DEFAULT_SEARCH_CACHE)]
         search_cache: usize,
+        /// How many searches are computed at once; the rest wait their turn, first come
+        /// first served, so writes and pages are not slowed by every search at once
+        /// (default: the number of cores, at least 2).
+        #[arg(long, env = "LESSONS_SEARCH_CONCURRENCY", default_value_t = default_search_concurrency().min(1024) as u16, value_parser = clap::value_parser!(u16).range(1..=1024))]
+        search_concurrency: u16,
         /// Records per page of an OAI-PMH list, before a resumption token.
         #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u16).range(1..=1000))]
         oai_page_size: u16,
@@ -225,6 +232,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             public_url,
             public_metrics,
             search_cache,
+            search_concurrency,
             oai_page_size,
             admin_email,
         } => {
@@ -237,7 +245,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 oai_page_size: usize::from(oai_page_size),
                 admin_email: admin_email.map(|e| checked_admin_email(&e)).transpose()?,
             };
-            serve(&cli.data, &addr, config, search_cache)
+            let searches = Searches {
+                cached: search_cache,
+                at_once: usize::from(search_concurrency),
+            };
+            serve(&cli.data, &addr, config, searches)
         }
         Command::Import { file } => import(&cli.data, &file),
         Command::Reindex => reindex(&cli.data),
@@ -351,14 +363,21 @@ fn open(data: &Path) -> anyhow::Result<Repository> {
         .with_context(|| format!("cannot open the data directory {}", data.display()))
 }
 
+/// How `serve` runs searches: answers cached, and searches computed at once.
+struct Searches {
+    cached: usize,
+    at_once: usize,
+}
+
 fn serve(
     data: &Path,
     addr: &str,
     mut config: SiteConfig,
-    search_cache: usize,
+    searches: Searches,
 ) -> anyhow::Result<ExitCode> {
     let repository = open(data)?;
-    repository.set_search_cache_entries(search_cache);
+    repository.set_search_cache_entries(searches.cached);
+    repository.set_search_concurrency(searches.at_once);
     if config.demo {
         match load_demo(&repository).context("cannot load the demo corpus")? {
             DemoLoad::AlreadyFilled(count) => {

@@ -6,7 +6,8 @@
 //! - [`reviews`]: who may read or change a review; deposit, amend, publish, withdraw,
 //!   revisions, original files, withdrawal notices, a board's own list.
 //! - [`search`]: searches, similar reviews, exports, cross-tabulations, public figures;
-//!   `search_cache` keeps recent answers by request, index generation and day.
+//!   `search_cache` keeps recent answers by request, index generation and day;
+//!   `search_gate` bounds how many searches are computed at once.
 //! - [`actions`]: recommendations' action plans (add, change; never removed);
 //!   [`progress`] the figures of `/progress` (recommendations by progress, actions
 //!   completed on time), from the index.
@@ -42,12 +43,14 @@ pub mod requests;
 pub mod reviews;
 pub mod search;
 mod search_cache;
+mod search_gate;
 pub mod snapshot;
 pub mod uploads;
 
 pub use error::{ServiceError, ServiceResult};
 pub use repository::{backup_closed, Repository, RepositoryError};
 pub use search_cache::DEFAULT_ENTRIES as DEFAULT_SEARCH_CACHE;
+pub use search_gate::default_limit as default_search_concurrency;
 
 #[cfg(test)]
 mod tests;

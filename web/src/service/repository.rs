@@ -41,6 +41,7 @@ use lessons_store::{BackupReport, Change, Store, StoreError};
 use super::error::ServiceError;
 use super::recurring_state::{Derived, DerivedError};
 use super::search_cache::{self, SearchCache};
+use super::search_gate::{self, SearchGate};
 use crate::metrics::{IndexOperation, Metrics};
 
 /// Why a data directory could not be opened or used.
@@ -79,6 +80,8 @@ pub struct Repository {
     pub(super) metrics: Arc<Metrics>,
     /// Recent search answers (see `search_cache`).
     pub(super) search_cache: SearchCache,
+    /// How many searches are computed at once (see `search_gate`).
+    pub(super) search_gate: SearchGate,
     /// The recurring lessons, derived from the public findings (`recurring_state`).
     pub(super) recurring: Derived,
     dir: PathBuf,
@@ -108,6 +111,7 @@ impl Repository {
             index,
             metrics: Arc::new(Metrics::new()),
             search_cache: SearchCache::new(search_cache::DEFAULT_ENTRIES),
+            search_gate: SearchGate::new(search_gate::default_limit()),
             recurring: Derived::new(dir),
             dir: dir.to_path_buf(),
             write_lock: Mutex::new(()),

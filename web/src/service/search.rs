@@ -8,6 +8,7 @@ use lessons_index::{CrossTab, Hit, SearchRequest, SearchResults, Sort, View};
 use lessons_model::dates::today;
 use lessons_model::{Lesson, Review};
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use super::error::{ServiceError, ServiceResult};
@@ -40,22 +41,51 @@ impl Repository {
 
     /// A page of public results with facets, from the result cache when the same
     /// request was answered on the same index generation today (see `search_cache`).
+    /// A search to compute waits for its turn (`search_gate`) and then looks in the
+    /// cache again, on the generation current then: a request queued behind the same
+    /// search is answered by it.
     pub fn search(&self, request: &SearchRequest) -> ServiceResult<SearchResults> {
-        let started = Instant::now();
-        let generation = self.index.generation();
-        let today = today();
-        let (results, lookup) =
-            self.search_cache
-                .get_or_compute(request, generation, today, || {
-                    self.metrics
-                        .time_search(SearchKind::Search, || self.index.search(request, today))
-                })?;
-        self.metrics.count_search_cache(lookup == Lookup::Hit);
-        let mut results = SearchResults::clone(&results);
-        if lookup == Lookup::Hit {
-            results.took_ms = started.elapsed().as_millis() as u64;
-        }
+        let (shared, took_ms) = self.search_shared(request)?;
+        let mut results = SearchResults::clone(&shared);
+        results.took_ms = took_ms;
         Ok(results)
+    }
+
+    /// [`Repository::search`] without copying the answer (a page of hits and every
+    /// facet's values): the answer as the cache shares it, and how long this request
+    /// took in ms (the answer's own `took_ms` is the computing request's).
+    pub fn search_shared(
+        &self,
+        request: &SearchRequest,
+    ) -> ServiceResult<(Arc<SearchResults>, u64)> {
+        let started = Instant::now();
+        let today = today();
+        let kept = self
+            .search_cache
+            .get(request, self.index.generation(), today);
+        let (results, lookup) = match kept {
+            Some(answer) => (answer, Lookup::Hit),
+            None => self.search_gate.pass(|| {
+                let generation = self.index.generation();
+                self.search_cache
+                    .get_or_compute(request, generation, today, || {
+                        self.metrics
+                            .time_search(SearchKind::Search, || self.index.search(request, today))
+                    })
+            })?,
+        };
+        self.metrics.count_search_cache(lookup == Lookup::Hit);
+        let took_ms = match lookup {
+            Lookup::Hit => started.elapsed().as_millis() as u64,
+            Lookup::Miss => results.took_ms,
+        };
+        Ok((results, took_ms))
+    }
+
+    /// Sets how many searches are computed at once (the rest wait their turn; see
+    /// `search_gate`).
+    pub fn set_search_concurrency(&self, searches: usize) {
+        self.search_gate.set_limit(searches);
     }
 
     /// Sets how many answers the search result cache keeps (0: none).
@@ -66,8 +96,10 @@ impl Repository {
     /// The public reviews most like public review `id`, or, for a finding id
     /// (`<review id>#L<n>`), the findings of other public reviews most like it.
     pub fn similar(&self, id: &str) -> ServiceResult<Vec<Hit>> {
-        let found = self.metrics.time_search(SearchKind::Similar, || {
-            self.index.similar(id, today(), SIMILAR_LIMIT)
+        let found = self.search_gate.pass(|| {
+            self.metrics.time_search(SearchKind::Similar, || {
+                self.index.similar(id, today(), SIMILAR_LIMIT)
+            })
         })?;
         found.ok_or_else(|| ServiceError::NotFound(format!("no published review or finding {id}")))
     }
@@ -90,9 +122,11 @@ impl Repository {
             .cloned()
             .ok_or_else(missing)?;
         let hits = self
-            .metrics
-            .time_search(SearchKind::Similar, || {
-                self.index.similar(id, today(), SIMILAR_FINDINGS)
+            .search_gate
+            .pass(|| {
+                self.metrics.time_search(SearchKind::Similar, || {
+                    self.index.similar(id, today(), SIMILAR_FINDINGS)
+                })
             })?
             .ok_or_else(missing)?;
         Ok(SimilarFindings {
@@ -181,6 +215,7 @@ impl Repository {
             public_reviews: self.index.public_review_count(today())?,
             index_sequence: self.index.indexed_seq(),
             search_cache_entries: self.search_cache.len() as u64,
+            searches_waiting: self.search_gate.waiting(),
             store_bytes: self.store.db_size_on_disk().unwrap_or(0),
             files_dir: self.store.files_dir().to_path_buf(),
             index_dir: self.dir().join("index"),

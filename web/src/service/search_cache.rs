@@ -105,6 +105,20 @@ impl SearchCache {
         }
     }
 
+    /// The kept answer to `request` on `generation` and `today`, if any.
+    pub fn get(
+        &self,
+        request: &SearchRequest,
+        generation: u64,
+        today: Date,
+    ) -> Option<Arc<SearchResults>> {
+        self.find(&Key {
+            request: request.clone(),
+            generation,
+            today,
+        })
+    }
+
     /// The answer to `request` on `generation` and `today`: the kept one, or the one
     /// `compute` gives (kept when it succeeds).
     pub fn get_or_compute<E>(
