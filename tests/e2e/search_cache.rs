@@ -92,3 +92,8 @@ fn cached_searches_never_answer_from_before_a_change() {
 fn searches_without_a_cache_answer_the_same() {
     repeated_searches_follow_every_change(&["--search-cache", "0"]);
 }
+
+#[test]
+fn searches_one_at_a_time_answer_the_same() {
+    repeated_searches_follow_every_change(&["--search-concurrency", "1"]);
+}

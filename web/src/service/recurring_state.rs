@@ -665,10 +665,46 @@ impl Derived {
         if ids.is_empty() && !dirty {
             return Ok(());
         }
+        let (changed, advanced) = match self.place_taken(store, index, &ids, seq, today) {
+            Ok(done) => done,
+            Err(error) => {
+                // The reviews taken may be reflected and not placed: rather than lose
+                // them until some later regrouping, regroup now (it reads every public
+                // finding afresh).
+                self.state
+                    .write()
+                    .map_err(|_| DerivedError::Poisoned)?
+                    .stale = true;
+                self.unsaved.store(true, Ordering::SeqCst);
+                self.signal.raise();
+                return Err(error);
+            }
+        };
+        if changed || dirty || advanced {
+            self.unsaved.store(true, Ordering::SeqCst);
+            self.save_if_due(false)?;
+        }
+        if self.peek()?.stale && self.bulk.load(Ordering::SeqCst) == 0 {
+            self.start_worker(store, index);
+        }
+        Ok(())
+    }
+
+    /// Reflects the reviews taken from the queue and places the findings that became
+    /// public (see [`Derived::process_queue_on`]); whether the state changed, and
+    /// whether its sequence advanced.
+    fn place_taken(
+        &self,
+        store: &Store,
+        index: &SearchIndex,
+        ids: &BTreeSet<String>,
+        seq: Option<u64>,
+        today: Date,
+    ) -> Result<(bool, bool), DerivedError> {
         let defer = self.bulk.load(Ordering::SeqCst) > 0 || ids.len() > INCREMENTAL_MAX;
         let (changed, arriving, advanced) = {
             let mut state = self.state.write().map_err(|_| DerivedError::Poisoned)?;
-            let (changed, arriving) = state.reflect(store, index, &ids, today, defer)?;
+            let (changed, arriving) = state.reflect(store, index, ids, today, defer)?;
             let advanced = seq.is_some_and(|seq| seq > state.seq);
             state.seq = state.seq.max(seq.unwrap_or(0));
             (changed, arriving, advanced)
@@ -688,14 +724,7 @@ impl Derived {
                 }
             }
         }
-        if changed || dirty || advanced {
-            self.unsaved.store(true, Ordering::SeqCst);
-            self.save_if_due(false)?;
-        }
-        if self.peek()?.stale && self.bulk.load(Ordering::SeqCst) == 0 {
-            self.start_worker(store, index);
-        }
-        Ok(())
+        Ok((changed, advanced))
     }
 
     /// Takes the queued reviews (see [`Take`]), and the sequence the state reaches once
