@@ -72,28 +72,40 @@ impl ServerProcess {
         self.child.id()
     }
 
-    /// Asks the server to stop (SIGTERM) and returns how long it took, or `None` when it
-    /// had not stopped within [`STOP_GRACE`] and was killed.
-    pub fn stop(mut self) -> Option<Duration> {
+    /// Asks the server to stop (SIGTERM) and says how it ended.
+    pub fn stop(mut self) -> Stopped {
         self.stop_within(STOP_GRACE)
     }
 
-    fn stop_within(&mut self, grace: Duration) -> Option<Duration> {
-        // The process may already have gone; try_wait tells.
+    fn stop_within(&mut self, grace: Duration) -> Stopped {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            return Stopped::AlreadyGone(status);
+        }
         let _ = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status();
         let asked = Instant::now();
         while asked.elapsed() < grace {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return Some(asked.elapsed());
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Stopped::Exited(asked.elapsed(), status);
             }
             std::thread::sleep(Duration::from_millis(20));
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
-        None
+        Stopped::Killed
     }
+}
+
+/// How a server asked to stop ended.
+#[derive(Debug)]
+pub enum Stopped {
+    /// It exited this long after SIGTERM, with this status.
+    Exited(Duration, std::process::ExitStatus),
+    /// It had exited before it was asked (it crashed).
+    AlreadyGone(std::process::ExitStatus),
+    /// It had not exited [`STOP_GRACE`] after SIGTERM and was killed.
+    Killed,
 }
 
 /// How long a server may take to stop after SIGTERM before it is killed (a service

@@ -1,6 +1,7 @@
 //! The search result cache never serves an answer from before a change: the same
 //! request, asked before and after a publish, an amendment and a withdrawal, answers
 //! what the repository holds at that moment; with `--search-cache 0` nothing is kept.
+//! Searches taking turns (`--search-concurrency 1`) answer as they do alone.
 
 use serde_json::{json, Value};
 
@@ -93,7 +94,31 @@ fn searches_without_a_cache_answer_the_same() {
     repeated_searches_follow_every_change(&["--search-cache", "0"]);
 }
 
+/// With one search computed at a time and no cache, many searches at once all wait
+/// their turn and answer what they answer alone.
 #[test]
-fn searches_one_at_a_time_answer_the_same() {
-    repeated_searches_follow_every_change(&["--search-concurrency", "1"]);
+fn concurrent_searches_taking_turns_answer_as_alone() {
+    let (_dir, data) = temp_data();
+    let server = Server::start_with(
+        &data,
+        &["--demo", "--search-concurrency", "1", "--search-cache", "0"],
+    );
+    let words = ["neglect", "health visitor", "bruising", "housing", "school"];
+    let alone: Vec<Value> = words
+        .iter()
+        .map(|w| server.search(&[("q", w)])["total"].clone())
+        .collect();
+    assert!(alone.iter().any(|t| t.as_u64() > Some(0)), "{alone:?}");
+    std::thread::scope(|scope| {
+        for start in 0..8 {
+            let (server, words, alone) = (&server, &words, &alone);
+            scope.spawn(move || {
+                for i in 0..words.len() {
+                    let n = (start + i) % words.len();
+                    let total = &server.search(&[("q", words[n])])["total"];
+                    assert_eq!(total, &alone[n], "{}", words[n]);
+                }
+            });
+        }
+    });
 }

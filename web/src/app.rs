@@ -239,9 +239,9 @@ fn start_maintenance(service: &std::sync::Arc<Repository>) {
     }
 }
 
-/// Serves `repository` on `addr` until SIGTERM or Ctrl-C, then flushes the store and
-/// lets a running regrouping go (the caller is about to exit; see
-/// `Repository::prepare_to_exit`).
+/// Serves `repository` on `addr` until SIGTERM or Ctrl-C, then lets a running
+/// regrouping go (the caller is about to exit, however the server stopped; see
+/// `Repository::prepare_to_exit`) and flushes the store.
 pub async fn serve(
     repository: impl Into<std::sync::Arc<Repository>>,
     addr: &str,
@@ -250,6 +250,15 @@ pub async fn serve(
     let state = std::sync::Arc::new(AppState::new(repository, config));
     let data = state.service.clone();
     start_maintenance(&data.clone().into_inner());
+    let served = run_server(state, addr).await;
+    data.prepare_to_exit();
+    served?;
+    data.flush().context("cannot flush the store at shutdown")?;
+    Ok(())
+}
+
+/// Binds `addr` and serves until SIGTERM or Ctrl-C.
+async fn run_server(state: std::sync::Arc<AppState>, addr: &str) -> anyhow::Result<()> {
     let server = HttpServer::new(move || {
         let state = state.clone();
         App::new()
@@ -273,8 +282,5 @@ pub async fn serve(
     server
         .run()
         .await
-        .context("the server stopped with an error")?;
-    data.flush().context("cannot flush the store at shutdown")?;
-    data.prepare_to_exit();
-    Ok(())
+        .context("the server stopped with an error")
 }

@@ -15,7 +15,7 @@
 //!    server's RssAnon after the warm-up (`--warmup-seconds`, default 10) and at the end,
 //!    and their ratio. Exits non-zero on any 5xx or transport error, or when RssAnon at
 //!    the end is more than `--max-rss-growth` (default 20%) above the warm-up's, or when
-//!    the server has not stopped 10 s after SIGTERM (it is then killed).
+//!    the server did not exit cleanly within 10 s of SIGTERM at the end.
 //!
 //! ```text
 //! cargo run --release -p lessons-bench --bin load
@@ -34,7 +34,7 @@ use anyhow::{bail, Context, Result};
 use clap::Parser;
 use lessons_bench::http_load::{
     admin_token, build_server_binary, fresh_data_dir, percentile_ms, read_all, rss_anon_kb,
-    run_cli, search_cache_counts, Outcome, PeakSampler, ServerProcess, STOP_GRACE,
+    run_cli, search_cache_counts, Outcome, PeakSampler, ServerProcess, Stopped, STOP_GRACE,
 };
 use lessons_bench::query_mix::QueryMix;
 use lessons_bench::synth::{self, SynthConfig};
@@ -325,11 +325,24 @@ fn main() -> Result<ExitCode> {
     }
     let mut ok = true;
     match stopped {
-        Some(took) => println!(
-            "the server stopped {:.2} s after SIGTERM",
-            took.as_secs_f64()
-        ),
-        None => {
+        Stopped::Exited(took, status) if status.success() => {
+            println!(
+                "the server stopped {:.2} s after SIGTERM",
+                took.as_secs_f64()
+            )
+        }
+        Stopped::Exited(took, status) => {
+            println!(
+                "FAIL: the server exited {:.2} s after SIGTERM with {status}",
+                took.as_secs_f64()
+            );
+            ok = false;
+        }
+        Stopped::AlreadyGone(status) => {
+            println!("FAIL: the server had already exited ({status})");
+            ok = false;
+        }
+        Stopped::Killed => {
             println!(
                 "FAIL: the server had not stopped {} s after SIGTERM and was killed",
                 STOP_GRACE.as_secs()

@@ -30,9 +30,10 @@
 //!   planned under the read lock and applied under the write lock, so readers wait for
 //!   milliseconds; a removal in between makes it plan again. A bulk write
 //!   ([`Derived::begin_bulk`], `lessons import`; or more than [`INCREMENTAL_MAX`]
-//!   reviews at once) defers the additions to one full regrouping. The file is saved
-//!   by the keeper after each round, with the sequence of what it has processed, so a
-//!   crash before the round loses nothing (opening replays the changes since).
+//!   reviews at once, outside the keeper's rounds of the oldest 50) defers the additions
+//!   to one full regrouping. The file is saved by the keeper after each round, with the
+//!   sequence up to which every change is processed, so a crash before the round loses
+//!   nothing (opening replays the changes since).
 //! - **Embargoes.** Published reviews under embargo are kept with their date; a read, a
 //!   write or the maintenance thread brings in those whose date has come.
 //! - **Full regrouping.** A worker thread reads the store (its own handle), groups every
@@ -46,7 +47,7 @@
 //!   during it), or [`REGROUP_EVERY`] after any change even while writes go on, after a
 //!   bulk write and by `lessons reindex` (which waits for it).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -331,12 +332,60 @@ pub struct Derived {
     last_save: Mutex<Option<Instant>>,
 }
 
-/// Reviews waiting for [`Derived::process_queue`], and the index sequence that covers
-/// them all (the state's sequence moves there once they are processed).
+/// Reviews waiting for [`Derived::process_queue`], oldest first, each with the index
+/// sequence of the catch-up that queued it, and the sequence that covers them all.
 #[derive(Debug, Default)]
 struct Queue {
-    ids: BTreeSet<String>,
+    /// In arrival order. A review queued again keeps its place: processing reads its
+    /// current revision, which covers the later change too.
+    order: VecDeque<(String, u64)>,
+    queued: HashSet<String>,
     seq: u64,
+}
+
+impl Queue {
+    /// Queues `ids`, changed by the catch-up that brought the index to `seq` (catch-ups
+    /// queue one at a time, in sequence order).
+    fn push(&mut self, ids: impl IntoIterator<Item = String>, seq: u64) {
+        self.seq = self.seq.max(seq);
+        for id in ids {
+            if self.queued.insert(id.clone()) {
+                self.order.push_back((id, seq));
+            }
+        }
+    }
+
+    /// Takes every queued review, with the sequence that covers them all.
+    fn take_all(&mut self) -> (BTreeSet<String>, Option<u64>) {
+        self.queued.clear();
+        let ids = self.order.drain(..).map(|(id, _)| id).collect();
+        (ids, Some(self.seq))
+    }
+
+    /// Takes the `most` oldest reviews, with the sequence the state may then reach: that
+    /// of the newest catch-up all of whose reviews are taken (none when the oldest left
+    /// came from the same catch-up as every one taken). A catch-up applies every change
+    /// since the one before, so every change up to that sequence is then processed.
+    fn take_oldest(&mut self, most: usize) -> (BTreeSet<String>, Option<u64>) {
+        if self.order.len() <= most {
+            return self.take_all();
+        }
+        let round: Vec<(String, u64)> = self.order.drain(..most).collect();
+        let oldest_left = self.order.iter().map(|(_, seq)| *seq).min();
+        let covered = round
+            .iter()
+            .map(|(_, seq)| *seq)
+            .filter(|seq| oldest_left.is_none_or(|left| *seq < left))
+            .max();
+        let ids = round
+            .into_iter()
+            .map(|(id, _)| {
+                self.queued.remove(&id);
+                id
+            })
+            .collect();
+        (ids, covered)
+    }
 }
 
 /// How much of the queue [`Derived::process_queue_on`] takes.
@@ -344,7 +393,7 @@ struct Queue {
 enum Take {
     /// Everything (more than [`INCREMENTAL_MAX`] reviews are deferred to a regrouping).
     All,
-    /// The keeper's round: outside a bulk write, at most [`INCREMENTAL_MAX`] reviews,
+    /// The keeper's round: outside a bulk write, the [`INCREMENTAL_MAX`] oldest reviews,
     /// the signal raised again for the rest. Under a steady stream of deposits a keeper
     /// that fell behind places its backlog incrementally instead of deferring it to a
     /// full regrouping (which at 5,000 reviews held some 200 MB for minutes of a load
@@ -588,8 +637,7 @@ impl Derived {
         }
         {
             let mut queue = self.queue.lock().map_err(|_| DerivedError::Poisoned)?;
-            queue.ids.extend(ids.iter().cloned());
-            queue.seq = queue.seq.max(index.indexed_seq());
+            queue.push(ids.iter().cloned(), index.indexed_seq());
         }
         if self.kept.load(Ordering::SeqCst) {
             self.signal.raise();
@@ -669,14 +717,16 @@ impl Derived {
             Ok(done) => done,
             Err(error) => {
                 // The reviews taken may be reflected and not placed: rather than lose
-                // them until some later regrouping, regroup now (it reads every public
-                // finding afresh).
+                // them until some later regrouping, start one (it reads every public
+                // finding afresh; after the bulk write, if one runs).
                 self.state
                     .write()
                     .map_err(|_| DerivedError::Poisoned)?
                     .stale = true;
                 self.unsaved.store(true, Ordering::SeqCst);
-                self.signal.raise();
+                if self.bulk.load(Ordering::SeqCst) == 0 {
+                    self.start_worker(store, index);
+                }
                 return Err(error);
             }
         };
@@ -728,19 +778,17 @@ impl Derived {
     }
 
     /// Takes the queued reviews (see [`Take`]), and the sequence the state reaches once
-    /// they are processed (none while reviews are left in the queue).
+    /// they are processed (none when older changes are left in the queue).
     fn take_queue(&self, take: Take) -> Result<(BTreeSet<String>, Option<u64>), DerivedError> {
         let mut queue = self.queue.lock().map_err(|_| DerivedError::Poisoned)?;
-        let in_rounds = take == Take::Round && self.bulk.load(Ordering::SeqCst) == 0;
-        let split_at = queue.ids.iter().nth(INCREMENTAL_MAX).cloned();
-        match split_at {
-            Some(first_left) if in_rounds => {
-                let rest = queue.ids.split_off(&first_left);
-                let round = std::mem::replace(&mut queue.ids, rest);
+        if take == Take::Round && self.bulk.load(Ordering::SeqCst) == 0 {
+            let round = queue.take_oldest(INCREMENTAL_MAX);
+            if !queue.order.is_empty() {
                 self.signal.raise();
-                Ok((round, None))
             }
-            _ => Ok((std::mem::take(&mut queue.ids), Some(queue.seq))),
+            Ok(round)
+        } else {
+            Ok(queue.take_all())
         }
     }
 
@@ -780,11 +828,10 @@ impl Derived {
         if due.is_empty() {
             return Ok(());
         }
-        self.queue
-            .lock()
-            .map_err(|_| DerivedError::Poisoned)?
-            .ids
-            .extend(due);
+        let mut queue = self.queue.lock().map_err(|_| DerivedError::Poisoned)?;
+        let seq = queue.seq;
+        queue.push(due, seq);
+        drop(queue);
         if self.kept.load(Ordering::SeqCst) {
             self.signal.raise();
             Ok(())
@@ -800,8 +847,9 @@ impl Derived {
             .is_ok_and(|state| state.regroup_due(Instant::now()))
     }
 
-    /// The maintenance thread's round: install a finished regrouping, bring in ended
-    /// embargoes, start a regrouping when one is due.
+    /// The maintenance thread's round: place the oldest queued reviews (at most
+    /// [`INCREMENTAL_MAX`], see [`Take::Round`]), install a finished regrouping, bring
+    /// in ended embargoes, start a regrouping when one is due.
     pub fn maintain(&self, store: &Store, index: &SearchIndex) -> Result<(), DerivedError> {
         self.process_queue_on(store, index, today(), Take::Round)?;
         self.save_if_due(false)?;
@@ -863,7 +911,11 @@ impl Derived {
         match spawned {
             Ok(handle) => {
                 if let Ok(mut worker) = self.worker.lock() {
-                    *worker = Some(handle);
+                    // Checked again under the lock `let_regrouping_go` takes: a worker
+                    // started while the server stopped is let go, not waited for.
+                    if !self.exiting.load(Ordering::SeqCst) {
+                        *worker = Some(handle);
+                    }
                 }
             }
             Err(error) => {
@@ -1861,6 +1913,8 @@ fn regions_of(store: &Store) -> Result<HashMap<String, String>, StoreError> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     use lessons_model::{Lesson, Review};
 
     use crate::service::Repository;
@@ -2047,28 +2101,72 @@ mod tests {
             .collect();
         repository.create_reviews(base, "test", "import").unwrap();
         repository.wait_for_recurring().unwrap();
-        let signal = repository.keep_recurring_in_background();
+        let _signal = repository.keep_recurring_in_background();
+        let seq_before = repository.recurring.peek().unwrap().seq;
+        // Written newest year first, so that arrival order is not review-id order.
         let backlog = INCREMENTAL_MAX + 10;
-        for i in 0..backlog {
-            let title = format!("Later child {i}");
-            let later = making_the_point(&title, &text(i + 7), None);
-            repository.create_review(later, "test", "create").unwrap();
-        }
-        let reflected = |r: &Repository| r.recurring.peek().unwrap().reviews.len();
+        let later: Vec<String> = (0..backlog)
+            .map(|i| {
+                let mut review = making_the_point(&format!("Later child {i}"), &text(i + 7), None);
+                review.published_on = Some(format!("{}-03-01", 2020 - i / 5));
+                repository
+                    .create_review(review, "test", "create")
+                    .unwrap()
+                    .id
+            })
+            .collect();
+        let reflected = |id: &String| {
+            repository
+                .recurring
+                .peek()
+                .unwrap()
+                .reviews
+                .contains_key(id)
+        };
+        let raised = || std::mem::take(&mut *repository.recurring.signal.raised.lock().unwrap());
+        raised();
         repository.recurring_maintenance().unwrap();
+        let (first, rest) = later.split_at(INCREMENTAL_MAX);
+        assert!(first.iter().all(reflected), "the oldest placed first");
+        assert!(!rest.iter().any(reflected));
+        assert!(raised(), "the keeper signals itself for the rest");
+        let seq = repository.recurring.peek().unwrap().seq;
+        assert!(seq > seq_before && seq < repository.index.indexed_seq());
+        repository.recurring_maintenance().unwrap();
+        assert!(later.iter().all(reflected));
+        let seq = repository.recurring.peek().unwrap().seq;
         assert_eq!(
-            reflected(&repository),
-            3 * INCREMENTAL_MAX + INCREMENTAL_MAX
+            seq,
+            repository.index.indexed_seq(),
+            "every change processed"
         );
-        signal.wait(std::time::Duration::from_secs(5));
-        repository.recurring_maintenance().unwrap();
-        assert_eq!(reflected(&repository), 3 * INCREMENTAL_MAX + backlog);
         let working = &repository.recurring.working;
         assert!(
             !working.load(std::sync::atomic::Ordering::SeqCst),
             "no regrouping"
         );
         assert!(!repository.recurring.peek().unwrap().stale);
+    }
+
+    #[test]
+    fn a_round_takes_the_oldest_and_moves_the_sequence_only_past_whole_catch_ups() {
+        let ids = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        let taken = |round: (BTreeSet<String>, Option<u64>)| {
+            (round.0.into_iter().collect::<Vec<_>>(), round.1)
+        };
+        let mut queue = super::Queue::default();
+        queue.push(ids(&["zeta", "alpha", "mu"]), 5);
+        queue.push(ids(&["beta", "alpha"]), 7);
+        // "mu" is left behind from catch-up 5: the sequence cannot move.
+        assert_eq!(taken(queue.take_oldest(2)), (ids(&["alpha", "zeta"]), None));
+        // "alpha", queued again at 7, kept its first place and is not queued twice.
+        assert_eq!(taken(queue.take_oldest(1)), (ids(&["mu"]), Some(5)));
+        queue.push(ids(&["gamma"]), 9);
+        assert_eq!(
+            taken(queue.take_oldest(5)),
+            (ids(&["beta", "gamma"]), Some(9))
+        );
+        assert_eq!(taken(queue.take_oldest(5)), (vec![], Some(9)));
     }
 
     #[test]

@@ -43,7 +43,7 @@ impl Repository {
     /// request was answered on the same index generation today (see `search_cache`).
     /// A search to compute waits for its turn (`search_gate`) and then looks in the
     /// cache again, on the generation current then: a request queued behind the same
-    /// search is answered by it.
+    /// search is answered by it when that search finished first.
     pub fn search(&self, request: &SearchRequest) -> ServiceResult<SearchResults> {
         let (shared, took_ms) = self.search_shared(request)?;
         let mut results = SearchResults::clone(&shared);
@@ -53,7 +53,8 @@ impl Repository {
 
     /// [`Repository::search`] without copying the answer (a page of hits and every
     /// facet's values): the answer as the cache shares it, and how long this request
-    /// took in ms (the answer's own `took_ms` is the computing request's).
+    /// took in ms, its wait for a turn included (the answer's own `took_ms` is the
+    /// computing alone).
     pub fn search_shared(
         &self,
         request: &SearchRequest,
@@ -75,11 +76,7 @@ impl Repository {
             })?,
         };
         self.metrics.count_search_cache(lookup == Lookup::Hit);
-        let took_ms = match lookup {
-            Lookup::Hit => started.elapsed().as_millis() as u64,
-            Lookup::Miss => results.took_ms,
-        };
-        Ok((results, took_ms))
+        Ok((results, started.elapsed().as_millis() as u64))
     }
 
     /// Sets how many searches are computed at once (the rest wait their turn; see

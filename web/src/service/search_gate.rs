@@ -7,8 +7,9 @@
 //! the same sliver, so writes wait on searches they have nothing to do with. A bounded
 //! number of running searches (like Elasticsearch's search thread pool, sized by the
 //! cores) keeps the cores busy, finishes searches in arrival order, and leaves writes,
-//! sign-ins and page loads a core's worth of room. Answers from the result cache never
-//! pass the gate: only computing a search does.
+//! sign-ins and page loads a core's worth of room. An answer already in the result
+//! cache never waits; a search that finds its answer there only after waiting its turn
+//! (the same search finished ahead of it) has held a turn for that lookup.
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
