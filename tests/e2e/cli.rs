@@ -129,6 +129,17 @@ fn bad_board_and_data_dir_errors_exit_non_zero() {
 }
 
 #[test]
+fn a_search_concurrency_out_of_range_is_refused_before_serving() {
+    let (_dir, data) = temp_data();
+    for bad in ["0", "1025", "many"] {
+        let output = run_cli(&data, &["serve", "--search-concurrency", bad]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{bad}: {stderr}");
+        assert!(stderr.contains("--search-concurrency"), "{bad}: {stderr}");
+    }
+}
+
+#[test]
 fn a_data_dir_in_use_is_refused_clearly() {
     let (_dir, data) = temp_data();
     let server = Server::start(&data, true);

@@ -1920,6 +1920,20 @@ mod tests {
     use crate::service::Repository;
     use crate::test_fixtures::{board, review};
 
+    /// Three findings that make one point (about new partners), worded apart.
+    const THE_POINT: [&str; 3] = [
+        "Health visitors should ask at every contact who else lives in the household and record the name of any new partner.",
+        "At each home visit the health visitor must ask who lives in the household and record the details of the new partner.",
+        "Health visitors should ask at each contact who is living in the household and record the name of any new partner.",
+    ];
+
+    /// A repository in `dir` holding the test board.
+    fn with_board(dir: &std::path::Path) -> Repository {
+        let repository = Repository::open(dir).unwrap();
+        repository.put_board(&board(), "cli").unwrap();
+        repository
+    }
+
     /// A published review whose one finding makes the point about new partners.
     fn making_the_point(title: &str, text: &str, embargo: Option<&str>) -> Review {
         let mut review = review(title);
@@ -1949,12 +1963,8 @@ mod tests {
     #[test]
     fn a_bulk_write_defers_additions_to_one_regrouping_at_its_end() {
         let dir = tempfile::tempdir().unwrap();
-        let repository = Repository::open(dir.path()).unwrap();
-        repository.put_board(&board(), "cli").unwrap();
-        let texts = [
-            "Health visitors should ask at every contact who else lives in the household and record the name of any new partner.",
-            "At each home visit the health visitor must ask who lives in the household and record the details of the new partner.",
-        ];
+        let repository = with_board(dir.path());
+        let texts = THE_POINT;
         repository
             .bulk(|| {
                 for (title, text) in [("Child A", texts[0]), ("Child B", texts[1])] {
@@ -1976,13 +1986,8 @@ mod tests {
     #[test]
     fn an_embargo_that_ends_brings_its_findings_in_with_no_write() {
         let dir = tempfile::tempdir().unwrap();
-        let repository = Repository::open(dir.path()).unwrap();
-        repository.put_board(&board(), "cli").unwrap();
-        let texts = [
-            "Health visitors should ask at every contact who else lives in the household and record the name of any new partner.",
-            "At each home visit the health visitor must ask who lives in the household and record the details of the new partner.",
-            "Health visitors should ask at each contact who is living in the household and record the name of any new partner.",
-        ];
+        let repository = with_board(dir.path());
+        let texts = THE_POINT;
         let stored = repository
             .create_reviews(
                 vec![
@@ -2023,13 +2028,8 @@ mod tests {
     #[test]
     fn with_a_keeper_placing_waits_for_it_and_removals_do_not() {
         let dir = tempfile::tempdir().unwrap();
-        let repository = Repository::open(dir.path()).unwrap();
-        repository.put_board(&board(), "cli").unwrap();
-        let texts = [
-            "Health visitors should ask at every contact who else lives in the household and record the name of any new partner.",
-            "At each home visit the health visitor must ask who lives in the household and record the details of the new partner.",
-            "Health visitors should ask at each contact who is living in the household and record the name of any new partner.",
-        ];
+        let repository = with_board(dir.path());
+        let texts = THE_POINT;
         repository
             .create_reviews(
                 vec![
@@ -2081,8 +2081,7 @@ mod tests {
     fn a_keeper_behind_places_its_backlog_in_rounds_instead_of_regrouping() {
         use super::INCREMENTAL_MAX;
         let dir = tempfile::tempdir().unwrap();
-        let repository = Repository::open(dir.path()).unwrap();
-        repository.put_board(&board(), "cli").unwrap();
+        let repository = with_board(dir.path());
         let topics = [
             "housing",
             "school attendance",
@@ -2172,14 +2171,9 @@ mod tests {
     #[test]
     fn a_repository_about_to_exit_starts_no_regrouping_and_the_next_opening_does_it() {
         let dir = tempfile::tempdir().unwrap();
-        let point = [
-            "Health visitors should ask at every contact who else lives in the household and record the name of any new partner.",
-            "At each home visit the health visitor must ask who lives in the household and record the details of the new partner.",
-        ];
         {
-            let repository = Repository::open(dir.path()).unwrap();
-            repository.put_board(&board(), "cli").unwrap();
-            let reviews = point
+            let repository = with_board(dir.path());
+            let reviews = THE_POINT[..2]
                 .iter()
                 .enumerate()
                 .map(|(i, text)| making_the_point(&format!("Child {i}"), text, None))
@@ -2241,8 +2235,7 @@ mod tests {
     fn a_restart_is_no_reason_to_regroup_at_the_first_change() {
         let dir = tempfile::tempdir().unwrap();
         {
-            let repository = Repository::open(dir.path()).unwrap();
-            repository.put_board(&board(), "cli").unwrap();
+            let repository = with_board(dir.path());
             repository
                 .create_reviews(
                     vec![

@@ -93,12 +93,17 @@ impl Repository {
     /// The public reviews most like public review `id`, or, for a finding id
     /// (`<review id>#L<n>`), the findings of other public reviews most like it.
     pub fn similar(&self, id: &str) -> ServiceResult<Vec<Hit>> {
-        let found = self.search_gate.pass(|| {
-            self.metrics.time_search(SearchKind::Similar, || {
-                self.index.similar(id, today(), SIMILAR_LIMIT)
-            })
-        })?;
+        let found = self.similar_in_turn(id, SIMILAR_LIMIT)?;
         found.ok_or_else(|| ServiceError::NotFound(format!("no published review or finding {id}")))
+    }
+
+    /// `SearchIndex::similar`, timed, computed in its turn (`search_gate`).
+    fn similar_in_turn(&self, id: &str, limit: usize) -> ServiceResult<Option<Vec<Hit>>> {
+        Ok(self.search_gate.pass(|| {
+            self.metrics.time_search(SearchKind::Similar, || {
+                self.index.similar(id, today(), limit)
+            })
+        })?)
     }
 
     /// The finding `id` (`<review id>#L<n>`) of a public review and the findings most
@@ -119,12 +124,7 @@ impl Repository {
             .cloned()
             .ok_or_else(missing)?;
         let hits = self
-            .search_gate
-            .pass(|| {
-                self.metrics.time_search(SearchKind::Similar, || {
-                    self.index.similar(id, today(), SIMILAR_FINDINGS)
-                })
-            })?
+            .similar_in_turn(id, SIMILAR_FINDINGS)?
             .ok_or_else(missing)?;
         Ok(SimilarFindings {
             review,

@@ -171,10 +171,14 @@ mod tests {
         assert_eq!(gate.waiting(), 0);
     }
 
-    #[test]
-    fn waiting_searches_run_in_arrival_order() {
-        let gate = Arc::new(SearchGate::new(1));
-        let order = Arc::new(Mutex::new(Vec::new()));
+    /// A thread holding a turn of `gate` until the sender is sent to (it holds it
+    /// once this returns).
+    fn hold_a_turn(
+        gate: &Arc<SearchGate>,
+    ) -> (
+        std::sync::mpsc::Sender<()>,
+        std::thread::JoinHandle<Option<()>>,
+    ) {
         let (hold, release) = std::sync::mpsc::channel::<()>();
         let first = {
             let gate = gate.clone();
@@ -183,6 +187,14 @@ mod tests {
         while gate.lock().running == 0 {
             std::thread::yield_now();
         }
+        (hold, first)
+    }
+
+    #[test]
+    fn waiting_searches_run_in_arrival_order() {
+        let gate = Arc::new(SearchGate::new(1));
+        let order = Arc::new(Mutex::new(Vec::new()));
+        let (hold, first) = hold_a_turn(&gate);
         let mut waiters = Vec::new();
         for n in 0..4 {
             let (waiter_gate, order) = (gate.clone(), order.clone());
@@ -205,14 +217,7 @@ mod tests {
     #[test]
     fn a_higher_limit_lets_waiting_searches_in_at_once() {
         let gate = Arc::new(SearchGate::new(1));
-        let (hold, release) = std::sync::mpsc::channel::<()>();
-        let first = {
-            let gate = gate.clone();
-            std::thread::spawn(move || gate.pass(|| release.recv().ok()))
-        };
-        while gate.lock().running == 0 {
-            std::thread::yield_now();
-        }
+        let (hold, first) = hold_a_turn(&gate);
         let (done, finished) = std::sync::mpsc::channel();
         let second = {
             let gate = gate.clone();
